@@ -1,0 +1,541 @@
+//! Calls: a request being prepared, with its query options, sent by `.await` (or `.send()`).
+//!
+//! Three generic shapes serve every endpoint of every resource, so the generated code only
+//! says which path and which types: [`ItemCall`] answers one resource, [`ListCall`] a page of
+//! them (and can walk every page), [`DeleteCall`] nothing.
+
+use std::collections::VecDeque;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use futures_util::Stream;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::client::{Client, Request};
+use crate::error::{Error, Result, decode};
+use crate::jsonapi::{FieldName, Included, Resource, ResourceLinks, WriteData, WriteDocument};
+use crate::query::{Condition, Direction, FilterField, Query, encode_id};
+
+/// The future a call becomes when awaited.
+pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
+
+/// A response holding one resource.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Document<T> {
+    /// The resource.
+    pub data: T,
+    /// Resources the request asked to `include`.
+    #[serde(default)]
+    pub included: Included,
+    /// The document's links.
+    #[serde(default)]
+    pub links: Option<ResourceLinks>,
+    /// The document's meta, when the API sends one.
+    #[serde(default)]
+    pub meta: Option<Map<String, Value>>,
+}
+
+impl<T> Document<T> {
+    /// The resource, dropping the rest of the document.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The resources on this page.
+    pub data: Vec<T>,
+    /// Resources the request asked to `include`.
+    #[serde(default)]
+    pub included: Included,
+    /// How many resources and pages the whole list has.
+    pub meta: ListMeta,
+    /// Links to the first, previous, next and last pages.
+    #[serde(default)]
+    pub links: PageLinks,
+}
+
+/// A list's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ListMeta {
+    /// Resources in the whole list, across pages.
+    pub record_count: u64,
+    /// Pages in the whole list, at this page size.
+    pub page_count: u64,
+}
+
+/// A list's pagination links.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct PageLinks {
+    /// The first page.
+    #[serde(default)]
+    pub first: Option<String>,
+    /// The previous page, unless this is the first.
+    #[serde(default)]
+    pub prev: Option<String>,
+    /// The next page, unless this is the last.
+    #[serde(default)]
+    pub next: Option<String>,
+    /// The last page.
+    #[serde(default)]
+    pub last: Option<String>,
+}
+
+/// What every call holds: the client, the request so far, and an error met while building
+/// it (an invalid id, a body that cannot be serialized), reported when it is sent.
+#[derive(Debug, Clone)]
+struct Parts {
+    client: Client,
+    method: Method,
+    path: String,
+    query: Query,
+    body: Option<Vec<u8>>,
+    /// The type `fields(...)` applies to, when the call returns one known type.
+    type_name: Option<&'static str>,
+    error: Option<String>,
+}
+
+impl Parts {
+    fn new(client: &Client, method: Method, path: Result<String>) -> Self {
+        let (path, error) = match path {
+            Ok(path) => (path, None),
+            Err(error) => (String::new(), Some(error.to_string())),
+        };
+        Self {
+            client: client.clone(),
+            method,
+            path,
+            query: Query::default(),
+            body: None,
+            type_name: None,
+            error,
+        }
+    }
+
+    fn with_body<A: Serialize, R: Serialize>(
+        mut self,
+        type_: &str,
+        id: Option<&str>,
+        attributes: &A,
+        relationships: Option<R>,
+    ) -> Self {
+        let document = WriteDocument {
+            data: WriteData {
+                type_,
+                id,
+                attributes,
+                relationships,
+            },
+        };
+        match serde_json::to_vec(&document) {
+            Ok(body) => self.body = Some(body),
+            Err(error) => {
+                self.error
+                    .get_or_insert_with(|| format!("cannot serialize the request body: {error}"));
+            }
+        }
+        self
+    }
+
+    fn fields<N: FieldName>(&mut self, names: impl IntoIterator<Item = N>) {
+        match self.type_name {
+            Some(type_) => self
+                .query
+                .fields(type_, names.into_iter().map(|n| n.name().to_string())),
+            None => {
+                self.error.get_or_insert_with(|| {
+                    "this call returns resources of several types: name the type with `fields_raw`"
+                        .to_string()
+                });
+            }
+        }
+    }
+
+    fn request(self) -> Result<(Client, Request)> {
+        if let Some(message) = self.error {
+            return Err(Error::invalid_request(message));
+        }
+        let request = Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            body: self.body,
+        };
+        Ok((self.client, request))
+    }
+}
+
+/// `{collection}/{id}[/{relationship}]`, with the id percent-encoded.
+fn item_path(collection: &str, id: &str, relationship: Option<&str>) -> Result<String> {
+    let id = encode_id(id)?;
+    Ok(match relationship {
+        Some(relationship) => format!("{collection}/{id}/{relationship}"),
+        None => format!("{collection}/{id}"),
+    })
+}
+
+macro_rules! shared_options {
+    () => {
+        /// Includes related resources in the response (`include=...`); find them in
+        /// `included`.
+        pub fn include(mut self, relationships: impl IntoIterator<Item = T::Include>) -> Self {
+            for relationship in relationships {
+                self.parts.query.include(relationship.name());
+            }
+            self
+        }
+
+        /// Includes related resources by path, for nested includes (`markets.price_list`).
+        pub fn include_raw(mut self, path: &str) -> Self {
+            self.parts.query.include(path);
+            self
+        }
+
+        /// Asks for only these fields of the returned resources (`fields[type]=...`); the
+        /// others decode as `None`.
+        pub fn fields(mut self, fields: impl IntoIterator<Item = T::Field>) -> Self {
+            self.parts.fields(fields);
+            self
+        }
+
+        /// Asks for only these fields of resources of any type (`fields[markets]=name`), such
+        /// as included ones.
+        pub fn fields_raw<S: Into<String>>(
+            mut self,
+            type_: &str,
+            fields: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.parts
+                .query
+                .fields(type_, fields.into_iter().map(Into::into));
+            self
+        }
+
+        /// Adds any query parameter, sent as given (percent-encoded).
+        pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.parts.query.param(name.into(), value.into());
+            self
+        }
+    };
+}
+
+/// A call answering one resource: retrieve, create, update, a to-one relationship.
+#[derive(Debug)]
+#[must_use = "a call does nothing until it is awaited"]
+pub struct ItemCall<T> {
+    parts: Parts,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for ItemCall<T> {
+    fn clone(&self) -> Self {
+        Self {
+            parts: self.parts.clone(),
+            output: PhantomData,
+        }
+    }
+}
+
+impl<T: Resource> ItemCall<T> {
+    fn from_parts(mut parts: Parts) -> Self {
+        parts.type_name = parts.type_name.or(T::TYPE);
+        Self {
+            parts,
+            output: PhantomData,
+        }
+    }
+
+    /// `GET {collection}/{id}`: any resource by its collection and id, for endpoints the
+    /// generated handles do not cover (use [`GenericResource`](crate::jsonapi::GenericResource)
+    /// as `T` for types without a spec).
+    pub fn retrieve(client: &Client, collection: &str, id: &str) -> Self {
+        Self::from_parts(Parts::new(client, Method::GET, item_path(collection, id, None)))
+    }
+
+    /// `GET {collection}`: a singleton, retrieved without an id.
+    pub fn singleton(client: &Client, collection: &str) -> Self {
+        Self::from_parts(Parts::new(client, Method::GET, Ok(collection.to_string())))
+    }
+
+    /// `GET {collection}/{id}/{relationship}`: a to-one relationship. `type_name` is the
+    /// related type, when there is one, for [`ItemCall::fields`].
+    pub fn related(
+        client: &Client,
+        collection: &str,
+        id: &str,
+        relationship: &str,
+        type_name: Option<&'static str>,
+    ) -> Self {
+        let mut parts = Parts::new(
+            client,
+            Method::GET,
+            item_path(collection, id, Some(relationship)),
+        );
+        parts.type_name = type_name;
+        Self::from_parts(parts)
+    }
+
+    /// `POST {collection}` with `{"data": {"type", "attributes"}}`: `attributes` is any
+    /// value that serializes to the attributes object.
+    pub fn create<A: Serialize>(client: &Client, collection: &str, attributes: &A) -> Self {
+        Self::create_linked(client, collection, attributes, None::<()>)
+    }
+
+    /// `POST {collection}` with `{"data": {"type", "attributes", "relationships"}}`.
+    pub fn create_linked<A: Serialize, R: Serialize>(
+        client: &Client,
+        collection: &str,
+        attributes: &A,
+        relationships: Option<R>,
+    ) -> Self {
+        let parts = Parts::new(client, Method::POST, Ok(collection.to_string())).with_body(
+            collection,
+            None,
+            attributes,
+            relationships,
+        );
+        Self::from_parts(parts)
+    }
+
+    /// `PATCH {collection}/{id}` with `{"data": {"type", "id", "attributes"}}`.
+    pub fn update<A: Serialize>(
+        client: &Client,
+        collection: &str,
+        id: &str,
+        attributes: &A,
+    ) -> Self {
+        Self::update_linked(client, collection, id, attributes, None::<()>)
+    }
+
+    /// `PATCH {collection}/{id}` with `{"data": {"type", "id", "attributes", "relationships"}}`.
+    pub fn update_linked<A: Serialize, R: Serialize>(
+        client: &Client,
+        collection: &str,
+        id: &str,
+        attributes: &A,
+        relationships: Option<R>,
+    ) -> Self {
+        let parts = Parts::new(client, Method::PATCH, item_path(collection, id, None))
+            .with_body(collection, Some(id), attributes, relationships);
+        Self::from_parts(parts)
+    }
+
+    shared_options!();
+
+    /// Sends the request; the same as `.await`.
+    pub async fn send(self) -> Result<Document<T>> {
+        let (client, request) = self.parts.request()?;
+        let response = client.send(request).await?;
+        decode(response.status, &response.body)
+    }
+}
+
+impl<T: Resource> IntoFuture for ItemCall<T> {
+    type Output = Result<Document<T>>;
+    type IntoFuture = CallFuture<Document<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call answering a page of resources: a list, a to-many relationship.
+#[derive(Debug)]
+#[must_use = "a call does nothing until it is awaited"]
+pub struct ListCall<T> {
+    parts: Parts,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for ListCall<T> {
+    fn clone(&self) -> Self {
+        Self {
+            parts: self.parts.clone(),
+            output: PhantomData,
+        }
+    }
+}
+
+impl<T: Resource> ListCall<T> {
+    fn from_parts(mut parts: Parts) -> Self {
+        parts.type_name = parts.type_name.or(T::TYPE);
+        Self {
+            parts,
+            output: PhantomData,
+        }
+    }
+
+    /// `GET {collection}`: any list, for endpoints the generated handles do not cover.
+    pub fn list(client: &Client, collection: &str) -> Self {
+        Self::from_parts(Parts::new(client, Method::GET, Ok(collection.to_string())))
+    }
+
+    /// `GET {collection}/{id}/{relationship}`: a to-many relationship. `type_name` is the
+    /// related type, when there is one, for [`ListCall::fields`].
+    pub fn related(
+        client: &Client,
+        collection: &str,
+        id: &str,
+        relationship: &str,
+        type_name: Option<&'static str>,
+    ) -> Self {
+        let mut parts = Parts::new(
+            client,
+            Method::GET,
+            item_path(collection, id, Some(relationship)),
+        );
+        parts.type_name = type_name;
+        Self::from_parts(parts)
+    }
+
+    shared_options!();
+
+    /// Sorts by an attribute, smallest first; later sorts break ties of earlier ones.
+    pub fn sort(mut self, attribute: T::Sort) -> Self {
+        self.parts
+            .query
+            .sort(attribute.name(), Direction::Ascending);
+        self
+    }
+
+    /// Sorts by an attribute, largest first (`sort=-created_at`).
+    pub fn sort_desc(mut self, attribute: T::Sort) -> Self {
+        self.parts
+            .query
+            .sort(attribute.name(), Direction::Descending);
+        self
+    }
+
+    /// Sorts by any attribute name, for what the types do not cover.
+    pub fn sort_raw(mut self, attribute: &str, direction: Direction) -> Self {
+        self.parts.query.sort(attribute, direction);
+        self
+    }
+
+    /// Keeps the resources matching a condition (`filter[q][name_eq]=VIP`); several
+    /// conditions must all match.
+    pub fn filter(mut self, condition: Condition<T::Filter>) -> Self
+    where
+        T::Filter: FilterField,
+    {
+        self.parts
+            .query
+            .filter(condition.key().to_string(), condition.value().to_string());
+        self
+    }
+
+    /// Adds any `filter[q][{key}]={value}` predicate, for what the types do not cover
+    /// (`name_or_code_cont`, predicates on relationships).
+    pub fn filter_raw(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.query.filter(key.into(), value.into());
+        self
+    }
+
+    /// Which page to fetch, from 1.
+    pub fn page(mut self, number: u32) -> Self {
+        self.parts.query.page_number(number);
+        self
+    }
+
+    /// How many resources per page, from 1 to 25; anything else fails before sending.
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.parts.query.page_size(size);
+        self
+    }
+
+    /// Sends the request for one page; the same as `.await`.
+    pub async fn send(self) -> Result<Page<T>> {
+        let (client, request) = self.parts.request()?;
+        let response = client.send(request).await?;
+        decode(response.status, &response.body)
+    }
+
+    /// Every page, from the requested one (the first by default) to the last, fetched one
+    /// at a time as the stream is read.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
+        let state = Some(self);
+        futures_util::stream::unfold(state, |state| async move {
+            let call = state?;
+            let number = call.parts.query.current_page();
+            let next = call.clone().page(number + 1);
+            match call.send().await {
+                Ok(page) => {
+                    let more = u64::from(number) < page.meta.page_count && !page.data.is_empty();
+                    Some((Ok(page), more.then_some(next)))
+                }
+                Err(error) => Some((Err(error), None)),
+            }
+        })
+    }
+
+    /// Every resource of every page, from the requested page on, fetched a page at a time as
+    /// the stream is read. An error ends the stream.
+    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        let pages = Box::pin(self.pages());
+        futures_util::stream::unfold(
+            (pages, VecDeque::new()),
+            |(mut pages, mut buffer)| async move {
+                loop {
+                    if let Some(item) = buffer.pop_front() {
+                        return Some((Ok(item), (pages, buffer)));
+                    }
+                    match futures_util::StreamExt::next(&mut pages).await? {
+                        Ok(page) => buffer.extend(page.data),
+                        Err(error) => return Some((Err(error), (pages, buffer))),
+                    }
+                }
+            },
+        )
+    }
+}
+
+impl<T: Resource> IntoFuture for ListCall<T> {
+    type Output = Result<Page<T>>;
+    type IntoFuture = CallFuture<Page<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call answering nothing: delete.
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is awaited"]
+pub struct DeleteCall {
+    parts: Parts,
+}
+
+impl DeleteCall {
+    /// `DELETE {collection}/{id}`: any resource by its collection and id.
+    pub fn delete(client: &Client, collection: &str, id: &str) -> Self {
+        Self {
+            parts: Parts::new(client, Method::DELETE, item_path(collection, id, None)),
+        }
+    }
+
+    /// Sends the request; the same as `.await`. Any success status (the API answers `204 No
+    /// Content`) is success, whatever the body.
+    pub async fn send(self) -> Result<()> {
+        let (client, request) = self.parts.request()?;
+        client.send(request).await?;
+        Ok(())
+    }
+}
+
+impl IntoFuture for DeleteCall {
+    type Output = Result<()>;
+    type IntoFuture = CallFuture<()>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,408 @@
+//! JSON:API building blocks shared by every resource: links, meta, relationships,
+//! identifiers, the generic resource, included resources and the update tri-state.
+//!
+//! They are defined once here so that each generated resource stays small.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::error::{Result, decode};
+
+/// A resource type the client can decode, with the names its queries may use.
+///
+/// Generated resources implement it; so does [`GenericResource`], for types without a spec.
+pub trait Resource: DeserializeOwned + Send + 'static {
+    /// The JSON:API type (`customer_groups`), or `None` for [`GenericResource`], which stands
+    /// for any type.
+    const TYPE: Option<&'static str>;
+    /// The attributes `sort` accepts.
+    type Sort: FieldName;
+    /// The attributes `filter[q]` predicates accept.
+    type Filter: FieldName;
+    /// The relationships `include` accepts.
+    type Include: FieldName;
+    /// The attributes and relationships `fields[type]` accepts.
+    type Field: FieldName;
+}
+
+/// A name used in a query string: a sortable or filterable attribute, an includable
+/// relationship, a field.
+pub trait FieldName {
+    /// The name as the API spells it (`created_at`).
+    fn name(&self) -> &str;
+}
+
+/// Any name, for the query options the generated enums do not cover (nested includes,
+/// fields of related types, resources without a spec).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RawName(pub String);
+
+impl FieldName for RawName {
+    fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for RawName {
+    fn from(name: &str) -> Self {
+        RawName(name.to_string())
+    }
+}
+
+impl From<String> for RawName {
+    fn from(name: String) -> Self {
+        RawName(name)
+    }
+}
+
+/// A resource's own links.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ResourceLinks {
+    /// The resource's URL (`.../api/customer_groups/xYZkjABcde`).
+    #[serde(rename = "self", default)]
+    pub self_: Option<String>,
+}
+
+/// A relationship's links.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RelationshipLinks {
+    /// The relationship itself (`.../customer_groups/{id}/relationships/markets`).
+    #[serde(rename = "self", default)]
+    pub self_: Option<String>,
+    /// The related resources (`.../customer_groups/{id}/markets`).
+    #[serde(default)]
+    pub related: Option<String>,
+}
+
+/// Whether a resource lives in the test or the live environment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mode {
+    /// `test`
+    Test,
+    /// `live`
+    Live,
+    /// A value this client does not know yet, kept as sent.
+    Other(String),
+}
+
+impl Mode {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Mode::Test => "test",
+            Mode::Live => "live",
+            Mode::Other(other) => other,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Mode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        Ok(match value.as_ref() {
+            "test" => Mode::Test,
+            "live" => Mode::Live,
+            _ => Mode::Other(value.into_owned()),
+        })
+    }
+}
+
+/// A resource's `meta`: the environment it lives in, and anything else the API adds.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ResourceMeta {
+    /// `test` or `live`.
+    pub mode: Option<Mode>,
+    /// Every other member of `meta`, as sent.
+    pub other: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for ResourceMeta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MetaVisitor;
+        impl<'de> Visitor<'de> for MetaVisitor {
+            type Value = ResourceMeta;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a meta object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceMeta, A::Error> {
+                let mut meta = ResourceMeta::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "mode" {
+                        meta.mode = map.next_value()?;
+                    } else {
+                        meta.other.insert(key, map.next_value()?);
+                    }
+                }
+                Ok(meta)
+            }
+        }
+        deserializer.deserialize_map(MetaVisitor)
+    }
+}
+
+/// Identifies one resource: its type and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub struct ResourceIdentifier {
+    /// The JSON:API type (`markets`).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The id.
+    pub id: String,
+}
+
+impl ResourceIdentifier {
+    /// An identifier for a resource of type `type_` with id `id`.
+    pub fn new(type_: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            id: id.into(),
+        }
+    }
+}
+
+/// A to-one relationship as a response carries it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ToOne {
+    /// Its links.
+    #[serde(default)]
+    pub links: Option<RelationshipLinks>,
+    /// The linkage: `None` when the response does not carry it (it does when the
+    /// relationship is included), `Some(None)` when nothing is related, `Some(Some(id))`
+    /// otherwise.
+    #[serde(default, deserialize_with = "present")]
+    pub data: Option<Option<ResourceIdentifier>>,
+    /// Anything the API adds.
+    #[serde(default)]
+    pub meta: Option<Map<String, Value>>,
+}
+
+/// A to-many relationship as a response carries it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ToMany {
+    /// Its links.
+    #[serde(default)]
+    pub links: Option<RelationshipLinks>,
+    /// The linkage: `None` when the response does not carry it (it does when the
+    /// relationship is included).
+    #[serde(default)]
+    pub data: Option<Vec<ResourceIdentifier>>,
+    /// Anything the API adds.
+    #[serde(default)]
+    pub meta: Option<Map<String, Value>>,
+}
+
+/// Tells a member that is `null` (`Some(None)`) from one that is absent (`None`, by
+/// `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Any relationship of a [`GenericResource`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct GenericRelationship {
+    /// Its links.
+    #[serde(default)]
+    pub links: Option<RelationshipLinks>,
+    /// The linkage exactly as sent (`null`, an identifier, or an array of them), when sent.
+    #[serde(default, deserialize_with = "present")]
+    pub data: Option<Option<Value>>,
+    /// Anything the API adds.
+    #[serde(default)]
+    pub meta: Option<Map<String, Value>>,
+}
+
+/// A resource of any type, for types that have no spec (and so no generated struct) yet.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct GenericResource {
+    /// The id.
+    pub id: String,
+    /// The JSON:API type.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Every attribute, as sent.
+    #[serde(default)]
+    pub attributes: Map<String, Value>,
+    /// Every relationship, by name.
+    #[serde(default)]
+    pub relationships: BTreeMap<String, GenericRelationship>,
+    /// The resource's links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta.
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for GenericResource {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
+}
+
+/// The resources a response carries in `included`, kept as sent and decoded on request.
+///
+/// Decoding only what is asked for keeps responses with large `included` sections cheap.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Included(Vec<Box<RawValue>>);
+
+impl PartialEq for Included {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|(a, b)| a.get() == b.get())
+    }
+}
+
+#[derive(Deserialize)]
+struct Key<'a> {
+    #[serde(rename = "type", borrow)]
+    type_: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+}
+
+impl Included {
+    /// How many resources were included.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none were.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Each included resource's raw JSON, as sent.
+    pub fn raw(&self) -> impl Iterator<Item = &RawValue> {
+        self.0.iter().map(AsRef::as_ref)
+    }
+
+    fn find(&self, type_: &str, id: &str) -> Option<&RawValue> {
+        self.raw().find(|raw| {
+            serde_json::from_str::<Key<'_>>(raw.get())
+                .is_ok_and(|key| key.type_ == type_ && key.id == id)
+        })
+    }
+
+    /// The included resource an identifier points to, decoded as `T` (which must be of the
+    /// identifier's type, or [`GenericResource`]). `None` when it was not included.
+    pub fn resolve<T: Resource>(&self, identifier: &ResourceIdentifier) -> Option<Result<T>> {
+        if T::TYPE.is_some_and(|t| t != identifier.type_) {
+            return None;
+        }
+        let raw = self.find(&identifier.type_, &identifier.id)?;
+        Some(decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
+    }
+
+    /// The included resource of `T`'s type with this id.
+    pub fn get<T: Resource>(&self, id: &str) -> Option<Result<T>> {
+        let type_ = T::TYPE?;
+        let raw = self.find(type_, id)?;
+        Some(decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
+    }
+
+    /// Every included resource of `T`'s type, decoded (every resource, for
+    /// [`GenericResource`]).
+    pub fn all<T: Resource>(&self) -> impl Iterator<Item = Result<T>> + '_ {
+        self.raw()
+            .filter(|raw| match T::TYPE {
+                None => true,
+                Some(type_) => serde_json::from_str::<Key<'_>>(raw.get())
+                    .is_ok_and(|key| key.type_ == type_),
+            })
+            .map(|raw| decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
+    }
+}
+
+/// A change to a nullable attribute in an update: leave it alone, clear it, or set it.
+///
+/// Unchanged attributes are left out of the request; `Clear` sends `null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    /// Not sent: the attribute keeps its value.
+    #[default]
+    Unchanged,
+    /// Sent as `null`: the attribute is cleared.
+    Clear,
+    /// Sent as this value.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether the attribute is left alone (and so not sent).
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self, Patch::Unchanged)
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Patch::Set(value) => value.serialize(serializer),
+            // `Unchanged` is skipped by `skip_serializing_if`; were it ever serialized, `null`
+            // is the least surprising thing to send.
+            Patch::Unchanged | Patch::Clear => serializer.serialize_none(),
+        }
+    }
+}
+
+/// The body of a create or update request: `{"data": {"type", "id"?, "attributes",
+/// "relationships"?}}`.
+#[derive(Serialize)]
+pub(crate) struct WriteDocument<'a, A, R> {
+    pub(crate) data: WriteData<'a, A, R>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WriteData<'a, A, R> {
+    #[serde(rename = "type")]
+    pub(crate) type_: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) id: Option<&'a str>,
+    pub(crate) attributes: &'a A,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) relationships: Option<R>,
+}
+
+/// Deserializes a string enum that also keeps values it does not know: `known` maps a
+/// wire value to its variant, `other` wraps anything else.
+#[allow(dead_code)] // used by generated enums; a build whose resources have none leaves it unused
+pub(crate) fn deserialize_enum<'de, D, E>(
+    deserializer: D,
+    known: fn(&str) -> Option<E>,
+    other: fn(String) -> E,
+) -> Result<E, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = std::borrow::Cow::<str>::deserialize(deserializer)?;
+    Ok(match known(&value) {
+        Some(variant) => variant,
+        None => other(value.into_owned()),
+    })
+}

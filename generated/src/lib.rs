@@ -1,0 +1,57 @@
+//! A typed, async client for the [Commerce Layer](https://commercelayer.io) API.
+//!
+//! Commerce Layer is a headless-commerce REST API that speaks JSON:API. This crate gives
+//! each resource its own module (such as [`customer_groups`]) with typed attributes,
+//! create and update bodies whose required attributes are constructor arguments, and
+//! typed query options; and one [`Client`] that sends it all.
+//!
+//! ```no_run
+//! use commercelayer::Client;
+//! use commercelayer::customer_groups::{CustomerGroupCreate, CustomerGroupFilter, CustomerGroupSort};
+//! use commercelayer::query::FilterField;
+//!
+//! # async fn run() -> commercelayer::Result<()> {
+//! let client = Client::builder()
+//!     .organization("acme")
+//!     .access_token("your-access-token")
+//!     .build()?;
+//!
+//! let vip = client
+//!     .customer_groups()
+//!     .create(&CustomerGroupCreate::new("VIP"))
+//!     .await?
+//!     .data;
+//! println!("created {} ({:?})", vip.id, vip.meta.mode);
+//!
+//! let page = client
+//!     .customer_groups()
+//!     .list()
+//!     .filter(CustomerGroupFilter::Name.cont("VIP"))
+//!     .sort_desc(CustomerGroupSort::CreatedAt)
+//!     .page_size(25)
+//!     .await?;
+//! println!("{} groups in {} pages", page.meta.record_count, page.meta.page_count);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Layout
+//!
+//! The resource modules are generated from `spec/*.yaml` by `cargo xtask codegen` and
+//! never edited by hand. Everything else (the client, calls, errors, query encoding,
+//! JSON:API building blocks) is the hand-written runtime they share.
+
+mod call;
+mod client;
+pub mod error;
+pub mod jsonapi;
+mod prelude;
+pub mod query;
+
+#[rustfmt::skip]
+mod resources;
+
+pub use call::{CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks};
+pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, JSON_API};
+pub use error::{ApiError, Error, ErrorSource, Result};
+pub use resources::*;

@@ -1,0 +1,261 @@
+//! The only place where wire names become Rust names: casing, keyword escaping, and the
+//! rules a name must follow to become an identifier at all.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of Rust 2024, strict and reserved; as identifiers they need `r#` (or, for the
+/// few that cannot be raw, a trailing underscore).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
+    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that `r#` cannot escape.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// Checks that a wire name (a resource type, an attribute, a relationship) can become a Rust
+/// identifier: ASCII lowercase letters, digits and underscores, with at least one letter and
+/// no leading digit.
+pub fn check_wire_name(name: &str) -> Result<(), String> {
+    let valid_chars = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let has_letter = name.bytes().any(|b| b.is_ascii_lowercase());
+    let leading_digit = name.bytes().next().is_some_and(|b| b.is_ascii_digit());
+    if name.is_empty() {
+        Err("an empty name cannot become a Rust identifier".to_string())
+    } else if !valid_chars || !has_letter || leading_digit {
+        Err(format!(
+            "`{}` cannot become a Rust identifier: use lowercase ASCII letters, digits and \
+             underscores, with at least one letter and no leading digit",
+            name.escape_debug()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A field, method, parameter or module identifier for a checked wire name: the name
+/// itself, escaped when it is a keyword (`type` -> `r#type`, `self` -> `self_`).
+pub fn snake_ident(name: &str) -> String {
+    escape_keyword(name)
+}
+
+/// The file name for a module identifier (`r#match` -> `match`).
+pub fn module_file_name(ident: &str) -> String {
+    ident.trim_start_matches("r#").to_string()
+}
+
+/// An UpperCamelCase type identifier for a checked wire name (`customer_group` ->
+/// `CustomerGroup`, `_place` -> `Place`, `self` -> `Self_`).
+pub fn type_ident(name: &str) -> Result<String, String> {
+    let camel = name.to_upper_camel_case();
+    match camel.chars().next() {
+        Some(first) if first.is_ascii_alphabetic() => Ok(escape_keyword(&camel)),
+        _ => Err(format!(
+            "`{name}` cannot become a Rust type name: its UpperCamelCase form `{camel}` \
+             does not start with a letter"
+        )),
+    }
+}
+
+/// An enum variant for an enum value, which may be any string (`in_progress` ->
+/// `InProgress`, `two-month` -> `TwoMonth`, `3ds` -> `V3ds`).
+pub fn variant_ident(value: &str) -> Result<String, String> {
+    let words: String = value
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let camel = words.to_snake_case().to_upper_camel_case();
+    match camel.chars().next() {
+        None => Err(format!(
+            "enum value {value:?} cannot become a Rust variant: it has no ASCII letters or digits"
+        )),
+        Some(first) if first.is_ascii_digit() => Ok(format!("V{camel}")),
+        Some(_) => Ok(escape_keyword(&camel)),
+    }
+}
+
+fn escape_keyword(ident: &str) -> String {
+    if NOT_RAW.contains(&ident) {
+        format!("{ident}_")
+    } else if KEYWORDS.contains(&ident) {
+        format!("r#{ident}")
+    } else {
+        ident.to_string()
+    }
+}
+
+/// A Rust string literal for any text: quotes, backslashes and control characters escaped.
+pub fn string_literal(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// Documentation attributes for prose from a spec: [`escape_markdown`], then [`doc_attrs`].
+///
+/// This is the path by which spec prose reaches generated code.
+pub fn prose_docs(text: &str) -> Vec<String> {
+    doc_attrs(&escape_markdown(text))
+}
+
+/// Documentation attributes for Markdown the generator wrote (with spec prose already passed
+/// through [`escape_markdown`]): one `#[doc = "..."]` per line.
+///
+/// Each line becomes a string literal, so no text can end the comment or add an item.
+/// Leading indentation and control characters are dropped (rustdoc would run an indented
+/// line as a doctest; a bare carriage return is not allowed in a doc comment), and runs of
+/// blank lines collapse into one paragraph break.
+pub fn doc_attrs(markdown: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for raw in markdown.lines() {
+        let line: String = raw
+            .trim()
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .filter(|c| !c.is_control())
+            .collect();
+        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        lines.push(line);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+        .iter()
+        .map(|line| {
+            if line.is_empty() {
+                "#[doc = \"\"]".to_string()
+            } else {
+                format!("#[doc = {}]", string_literal(&format!(" {line}")))
+            }
+        })
+        .collect()
+}
+
+/// Spec text (an enum value, any string) in code font, or escaped as prose when it could
+/// break out of the code span (a backtick, a line break).
+pub fn code_span(text: &str) -> String {
+    if text.is_empty() || text.contains('`') || text.chars().any(char::is_control) {
+        escape_markdown(text)
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// Escapes the Markdown in spec prose that could do more than format text: backticks and
+/// tildes that fence code (rustdoc runs fenced code as doctests), brackets that make
+/// intra-doc links, angle brackets that open HTML, and backslashes.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '`' | '~' | '[' | ']' | '<' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names() {
+        for ok in ["name", "customer_groups", "_place", "line_2", "x2", "__private", "gen"] {
+            assert_eq!(check_wire_name(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "Name", "foo-bar", "2nd", "_", "__", "é", "a b", "a.b"] {
+            assert!(check_wire_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn snake_idents() {
+        let table = [
+            ("name", "name"),
+            ("type", "r#type"),
+            ("ref", "r#ref"),
+            ("match", "r#match"),
+            ("gen", "r#gen"),
+            ("self", "self_"),
+            ("crate", "crate_"),
+            ("super", "super_"),
+            ("_place", "_place"),
+            ("line_2", "line_2"),
+        ];
+        for (wire, ident) in table {
+            assert_eq!(snake_ident(wire), ident, "{wire}");
+        }
+        assert_eq!(module_file_name("r#match"), "match");
+        assert_eq!(module_file_name("self_"), "self_");
+    }
+
+    #[test]
+    fn type_idents() {
+        let table = [
+            ("customer_group", "CustomerGroup"),
+            ("_place", "Place"),
+            ("self", "Self_"),
+            ("type", "Type"),
+            ("line_2", "Line2"),
+            ("x2_thing", "X2Thing"),
+        ];
+        for (wire, ident) in table {
+            assert_eq!(type_ident(wire).as_deref(), Ok(ident), "{wire}");
+        }
+        assert!(type_ident("_2fa").is_err());
+    }
+
+    #[test]
+    fn variant_idents() {
+        let table = [
+            ("draft", "Draft"),
+            ("in_progress", "InProgress"),
+            ("two-month", "TwoMonth"),
+            ("10 * * * *", "V10"),
+            ("3ds", "V3ds"),
+            ("EUR", "Eur"),
+            ("self", "Self_"),
+        ];
+        for (value, ident) in table {
+            assert_eq!(variant_ident(value).as_deref(), Ok(ident), "{value}");
+        }
+        assert!(variant_ident("---").is_err());
+        assert!(variant_ident("").is_err());
+    }
+
+    #[test]
+    fn doc_text_cannot_become_code() {
+        let hostile = "Ends */ here.\n```\nfn evil() {}\n```\n    indented code\n} fn evil() { \"quote\" `tick` [link] <b>\r\n\n\n\nlast";
+        let attrs = prose_docs(hostile);
+        assert_eq!(
+            attrs,
+            [
+                r#"#[doc = " Ends */ here."]"#,
+                r#"#[doc = " \\`\\`\\`"]"#,
+                r#"#[doc = " fn evil() {}"]"#,
+                r#"#[doc = " \\`\\`\\`"]"#,
+                r#"#[doc = " indented code"]"#,
+                r#"#[doc = " } fn evil() { \"quote\" \\`tick\\` \\[link\\] \\<b\\>"]"#,
+                r#"#[doc = ""]"#,
+                r#"#[doc = " last"]"#,
+            ]
+        );
+        // Each attribute is a single doc attribute and nothing else.
+        for attr in &attrs {
+            let parsed: syn::File = syn::parse_str(&format!("{attr} struct S;")).unwrap();
+            assert_eq!(parsed.items.len(), 1);
+        }
+    }
+
+    #[test]
+    fn literals_escape_everything() {
+        assert_eq!(string_literal("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+    }
+}
