@@ -177,7 +177,9 @@ impl {{ r.struct_name }}Create {
     ) -> Self {
         Self {
         {%- for a in r.creatable_attributes() %}
-            {%- if a.required %}
+            {%- if a.required && a.param_conversion().is_empty() %}
+            {{ a.ident }},
+            {%- else if a.required %}
             {{ a.ident }}: {{ a.ident }}{{ a.param_conversion() }},
             {%- else %}
             {{ a.ident }}: None,

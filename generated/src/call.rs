@@ -258,7 +258,11 @@ impl<T: Resource> ItemCall<T> {
     /// generated handles do not cover (use [`GenericResource`](crate::jsonapi::GenericResource)
     /// as `T` for types without a spec).
     pub fn retrieve(client: &Client, collection: &str, id: &str) -> Self {
-        Self::from_parts(Parts::new(client, Method::GET, item_path(collection, id, None)))
+        Self::from_parts(Parts::new(
+            client,
+            Method::GET,
+            item_path(collection, id, None),
+        ))
     }
 
     /// `GET {collection}`: a singleton, retrieved without an id.
@@ -324,8 +328,12 @@ impl<T: Resource> ItemCall<T> {
         attributes: &A,
         relationships: Option<R>,
     ) -> Self {
-        let parts = Parts::new(client, Method::PATCH, item_path(collection, id, None))
-            .with_body(collection, Some(id), attributes, relationships);
+        let parts = Parts::new(client, Method::PATCH, item_path(collection, id, None)).with_body(
+            collection,
+            Some(id),
+            attributes,
+            relationships,
+        );
         Self::from_parts(parts)
     }
 

@@ -13,7 +13,8 @@ use crate::query::Query;
 pub const JSON_API: &str = "application/vnd.api+json";
 
 /// The `User-Agent` sent with every request: this crate's name and version.
-pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
 
 /// A Commerce Layer API client for one organization.
 ///

@@ -232,11 +232,7 @@ struct ErrorDocument {
 
 /// Turns a failure response into the right error: [`Error::Api`] when the body is a JSON:API
 /// errors document, [`Error::UnexpectedResponse`] otherwise.
-pub(crate) fn from_failure(
-    status: StatusCode,
-    content_type: Option<String>,
-    body: &[u8],
-) -> Error {
+pub(crate) fn from_failure(status: StatusCode, content_type: Option<String>, body: &[u8]) -> Error {
     let text = String::from_utf8_lossy(body).into_owned();
     match serde_json::from_slice::<ErrorDocument>(body) {
         Ok(document) if !document.errors.is_empty() => Error::Api {
@@ -281,8 +277,13 @@ pub(crate) fn decode_error(status: StatusCode, body: &[u8], error: &serde_json::
 /// as it could be followed.
 pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize) -> String {
     enum Open {
-        Object { key: Option<String>, expect_key: bool },
-        Array { index: usize },
+        Object {
+            key: Option<String>,
+            expect_key: bool,
+        },
+        Array {
+            index: usize,
+        },
     }
 
     // serde_json counts lines from 1 and columns from 1 (0 before the first character).
@@ -400,7 +401,10 @@ mod tests {
         let body = r#"{"data":[{"id":"a","attributes":{"name":"x"}},{"id":"b","attributes":{"name":"y","count":"many"}}]}"#;
         let (path, message) = path_of(body);
         assert_eq!(path, "data[1].attributes.count");
-        assert!(message.starts_with("invalid type: string \"many\""), "{message}");
+        assert!(
+            message.starts_with("invalid type: string \"many\""),
+            "{message}"
+        );
     }
 
     #[test]
@@ -413,7 +417,14 @@ mod tests {
 
     #[test]
     fn survives_truncated_and_hostile_text() {
-        for body in ["", "{", "{\"data\":[", "\"unterminated", "]]]]", "{\"a\\\"b\":"] {
+        for body in [
+            "",
+            "{",
+            "{\"data\":[",
+            "\"unterminated",
+            "]]]]",
+            "{\"a\\\"b\":",
+        ] {
             let error = serde_json::from_str::<Doc>(body).unwrap_err();
             let _ = decode_error(StatusCode::OK, body.as_bytes(), &error);
         }

@@ -30,6 +30,16 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     type Field: FieldName;
 }
 
+/// A to-one relationship may be empty: its endpoint then answers `{"data": null}`, which
+/// decodes as `None`.
+impl<T: Resource> Resource for Option<T> {
+    const TYPE: Option<&'static str> = T::TYPE;
+    type Sort = T::Sort;
+    type Filter = T::Filter;
+    type Include = T::Include;
+    type Field = T::Field;
+}
+
 /// A name used in a query string: a sortable or filterable attribute, an includable
 /// relationship, a field.
 pub trait FieldName {
@@ -332,8 +342,9 @@ impl Included {
         self.raw()
             .filter(|raw| match T::TYPE {
                 None => true,
-                Some(type_) => serde_json::from_str::<Key<'_>>(raw.get())
-                    .is_ok_and(|key| key.type_ == type_),
+                Some(type_) => {
+                    serde_json::from_str::<Key<'_>>(raw.get()).is_ok_and(|key| key.type_ == type_)
+                }
             })
             .map(|raw| decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
     }

@@ -51,6 +51,12 @@ pub mod query;
 #[rustfmt::skip]
 mod resources;
 
+/// The generator's valid fixtures (`generator/tests/fixtures/valid`), generated like the
+/// resources and compiled with the tests: proof that every case they exercise compiles.
+#[cfg(test)]
+#[rustfmt::skip]
+mod test_fixtures;
+
 pub use call::{CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, JSON_API};
 pub use error::{ApiError, Error, ErrorSource, Result};

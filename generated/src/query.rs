@@ -21,7 +21,10 @@ pub const MAX_PAGE_SIZE: u32 = 25;
 pub trait FilterField: FieldName + Sized {
     /// Any predicate by its Ransack suffix (`eq`, `cont_any`, `not_start`...).
     fn predicate(self, predicate: &str, value: impl FilterValue) -> Condition<Self> {
-        Condition::new(format!("{}_{predicate}", self.name()), value.to_filter_value())
+        Condition::new(
+            format!("{}_{predicate}", self.name()),
+            value.to_filter_value(),
+        )
     }
     /// Equal to (`_eq`).
     fn eq(self, value: impl FilterValue) -> Condition<Self> {

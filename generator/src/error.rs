@@ -83,7 +83,9 @@ pub enum Error {
     #[error("{}", join_lines(.0))]
     Spec(Vec<SpecError>),
     /// The generator produced code that does not parse: a bug in a template, never in a spec.
-    #[error("internal error: the code rendered for {what} does not parse ({message}); this is a generator bug")]
+    #[error(
+        "internal error: the code rendered for {what} does not parse ({message}); this is a generator bug"
+    )]
     Render {
         /// What was being rendered.
         what: String,

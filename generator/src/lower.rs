@@ -16,15 +16,57 @@ use crate::spec::{ActionSpec, AttributeSpec, RelationshipSpec, SpecFile, TypeSpe
 /// a generated type with one of these names would shadow them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     // std prelude and std types the generated code spells
-    "Box", "Clone", "Copy", "Debug", "Default", "Eq", "Err", "Hash", "Into", "None", "Ok",
-    "Option", "PartialEq", "Result", "Self", "Send", "Some", "String", "Sync", "ToString",
-    "Vec", "Fmt", "Formatter", "Display", "FromStr", "Infallible",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Err",
+    "Hash",
+    "Into",
+    "None",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Result",
+    "Self",
+    "Send",
+    "Some",
+    "String",
+    "Sync",
+    "ToString",
+    "Vec",
+    "Fmt",
+    "Formatter",
+    "Display",
+    "FromStr",
+    "Infallible",
     // the runtime prelude (`generated/src/prelude.rs`)
-    "Client", "DateTime", "DeleteCall", "Deserialize", "Deserializer", "FieldName", "FilterField",
+    "Client",
+    "DateTime",
+    "DeleteCall",
+    "Deserialize",
+    "Deserializer",
+    "FieldName",
+    "FilterField",
     "FilterValue",
-    "GenericResource", "ItemCall", "ListCall", "Map", "Patch", "Relationship", "Resource",
-    "ResourceIdentifier", "ResourceLinks", "ResourceMeta", "Serialize", "Serializer", "ToMany",
-    "ToOne", "Utc", "Value",
+    "GenericResource",
+    "ItemCall",
+    "ListCall",
+    "Map",
+    "Patch",
+    "Relationship",
+    "Resource",
+    "ResourceIdentifier",
+    "ResourceLinks",
+    "ResourceMeta",
+    "Serialize",
+    "Serializer",
+    "ToMany",
+    "ToOne",
+    "Utc",
+    "Value",
 ];
 
 /// Methods `Client` already has: a resource accessor must not reuse one.
@@ -114,7 +156,10 @@ impl Ctx<'_> {
         match naming::check_wire_name(name) {
             Ok(()) => true,
             Err(why) => {
-                let message = format!("{what}: {why}");
+                let message = format!(
+                    "{what} `{}` cannot become a Rust identifier: {why}",
+                    name.escape_debug()
+                );
                 if at_key {
                     self.key_error(path, message);
                 } else {
@@ -198,7 +243,7 @@ impl Ctx<'_> {
         let resource = Resource {
             type_name: spec.type_name.clone(),
             singular: spec.singular.clone(),
-            source: source_path(&self.file.path),
+            source: self.file.path.to_string_lossy().replace('\\', "/"),
             file_name: format!("{}.rs", naming::module_file_name(&module)),
             module,
             struct_name,
@@ -280,7 +325,7 @@ impl Ctx<'_> {
     ) -> Option<Attribute> {
         let path = format!("attributes.{name}");
         let errors_before = self.errors.len();
-        if !self.wire_name(&path, &format!("attribute `{name}`"), name, true) {
+        if !self.wire_name(&path, "attribute", name, true) {
             return None;
         }
         if name == "id" {
@@ -309,7 +354,9 @@ impl Ctx<'_> {
             if !name.starts_with('_') {
                 flag_error(
                     self,
-                    format!("trigger `{name}` must be named with a leading underscore, as on the wire"),
+                    format!(
+                        "trigger `{name}` must be named with a leading underscore, as on the wire"
+                    ),
                 );
             }
             if spec.fetchable {
@@ -321,7 +368,9 @@ impl Ctx<'_> {
             if !spec.creatable && !spec.updatable {
                 flag_error(
                     self,
-                    format!("trigger `{name}` must be creatable or updatable, or it can never be sent"),
+                    format!(
+                        "trigger `{name}` must be creatable or updatable, or it can never be sent"
+                    ),
                 );
             }
         }
@@ -392,7 +441,9 @@ impl Ctx<'_> {
                 let Some(items) = spec.items else {
                     self.value_error(
                         &format!("{path}.type"),
-                        format!("attribute `{name}`: an array needs `items`, the type of its elements"),
+                        format!(
+                            "attribute `{name}`: an array needs `items`, the type of its elements"
+                        ),
                     );
                     return None;
                 };
@@ -488,13 +539,15 @@ impl Ctx<'_> {
     fn relationship(&mut self, name: &str, spec: &RelationshipSpec) -> Option<Relationship> {
         let path = format!("relationships.{name}");
         let errors_before = self.errors.len();
-        if !self.wire_name(&path, &format!("relationship `{name}`"), name, true) {
+        if !self.wire_name(&path, "relationship", name, true) {
             return None;
         }
         if name == "id" || name == "type" {
             self.key_error(
                 &path,
-                format!("`{name}` names the resource itself in JSON:API; a relationship cannot use it"),
+                format!(
+                    "`{name}` names the resource itself in JSON:API; a relationship cannot use it"
+                ),
             );
         }
         let cardinality = match spec.cardinality.as_str() {
@@ -553,7 +606,7 @@ impl Ctx<'_> {
             };
             self.wire_name(
                 &target_path,
-                &format!("relationship `{name}` target"),
+                &format!("relationship `{name}`: target"),
                 target,
                 false,
             );
@@ -618,7 +671,11 @@ impl Ctx<'_> {
         ] {
             types.add(format!("{s}{suffix}"), "type".into(), "a generated type");
         }
-        types.add(resource.api_name.clone(), "type".into(), "the endpoints handle");
+        types.add(
+            resource.api_name.clone(),
+            "type".into(),
+            "the endpoints handle",
+        );
         for attribute in &resource.attributes {
             if let AttrType::Enum(e) = &attribute.ty {
                 if RESERVED_TYPE_NAMES.contains(&e.name.as_str()) {
@@ -648,7 +705,11 @@ impl Ctx<'_> {
             (resource.actions.delete, "delete"),
         ] {
             if on {
-                methods.add(name.to_string(), "actions".into(), &format!("action `{name}`"));
+                methods.add(
+                    name.to_string(),
+                    "actions".into(),
+                    &format!("action `{name}`"),
+                );
             }
         }
         if !resource.singleton {
@@ -695,14 +756,69 @@ impl Ctx<'_> {
                     update.add(
                         format!("clear_{}", relationship.ident.trim_start_matches("r#")),
                         path,
-                        &format!("the clearing method of relationship `{}`", relationship.name),
+                        &format!(
+                            "the clearing method of relationship `{}`",
+                            relationship.name
+                        ),
                     );
                 }
             }
         }
 
-        for names in [types, methods, create, update] {
-            for (path, message) in names.clashes {
+        let mut clashes = Vec::new();
+        // Fields of the response structs, and variants of the name enums.
+        let mut attribute_fields = Names::new("field");
+        let mut relationship_fields = Names::new("field");
+        let mut sort = Names::new("sort variant");
+        let mut filter = Names::new("filter variant");
+        let mut fields = Names::new("field variant");
+        let mut include = Names::new("include variant");
+        for scope in [&mut sort, &mut filter] {
+            scope.add("Id".into(), "type".into(), "the resource id");
+        }
+        for attribute in &resource.attributes {
+            let path = format!("attributes.{}", attribute.name);
+            let what = format!("attribute `{}`", attribute.name);
+            attribute_fields.add(attribute.ident.clone(), path.clone(), &what);
+            if attribute.sortable {
+                sort.add(attribute.variant.clone(), path.clone(), &what);
+            }
+            if attribute.filterable {
+                filter.add(attribute.variant.clone(), path.clone(), &what);
+            }
+            if attribute.fetchable {
+                fields.add(attribute.variant.clone(), path, &what);
+            }
+        }
+        for relationship in &resource.relationships {
+            let path = format!("relationships.{}", relationship.name);
+            let what = format!("relationship `{}`", relationship.name);
+            relationship_fields.add(relationship.ident.clone(), path.clone(), &what);
+            fields.add(relationship.variant.clone(), path.clone(), &what);
+            if relationship.includable {
+                include.add(relationship.variant.clone(), path, &what);
+            }
+        }
+
+        for names in [
+            types,
+            methods,
+            create,
+            update,
+            attribute_fields,
+            relationship_fields,
+            sort,
+            filter,
+            fields,
+            include,
+        ] {
+            clashes.extend(names.clashes);
+        }
+        // One clash is enough to say about each spec item: `self_` next to `self` clashes as
+        // a field, a variant and a method, but the fix is one.
+        let mut reported = std::collections::HashSet::new();
+        for (path, message) in clashes {
+            if reported.insert(path.clone()) {
                 self.key_error(&path, message);
             }
         }
@@ -739,17 +855,4 @@ impl Names {
             }
         }
     }
-}
-
-/// `spec/customer_groups.yaml` for any path ending in `.../spec/customer_groups.yaml`: the
-/// part that names the spec in the banner, whatever folder the caller ran from.
-fn source_path(path: &std::path::Path) -> String {
-    let mut parts: Vec<String> = path
-        .components()
-        .rev()
-        .take(2)
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.reverse();
-    parts.join("/")
 }

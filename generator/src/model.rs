@@ -30,8 +30,8 @@ pub struct Resource {
     pub type_name: String,
     /// The singular wire name (`customer_group`).
     pub singular: String,
-    /// The spec file it came from, as a path relative to the spec folder's parent
-    /// (`spec/customer_groups.yaml`).
+    /// The spec file it came from, as the loader was given it (`cargo xtask codegen` gives
+    /// paths relative to the workspace root: `spec/customer_groups.yaml`).
     pub source: String,
     /// The module identifier (`customer_groups`, `r#match`).
     pub module: String,

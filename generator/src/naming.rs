@@ -8,9 +8,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that `r#` cannot escape.
@@ -18,21 +18,19 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
 /// Checks that a wire name (a resource type, an attribute, a relationship) can become a Rust
 /// identifier: ASCII lowercase letters, digits and underscores, with at least one letter and
-/// no leading digit.
+/// no leading digit. The error says what a name must be.
 pub fn check_wire_name(name: &str) -> Result<(), String> {
     let valid_chars = name
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     let has_letter = name.bytes().any(|b| b.is_ascii_lowercase());
     let leading_digit = name.bytes().next().is_some_and(|b| b.is_ascii_digit());
-    if name.is_empty() {
-        Err("an empty name cannot become a Rust identifier".to_string())
-    } else if !valid_chars || !has_letter || leading_digit {
-        Err(format!(
-            "`{}` cannot become a Rust identifier: use lowercase ASCII letters, digits and \
-             underscores, with at least one letter and no leading digit",
-            name.escape_debug()
-        ))
+    if !valid_chars || !has_letter || leading_digit {
+        Err(
+            "use lowercase ASCII letters, digits and underscores, with at least one letter and \
+             no leading digit"
+                .to_string(),
+        )
     } else {
         Ok(())
     }
@@ -115,12 +113,12 @@ pub fn doc_attrs(markdown: &str) -> Vec<String> {
             .trim()
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })
-            .filter(|c| !c.is_control())
+            .filter(|&c| !invisible(c))
             .collect();
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
-        lines.push(line);
+        wrap(&line, DOC_WIDTH, &mut lines);
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
@@ -135,6 +133,52 @@ pub fn doc_attrs(markdown: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Characters that do not belong in a doc comment: control characters (a bare carriage
+/// return is an error there), line and paragraph separators, zero-width characters, and the
+/// bidirectional overrides and isolates that rustc rejects in comments (Trojan Source).
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// Doc lines are wrapped at this many characters of text.
+const DOC_WIDTH: usize = 88;
+
+/// Greedy word wrap. A line never starts with a word Markdown would read as the start of a
+/// block (a heading, a list item, a quote, a table), so wrapping cannot change what the text
+/// means; a word longer than the width stays whole.
+fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
+    if line.chars().count() <= width {
+        out.push(line.to_string());
+        return;
+    }
+    let starts_block = |word: &str| {
+        let first = word.chars().next().unwrap_or(' ');
+        matches!(first, '#' | '-' | '+' | '*' | '>' | '=' | '|')
+            || (first.is_ascii_digit()
+                && word
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .starts_with(['.', ')']))
+    };
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let fits = current.chars().count() + 1 + word.chars().count() <= width;
+        if current.is_empty() || fits || starts_block(word) {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        } else {
+            out.push(std::mem::take(&mut current));
+            current.push_str(word);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
 }
 
 /// Spec text (an enum value, any string) in code font, or escaped as prose when it could
@@ -167,7 +211,15 @@ mod tests {
 
     #[test]
     fn wire_names() {
-        for ok in ["name", "customer_groups", "_place", "line_2", "x2", "__private", "gen"] {
+        for ok in [
+            "name",
+            "customer_groups",
+            "_place",
+            "line_2",
+            "x2",
+            "__private",
+            "gen",
+        ] {
             assert_eq!(check_wire_name(ok), Ok(()), "{ok}");
         }
         for bad in ["", "Name", "foo-bar", "2nd", "_", "__", "é", "a b", "a.b"] {
@@ -255,7 +307,32 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_wrap_without_starting_blocks() {
+        let text = "A string that you can use to add any external identifier to the resource. \
+                    This can be useful for integrating the resource to an external system, \
+                    like an ERP: - 1. # not a heading";
+        let lines = doc_attrs(text);
+        assert!(lines.len() > 1);
+        for line in &lines {
+            let text: String = syn::parse_str::<syn::LitStr>(&line[7..line.len() - 1])
+                .unwrap()
+                .value();
+            assert!(text.chars().count() <= DOC_WIDTH + 1, "{text}");
+            let first = text.trim_start().chars().next().unwrap();
+            assert!(!matches!(first, '#' | '-' | '1'), "{text}");
+        }
+    }
+
+    #[test]
     fn literals_escape_everything() {
         assert_eq!(string_literal("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        // Bidirectional overrides are escaped, not written (rustc denies them in literals).
+        assert_eq!(string_literal("a\u{202E}b"), r#""a\u{202e}b""#);
+    }
+
+    #[test]
+    fn invisible_characters_leave_docs() {
+        let text = "left\u{202E}right\u{2066}x\u{2028}y\u{200B}z\u{FEFF}";
+        assert_eq!(doc_attrs(text), [r#"#[doc = " leftrightxyz"]"#]);
     }
 }

@@ -76,7 +76,8 @@ pub struct Fetcher<'a> {
     pub rel: &'a Relationship,
     /// `ListCall` or `ItemCall`.
     pub call: &'static str,
-    /// The resource type it answers (a generated struct, or `GenericResource`).
+    /// The resource type it answers (a generated struct, or `GenericResource`; in an `Option`
+    /// for a to-one relationship).
     pub target: String,
     /// `Some("customers")` when the related type is known, as Rust source.
     pub type_name: String,
@@ -269,6 +270,10 @@ impl Resource {
                     _ => None,
                 };
                 let (target, type_name) = match known {
+                    Some((only, t)) if t.module == self.module => (
+                        t.struct_name.clone(),
+                        format!("Some({})", string_literal(&only.type_name)),
+                    ),
                     Some((only, t)) => (
                         format!("super::{}::{}", t.module, t.struct_name),
                         format!("Some({})", string_literal(&only.type_name)),
@@ -287,13 +292,15 @@ impl Resource {
                 } else {
                     escape_markdown(&rel.description)
                 };
+                let (call, target) = match rel.cardinality {
+                    // A to-one relationship may be empty: `{"data": null}`.
+                    Cardinality::One => ("ItemCall", format!("Option<{target}>")),
+                    Cardinality::Many => ("ListCall", target),
+                };
                 Fetcher {
                     rel,
                     name_literal: string_literal(&rel.name),
-                    call: match rel.cardinality {
-                        Cardinality::One => "ItemCall",
-                        Cardinality::Many => "ListCall",
-                    },
+                    call,
                     target,
                     type_name,
                     docs: doc_attrs(&format!("{what}\n\n`GET /{path}`")),

@@ -315,7 +315,20 @@ fn serde_message(error: &serde_yaml::Error) -> String {
         None => &message,
     };
     // A path prefix such as `attributes.name: ` is kept: it says where in the document.
-    message.to_string()
+    // Rust type names mean nothing to a spec's author.
+    message
+        .replace(
+            "expected struct ResourceSpec",
+            "expected a mapping with `type`, `singular`, `actions`, `attributes`, `relationships`",
+        )
+        .replace(
+            "expected struct AttributeSpec",
+            "expected a mapping with `type` and flags",
+        )
+        .replace(
+            "expected struct RelationshipSpec",
+            "expected a mapping with `cardinality` and `target`",
+        )
 }
 
 /// Walks the YAML events once, recording where each key and value sits and rejecting
@@ -400,7 +413,10 @@ fn scan(path: &Path, text: &str) -> Result<Locations, SpecError> {
                 Some((key, key_at)) => (child(map_path, &key), Some(key_at)),
                 None => (map_path.clone(), None),
             },
-            Some(Frame::Seq { path: seq_path, index }) => {
+            Some(Frame::Seq {
+                path: seq_path,
+                index,
+            }) => {
                 if matches!(event, Event::SequenceEnd) {
                     stack.pop();
                     continue;
@@ -438,7 +454,8 @@ mod tests {
 
     #[test]
     fn records_keys_and_values() {
-        let text = "type: things\nattributes:\n  name:\n    type: string\nactions: [list, create]\n";
+        let text =
+            "type: things\nattributes:\n  name:\n    type: string\nactions: [list, create]\n";
         let locations = scan(Path::new("t.yaml"), text).unwrap();
         let entry = |p: &str| locations.entries[p];
         assert_eq!(entry("type").key, Some((1, 1)));
