@@ -108,6 +108,7 @@ impl Parts {
     fn new(client: &Client, method: Method, path: Result<String>) -> Self {
         let (path, error) = match path {
             Ok(path) => (path, None),
+            Err(Error::InvalidRequest { message }) => (String::new(), Some(message)),
             Err(error) => (String::new(), Some(error.to_string())),
         };
         Self {
@@ -474,11 +475,11 @@ impl<T: Resource> ListCall<T> {
         futures_util::stream::unfold(state, |state| async move {
             let call = state?;
             let number = call.parts.query.current_page();
-            let next = call.clone().page(number + 1);
+            let next = number.checked_add(1).map(|n| call.clone().page(n));
             match call.send().await {
                 Ok(page) => {
                     let more = u64::from(number) < page.meta.page_count && !page.data.is_empty();
-                    Some((Ok(page), more.then_some(next)))
+                    Some((Ok(page), next.filter(|_| more)))
                 }
                 Err(error) => Some((Err(error), None)),
             }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 
 use crate::error::{Error, Result, from_failure};
@@ -39,6 +39,7 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     authorization: HeaderValue,
+    user_agent: HeaderValue,
 }
 
 impl fmt::Debug for Client {
@@ -85,6 +86,7 @@ impl Client {
             .http
             .request(request.method, url)
             .header(ACCEPT, JSON_API)
+            .header(USER_AGENT, self.inner.user_agent.clone())
             .header(AUTHORIZATION, self.inner.authorization.clone());
         if let Some(body) = request.body {
             builder = builder.header(CONTENT_TYPE, JSON_API).body(body);
@@ -178,7 +180,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header; [`DEFAULT_USER_AGENT`] unless set.
+    /// The `User-Agent` header, sent with every request (also through a client given to
+    /// [`ClientBuilder::http_client`]); [`DEFAULT_USER_AGENT`] unless set.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -210,9 +213,11 @@ impl ClientBuilder {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| config("the access token contains characters a header cannot carry"))?;
         authorization.set_sensitive(true);
-        let user_agent = self
-            .user_agent
-            .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string());
+        let user_agent = match self.user_agent {
+            Some(agent) => HeaderValue::from_str(&agent)
+                .map_err(|_| config("the user agent contains characters a header cannot carry"))?,
+            None => HeaderValue::from_static(DEFAULT_USER_AGENT),
+        };
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -220,7 +225,6 @@ impl ClientBuilder {
                 // means another provider is already installed, which is as good.
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 reqwest::Client::builder()
-                    .user_agent(user_agent)
                     .build()
                     .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?
             }
@@ -230,6 +234,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 authorization,
+                user_agent,
             }),
         })
     }
