@@ -9,8 +9,11 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
+use std::time::Duration;
+
 use futures_util::Stream;
 use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -99,6 +102,8 @@ struct Parts {
     path: String,
     query: Query,
     body: Option<Vec<u8>>,
+    headers: HeaderMap,
+    timeout: Option<Duration>,
     /// The type `fields(...)` applies to, when the call returns one known type.
     type_name: Option<&'static str>,
     error: Option<String>,
@@ -117,6 +122,8 @@ impl Parts {
             path,
             query: Query::default(),
             body: None,
+            headers: HeaderMap::new(),
+            timeout: None,
             type_name: None,
             error,
         }
@@ -170,6 +177,8 @@ impl Parts {
             path: self.path,
             query: self.query,
             body: self.body,
+            headers: self.headers,
+            timeout: self.timeout,
         };
         Ok((self.client, request))
     }
@@ -224,6 +233,19 @@ macro_rules! shared_options {
         /// Adds any query parameter, sent as given (percent-encoded).
         pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
             self.parts.query.param(name.into(), value.into());
+            self
+        }
+
+        /// Adds a header to this request (after the client's own, which it cannot replace:
+        /// `Accept`, `Content-Type`, `Authorization`, `User-Agent`).
+        pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+            self.parts.headers.append(name, value);
+            self
+        }
+
+        /// How long this request may take, overriding the client's timeout.
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.parts.timeout = Some(timeout);
             self
         }
     };
@@ -529,6 +551,18 @@ impl DeleteCall {
         Self {
             parts: Parts::new(client, Method::DELETE, item_path(collection, id, None)),
         }
+    }
+
+    /// Adds a header to this request (after the client's own).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.parts.headers.append(name, value);
+        self
+    }
+
+    /// How long this request may take, overriding the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.parts.timeout = Some(timeout);
+        self
     }
 
     /// Sends the request; the same as `.await`. Any success status (the API answers `204 No

@@ -2,8 +2,9 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 
 use crate::error::{Error, Result, from_failure};
@@ -88,6 +89,12 @@ impl Client {
             .header(ACCEPT, JSON_API)
             .header(USER_AGENT, self.inner.user_agent.clone())
             .header(AUTHORIZATION, self.inner.authorization.clone());
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(timeout) = request.timeout {
+            builder = builder.timeout(timeout);
+        }
         if let Some(body) = request.body {
             builder = builder.header(CONTENT_TYPE, JSON_API).body(body);
         }
@@ -122,6 +129,10 @@ pub(crate) struct Request {
     pub(crate) query: Query,
     /// A JSON:API document, for writes.
     pub(crate) body: Option<Vec<u8>>,
+    /// Extra headers for this request.
+    pub(crate) headers: HeaderMap,
+    /// This request's timeout, overriding the client's.
+    pub(crate) timeout: Option<Duration>,
 }
 
 /// A successful answer.
