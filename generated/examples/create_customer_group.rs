@@ -4,8 +4,10 @@
 //! cargo run -p commercelayer --example create_customer_group
 //! ```
 //!
-//! With `COMMERCELAYER_BASE_URL` (such as `https://acme.commercelayer.io/api`) and
-//! `COMMERCELAYER_ACCESS_TOKEN` both set, it creates the group through that API. Otherwise it
+//! With `COMMERCELAYER_BASE_URL` (such as `https://acme.commercelayer.io/api`) set, and either
+//! `COMMERCELAYER_CLIENT_ID` (client credentials, with the optional `COMMERCELAYER_CLIENT_SECRET`,
+//! `COMMERCELAYER_SCOPE` and `COMMERCELAYER_AUTH_URL`) or `COMMERCELAYER_ACCESS_TOKEN`, it
+//! creates the group through that API; a client id takes precedence over a token. Otherwise it
 //! starts a local stand-in on 127.0.0.1 that answers the request exactly as the API's
 //! documentation does, so it runs anywhere. It says on stdout which one it used. When the API
 //! refuses, it prints the error to stderr and exits with a failure status.
@@ -22,8 +24,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The variable holding the API's base URL.
 pub const BASE_URL_VAR: &str = "COMMERCELAYER_BASE_URL";
-/// The variable holding the access token.
+/// The variable holding an access token.
 pub const ACCESS_TOKEN_VAR: &str = "COMMERCELAYER_ACCESS_TOKEN";
+/// The variable holding a client id, to authenticate with client credentials.
+pub const CLIENT_ID_VAR: &str = "COMMERCELAYER_CLIENT_ID";
+/// The variable holding the client secret, for integration applications.
+pub const CLIENT_SECRET_VAR: &str = "COMMERCELAYER_CLIENT_SECRET";
+/// The variable holding the scope to ask for, such as `market:code:europe`.
+pub const SCOPE_VAR: &str = "COMMERCELAYER_SCOPE";
+/// The variable holding the token endpoint, when not Commerce Layer's own.
+pub const AUTH_URL_VAR: &str = "COMMERCELAYER_AUTH_URL";
 
 /// The token the example sends to the stand-in, which accepts only it.
 const STAND_IN_TOKEN: &str = "stand-in-access-token";
@@ -77,33 +87,78 @@ pub const DOCUMENTED_RESPONSE: &str = r#"{
   }
 }"#;
 
+/// How the example authenticates to a real API.
+pub enum Auth {
+    /// An access token, sent as it is.
+    AccessToken(String),
+    /// Client credentials, exchanged for access tokens by the client.
+    ClientCredentials {
+        client_id: String,
+        client_secret: Option<String>,
+        scope: Option<String>,
+        /// The token endpoint, when not Commerce Layer's own.
+        auth_url: Option<String>,
+    },
+}
+
 /// Where the example sends its request.
 pub enum Target {
     /// A real Commerce Layer API.
-    Api {
-        base_url: String,
-        access_token: String,
-    },
+    Api { base_url: String, auth: Auth },
     /// The local stand-in.
     StandIn,
+}
+
+/// The environment variables the example reads, as found.
+#[derive(Default)]
+pub struct Vars {
+    pub base_url: Option<String>,
+    pub access_token: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub scope: Option<String>,
+    pub auth_url: Option<String>,
+}
+
+impl Vars {
+    /// The variables of this process's environment.
+    pub fn from_env() -> Self {
+        let var = |name| env::var(name).ok();
+        Self {
+            base_url: var(BASE_URL_VAR),
+            access_token: var(ACCESS_TOKEN_VAR),
+            client_id: var(CLIENT_ID_VAR),
+            client_secret: var(CLIENT_SECRET_VAR),
+            scope: var(SCOPE_VAR),
+            auth_url: var(AUTH_URL_VAR),
+        }
+    }
 }
 
 impl Target {
     /// The API named by the environment, or the stand-in when it names none.
     pub fn from_env() -> Self {
-        Self::from_vars(env::var(BASE_URL_VAR).ok(), env::var(ACCESS_TOKEN_VAR).ok())
+        Self::from_vars(Vars::from_env())
     }
 
-    /// The API when both a base URL and a token are given (and not empty), else the stand-in.
-    pub fn from_vars(base_url: Option<String>, access_token: Option<String>) -> Self {
+    /// The API when a base URL and a way to authenticate (a client id, else a token) are
+    /// given, else the stand-in. An empty variable counts as unset.
+    pub fn from_vars(vars: Vars) -> Self {
         let given = |value: Option<String>| value.filter(|v| !v.is_empty());
-        match (given(base_url), given(access_token)) {
-            (Some(base_url), Some(access_token)) => Target::Api {
-                base_url,
-                access_token,
+        let Some(base_url) = given(vars.base_url) else {
+            return Target::StandIn;
+        };
+        let auth = match (given(vars.client_id), given(vars.access_token)) {
+            (Some(client_id), _) => Auth::ClientCredentials {
+                client_id,
+                client_secret: given(vars.client_secret),
+                scope: given(vars.scope),
+                auth_url: given(vars.auth_url),
             },
-            _ => Target::StandIn,
-        }
+            (None, Some(access_token)) => Auth::AccessToken(access_token),
+            (None, None) => return Target::StandIn,
+        };
+        Target::Api { base_url, auth }
     }
 }
 
@@ -111,12 +166,31 @@ impl Target {
 pub async fn run(target: Target, out: &mut impl Write) -> Result<(), Box<dyn Error>> {
     // The stand-in, when used, must outlive the request: it stops when dropped.
     let (client, _stand_in) = match target {
-        Target::Api {
-            base_url,
-            access_token,
-        } => {
-            writeln!(out, "using the Commerce Layer API at {base_url}")?;
-            (Client::new(&base_url, &access_token)?, None)
+        Target::Api { base_url, auth } => {
+            let builder = Client::builder().base_url(&base_url);
+            let (builder, how) = match auth {
+                Auth::AccessToken(token) => (builder.access_token(token), "an access token"),
+                Auth::ClientCredentials {
+                    client_id,
+                    client_secret,
+                    scope,
+                    auth_url,
+                } => {
+                    let mut builder = builder.client_id(client_id);
+                    if let Some(secret) = client_secret {
+                        builder = builder.client_secret(secret);
+                    }
+                    if let Some(scope) = scope {
+                        builder = builder.scope(scope);
+                    }
+                    if let Some(url) = auth_url {
+                        builder = builder.auth_url(url);
+                    }
+                    (builder, "client credentials")
+                }
+            };
+            writeln!(out, "using the Commerce Layer API at {base_url} with {how}")?;
+            (builder.build()?, None)
         }
         Target::StandIn => {
             let stand_in = start_stand_in().await;
@@ -124,7 +198,7 @@ pub async fn run(target: Target, out: &mut impl Write) -> Result<(), Box<dyn Err
             writeln!(
                 out,
                 "using a local stand-in for the API at {base_url} \
-                 (set {BASE_URL_VAR} and {ACCESS_TOKEN_VAR} to use a real one)"
+                 (set {BASE_URL_VAR} and {CLIENT_ID_VAR} or {ACCESS_TOKEN_VAR} to use a real one)"
             )?;
             (Client::new(&base_url, STAND_IN_TOKEN)?, Some(stand_in))
         }

@@ -243,7 +243,7 @@ macro_rules! shared_options {
             self
         }
 
-        /// How long this request may take, overriding the client's timeout.
+        /// How long each attempt at this request may take, overriding the client's timeout.
         pub fn timeout(mut self, timeout: Duration) -> Self {
             self.parts.timeout = Some(timeout);
             self
@@ -559,7 +559,7 @@ impl DeleteCall {
         self
     }
 
-    /// How long this request may take, overriding the client's timeout.
+    /// How long each attempt at this request may take, overriding the client's timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.parts.timeout = Some(timeout);
         self

@@ -57,6 +57,18 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// No access token could be obtained with the client credentials: the token endpoint
+    /// refused them, gave an answer that is not a token, or could not be reached. Neither the
+    /// client secret nor a token is ever part of it.
+    Auth {
+        /// The token endpoint's HTTP status, when it answered.
+        status: Option<StatusCode>,
+        /// What went wrong.
+        message: String,
+        /// The token endpoint's body, when it refused (never kept from a successful answer,
+        /// which may hold a token).
+        body: Option<String>,
+    },
 }
 
 impl Error {
@@ -67,6 +79,7 @@ impl Error {
             | Error::UnexpectedResponse { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport { source } => source.status(),
+            Error::Auth { status, .. } => *status,
             Error::InvalidRequest { .. } | Error::Config { .. } => None,
         }
     }
@@ -77,6 +90,7 @@ impl Error {
             Error::Api { body, .. }
             | Error::UnexpectedResponse { body, .. }
             | Error::Decode { body, .. } => Some(body),
+            Error::Auth { body, .. } => body.as_deref(),
             _ => None,
         }
     }
@@ -134,17 +148,10 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": {message}")
             }
-            Error::Transport { source } => {
-                write!(f, "the request failed: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(inner) = cause {
-                    write!(f, ": {inner}")?;
-                    cause = inner.source();
-                }
-                Ok(())
-            }
+            Error::Transport { source } => write!(f, "the request failed: {}", chain(source)),
             Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
             Error::Config { message } => write!(f, "invalid client configuration: {message}"),
+            Error::Auth { message, .. } => write!(f, "authentication failed: {message}"),
         }
     }
 }
@@ -156,6 +163,18 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// An error and each of its causes, joined by `: `.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
 }
 
 /// The first 200 characters of a body, on one line.

@@ -63,11 +63,16 @@ pub const SEED_RESPONSE: &str = r#"{
   }
 }"#;
 
-/// A client for the API under `server`'s `/api`, built as users build one.
+/// A client for the API under `server`'s `/api`, built as users build one, except that it
+/// waits a millisecond or two (not the default 200 ms and more) before retrying.
 pub fn client_for(server: &MockServer) -> Client {
     Client::builder()
         .base_url(format!("{}/api", server.uri()))
         .access_token(ACCESS_TOKEN)
+        .retry_backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        )
         .build()
         .expect("a loopback base URL and a plain token make a valid client")
 }
@@ -208,4 +213,52 @@ fn assert_target_and_headers(request: &Request, method: &str, path: &str, query:
 
 fn body_text(request: &Request) -> &str {
     std::str::from_utf8(&request.body).expect("the request body is UTF-8")
+}
+
+/// The path of the stand-in token endpoint on a test server.
+pub const TOKEN_PATH: &str = "/oauth/token";
+
+/// The token endpoint's answer for `token`, valid for `expires_in` seconds, shaped as Commerce
+/// Layer's auth documents it.
+pub fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": expires_in,
+        "scope": "market:all",
+        "created_at": 1_700_000_000
+    }))
+}
+
+/// A builder for a client of the API under `server`'s `/api` that authenticates with client
+/// credentials at `server`'s [`TOKEN_PATH`], retrying after a millisecond or two.
+pub fn credentials_client(server: &MockServer, client_id: &str) -> commercelayer::ClientBuilder {
+    Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .auth_url(format!("{}{TOKEN_PATH}", server.uri()))
+        .client_id(client_id)
+        .retry_backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        )
+}
+
+/// The requests the server received at `path`, in order.
+pub async fn received_at(server: &MockServer, path: &str) -> Vec<Request> {
+    received(server)
+        .await
+        .into_iter()
+        .filter(|request| request.url.path() == path)
+        .collect()
+}
+
+/// [`client_for`], but never retrying: for tests about what one failure does, which would
+/// otherwise see a failed `GET` sent again.
+pub fn client_without_retries(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .access_token(ACCESS_TOKEN)
+        .max_retries(0)
+        .build()
+        .expect("a loopback base URL and a plain token make a valid client")
 }

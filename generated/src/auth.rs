@@ -1,0 +1,557 @@
+//! Authentication: a fixed access token, or OAuth2 client credentials exchanged for access
+//! tokens that are cached (shared by every clone of a client) and refreshed before they expire.
+//!
+//! A token is refreshed when less than a tenth of its lifetime, and at most 60 seconds, is left
+//! ([`refresh_margin`]); and once more when the API answers `401` to it. One token request
+//! serves every caller waiting for it: the cache is behind an async mutex held while the token
+//! is fetched, so concurrent callers queue behind the one fetching and then reuse its token (or
+//! its failure, rather than each trying again).
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::error::Error;
+use crate::trace;
+
+/// Where client credentials are exchanged for an access token unless
+/// [`ClientBuilder::auth_url`](crate::ClientBuilder::auth_url) says otherwise.
+pub const DEFAULT_AUTH_URL: &str = "https://auth.commercelayer.io/oauth/token";
+
+/// The most time before a token's expiry at which it is refreshed.
+const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// After a refresh fails while the current token is still valid, how long that token is used
+/// before the next refresh is tried (so a failing token endpoint is not asked on every request).
+const REFRESH_RETRY_DELAY: Duration = Duration::from_secs(5);
+
+/// A string that must never be shown: its `Debug` is `<redacted>` and it has no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, only to send it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// How long before a token's expiry it is refreshed: a tenth of its lifetime, at most 60
+/// seconds (so a two-hour token is refreshed a minute early, a 30-second one 3 seconds early).
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 10).min(MAX_REFRESH_MARGIN)
+}
+
+/// How a client authenticates its requests.
+pub(crate) enum Auth {
+    /// One access token, given by the caller, sent as it is: never refreshed.
+    Token(HeaderValue),
+    /// Client credentials, exchanged for access tokens as needed.
+    Credentials(Box<TokenSource>),
+}
+
+/// The `Authorization` header for one attempt, and which token it carries.
+pub(crate) struct Bearer {
+    pub(crate) header: HeaderValue,
+    /// The token's generation, when it came from client credentials.
+    generation: Option<u64>,
+}
+
+impl Auth {
+    /// The `Authorization` header to send now, fetching a token first when there is none
+    /// that is fresh.
+    pub(crate) async fn bearer(&self) -> Result<Bearer, Error> {
+        match self {
+            Auth::Token(header) => Ok(Bearer {
+                header: header.clone(),
+                generation: None,
+            }),
+            Auth::Credentials(source) => source.bearer().await,
+        }
+    }
+
+    /// Forgets the token `bearer` carried, which the API refused, so that the next request
+    /// fetches another; false when the token cannot be replaced (it was given by the caller).
+    pub(crate) async fn invalidate(&self, bearer: &Bearer) -> bool {
+        match (self, bearer.generation) {
+            (Auth::Credentials(source), Some(generation)) => {
+                source.invalidate(generation).await;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Token(_) => f
+                .debug_struct("AccessToken")
+                .field("token", &"<redacted>")
+                .finish(),
+            Auth::Credentials(source) => f
+                .debug_struct("ClientCredentials")
+                .field("client_id", &source.client_id)
+                .field("client_secret", &source.client_secret)
+                .field("scope", &source.scope)
+                .field("auth_url", &source.url)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Client credentials and the token they were last exchanged for.
+pub(crate) struct TokenSource {
+    http: reqwest::Client,
+    url: String,
+    client_id: String,
+    client_secret: Option<Secret>,
+    scope: Option<String>,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    state: Mutex<State>,
+    /// Token requests finished so far: a caller that saw this change while it waited for
+    /// the lock knows another caller just asked for a token.
+    completed: AtomicU64,
+}
+
+#[derive(Default)]
+struct State {
+    token: Option<Cached>,
+    /// Tokens fetched so far; each token is numbered by it.
+    generation: u64,
+    /// Why the last token request failed, unless it succeeded.
+    failure: Option<AuthFailure>,
+}
+
+struct Cached {
+    header: HeaderValue,
+    generation: u64,
+    /// When to fetch the next token; `None` when the token endpoint gave no lifetime (the
+    /// token is then used until the API refuses it).
+    refresh_at: Option<Instant>,
+    /// When the token stops working, as far as its lifetime says.
+    expires_at: Option<Instant>,
+}
+
+impl Cached {
+    fn is_fresh(&self, now: Instant) -> bool {
+        self.refresh_at.is_none_or(|at| now < at)
+    }
+
+    fn is_valid(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|at| now < at)
+    }
+
+    fn bearer(&self) -> Bearer {
+        Bearer {
+            header: self.header.clone(),
+            generation: Some(self.generation),
+        }
+    }
+}
+
+/// The settings of a [`TokenSource`].
+pub(crate) struct Credentials {
+    pub(crate) url: String,
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Option<Secret>,
+    pub(crate) scope: Option<String>,
+}
+
+/// The body of a client-credentials token request.
+#[derive(Serialize)]
+struct TokenRequest<'a> {
+    grant_type: &'static str,
+    client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
+}
+
+/// A token as the token endpoint gave it.
+struct Fetched {
+    header: HeaderValue,
+    lifetime: Option<Duration>,
+    requested_at: Instant,
+}
+
+impl TokenSource {
+    pub(crate) fn new(
+        credentials: Credentials,
+        http: reqwest::Client,
+        user_agent: HeaderValue,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            http,
+            url: credentials.url,
+            client_id: credentials.client_id,
+            client_secret: credentials.client_secret,
+            scope: credentials.scope,
+            user_agent,
+            timeout,
+            state: Mutex::new(State::default()),
+            completed: AtomicU64::new(0),
+        }
+    }
+
+    async fn bearer(&self) -> Result<Bearer, Error> {
+        let seen = self.completed.load(Ordering::Acquire);
+        let mut state = self.state.lock().await;
+        if let Some(token) = &state.token {
+            if token.is_fresh(Instant::now()) {
+                return Ok(token.bearer());
+            }
+        }
+        // Another caller asked for a token while this one waited, and failed: share its
+        // failure rather than asking again at once.
+        if self.completed.load(Ordering::Acquire) != seen {
+            if let Some(failure) = &state.failure {
+                return Err(failure.to_error());
+            }
+        }
+        let outcome = self.fetch().await;
+        self.completed.fetch_add(1, Ordering::Release);
+        match outcome {
+            Ok(fetched) => {
+                state.generation += 1;
+                let expires_at = fetched
+                    .lifetime
+                    .and_then(|lifetime| fetched.requested_at.checked_add(lifetime));
+                let refresh_at = fetched.lifetime.and_then(|lifetime| {
+                    let early = lifetime - refresh_margin(lifetime);
+                    fetched.requested_at.checked_add(early)
+                });
+                let token = Cached {
+                    header: fetched.header,
+                    generation: state.generation,
+                    refresh_at,
+                    expires_at,
+                };
+                let bearer = token.bearer();
+                state.token = Some(token);
+                state.failure = None;
+                Ok(bearer)
+            }
+            Err(failure) => {
+                let error = failure.to_error();
+                state.failure = Some(failure);
+                let now = Instant::now();
+                match &mut state.token {
+                    // The refresh was early: the token still works, so keep using it a while.
+                    Some(token) if token.is_valid(now) => {
+                        let retry_at = now + REFRESH_RETRY_DELAY;
+                        token.refresh_at = Some(
+                            token
+                                .expires_at
+                                .map_or(retry_at, |expires_at| retry_at.min(expires_at)),
+                        );
+                        Ok(token.bearer())
+                    }
+                    _ => {
+                        state.token = None;
+                        Err(error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets token number `generation`, unless it was already replaced.
+    async fn invalidate(&self, generation: u64) {
+        let mut state = self.state.lock().await;
+        if state
+            .token
+            .as_ref()
+            .is_some_and(|token| token.generation == generation)
+        {
+            state.token = None;
+        }
+    }
+
+    /// Asks the token endpoint for a token.
+    async fn fetch(&self) -> Result<Fetched, AuthFailure> {
+        let body = serde_json::to_vec(&TokenRequest {
+            grant_type: "client_credentials",
+            client_id: &self.client_id,
+            client_secret: self.client_secret.as_ref().map(Secret::expose),
+            scope: self.scope.as_deref(),
+        })
+        .map_err(|_| AuthFailure::new(None, "cannot encode the token request"))?;
+        let span = trace::Span::token(&self.url);
+        let requested_at = Instant::now();
+        let exchange = async {
+            let response = self
+                .http
+                .post(&self.url)
+                .header(ACCEPT, "application/json")
+                .header(CONTENT_TYPE, "application/json")
+                .header(USER_AGENT, self.user_agent.clone())
+                .timeout(self.timeout)
+                .body(body)
+                .send()
+                .await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, body))
+        };
+        let (status, body) = span.run(exchange).await.map_err(|error| {
+            AuthFailure::new(
+                None,
+                format!(
+                    "cannot reach the token endpoint {}: {}",
+                    self.url,
+                    crate::error::chain(&error.without_url())
+                ),
+            )
+        })?;
+        span.record_status(status);
+        if !status.is_success() {
+            return Err(self.refusal(status, &body));
+        }
+        let (header, lifetime) = parse_token(status, &body)?;
+        Ok(Fetched {
+            header,
+            lifetime,
+            requested_at,
+        })
+    }
+
+    /// The failure for a token endpoint's refusal, with what it said and its body, from
+    /// which the client secret is removed should the endpoint echo it.
+    fn refusal(&self, status: StatusCode, body: &[u8]) -> AuthFailure {
+        let text = self.scrub(&String::from_utf8_lossy(body));
+        let mut message = format!("the token endpoint answered {status}");
+        if let Some(reason) = refusal_reason(body) {
+            message.push_str(": ");
+            message.push_str(&self.scrub(&reason));
+        }
+        AuthFailure {
+            status: Some(status),
+            message,
+            body: Some(text),
+        }
+    }
+
+    fn scrub(&self, text: &str) -> String {
+        match &self.client_secret {
+            Some(secret) if !secret.expose().is_empty() => {
+                let mut text = text.replace(secret.expose(), "<redacted>");
+                // The secret as it would appear inside a JSON string.
+                if let Ok(quoted) = serde_json::to_string(secret.expose()) {
+                    let escaped = &quoted[1..quoted.len() - 1];
+                    if escaped != secret.expose() {
+                        text = text.replace(escaped, "<redacted>");
+                    }
+                }
+                text
+            }
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// What a refusal says, from an OAuth error (`error`, `error_description`) or a JSON:API
+/// errors document.
+fn refusal_reason(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let text = |value: &Value, key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(error) = text(&value, "error") {
+        return Some(match text(&value, "error_description") {
+            Some(description) => format!("{description} ({error})"),
+            None => error,
+        });
+    }
+    let errors = match value.get("errors")? {
+        Value::Array(errors) => errors.clone(),
+        error @ Value::Object(_) => vec![error.clone()],
+        _ => return None,
+    };
+    let reasons: Vec<String> = errors
+        .iter()
+        .filter_map(|error| {
+            let detail = text(error, "detail").or_else(|| text(error, "title"))?;
+            Some(match text(error, "code") {
+                Some(code) => format!("{detail} ({code})"),
+                None => detail,
+            })
+        })
+        .collect();
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// The `Authorization` header and lifetime of a successful token answer. The body is never
+/// kept in the failure: it may hold a token.
+fn parse_token(
+    status: StatusCode,
+    body: &[u8],
+) -> Result<(HeaderValue, Option<Duration>), AuthFailure> {
+    let fail = |what: &str| AuthFailure::new(Some(status), format!("the token endpoint's {what}"));
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| fail("answer is not a JSON object"))?;
+    let token = value
+        .get("access_token")
+        .and_then(Value::as_str)
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| fail("answer has no access_token"))?;
+    if let Some(kind) = value.get("token_type").and_then(Value::as_str) {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(fail("token is not a bearer token"));
+        }
+    }
+    let lifetime = match value.get("expires_in") {
+        None | Some(Value::Null) => None,
+        Some(seconds) => {
+            let seconds = seconds
+                .as_f64()
+                .ok_or_else(|| fail("expires_in is not a number"))?;
+            // Duration cannot hold a negative or absurdly long lifetime: the first is
+            // expired already, the second never expires in practice.
+            Duration::try_from_secs_f64(seconds.max(0.0)).ok()
+        }
+    };
+    let mut header = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| fail("access token contains characters a header cannot carry"))?;
+    header.set_sensitive(true);
+    Ok((header, lifetime))
+}
+
+/// Why a token request failed: [`Error::Auth`], kept to give every caller that waited on the
+/// same request.
+#[derive(Debug, Clone)]
+struct AuthFailure {
+    status: Option<StatusCode>,
+    message: String,
+    body: Option<String>,
+}
+
+impl AuthFailure {
+    fn new(status: Option<StatusCode>, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            body: None,
+        }
+    }
+
+    fn to_error(&self) -> Error {
+        Error::Auth {
+            status: self.status,
+            message: self.message.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The refresh margin is a tenth of the lifetime, never more than a minute.
+    #[test]
+    fn the_refresh_margin_is_a_tenth_capped_at_a_minute() {
+        let secs = Duration::from_secs;
+        assert_eq!(refresh_margin(secs(7200)), secs(60));
+        assert_eq!(refresh_margin(secs(600)), secs(60));
+        assert_eq!(refresh_margin(secs(300)), secs(30));
+        assert_eq!(refresh_margin(secs(30)), secs(3));
+        assert_eq!(refresh_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    // A token answer gives a sensitive bearer header and its lifetime; a bad one never echoes the token.
+    #[test]
+    fn token_answers_are_parsed_without_echoing_the_token() {
+        let ok = br#"{"access_token":"tok.en","token_type":"bearer","expires_in":7200,"scope":"market:all","created_at":1}"#;
+        let (header, lifetime) = parse_token(StatusCode::OK, ok).expect("a valid answer");
+        assert_eq!(header.to_str().expect("ASCII"), "Bearer tok.en");
+        assert!(header.is_sensitive());
+        assert_eq!(lifetime, Some(Duration::from_secs(7200)));
+
+        let no_lifetime = br#"{"access_token":"tok.en","token_type":"Bearer"}"#;
+        assert_eq!(
+            parse_token(StatusCode::OK, no_lifetime).ok().map(|t| t.1),
+            Some(None)
+        );
+        let negative = br#"{"access_token":"tok.en","expires_in":-5}"#;
+        assert_eq!(
+            parse_token(StatusCode::OK, negative).ok().map(|t| t.1),
+            Some(Some(Duration::ZERO))
+        );
+
+        for (body, what) in [
+            (&b"<html>"[..], "not a JSON object"),
+            (br#"{"token_type":"bearer"}"#, "no access_token"),
+            (
+                br#"{"access_token":"secret-tok","token_type":"mac"}"#,
+                "not a bearer token",
+            ),
+            (
+                br#"{"access_token":"secret-tok","expires_in":"secret-tok"}"#,
+                "not a number",
+            ),
+            (br#"{"access_token":"secret\ntok"}"#, "cannot carry"),
+        ] {
+            let failure = parse_token(StatusCode::OK, body).expect_err("a failure");
+            assert!(failure.message.contains(what), "{}", failure.message);
+            assert!(!failure.message.contains("secret"), "{}", failure.message);
+            assert_eq!(failure.body, None);
+        }
+    }
+
+    // A refusal is described from an OAuth error or a JSON:API errors document.
+    #[test]
+    fn refusals_are_described() {
+        assert_eq!(
+            refusal_reason(
+                br#"{"error":"invalid_client","error_description":"Client authentication failed"}"#
+            )
+            .as_deref(),
+            Some("Client authentication failed (invalid_client)")
+        );
+        assert_eq!(
+            refusal_reason(br#"{"errors":[{"title":"Unauthorized","detail":"Invalid client","code":"UNAUTHORIZED"}]}"#)
+                .as_deref(),
+            Some("Invalid client (UNAUTHORIZED)")
+        );
+        assert_eq!(
+            refusal_reason(br#"{"errors":{"title":"Unauthorized"}}"#).as_deref(),
+            Some("Unauthorized")
+        );
+        assert_eq!(refusal_reason(b"<html>Bad gateway</html>"), None);
+    }
+
+    // A secret's Debug never shows it.
+    #[test]
+    fn a_secret_is_redacted() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "<redacted>");
+        assert_eq!(
+            format!("{:?}", Some(Secret::new("hunter2"))),
+            "Some(<redacted>)"
+        );
+    }
+}
