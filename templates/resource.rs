@@ -150,11 +150,53 @@ impl FieldName for {{ e.name }} {
 impl FilterField for {{ e.name }} {}
 {%- endif %}
 {% endfor %}
+{%- for p in r.poly_enums(*gates) %}
+
+{% for line in p.docs %}{{ line }}
+{% endfor %}
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum {{ p.name }} {
+{%- for v in p.variants %}
+    {% for line in v.docs %}{{ line }}
+    {% endfor %}
+    {{ v.cfg }}
+    {{ v.variant }}(Box<{{ v.path }}>),
+{%- endfor %}
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for {{ p.name }} {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+        {%- for v in p.variants %}
+            {{ v.cfg }}
+            {{ v.literal }} => decode_variant(value).map(Self::{{ v.variant }}),
+        {%- endfor %}
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for {{ p.name }} {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
+}
+{%- endfor %}
 {%- if r.actions.create %}
 
-/// The body of a request creating a [`{{ r.struct_name }}`]: [`{{ r.struct_name }}Create::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// The body of a request creating a [`{{ r.struct_name }}`]: [`{{ r.struct_name }}Create::new`]
+/// takes what the API requires, the other methods add the rest.
+{%- if r.create_has_requirements() %}
 #[derive(Debug, Clone, PartialEq, Serialize)]
+{%- else %}
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+{%- endif %}
 #[non_exhaustive]
 pub struct {{ r.struct_name }}Create {
 {%- for a in r.creatable_attributes() %}
@@ -166,33 +208,73 @@ pub struct {{ r.struct_name }}Create {
     {%- endif %}
     pub {{ a.ident }}: {{ a.create_type() }},
 {%- endfor %}
+{%- if !r.creatable_relationships().is_empty() %}
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+{%- endif %}
 }
 
 impl {{ r.struct_name }}Create {
-    /// A new {{ r.singular_words() }} with the attributes the API requires.
+    /// A new {{ r.singular_words() }} with what the API requires.
     pub fn new(
     {%- for a in r.required_attributes() -%}
-        {{ a.ident }}: {{ a.param_type() }},
+        {{ a.method }}: {{ a.param_type() }},
+    {%- endfor -%}
+    {%- for rel in r.required_relationships() -%}
+        {{ rel.method }}: {{ rel.link_param_type() }},
     {%- endfor -%}
     ) -> Self {
+    {%- if !r.create_has_requirements() %}
+        Self::default()
+    }
+    {%- else %}
+    {%- if !r.required_relationships().is_empty() %}
+        let mut relationships = Linkages::default();
+        {%- for rel in r.required_relationships() %}
+        relationships.set({{ rel.literal() }}, {{ rel.link_expr() }});
+        {%- endfor %}
+    {%- endif %}
         Self {
         {%- for a in r.creatable_attributes() %}
-            {%- if a.required && a.param_conversion().is_empty() %}
-            {{ a.ident }},
-            {%- else if a.required %}
-            {{ a.ident }}: {{ a.ident }}{{ a.param_conversion() }},
+            {%- if a.required %}
+            {{ a.required_init() }},
             {%- else %}
             {{ a.ident }}: None,
             {%- endif %}
         {%- endfor %}
+        {%- if !r.required_relationships().is_empty() %}
+            relationships,
+        {%- else if !r.creatable_relationships().is_empty() %}
+            relationships: Linkages::default(),
+        {%- endif %}
         }
     }
+    {%- endif %}
 {%- for a in r.creatable_attributes() %}
-    {%- if !a.required %}
+    {%- if a.is_trigger() %}
+
+    /// Sends `{{ a.name }}: true` with the create.
+    pub fn {{ a.method }}(mut self) -> Self {
+        self.{{ a.ident }} = Some(true);
+        self
+    }
+    {%- else if !a.required %}
 
     /// Sets `{{ a.name }}`.
-    pub fn {{ a.ident }}(mut self, {{ a.ident }}: {{ a.param_type() }}) -> Self {
-        self.{{ a.ident }} = Some({{ a.ident }}{{ a.param_conversion() }});
+    pub fn {{ a.method }}(mut self, {{ a.method }}: {{ a.param_type() }}) -> Self {
+        self.{{ a.ident }} = Some({{ a.method }}{{ a.param_conversion() }});
+        self
+    }
+    {%- endif %}
+{%- endfor %}
+{%- for rel in r.creatable_relationships() %}
+    {%- if !rel.required %}
+
+    {% for line in rel.link_docs() %}{{ line }}
+    {% endfor %}
+    pub fn {{ rel.method }}(mut self, {{ rel.method }}: {{ rel.link_param_type() }}) -> Self {
+        self.relationships.set({{ rel.literal() }}, {{ rel.link_expr() }});
         self
     }
     {%- endif %}
@@ -201,7 +283,7 @@ impl {{ r.struct_name }}Create {
 {%- endif %}
 {%- if r.actions.update %}
 
-/// The body of a request updating a [`{{ r.struct_name }}`]: attributes left alone are not sent.
+/// The body of a request updating a [`{{ r.struct_name }}`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct {{ r.struct_name }}Update {
@@ -216,6 +298,11 @@ pub struct {{ r.struct_name }}Update {
     {%- endif %}
     pub {{ a.ident }}: {{ a.update_type() }},
 {%- endfor %}
+{%- if !r.updatable_relationships().is_empty() %}
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+{%- endif %}
 }
 
 impl {{ r.struct_name }}Update {
@@ -224,21 +311,47 @@ impl {{ r.struct_name }}Update {
         Self::default()
     }
 {%- for a in r.updatable_attributes() %}
+    {%- if a.is_trigger() %}
+
+    /// Sends `{{ a.name }}: true` with the update.
+    pub fn {{ a.method }}(mut self) -> Self {
+        self.{{ a.ident }} = Some(true);
+        self
+    }
+    {%- else %}
 
     /// Sets `{{ a.name }}`.
-    pub fn {{ a.ident }}(mut self, {{ a.ident }}: {{ a.param_type() }}) -> Self {
+    pub fn {{ a.method }}(mut self, {{ a.method }}: {{ a.param_type() }}) -> Self {
         {%- if a.nullable %}
-        self.{{ a.ident }} = Patch::Set({{ a.ident }}{{ a.param_conversion() }});
+        self.{{ a.ident }} = Patch::Set({{ a.method }}{{ a.param_conversion() }});
         {%- else %}
-        self.{{ a.ident }} = Some({{ a.ident }}{{ a.param_conversion() }});
+        self.{{ a.ident }} = Some({{ a.method }}{{ a.param_conversion() }});
         {%- endif %}
         self
     }
+    {%- endif %}
     {%- if a.nullable %}
 
     /// Clears `{{ a.name }}`: sends `null`.
     pub fn {{ a.clear_method() }}(mut self) -> Self {
         self.{{ a.ident }} = Patch::Clear;
+        self
+    }
+    {%- endif %}
+{%- endfor %}
+{%- for rel in r.updatable_relationships() %}
+
+    {% for line in rel.link_docs() %}{{ line }}
+    {% endfor %}
+    pub fn {{ rel.method }}(mut self, {{ rel.method }}: {{ rel.link_param_type() }}) -> Self {
+        self.relationships.set({{ rel.literal() }}, {{ rel.link_expr() }});
+        self
+    }
+    {%- if rel.cardinality == crate::model::Cardinality::One && !rel.required %}
+
+    /// Unlinks `{{ rel.name }}`: sends `null`.
+    pub fn {{ rel.clear_method() }}(mut self) -> Self {
+        self.relationships.set({{ rel.literal() }}, Linkage::Clear);
         self
     }
     {%- endif %}
@@ -271,9 +384,10 @@ impl {{ r.api_name }} {
 {%- if r.actions.retrieve %}
     {%- if r.singleton %}
 
-    /// Retrieves the {{ r.singular_words() }}: `GET /{{ r.type_name }}`.
+    /// Retrieves the {{ r.singular_words() }}: `GET /{{ r.singular }}` (a singleton's path is
+    /// its singular name).
     pub fn retrieve(&self) -> ItemCall<{{ r.struct_name }}> {
-        ItemCall::singleton(&self.client, {{ r.type_literal() }})
+        ItemCall::singleton(&self.client, {{ r.singular_literal() }})
     }
     {%- else %}
 
@@ -287,14 +401,22 @@ impl {{ r.api_name }} {
 
     /// Creates a {{ r.singular_words() }}: `POST /{{ r.type_name }}`.
     pub fn create(&self, body: &{{ r.struct_name }}Create) -> ItemCall<{{ r.struct_name }}> {
+    {%- if r.creatable_relationships().is_empty() %}
         ItemCall::create(&self.client, {{ r.type_literal() }}, body)
+    {%- else %}
+        ItemCall::create_linked(&self.client, {{ r.type_literal() }}, body, body.relationships.non_empty())
+    {%- endif %}
     }
 {%- endif %}
 {%- if r.actions.update %}
 
     /// Updates a {{ r.singular_words() }}: `PATCH /{{ r.type_name }}/{id}`.
     pub fn update(&self, id: &str, body: &{{ r.struct_name }}Update) -> ItemCall<{{ r.struct_name }}> {
+    {%- if r.updatable_relationships().is_empty() %}
         ItemCall::update(&self.client, {{ r.type_literal() }}, id, body)
+    {%- else %}
+        ItemCall::update_linked(&self.client, {{ r.type_literal() }}, id, body, body.relationships.non_empty())
+    {%- endif %}
     }
 {%- endif %}
 {%- if r.actions.delete %}
@@ -304,11 +426,20 @@ impl {{ r.api_name }} {
         DeleteCall::delete(&self.client, {{ r.type_literal() }}, id)
     }
 {%- endif %}
-{%- for f in r.fetchers() %}
+{%- for t in r.trigger_methods() %}
+
+    {% for line in t.docs %}{{ line }}
+    {% endfor %}
+    pub fn {{ t.attr.method }}(&self, id: &str) -> ItemCall<{{ r.struct_name }}> {
+        ItemCall::update(&self.client, {{ r.type_literal() }}, id, &Trigger({{ t.literal }}))
+    }
+{%- endfor %}
+{%- for f in r.fetchers(*gates) %}
 
     {% for line in f.docs %}{{ line }}
     {% endfor %}
-    pub fn {{ f.rel.ident }}(&self, id: &str) -> {{ f.call }}<{{ f.target }}> {
+    {{ f.cfg }}
+    pub fn {{ f.rel.method }}(&self, id: &str) -> {{ f.call }}<{{ f.target }}> {
         {{ f.call }}::related(&self.client, {{ r.type_literal() }}, id, {{ f.name_literal }}, {{ f.type_name }})
     }
 {%- endfor %}

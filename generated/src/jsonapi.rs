@@ -382,6 +382,89 @@ impl<T: Serialize> Serialize for Patch<T> {
     }
 }
 
+/// A relationship's new linkage in a create or update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Linkage {
+    /// Link to this resource (to-one).
+    To(ResourceIdentifier),
+    /// Unlink (to-one): sent as `null`.
+    Clear,
+    /// Link to exactly these resources (to-many), replacing any others.
+    ToMany(Vec<ResourceIdentifier>),
+}
+
+impl Linkage {
+    /// Links to the resource of type `type_` with this id.
+    pub fn to(type_: &str, id: impl Into<String>) -> Self {
+        Linkage::To(ResourceIdentifier::new(type_, id))
+    }
+
+    /// Links to the resources of type `type_` with these ids.
+    pub fn to_many(type_: &str, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Linkage::ToMany(
+            ids.into_iter()
+                .map(|id| ResourceIdentifier::new(type_, id))
+                .collect(),
+        )
+    }
+}
+
+impl Serialize for Linkage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            Linkage::To(identifier) => map.serialize_entry("data", identifier)?,
+            Linkage::Clear => map.serialize_entry("data", &())?,
+            Linkage::ToMany(identifiers) => map.serialize_entry("data", identifiers)?,
+        }
+        map.end()
+    }
+}
+
+/// The relationships a create or update body links, by name, in the order they were set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Linkages(Vec<(&'static str, Linkage)>);
+
+impl Linkages {
+    /// Sets a relationship's linkage, replacing what it had.
+    pub fn set(&mut self, relationship: &'static str, linkage: Linkage) {
+        match self.0.iter_mut().find(|(name, _)| *name == relationship) {
+            Some((_, existing)) => *existing = linkage,
+            None => self.0.push((relationship, linkage)),
+        }
+    }
+
+    /// A relationship's linkage, if set.
+    pub fn get(&self, relationship: &str) -> Option<&Linkage> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == relationship)
+            .map(|(_, linkage)| linkage)
+    }
+
+    /// Whether nothing is linked.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Itself, or `None` when nothing is linked (the request then has no `relationships`).
+    pub fn non_empty(&self) -> Option<&Self> {
+        (!self.is_empty()).then_some(self)
+    }
+}
+
+impl Serialize for Linkages {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, linkage) in &self.0 {
+            map.serialize_entry(name, linkage)?;
+        }
+        map.end()
+    }
+}
+
 /// The body of a create or update request: `{"data": {"type", "id"?, "attributes",
 /// "relationships"?}}`.
 #[derive(Serialize)]
@@ -398,22 +481,4 @@ pub(crate) struct WriteData<'a, A, R> {
     pub(crate) attributes: &'a A,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) relationships: Option<R>,
-}
-
-/// Deserializes a string enum that also keeps values it does not know: `known` maps a
-/// wire value to its variant, `other` wraps anything else.
-#[allow(dead_code)] // used by generated enums; a build whose resources have none leaves it unused
-pub(crate) fn deserialize_enum<'de, D, E>(
-    deserializer: D,
-    known: fn(&str) -> Option<E>,
-    other: fn(String) -> E,
-) -> Result<E, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let value = std::borrow::Cow::<str>::deserialize(deserializer)?;
-    Ok(match known(&value) {
-        Some(variant) => variant,
-        None => other(value.into_owned()),
-    })
 }

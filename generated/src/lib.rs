@@ -1,7 +1,7 @@
 //! A typed, async client for the [Commerce Layer](https://commercelayer.io) API.
 //!
 //! Commerce Layer is a headless-commerce REST API that speaks JSON:API. This crate gives
-//! each resource its own module (such as [`customer_groups`]) with typed attributes,
+//! each resource its own module (such as `customer_groups`) with typed attributes,
 //! create and update bodies whose required attributes are constructor arguments, and
 //! typed query options; and one [`Client`] that sends it all.
 //!
@@ -41,12 +41,16 @@
 //! never edited by hand. Everything else (the client, calls, errors, query encoding,
 //! JSON:API building blocks) is the hand-written runtime they share.
 
+mod auth;
 mod call;
 mod client;
 pub mod error;
 pub mod jsonapi;
 mod prelude;
 pub mod query;
+mod retry;
+mod support;
+mod trace;
 
 #[rustfmt::skip]
 mod resources;
@@ -57,7 +61,14 @@ mod resources;
 #[rustfmt::skip]
 mod test_fixtures;
 
+pub use auth::DEFAULT_AUTH_URL;
 pub use call::{CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks};
-pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, JSON_API};
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, JSON_API};
 pub use error::{ApiError, Error, ErrorSource, Result};
+// Each resource module is behind its feature; with none enabled there is nothing to re-export.
+#[allow(unused_imports)]
 pub use resources::*;
+pub use retry::{
+    DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER,
+    RateLimit,
+};

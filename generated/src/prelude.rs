@@ -13,7 +13,8 @@ pub(crate) use serde_json::{Map, Value};
 pub(crate) use crate::call::{DeleteCall, ItemCall, ListCall};
 pub(crate) use crate::client::Client;
 pub(crate) use crate::jsonapi::{
-    FieldName, GenericResource, Patch, Resource, ResourceIdentifier, ResourceLinks, ResourceMeta,
-    ToMany, ToOne, deserialize_enum,
+    FieldName, GenericResource, Linkage, Linkages, Patch, RawName, Resource, ResourceIdentifier,
+    ResourceLinks, ResourceMeta, ToMany, ToOne,
 };
 pub(crate) use crate::query::{FilterField, FilterValue};
+pub(crate) use crate::support::{Trigger, decode_variant, deserialize_enum, tagged};

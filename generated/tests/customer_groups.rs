@@ -7,8 +7,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use commercelayer::customer_groups::{
     CustomerGroupCreate, CustomerGroupInclude, CustomerGroupUpdate, CustomerGroups,
 };
-use commercelayer::jsonapi::{GenericResource, Mode, RawName, ResourceIdentifier};
-use commercelayer::{Client, ListCall};
+use commercelayer::jsonapi::{Mode, Resource, ResourceIdentifier};
+use commercelayer::markets::Market;
+use commercelayer::{Client, ListCall, Page};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -190,12 +191,18 @@ async fn retrieve_with_include_resolves_the_included_markets() {
         .and_then(|markets| markets.data)
         .expect("the markets linkage");
     assert_eq!(linkage, [ResourceIdentifier::new("markets", "mkt1")]);
-    let market: GenericResource = document
+    let market: Market = document
         .included
         .resolve(&linkage[0])
         .expect("the market is included")
         .expect("the market decodes");
-    assert_eq!(market.attributes["name"], "Europe");
+    assert_eq!(market.attributes.name.as_deref(), Some("Europe"));
+    let same: Market = document
+        .included
+        .get("mkt1")
+        .expect("found by type and id")
+        .expect("the market decodes");
+    assert_eq!(same, market);
 }
 
 // List GETs the collection with no query or body and decodes each group of the page.
@@ -304,53 +311,60 @@ async fn delete_takes_an_empty_204_as_success() {
     result.expect("a 204 is a successful delete");
 }
 
-// Each relationship fetcher GETs {id}/{relationship}, scopes `fields` to the related type, and decodes the resources generically.
+/// Serves one related resource at `{id}/{relationship}` and returns what a fetcher sent and got.
+async fn fetch_related<T: Resource>(
+    relationship: &str,
+    fetch: impl Fn(&CustomerGroups) -> ListCall<T>,
+) -> (Page<T>, String) {
+    let server = MockServer::start().await;
+    let related_path = format!("/api/customer_groups/xYZkjABcde/{relationship}");
+    let related = json!({
+        "id": "rel1",
+        "type": relationship,
+        "attributes": { "created_at": "2018-01-01T12:00:00.000Z" },
+        "meta": { "mode": "live" }
+    });
+    Mock::given(method("GET"))
+        .and(path(related_path.as_str()))
+        .respond_with(json_api(200, page_document(vec![related], 1, 1, 1)))
+        .mount(&server)
+        .await;
+
+    let result = fetch(&client_for(&server).customer_groups())
+        .fields_raw(relationship, ["created_at"])
+        .await;
+
+    assert_bodiless(
+        &only_request(&server).await,
+        "GET",
+        &related_path,
+        Some(&format!("fields%5B{relationship}%5D=created_at")),
+    );
+    let page = result.unwrap_or_else(|error| panic!("{relationship}: {error}"));
+    assert_eq!(page.meta.record_count, 1);
+    assert_eq!(page.data.len(), 1, "{relationship}");
+    (page, related_path)
+}
+
+// Each relationship fetcher GETs {id}/{relationship}, and decodes the related resources into
+// their own generated types.
 #[tokio::test]
 async fn relationship_fetchers_get_the_related_resources() {
-    type Fetcher = fn(&CustomerGroups, &str) -> ListCall<GenericResource>;
-    let fetchers: [(&str, Fetcher); 4] = [
-        ("customers", CustomerGroups::customers),
-        ("markets", CustomerGroups::markets),
-        ("attachments", CustomerGroups::attachments),
-        ("versions", CustomerGroups::versions),
-    ];
-    for (relationship, fetch) in fetchers {
-        let server = MockServer::start().await;
-        let related_path = format!("/api/customer_groups/xYZkjABcde/{relationship}");
-        let related = json!({
-            "id": "rel1",
-            "type": relationship,
-            "attributes": { "created_at": "2018-01-01T12:00:00.000Z" },
-            "meta": { "mode": "live" }
-        });
-        Mock::given(method("GET"))
-            .and(path(related_path.as_str()))
-            .respond_with(json_api(200, page_document(vec![related], 1, 1, 1)))
-            .mount(&server)
-            .await;
-
-        let result = fetch(&client_for(&server).customer_groups(), SEED_ID)
-            .fields([RawName::from("created_at")])
-            .await;
-
-        assert_bodiless(
-            &only_request(&server).await,
-            "GET",
-            &related_path,
-            Some(&format!("fields%5B{relationship}%5D=created_at")),
-        );
-        let page = result.unwrap_or_else(|error| panic!("{relationship}: {error}"));
-        assert_eq!(page.data.len(), 1, "{relationship}");
-        let resource = &page.data[0];
-        assert_eq!(resource.id, "rel1");
-        assert_eq!(resource.type_, relationship);
-        assert_eq!(
-            resource.attributes["created_at"],
-            "2018-01-01T12:00:00.000Z"
-        );
-        assert_eq!(resource.meta.mode, Some(Mode::Live));
-        assert_eq!(page.meta.record_count, 1);
+    let created_at: DateTime<Utc> = "2018-01-01T12:00:00Z".parse().unwrap();
+    macro_rules! check {
+        ($relationship:literal, $fetcher:ident) => {{
+            let (page, _) = fetch_related($relationship, |groups| groups.$fetcher(SEED_ID)).await;
+            let resource = &page.data[0];
+            assert_eq!(resource.id, "rel1");
+            assert_eq!(resource.attributes.created_at, Some(created_at));
+            assert_eq!(resource.meta.mode, Some(Mode::Live));
+        }};
     }
+    check!("customers", customers);
+    check!("markets", markets);
+    check!("attachments", attachments);
+    check!("versions", versions);
+    check!("event_stores", event_stores);
 }
 
 // A user agent set on the builder is sent even when the caller brings its own reqwest client.

@@ -13,6 +13,7 @@
 //!
 //! Same input, same bytes: the model is sorted and nothing iterates a hash map into output.
 
+pub mod conformance;
 pub mod error;
 pub mod format;
 pub mod lower;
@@ -25,6 +26,7 @@ use std::path::Path;
 
 pub use error::{Error, Location, Result, SpecError};
 pub use model::Model;
+pub use render::Options;
 pub use spec::SpecFile;
 
 /// A generated file: its name inside the output folder and its text.
@@ -50,19 +52,24 @@ pub fn lower(files: &[SpecFile]) -> Result<Model> {
 }
 
 /// Stage 3: renders the model through the templates; the text is not formatted yet.
-pub fn render(model: &Model) -> Result<Vec<GeneratedFile>> {
+pub fn render(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>> {
     let mut files = Vec::with_capacity(model.resources.len() + 1);
     for resource in &model.resources {
         files.push(GeneratedFile {
             name: resource.file_name.clone(),
             source: resource.source.clone(),
-            contents: render::render_resource(resource)?,
+            contents: render::render_resource(resource, options)?,
         });
     }
+    let folder = model
+        .resources
+        .first()
+        .and_then(|r| r.source.rsplit_once('/'))
+        .map_or_else(|| "the specs".to_string(), |(dir, _)| format!("{dir}/"));
     files.push(GeneratedFile {
         name: "mod.rs".to_string(),
-        source: "spec/".to_string(),
-        contents: render::render_mod(model)?,
+        source: folder,
+        contents: render::render_mod(model, options)?,
     });
     Ok(files)
 }
@@ -81,9 +88,23 @@ pub fn format(files: Vec<GeneratedFile>) -> Result<Vec<GeneratedFile>> {
         .collect()
 }
 
-/// The whole pipeline: the files to write into the generated crate's `src/resources/`.
-pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>> {
+/// The conformance tests of every resource (`generated/tests/conformance/resources.rs`),
+/// formatted.
+pub fn conformance_tests(model: &Model) -> Result<GeneratedFile> {
+    let contents = conformance::render(model)?;
+    let formatted = format::format_source("conformance/resources.rs", &contents)?;
+    Ok(GeneratedFile {
+        name: "resources.rs".to_string(),
+        source: "spec/".to_string(),
+        contents: format!("{}{formatted}", format::banner("the specs")),
+    })
+}
+
+/// The whole pipeline: the model, and the files to write into the generated crate's
+/// `src/resources/`.
+pub fn generate(spec_dir: &Path, options: &Options) -> Result<(Model, Vec<GeneratedFile>)> {
     let files = load(spec_dir)?;
     let model = lower(&files)?;
-    format(render(&model)?)
+    let generated = format(render(&model, options)?)?;
+    Ok((model, generated))
 }

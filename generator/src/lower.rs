@@ -67,6 +67,12 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "ToOne",
     "Utc",
     "Value",
+    "Linkage",
+    "Linkages",
+    "RawName",
+    "Trigger",
+    "IntoIterator",
+    "Iterator",
 ];
 
 /// Methods `Client` already has: a resource accessor must not reuse one.
@@ -239,6 +245,7 @@ impl Ctx<'_> {
         let (Some(struct_name), Some(api_name)) = (struct_name, api_name) else {
             return None;
         };
+        let (attributes, relationships) = name_methods(attributes, relationships, &struct_name);
         let module = naming::snake_ident(&spec.type_name);
         let resource = Resource {
             type_name: spec.type_name.clone(),
@@ -351,6 +358,12 @@ impl Ctx<'_> {
             );
         }
         if spec.trigger {
+            if spec.type_ != TypeSpec::Boolean {
+                flag_error(
+                    self,
+                    format!("trigger `{name}` must be a boolean: sending `true` makes the API act"),
+                );
+            }
             if !name.starts_with('_') {
                 flag_error(
                     self,
@@ -390,6 +403,7 @@ impl Ctx<'_> {
         Some(Attribute {
             name: name.to_string(),
             ident: naming::snake_ident(name),
+            method: String::new(),
             variant,
             ty,
             description: spec.description.clone(),
@@ -434,6 +448,7 @@ impl Ctx<'_> {
             TypeSpec::Boolean => Some(AttrType::Boolean),
             TypeSpec::Datetime => Some(AttrType::DateTime),
             TypeSpec::Object => Some(AttrType::Object),
+            TypeSpec::Json => Some(AttrType::Json),
             TypeSpec::Array | TypeSpec::Enum => None,
         };
         match spec.type_ {
@@ -453,7 +468,7 @@ impl Ctx<'_> {
                         self.value_error(
                             &format!("{path}.items"),
                             format!(
-                                "attribute `{name}`: array items must be string, integer, float, boolean, datetime or object"
+                                "attribute `{name}`: array items must be string, integer, float, boolean, datetime, object or json"
                             ),
                         );
                         None
@@ -632,6 +647,7 @@ impl Ctx<'_> {
         Some(Relationship {
             name: name.to_string(),
             ident: naming::snake_ident(name),
+            method: String::new(),
             variant,
             cardinality: cardinality?,
             targets: targets
@@ -649,6 +665,7 @@ impl Ctx<'_> {
             filterable: spec.filterable,
             fetchable: spec.fetchable,
             deprecated: spec.deprecated,
+            enum_name: None,
         })
     }
 
@@ -715,9 +732,31 @@ impl Ctx<'_> {
         if !resource.singleton {
             for relationship in resource.relationships.iter().filter(|r| r.fetchable) {
                 methods.add(
-                    relationship.ident.clone(),
+                    relationship.method.clone(),
                     format!("relationships.{}", relationship.name),
                     &format!("the fetcher of relationship `{}`", relationship.name),
+                );
+            }
+        }
+        if resource.actions.update && !resource.singleton {
+            for attribute in resource
+                .attributes
+                .iter()
+                .filter(|a| a.trigger && a.updatable)
+            {
+                methods.add(
+                    attribute.method.clone(),
+                    format!("attributes.{}", attribute.name),
+                    &format!("the method of trigger `{}`", attribute.name),
+                );
+            }
+        }
+        for relationship in &resource.relationships {
+            if let Some(name) = &relationship.enum_name {
+                types.add(
+                    name.clone(),
+                    format!("relationships.{}", relationship.name),
+                    &format!("the enum of relationship `{}`", relationship.name),
                 );
             }
         }
@@ -731,13 +770,13 @@ impl Ctx<'_> {
             let path = format!("attributes.{}", attribute.name);
             let what = format!("attribute `{}`", attribute.name);
             if attribute.creatable && !attribute.required {
-                create.add(attribute.ident.clone(), path.clone(), &what);
+                create.add(attribute.method.clone(), path.clone(), &what);
             }
             if attribute.updatable {
-                update.add(attribute.ident.clone(), path.clone(), &what);
+                update.add(attribute.method.clone(), path.clone(), &what);
                 if attribute.nullable {
                     update.add(
-                        format!("clear_{}", attribute.ident.trim_start_matches("r#")),
+                        clear_method(&attribute.method),
                         path,
                         &format!("the clearing method of attribute `{}`", attribute.name),
                     );
@@ -748,13 +787,13 @@ impl Ctx<'_> {
             let path = format!("relationships.{}", relationship.name);
             let what = format!("relationship `{}`", relationship.name);
             if relationship.creatable && !relationship.required {
-                create.add(relationship.ident.clone(), path.clone(), &what);
+                create.add(relationship.method.clone(), path.clone(), &what);
             }
             if relationship.updatable {
-                update.add(relationship.ident.clone(), path.clone(), &what);
-                if relationship.cardinality == Cardinality::One {
+                update.add(relationship.method.clone(), path.clone(), &what);
+                if relationship.cardinality == Cardinality::One && !relationship.required {
                     update.add(
-                        format!("clear_{}", relationship.ident.trim_start_matches("r#")),
+                        clear_method(&relationship.method),
                         path,
                         &format!(
                             "the clearing method of relationship `{}`",
@@ -823,6 +862,52 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// `clear_code` for `code`, `clear_type` for `r#type`, `clear_note` for `_note`.
+pub fn clear_method(method: &str) -> String {
+    format!(
+        "clear_{}",
+        method.trim_start_matches("r#").trim_start_matches('_')
+    )
+}
+
+/// Names the builder and endpoint methods, and the enums of polymorphic relationships.
+///
+/// A method drops the leading underscores of its wire name (`_place` -> `place`), unless
+/// the bare name is another attribute, relationship or action of the resource: `_update`
+/// next to the `update` action, or `_capture_amount_cents` next to `capture_amount_cents`,
+/// keep their underscore.
+fn name_methods(
+    mut attributes: Vec<Attribute>,
+    mut relationships: Vec<Relationship>,
+    struct_name: &str,
+) -> (Vec<Attribute>, Vec<Relationship>) {
+    let mut taken: std::collections::HashSet<String> =
+        ["list", "retrieve", "create", "update", "delete", "new"]
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+    taken.extend(attributes.iter().map(|a| a.name.clone()));
+    taken.extend(relationships.iter().map(|r| r.name.clone()));
+    let method = |name: &str| {
+        let bare = name.trim_start_matches('_');
+        if bare == name || taken.contains(bare) {
+            naming::snake_ident(name)
+        } else {
+            naming::snake_ident(bare)
+        }
+    };
+    for attribute in &mut attributes {
+        attribute.method = method(&attribute.name);
+    }
+    for relationship in &mut relationships {
+        relationship.method = method(&relationship.name);
+        if relationship.polymorphic() {
+            relationship.enum_name = Some(format!("{struct_name}{}", relationship.variant));
+        }
+    }
+    (attributes, relationships)
 }
 
 /// A scope of generated names, recording which spec item claimed each.

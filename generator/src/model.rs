@@ -77,8 +77,11 @@ pub struct Actions {
 pub struct Attribute {
     /// The wire name (`reference_origin`, `_place`, `type`).
     pub name: String,
-    /// The field and method identifier (`reference_origin`, `_place`, `r#type`).
+    /// The field identifier: the wire name, escaped (`reference_origin`, `_place`, `r#type`).
     pub ident: String,
+    /// The builder and endpoint method identifier: the wire name without leading underscores
+    /// (`place` for `_place`), unless that is another name of the resource (then as `ident`).
+    pub method: String,
     /// The variant naming it in the sort and filter enums (`ReferenceOrigin`).
     pub variant: String,
     /// The value's type.
@@ -126,6 +129,8 @@ pub enum AttrType {
     Array(Box<AttrType>),
     /// A generated enum of strings that also keeps values it does not know.
     Enum(EnumType),
+    /// `Value`: any JSON.
+    Json,
 }
 
 /// A generated string enum.
@@ -151,8 +156,10 @@ pub struct EnumValue {
 pub struct Relationship {
     /// The wire name (`customers`).
     pub name: String,
-    /// The field and method identifier.
+    /// The field identifier: the wire name, escaped.
     pub ident: String,
+    /// The builder and endpoint method identifier, named like [`Attribute::method`].
+    pub method: String,
     /// The variant naming it in the include enum (`Customers`).
     pub variant: String,
     /// To one or to many.
@@ -175,6 +182,8 @@ pub struct Relationship {
     pub fetchable: bool,
     /// Deprecated by the API.
     pub deprecated: bool,
+    /// For a polymorphic relationship, the enum of its possible targets (`LineItemItem`).
+    pub enum_name: Option<String>,
 }
 
 impl Relationship {

@@ -194,15 +194,50 @@ pub fn code_span(text: &str) -> String {
 /// Escapes the Markdown in spec prose that could do more than format text: backticks and
 /// tildes that fence code (rustdoc runs fenced code as doctests), brackets that make
 /// intra-doc links, angle brackets that open HTML, and backslashes.
+///
+/// A web address becomes an autolink (`<https://...>`), so rustdoc links it instead of
+/// warning about a bare URL.
 pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            escape_word(word, &mut out);
+        }
+    }
+    out
+}
+
+fn escape_word(word: &str, out: &mut String) {
+    // An address, less the punctuation that ends the sentence or closes a quote around it.
+    let start = word.find("https://").or_else(|| word.find("http://"));
+    if let Some(start) = start {
+        let rest = &word[start..];
+        let url = rest.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '!', '?']);
+        let linkable = url.len() > "https://".len()
+            && !url.contains(|c: char| {
+                matches!(c, '`' | '~' | '[' | ']' | '<' | '>' | '\\' | '"') || c.is_control()
+            });
+        if linkable {
+            escape_word(&word[..start], out);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            escape_word(&rest[url.len()..], out);
+            return;
+        }
+    }
+    for c in word.chars() {
         if matches!(c, '`' | '~' | '[' | ']' | '<' | '>' | '\\') {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 #[cfg(test)]
@@ -321,6 +356,19 @@ mod tests {
             let first = text.trim_start().chars().next().unwrap();
             assert!(!matches!(first, '#' | '-' | '1'), "{text}");
         }
+    }
+
+    #[test]
+    fn web_addresses_become_links() {
+        assert_eq!(
+            escape_markdown("See https://docs.commercelayer.io/core/x. Or \"http://a.b/c?d=1&e\","),
+            "See <https://docs.commercelayer.io/core/x>. Or \"<http://a.b/c?d=1&e>\","
+        );
+        assert_eq!(escape_markdown("https://a/[x]"), "https://a/\\[x\\]");
+        assert_eq!(
+            escape_markdown("a\n  https://b.c d"),
+            "a\n  <https://b.c> d"
+        );
     }
 
     #[test]

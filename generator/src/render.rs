@@ -11,12 +11,22 @@ use crate::error::{Error, Result};
 use crate::model::{AttrType, Attribute, Cardinality, EnumType, Model, Relationship, Resource};
 use crate::naming::{code_span, doc_attrs, escape_markdown, prose_docs, string_literal};
 
+/// How to render.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Gate each resource module behind a cargo feature named after its type, and each
+    /// reference to another resource behind that resource's feature.
+    pub feature_gates: bool,
+}
+
 /// One resource's module: `generated/src/resources/{type}.rs`.
 #[derive(Template)]
 #[template(path = "resource.rs", escape = "none")]
 pub struct ResourceTemplate<'a> {
     /// The resource to render.
     pub r: &'a Resource,
+    /// Whether references to other resources are gated by their features.
+    pub gates: bool,
 }
 
 /// The module that declares every resource module: `generated/src/resources/mod.rs`.
@@ -25,20 +35,50 @@ pub struct ResourceTemplate<'a> {
 pub struct ModTemplate<'a> {
     /// Every resource.
     pub model: &'a Model,
+    /// Whether each module is gated by its feature.
+    pub gates: bool,
 }
 
 /// Renders one resource's module, unformatted.
-pub fn render_resource(resource: &Resource) -> Result<String> {
-    ResourceTemplate { r: resource }
-        .render()
-        .map_err(|e| template_error(&resource.file_name, &e))
+pub fn render_resource(resource: &Resource, options: &Options) -> Result<String> {
+    ResourceTemplate {
+        r: resource,
+        gates: options.feature_gates,
+    }
+    .render()
+    .map_err(|e| template_error(&resource.file_name, &e))
 }
 
 /// Renders the module that declares every resource module, unformatted.
-pub fn render_mod(model: &Model) -> Result<String> {
-    ModTemplate { model }
-        .render()
-        .map_err(|e| template_error("mod.rs", &e))
+pub fn render_mod(model: &Model, options: &Options) -> Result<String> {
+    ModTemplate {
+        model,
+        gates: options.feature_gates,
+    }
+    .render()
+    .map_err(|e| template_error("mod.rs", &e))
+}
+
+/// The `[features]` entries of the client crate: one per resource, and `all`.
+pub fn features_toml(model: &Model) -> String {
+    let mut out = String::from("# Every resource.\nall = [\n");
+    for resource in &model.resources {
+        out.push_str(&format!("    {},\n", string_literal(&resource.type_name)));
+    }
+    out.push_str("]\n");
+    for resource in &model.resources {
+        out.push_str(&format!("{} = []\n", resource.type_name));
+    }
+    out
+}
+
+/// `#[cfg(feature = "{type_name}")]` when gating, else nothing.
+pub fn cfg(gates: bool, type_name: &str) -> String {
+    if gates {
+        format!("#[cfg(feature = {})]", string_literal(type_name))
+    } else {
+        String::new()
+    }
 }
 
 fn template_error(what: &str, error: &askama::Error) -> Error {
@@ -70,6 +110,42 @@ pub struct NameEnum {
     pub filter: bool,
 }
 
+/// The enum of a polymorphic relationship's possible targets.
+pub struct PolyEnum<'a> {
+    /// The relationship.
+    pub rel: &'a Relationship,
+    /// The enum (`LineItemItem`).
+    pub name: String,
+    /// Its doc attributes.
+    pub docs: Vec<String>,
+    /// One variant per target with a spec.
+    pub variants: Vec<PolyVariant>,
+}
+
+/// A variant of a [`PolyEnum`].
+pub struct PolyVariant {
+    /// The variant, named after the target's struct (`Sku`).
+    pub variant: String,
+    /// The target's type as a Rust string literal (`"skus"`).
+    pub literal: String,
+    /// The target's struct, by path.
+    pub path: String,
+    /// The feature gate, when gating.
+    pub cfg: String,
+    /// Its doc attributes.
+    pub docs: Vec<String>,
+}
+
+/// An endpoint that fires a trigger: `PATCH /{type}/{id}` with `{"_place": true}`.
+pub struct TriggerMethod<'a> {
+    /// The trigger attribute.
+    pub attr: &'a Attribute,
+    /// The wire name as a Rust string literal.
+    pub literal: String,
+    /// Its doc attributes.
+    pub docs: Vec<String>,
+}
+
 /// An endpoint for a relationship: `GET /{type}/{id}/{relationship}`.
 pub struct Fetcher<'a> {
     /// The relationship.
@@ -83,6 +159,8 @@ pub struct Fetcher<'a> {
     pub type_name: String,
     /// The relationship's wire name as a Rust string literal.
     pub name_literal: String,
+    /// The feature gate of the related type, when gating.
+    pub cfg: String,
     /// Its doc attributes.
     pub docs: Vec<String>,
 }
@@ -118,6 +196,11 @@ impl Resource {
     /// `"customer_groups"`
     pub fn type_literal(&self) -> String {
         string_literal(&self.type_name)
+    }
+
+    /// `"organization"`: a singleton's path.
+    pub fn singular_literal(&self) -> String {
+        string_literal(&self.singular)
     }
 
     /// The module's own documentation.
@@ -257,7 +340,7 @@ impl Resource {
     }
 
     /// The relationship endpoints.
-    pub fn fetchers(&self) -> Vec<Fetcher<'_>> {
+    pub fn fetchers(&self, gates: bool) -> Vec<Fetcher<'_>> {
         if self.singleton {
             return Vec::new();
         }
@@ -269,22 +352,27 @@ impl Resource {
                     [only] => only.resource.as_ref().map(|t| (only, t)),
                     _ => None,
                 };
-                let (target, type_name) = match known {
-                    Some((only, t)) if t.module == self.module => (
+                let gate = match known {
+                    Some((only, t)) if t.module != self.module => cfg(gates, &only.type_name),
+                    _ => String::new(),
+                };
+                let (target, type_name) = match (known, &rel.enum_name) {
+                    (Some((only, t)), _) if t.module == self.module => (
                         t.struct_name.clone(),
                         format!("Some({})", string_literal(&only.type_name)),
                     ),
-                    Some((only, t)) => (
+                    (Some((only, t)), _) => (
                         format!("super::{}::{}", t.module, t.struct_name),
                         format!("Some({})", string_literal(&only.type_name)),
                     ),
-                    None => match rel.targets.as_slice() {
-                        [only] => (
-                            "GenericResource".to_string(),
-                            format!("Some({})", string_literal(&only.type_name)),
-                        ),
-                        _ => ("GenericResource".to_string(), "None".to_string()),
-                    },
+                    (None, Some(enum_name)) => (enum_name.clone(), "None".to_string()),
+                    (None, None) => (
+                        "GenericResource".to_string(),
+                        rel.targets
+                            .first()
+                            .map(|t| format!("Some({})", string_literal(&t.type_name)))
+                            .unwrap_or_else(|| "None".to_string()),
+                    ),
                 };
                 let path = format!("{}/{{id}}/{}", self.type_name, rel.name);
                 let what = if rel.description.trim().is_empty() {
@@ -303,14 +391,149 @@ impl Resource {
                     call,
                     target,
                     type_name,
-                    docs: doc_attrs(&format!("{what}\n\n`GET /{path}`")),
+                    docs: doc_attrs(&if gate.is_empty() {
+                        format!("{what}\n\n`GET /{path}`")
+                    } else {
+                        format!(
+                            "{what}\n\n`GET /{path}`\n\nWith the `{}` feature.",
+                            rel.targets[0].type_name
+                        )
+                    }),
+                    cfg: gate,
                 }
             })
             .collect()
     }
 }
 
+impl Resource {
+    /// Whether a create must be given something: then `new` takes it, and there is no
+    /// `Default`.
+    pub fn create_has_requirements(&self) -> bool {
+        !self.required_attributes().is_empty() || !self.required_relationships().is_empty()
+    }
+
+    /// Relationships a create may link.
+    pub fn creatable_relationships(&self) -> Vec<&Relationship> {
+        self.relationships.iter().filter(|r| r.creatable).collect()
+    }
+
+    /// Relationships a create must link: the constructor's arguments, after the attributes.
+    pub fn required_relationships(&self) -> Vec<&Relationship> {
+        self.relationships
+            .iter()
+            .filter(|r| r.creatable && r.required)
+            .collect()
+    }
+
+    /// Relationships an update may relink.
+    pub fn updatable_relationships(&self) -> Vec<&Relationship> {
+        self.relationships.iter().filter(|r| r.updatable).collect()
+    }
+
+    /// The triggers an update may fire, each with its own endpoint method.
+    pub fn trigger_methods(&self) -> Vec<TriggerMethod<'_>> {
+        if !self.actions.update || self.singleton {
+            return Vec::new();
+        }
+        self.attributes
+            .iter()
+            .filter(|a| a.trigger && a.updatable)
+            .map(|attr| {
+                let what = if attr.description.trim().is_empty() {
+                    format!("Fires the `{}` trigger.", attr.name)
+                } else {
+                    escape_markdown(&attr.description)
+                };
+                TriggerMethod {
+                    attr,
+                    literal: string_literal(&attr.name),
+                    docs: doc_attrs(&format!(
+                        "{what}\n\n`PATCH /{}/{{id}}` with `\"{}\": true`.",
+                        self.type_name, attr.name
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    /// The enums of the polymorphic relationships.
+    pub fn poly_enums(&self, gates: bool) -> Vec<PolyEnum<'_>> {
+        self.relationships
+            .iter()
+            .filter_map(|rel| {
+                let name = rel.enum_name.clone()?;
+                let variants = rel
+                    .targets
+                    .iter()
+                    .filter_map(|target| {
+                        let t = target.resource.as_ref()?;
+                        let path = if t.module == self.module {
+                            t.struct_name.clone()
+                        } else {
+                            format!("super::{}::{}", t.module, t.struct_name)
+                        };
+                        let gate = if t.module == self.module {
+                            String::new()
+                        } else {
+                            cfg(gates, &target.type_name)
+                        };
+                        Some(PolyVariant {
+                            variant: t.struct_name.clone(),
+                            literal: string_literal(&target.type_name),
+                            path,
+                            docs: doc_attrs(&format!("`{}`", target.type_name)),
+                            cfg: gate,
+                        })
+                    })
+                    .collect();
+                let types = rel
+                    .targets
+                    .iter()
+                    .map(|t| format!("`{}`", t.type_name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let gate_note = if gates {
+                    " A variant is there when its type's feature is on; others arrive as `Other`."
+                } else {
+                    ""
+                };
+                Some(PolyEnum {
+                    rel,
+                    docs: doc_attrs(&format!(
+                        "What the `{}` of a [`{}`] can be: {types}.{gate_note}",
+                        rel.name, self.struct_name
+                    )),
+                    name,
+                    variants,
+                })
+            })
+            .collect()
+    }
+}
+
 impl Attribute {
+    /// How the constructor sets a required attribute from its parameter: `name: name.into()`,
+    /// or the shorthand `count` when nothing converts it.
+    pub fn required_init(&self) -> String {
+        let conversion = self.param_conversion();
+        if conversion.is_empty() && self.ident == self.method {
+            self.ident.clone()
+        } else {
+            format!("{}: {}{conversion}", self.ident, self.method)
+        }
+    }
+
+    /// A boolean trigger: its builder method takes no value and sends `true`.
+    pub fn is_trigger(&self) -> bool {
+        self.trigger
+    }
+
+    /// The name of the method that clears it in an update (`clear_code`).
+    pub fn clear_method(&self) -> String {
+        crate::lower::clear_method(&self.method)
+    }
+
     /// The field's documentation: the description, its example, and what the API allows.
     pub fn docs(&self) -> Vec<String> {
         let mut text = if self.description.trim().is_empty() {
@@ -320,7 +543,7 @@ impl Attribute {
         };
         if let Some(example) = &self.example {
             text.push_str("\n\nExample: ");
-            text.push_str(&escape_markdown(&example.to_string()));
+            text.push_str(&code_span(&example.to_string()));
         }
         if self.deprecated {
             text.push_str("\n\nDeprecated by the API.");
@@ -379,14 +602,80 @@ impl Attribute {
     pub fn serde_rename(&self) -> String {
         rename(&self.ident, &self.name)
     }
-
-    /// The name of the method that clears it in an update (`clear_code`).
-    pub fn clear_method(&self) -> String {
-        format!("clear_{}", self.ident.trim_start_matches("r#"))
-    }
 }
 
 impl Relationship {
+    /// The name of the method that unlinks it in an update (`clear_customer`).
+    pub fn clear_method(&self) -> String {
+        crate::lower::clear_method(&self.method)
+    }
+
+    /// A builder method's parameter type for linking it.
+    pub fn link_param_type(&self) -> &'static str {
+        match (self.cardinality, self.polymorphic()) {
+            (Cardinality::One, false) => "impl Into<String>",
+            (Cardinality::One, true) => "ResourceIdentifier",
+            (Cardinality::Many, false) => "impl IntoIterator<Item = impl Into<String>>",
+            (Cardinality::Many, true) => "impl IntoIterator<Item = ResourceIdentifier>",
+        }
+    }
+
+    /// The expression turning the parameter (named by `method`) into a `Linkage`.
+    pub fn link_expr(&self) -> String {
+        let param = &self.method;
+        let type_literal = self
+            .targets
+            .first()
+            .map(|t| string_literal(&t.type_name))
+            .unwrap_or_default();
+        match (self.cardinality, self.polymorphic()) {
+            (Cardinality::One, false) => format!("Linkage::to({type_literal}, {param})"),
+            (Cardinality::One, true) => format!("Linkage::To({param})"),
+            (Cardinality::Many, false) => format!("Linkage::to_many({type_literal}, {param})"),
+            (Cardinality::Many, true) => {
+                format!("Linkage::ToMany({param}.into_iter().collect())")
+            }
+        }
+    }
+
+    /// The wire name as a Rust string literal.
+    pub fn literal(&self) -> String {
+        string_literal(&self.name)
+    }
+
+    /// What a builder method linking it says.
+    pub fn link_docs(&self) -> Vec<String> {
+        let what = match (self.cardinality, self.polymorphic()) {
+            (Cardinality::One, false) => format!(
+                "Links `{}` to the `{}` with this id.",
+                self.name, self.targets[0].type_name
+            ),
+            (Cardinality::One, true) => format!(
+                "Links `{}` to this resource, of one of these types: {}.",
+                self.name,
+                self.type_list()
+            ),
+            (Cardinality::Many, false) => format!(
+                "Links `{}` to the `{}` with these ids.",
+                self.name, self.targets[0].type_name
+            ),
+            (Cardinality::Many, true) => format!(
+                "Links `{}` to these resources, each of one of these types: {}.",
+                self.name,
+                self.type_list()
+            ),
+        };
+        doc_attrs(&what)
+    }
+
+    fn type_list(&self) -> String {
+        self.targets
+            .iter()
+            .map(|t| format!("`{}`", t.type_name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The field's documentation.
     pub fn docs(&self) -> Vec<String> {
         let fallback = format!("`{}`", self.name);
@@ -447,5 +736,6 @@ fn rust_type(ty: &AttrType) -> String {
         AttrType::Object => "Map<String, Value>".to_string(),
         AttrType::Array(item) => format!("Vec<{}>", rust_type(item)),
         AttrType::Enum(e) => e.name.clone(),
+        AttrType::Json => "Value".to_string(),
     }
 }

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScanError, Span};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result, SpecError};
 
 /// One resource, as a spec file describes it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
     /// The JSON:API type: plural, snake_case, as on the wire and in URLs (`customer_groups`).
@@ -25,27 +25,27 @@ pub struct ResourceSpec {
     /// The singular name (`customer_group`); the Rust type is its UpperCamelCase form.
     pub singular: String,
     /// What the resource is, in prose. Becomes documentation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// A singleton is retrieved without an id (`GET /organization`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub singleton: bool,
     /// The resource is deprecated by the API.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
     /// The operations the API supports on this resource.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionSpec>,
     /// Attributes by wire name, in the order they are documented.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub attributes: IndexMap<String, AttributeSpec>,
     /// Relationships by wire name, in the order they are documented.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub relationships: IndexMap<String, RelationshipSpec>,
 }
 
 /// An operation on a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionSpec {
     /// `GET /{type}`
@@ -74,7 +74,7 @@ impl ActionSpec {
 }
 
 /// The type of an attribute's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeSpec {
     /// A JSON string.
@@ -93,99 +93,110 @@ pub enum TypeSpec {
     Array,
     /// One of the strings listed in `values`.
     Enum,
+    /// Any JSON value: for an attribute the API documents with two shapes (an object in one
+    /// place, an array in another), so that decoding accepts either.
+    Json,
 }
 
 /// One attribute of a resource.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeSpec {
     /// The value's type.
     #[serde(rename = "type")]
     pub type_: TypeSpec,
     /// The element type, for `type: array` only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<TypeSpec>,
     /// The allowed strings, for `type: enum` only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
     /// What the attribute means. Becomes documentation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// An example value, any YAML.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
     /// Must be given when creating the resource.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// May be given when creating the resource.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub creatable: bool,
     /// May be changed by an update.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub updatable: bool,
     /// May be `null`, and may be cleared by an update.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// May be used in `filter[q]` predicates.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub filterable: bool,
     /// May be used in `sort`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sortable: bool,
     /// Set by the API only: neither creatable nor updatable.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
     /// Returned in responses (`false` for write-only attributes such as triggers and secrets).
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub fetchable: bool,
     /// A write-only `_name` attribute that makes the API do something (`_place: true`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub trigger: bool,
     /// The attribute is deprecated by the API.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
 }
 
 /// One relationship of a resource.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelationshipSpec {
     /// `one` (has one, belongs to) or `many` (has many).
     pub cardinality: String,
     /// The related resource's type, when there is exactly one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The possible related types, for a polymorphic relationship.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<String>>,
     /// What the relationship means. Becomes documentation.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// May be linked when creating the resource.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub creatable: bool,
     /// May be relinked (or, for `one`, cleared) by an update.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub updatable: bool,
     /// Must be linked when creating the resource.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// May be named in `include`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub includable: bool,
     /// May be used in `filter[q]` predicates.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub filterable: bool,
     /// Has its own endpoint, `GET /{type}/{id}/{relationship}`.
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub fetchable: bool,
     /// The relationship is deprecated by the API.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// A spec file as loaded: its path, its parsed contents, and where each key sits.

@@ -13,9 +13,11 @@ fn parse(file: &Path, display: &str) -> Result<SpecFile, Error> {
     Ok(spec::parse(Path::new(display), &text)?)
 }
 
-fn generate(files: &[SpecFile]) -> (Model, Vec<GeneratedFile>) {
+/// Renders as `cargo xtask codegen` does: resources with feature gates, fixtures without.
+fn generate(files: &[SpecFile], feature_gates: bool) -> (Model, Vec<GeneratedFile>) {
     let model = generator::lower(files).unwrap_or_else(|e| panic!("{e}"));
-    let output = generator::format(generator::render(&model).unwrap()).unwrap();
+    let options = generator::Options { feature_gates };
+    let output = generator::format(generator::render(&model, &options).unwrap()).unwrap();
     (model, output)
 }
 
@@ -30,7 +32,7 @@ fn customer_groups() {
         "spec/customer_groups.yaml",
     )
     .unwrap();
-    let (model, files) = generate(&[file]);
+    let (model, files) = generate(&[file], true);
     insta::assert_yaml_snapshot!("customer_groups_model", model);
     insta::assert_snapshot!(
         "customer_groups_output",
@@ -46,7 +48,7 @@ fn valid_fixtures() -> Vec<SpecFile> {
 
 #[test]
 fn valid_fixtures_model_and_output() {
-    let (model, files) = generate(&valid_fixtures());
+    let (model, files) = generate(&valid_fixtures(), false);
     assert_eq!(model.resources.len(), 9);
     for resource in &model.resources {
         insta::with_settings!({ snapshot_suffix => resource.type_name.as_str() }, {
@@ -76,7 +78,7 @@ fn invalid_fixtures_fail_with_one_line_naming_the_place() {
 /// the hostile fixture tries to add.
 #[test]
 fn spec_text_cannot_add_code() {
-    let (_, files) = generate(&valid_fixtures());
+    let (_, files) = generate(&valid_fixtures(), false);
     let hostile = output(&files, "hostile.rs");
     let tokens: proc_macro2::TokenStream = hostile.parse().unwrap();
     let mut idents = Vec::new();
@@ -113,10 +115,10 @@ fn collect_idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
 #[test]
 fn output_is_deterministic() {
     let mut files = valid_fixtures();
-    let (first_model, first) = generate(&files);
-    let (_, again) = generate(&files);
+    let (first_model, first) = generate(&files, false);
+    let (_, again) = generate(&files, false);
     files.reverse();
-    let (reversed_model, reversed) = generate(&files);
+    let (reversed_model, reversed) = generate(&files, false);
     assert_eq!(first, again);
     assert_eq!(first, reversed);
     assert_eq!(first_model, reversed_model);
@@ -166,7 +168,12 @@ fn no_input_panics() {
             let result = spec::parse(Path::new(&name), &variant)
                 .map_err(Error::from)
                 .and_then(|file| generator::lower(&[file]))
-                .and_then(|model| generator::format(generator::render(&model)?));
+                .and_then(|model| {
+                    let options = generator::Options {
+                        feature_gates: true,
+                    };
+                    generator::format(generator::render(&model, &options)?)
+                });
             if let Err(error) = result {
                 for line in error.to_string().lines() {
                     assert!(line.starts_with(&name), "{line}");

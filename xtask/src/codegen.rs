@@ -18,17 +18,40 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// What `cargo xtask codegen` generates by default: the resources, and the generator's valid
-/// fixtures, compiled into the client's tests so that every case they exercise (keywords,
-/// digits, hostile text...) is proven to compile without warnings.
-pub fn default_jobs() -> [(PathBuf, PathBuf); 2] {
+/// One thing `cargo xtask codegen` generates.
+pub struct Job {
+    /// The specs.
+    pub spec: PathBuf,
+    /// The folder of generated modules.
+    pub out: PathBuf,
+    /// Gate each module behind a cargo feature named after its resource type.
+    pub gates: bool,
+    /// The manifest to write those features into.
+    pub features: Option<PathBuf>,
+    /// The folder to write the conformance tests into (`resources.rs`).
+    pub tests: Option<PathBuf>,
+}
+
+/// What `cargo xtask codegen` generates by default: the resources (one cargo feature each),
+/// and the generator's valid fixtures, compiled into the client's tests so that every case
+/// they exercise (keywords, digits, hostile text...) is proven to compile without warnings.
+pub fn default_jobs() -> [Job; 2] {
     let root = root();
     [
-        (root.join("spec"), root.join("generated/src/resources")),
-        (
-            root.join("generator/tests/fixtures/valid"),
-            root.join("generated/src/test_fixtures"),
-        ),
+        Job {
+            spec: root.join("spec"),
+            out: root.join("generated/src/resources"),
+            gates: true,
+            features: Some(root.join("generated/Cargo.toml")),
+            tests: Some(root.join("generated/tests/conformance")),
+        },
+        Job {
+            spec: root.join("generator/tests/fixtures/valid"),
+            out: root.join("generated/src/test_fixtures"),
+            gates: false,
+            features: None,
+            tests: None,
+        },
     ]
 }
 
@@ -59,8 +82,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if spec.is_none() && out.is_none() {
         let mut failures = Vec::new();
-        for (spec, out) in default_jobs() {
-            if let Err(message) = codegen(&spec, &out, check) {
+        for job in default_jobs() {
+            if let Err(message) = codegen(&job, check) {
                 failures.push(message);
             }
         }
@@ -70,30 +93,50 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Err(failures.join("\n\n"))
         };
     }
-    let [(default_spec, default_out), _] = default_jobs();
-    codegen(
-        &spec.unwrap_or(default_spec),
-        &out.unwrap_or(default_out),
-        check,
-    )
+    let [default, _] = default_jobs();
+    let job = Job {
+        spec: spec.unwrap_or(default.spec),
+        gates: true,
+        // Another output folder is another crate: its manifest and tests are not ours to write.
+        features: out.is_none().then_some(default.features).flatten(),
+        tests: out.is_none().then_some(default.tests).flatten(),
+        out: out.unwrap_or(default.out),
+    };
+    codegen(&job, check)
 }
 
 /// Generates from `spec` into `out`; in check mode, only compares.
 ///
 /// Spec paths reach the generator relative to the workspace root when they are inside it, so
 /// banners and messages read `spec/customer_groups.yaml` from whatever folder this runs.
-pub fn codegen(spec: &Path, out: &Path, check: bool) -> Result<(), String> {
+pub fn codegen(job: &Job, check: bool) -> Result<(), String> {
     let root = root();
-    let spec = match spec.strip_prefix(&root) {
+    let out = job.out.as_path();
+    let spec = match job.spec.strip_prefix(&root) {
         Ok(relative) => {
             std::env::set_current_dir(&root)
                 .map_err(|e| format!("{}: cannot enter: {e}", root.display()))?;
             relative.to_path_buf()
         }
-        Err(_) => spec.to_path_buf(),
+        Err(_) => job.spec.clone(),
     };
-    let files = generator::generate(&spec).map_err(|e| e.to_string())?;
-    let report = ensure_files(out, &files, check)?;
+    let options = generator::Options {
+        feature_gates: job.gates,
+    };
+    let (model, files) = generator::generate(&spec, &options).map_err(|e| e.to_string())?;
+    let mut report = ensure_files(out, &files, check, |text| {
+        text.starts_with(GENERATED_MARKER)
+    })?;
+    if let Some(manifest) = &job.features {
+        let features = generator::render::features_toml(&model);
+        report.extend(ensure_features(manifest, &features, check)?);
+    }
+    if let Some(tests) = &job.tests {
+        let conformance = generator::conformance_tests(&model).map_err(|e| e.to_string())?;
+        report.extend(ensure_files(tests, &[conformance], check, |text| {
+            text.starts_with(GENERATED_MARKER)
+        })?);
+    }
     if check {
         if report.is_empty() {
             Ok(())
@@ -117,12 +160,14 @@ pub fn codegen(spec: &Path, out: &Path, check: bool) -> Result<(), String> {
     }
 }
 
-/// Makes `dir` hold exactly `files` among its generated files. Returns one line per file
+/// Makes `dir` hold exactly `files` among its generated files (those `is_generated` says
+/// were written by a task, so that hand-written files are never removed). Returns one line per file
 /// that was (or, in check mode, would be) written or removed.
 pub fn ensure_files(
     dir: &Path,
     files: &[generator::GeneratedFile],
     check: bool,
+    is_generated: impl Fn(&str) -> bool,
 ) -> Result<Vec<String>, String> {
     let mut report = Vec::new();
     if !check {
@@ -152,7 +197,7 @@ pub fn ensure_files(
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         let produced = files.iter().any(|f| f.name == name);
-        let generated = fs::read_to_string(&path).is_ok_and(|t| t.starts_with(GENERATED_MARKER));
+        let generated = fs::read_to_string(&path).is_ok_and(|t| is_generated(&t));
         if !produced && generated {
             extra.push(path);
         }
@@ -171,6 +216,37 @@ pub fn ensure_files(
         }
     }
     Ok(report)
+}
+
+/// The line of the client's manifest below which `cargo xtask codegen` writes the features,
+/// down to the next table.
+const FEATURES_MARKER: &str =
+    "# @generated features: everything below this line is written by `cargo xtask codegen`";
+
+/// Writes `features` below the marker of the manifest's `[features]` table.
+fn ensure_features(manifest: &Path, features: &str, check: bool) -> Result<Vec<String>, String> {
+    let text = fs::read_to_string(manifest)
+        .map_err(|e| format!("{}: cannot read: {e}", manifest.display()))?;
+    let text = normalize(&text);
+    let start = text
+        .find(FEATURES_MARKER)
+        .map(|at| at + FEATURES_MARKER.len() + 1)
+        .ok_or_else(|| format!("{}: no line `{FEATURES_MARKER}`", manifest.display()))?;
+    let end = text[start..]
+        .find("\n[")
+        .map_or(text.len(), |at| start + at + 1);
+    let wanted = format!("{features}\n");
+    if text[start..end] == wanted {
+        return Ok(Vec::new());
+    }
+    let shown = display_path(manifest).display().to_string();
+    if check {
+        return Ok(vec![format!("  stale: {shown} (its resource features)")]);
+    }
+    let updated = format!("{}{wanted}{}", &text[..start], &text[end..]);
+    fs::write(manifest, updated)
+        .map_err(|e| format!("{}: cannot write: {e}", manifest.display()))?;
+    Ok(vec![format!("  wrote: {shown} (its resource features)")])
 }
 
 /// Git may check files out with CRLF line endings; the comparison ignores that.
@@ -193,8 +269,8 @@ mod tests {
     /// The committed generated code is what the committed specs (and fixtures) produce.
     #[test]
     fn generated_code_is_fresh() {
-        for (spec, out) in default_jobs() {
-            if let Err(message) = codegen(&spec, &out, true) {
+        for job in default_jobs() {
+            if let Err(message) = codegen(&job, true) {
                 panic!("{message}");
             }
         }
@@ -223,8 +299,15 @@ mod tests {
         let spec = dir.join("spec");
         let out = dir.join("out");
         copy_dir(&root.join("spec"), &spec);
-        codegen(&spec, &out, false).unwrap();
-        codegen(&spec, &out, true).unwrap();
+        let job = Job {
+            spec: spec.clone(),
+            out: out.clone(),
+            gates: true,
+            features: None,
+            tests: None,
+        };
+        codegen(&job, false).unwrap();
+        codegen(&job, true).unwrap();
 
         let path = spec.join("customer_groups.yaml");
         let text = fs::read_to_string(&path).unwrap();
@@ -242,7 +325,7 @@ mod tests {
         fs::write(out.join("notes.txt"), "hand-written").unwrap();
         fs::remove_file(out.join("mod.rs")).unwrap();
 
-        let message = codegen(&spec, &out, true).unwrap_err();
+        let message = codegen(&job, true).unwrap_err();
         assert!(message.contains("stale: "), "{message}");
         assert!(message.contains("customer_groups.rs"), "{message}");
         assert!(message.contains("missing: "), "{message}");
@@ -254,8 +337,8 @@ mod tests {
         assert!(message.contains("gone.rs"), "{message}");
         assert!(!message.contains("notes.txt"), "{message}");
 
-        codegen(&spec, &out, false).unwrap();
-        codegen(&spec, &out, true).unwrap();
+        codegen(&job, false).unwrap();
+        codegen(&job, true).unwrap();
         assert!(!out.join("gone.rs").exists());
         assert!(out.join("notes.txt").exists());
         let regenerated = fs::read_to_string(out.join("customer_groups.rs")).unwrap();

@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's maintenance tasks. This file only dispatches.
 
 mod codegen;
+mod import;
 
 use std::process::ExitCode;
 
@@ -11,12 +12,17 @@ tasks:
   codegen [--spec DIR] [--out DIR] [--check]
       regenerate the client's resource modules from the specs
       (defaults: spec/ and generated/src/resources/); with --check,
-      write nothing and fail if any generated file is stale, missing or extra";
+      write nothing and fail if any generated file is stale, missing or extra
+  import [--from FILE] [--out DIR] [--check]
+      write one spec per resource of the vendor catalogue (default:
+      ../shared/commercelayer/resources.json) into spec/, with the
+      corrections of xtask/overlay.yaml; --check compares only";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("import") => import::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -44,35 +44,35 @@ impl Resource for CustomerGroup {
 pub struct CustomerGroupAttributes {
     /// The customer group's internal name.
     ///
-    /// Example: "VIP"
+    /// Example: `"VIP"`
     pub name: Option<String>,
     /// A string that you can use to identify the customer group (must be unique within the
     /// environment).
     ///
-    /// Example: "vip1"
+    /// Example: `"vip1"`
     pub code: Option<String>,
     /// Time at which the resource was created.
     ///
-    /// Example: "2018-01-01T12:00:00.000Z"
+    /// Example: `"2018-01-01T12:00:00.000Z"`
     pub created_at: Option<DateTime<Utc>>,
     /// Time at which the resource was last updated.
     ///
-    /// Example: "2018-01-01T12:00:00.000Z"
+    /// Example: `"2018-01-01T12:00:00.000Z"`
     pub updated_at: Option<DateTime<Utc>>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
     ///
-    /// Example: "ANY-EXTERNAL-REFEFERNCE"
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
     pub reference: Option<String>,
     /// Any identifier of the third party system that defines the reference code.
     ///
-    /// Example: "ANY-EXTERNAL-REFEFERNCE-ORIGIN"
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
     pub reference_origin: Option<String>,
     /// Set of key-value pairs that you can attach to the resource. This can be useful for
     /// storing additional information about the resource in a structured format.
     ///
-    /// Example: {"foo":"bar"}
+    /// Example: `{"foo":"bar"}`
     pub metadata: Option<Map<String, Value>>,
 }
 
@@ -240,43 +240,43 @@ impl FieldName for CustomerGroupField {
     }
 }
 
-/// The body of a request creating a [`CustomerGroup`]: [`CustomerGroupCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// The body of a request creating a [`CustomerGroup`]: [`CustomerGroupCreate::new`]
+/// takes what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerGroupCreate {
     /// The customer group's internal name.
     ///
-    /// Example: "VIP"
+    /// Example: `"VIP"`
     pub name: String,
     /// A string that you can use to identify the customer group (must be unique within the
     /// environment).
     ///
-    /// Example: "vip1"
+    /// Example: `"vip1"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
     ///
-    /// Example: "ANY-EXTERNAL-REFEFERNCE"
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Any identifier of the third party system that defines the reference code.
     ///
-    /// Example: "ANY-EXTERNAL-REFEFERNCE-ORIGIN"
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_origin: Option<String>,
     /// Set of key-value pairs that you can attach to the resource. This can be useful for
     /// storing additional information about the resource in a structured format.
     ///
-    /// Example: {"foo":"bar"}
+    /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
 }
 
 impl CustomerGroupCreate {
-    /// A new customer group with the attributes the API requires.
+    /// A new customer group with what the API requires.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -312,37 +312,37 @@ impl CustomerGroupCreate {
     }
 }
 
-/// The body of a request updating a [`CustomerGroup`]: attributes left alone are not sent.
+/// The body of a request updating a [`CustomerGroup`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CustomerGroupUpdate {
     /// The customer group's internal name.
     ///
-    /// Example: "VIP"
+    /// Example: `"VIP"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A string that you can use to identify the customer group (must be unique within the
     /// environment).
     ///
-    /// Example: "vip1"
+    /// Example: `"vip1"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub code: Patch<String>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
     ///
-    /// Example: "ANY-EXTERNAL-REFEFERNCE"
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub reference: Patch<String>,
     /// Any identifier of the third party system that defines the reference code.
     ///
-    /// Example: "ANY-EXTERNAL-REFEFERNCE-ORIGIN"
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub reference_origin: Patch<String>,
     /// Set of key-value pairs that you can attach to the resource. This can be useful for
     /// storing additional information about the resource in a structured format.
     ///
-    /// Example: {"foo":"bar"}
+    /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub metadata: Patch<Map<String, Value>>,
 }
@@ -456,7 +456,10 @@ impl CustomerGroups {
     /// The customers belonging to this group.
     ///
     /// `GET /customer_groups/{id}/customers`
-    pub fn customers(&self, id: &str) -> ListCall<GenericResource> {
+    ///
+    /// With the `customers` feature.
+    #[cfg(feature = "customers")]
+    pub fn customers(&self, id: &str) -> ListCall<super::customers::Customer> {
         ListCall::related(
             &self.client,
             "customer_groups",
@@ -469,7 +472,10 @@ impl CustomerGroups {
     /// The markets belonging to this group.
     ///
     /// `GET /customer_groups/{id}/markets`
-    pub fn markets(&self, id: &str) -> ListCall<GenericResource> {
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
         ListCall::related(
             &self.client,
             "customer_groups",
@@ -482,7 +488,10 @@ impl CustomerGroups {
     /// The associated attachments.
     ///
     /// `GET /customer_groups/{id}/attachments`
-    pub fn attachments(&self, id: &str) -> ListCall<GenericResource> {
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
         ListCall::related(
             &self.client,
             "customer_groups",
@@ -495,13 +504,32 @@ impl CustomerGroups {
     /// The associated changes.
     ///
     /// `GET /customer_groups/{id}/versions`
-    pub fn versions(&self, id: &str) -> ListCall<GenericResource> {
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
         ListCall::related(
             &self.client,
             "customer_groups",
             id,
             "versions",
             Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /customer_groups/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "customer_groups",
+            id,
+            "event_stores",
+            Some("event_stores"),
         )
     }
 }

@@ -42,31 +42,31 @@ impl Resource for AllType {
 pub struct AllTypeAttributes {
     /// A required string.
     ///
-    /// Example: "hello"
+    /// Example: `"hello"`
     pub label: Option<String>,
     /// A required integer.
     ///
-    /// Example: 3
+    /// Example: `3`
     pub count: Option<i64>,
     /// `ratio`
     ///
-    /// Example: 0.5
+    /// Example: `0.5`
     pub ratio: Option<f64>,
     /// `active`
     ///
-    /// Example: true
+    /// Example: `true`
     pub active: Option<bool>,
     /// `starts_at`
     ///
-    /// Example: "2018-01-01T12:00:00.000Z"
+    /// Example: `"2018-01-01T12:00:00.000Z"`
     pub starts_at: Option<DateTime<Utc>>,
     /// `settings`
     ///
-    /// Example: {"a":1,"b":\[true\]}
+    /// Example: `{"a":1,"b":[true]}`
     pub settings: Option<Map<String, Value>>,
     /// `tags`
     ///
-    /// Example: \["a","b"\]
+    /// Example: `["a","b"]`
     pub tags: Option<Vec<String>>,
     /// `scores`
     pub scores: Option<Vec<i64>>,
@@ -265,42 +265,42 @@ impl FieldName for AllTypeField {
     }
 }
 
-/// The body of a request creating a [`AllType`]: [`AllTypeCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// The body of a request creating a [`AllType`]: [`AllTypeCreate::new`]
+/// takes what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AllTypeCreate {
     /// A required string.
     ///
-    /// Example: "hello"
+    /// Example: `"hello"`
     pub label: String,
     /// A required integer.
     ///
-    /// Example: 3
+    /// Example: `3`
     pub count: i64,
     /// `ratio`
     ///
-    /// Example: 0.5
+    /// Example: `0.5`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// `active`
     ///
-    /// Example: true
+    /// Example: `true`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `starts_at`
     ///
-    /// Example: "2018-01-01T12:00:00.000Z"
+    /// Example: `"2018-01-01T12:00:00.000Z"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<DateTime<Utc>>,
     /// `settings`
     ///
-    /// Example: {"a":1,"b":\[true\]}
+    /// Example: `{"a":1,"b":[true]}`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Map<String, Value>>,
     /// `tags`
     ///
-    /// Example: \["a","b"\]
+    /// Example: `["a","b"]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// An enum.
@@ -309,10 +309,13 @@ pub struct AllTypeCreate {
     /// Write-only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
 }
 
 impl AllTypeCreate {
-    /// A new all type with the attributes the API requires.
+    /// A new all type with what the API requires.
     pub fn new(label: impl Into<String>, count: i64) -> Self {
         Self {
             label: label.into(),
@@ -324,6 +327,7 @@ impl AllTypeCreate {
             tags: None,
             state: None,
             password: None,
+            relationships: Linkages::default(),
         }
     }
 
@@ -368,50 +372,59 @@ impl AllTypeCreate {
         self.password = Some(password.into());
         self
     }
+
+    /// Links `owner` to the `owners` with this id.
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.relationships.set("owner", Linkage::to("owners", owner));
+        self
+    }
 }
 
-/// The body of a request updating a [`AllType`]: attributes left alone are not sent.
+/// The body of a request updating a [`AllType`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AllTypeUpdate {
     /// A required string.
     ///
-    /// Example: "hello"
+    /// Example: `"hello"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// A required integer.
     ///
-    /// Example: 3
+    /// Example: `3`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// `ratio`
     ///
-    /// Example: 0.5
+    /// Example: `0.5`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub ratio: Patch<f64>,
     /// `active`
     ///
-    /// Example: true
+    /// Example: `true`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// `starts_at`
     ///
-    /// Example: "2018-01-01T12:00:00.000Z"
+    /// Example: `"2018-01-01T12:00:00.000Z"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub starts_at: Patch<DateTime<Utc>>,
     /// `settings`
     ///
-    /// Example: {"a":1,"b":\[true\]}
+    /// Example: `{"a":1,"b":[true]}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
     pub settings: Patch<Map<String, Value>>,
     /// `tags`
     ///
-    /// Example: \["a","b"\]
+    /// Example: `["a","b"]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// An enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AllTypeState>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
 }
 
 impl AllTypeUpdate {
@@ -485,6 +498,18 @@ impl AllTypeUpdate {
         self.state = Some(state);
         self
     }
+
+    /// Links `owner` to the `owners` with this id.
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.relationships.set("owner", Linkage::to("owners", owner));
+        self
+    }
+
+    /// Unlinks `owner`: sends `null`.
+    pub fn clear_owner(mut self) -> Self {
+        self.relationships.set("owner", Linkage::Clear);
+        self
+    }
 }
 
 /// The `all_types` endpoints, from [`Client::all_types`].
@@ -513,12 +538,23 @@ impl AllTypes {
 
     /// Creates a all type: `POST /all_types`.
     pub fn create(&self, body: &AllTypeCreate) -> ItemCall<AllType> {
-        ItemCall::create(&self.client, "all_types", body)
+        ItemCall::create_linked(
+            &self.client,
+            "all_types",
+            body,
+            body.relationships.non_empty(),
+        )
     }
 
     /// Updates a all type: `PATCH /all_types/{id}`.
     pub fn update(&self, id: &str, body: &AllTypeUpdate) -> ItemCall<AllType> {
-        ItemCall::update(&self.client, "all_types", id, body)
+        ItemCall::update_linked(
+            &self.client,
+            "all_types",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
     }
 
     /// Deletes a all type: `DELETE /all_types/{id}`.

@@ -9,7 +9,7 @@
 //! fn doctest_evil() { panic!() }
 //! \`\`\`
 //! indented_code_evil();
-//! "quotes", 'single', \`backticks\`, \[links\](https://example.com),
+//! "quotes", 'single', \`backticks\`, \[links\](<https://example.com>),
 //! \<script\>alert(1)\</script\> \\
 
 use crate::prelude::*;
@@ -20,7 +20,7 @@ use crate::prelude::*;
 /// fn doctest_evil() { panic!() }
 /// \`\`\`
 /// indented_code_evil();
-/// "quotes", 'single', \`backticks\`, \[links\](https://example.com),
+/// "quotes", 'single', \`backticks\`, \[links\](<https://example.com>),
 /// \<script\>alert(1)\</script\> \\
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -57,7 +57,7 @@ pub struct HostileThingAttributes {
     /// "); } fn evil() { ("
     /// second linethird bidi evil
     ///
-    /// Example: "*/ } fn evil() {} /*"
+    /// Example: `"*/ } fn evil() {} /*"`
     pub name: Option<String>,
     /// #\[doc = ""\] pub fn evil() {}
     pub level: Option<HostileThingLevel>,
@@ -202,15 +202,15 @@ impl FieldName for HostileThingField {
     }
 }
 
-/// The body of a request creating a [`HostileThing`]: [`HostileThingCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// The body of a request creating a [`HostileThing`]: [`HostileThingCreate::new`]
+/// takes what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct HostileThingCreate {
     /// "); } fn evil() { ("
     /// second linethird bidi evil
     ///
-    /// Example: "*/ } fn evil() {} /*"
+    /// Example: `"*/ } fn evil() {} /*"`
     pub name: String,
     /// #\[doc = ""\] pub fn evil() {}
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -218,7 +218,7 @@ pub struct HostileThingCreate {
 }
 
 impl HostileThingCreate {
-    /// A new hostile thing with the attributes the API requires.
+    /// A new hostile thing with what the API requires.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -220,8 +220,8 @@ impl FieldName for GenField {
     }
 }
 
-/// The body of a request creating a [`Gen`]: [`GenCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// The body of a request creating a [`Gen`]: [`GenCreate::new`]
+/// takes what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GenCreate {
@@ -240,7 +240,7 @@ pub struct GenCreate {
 }
 
 impl GenCreate {
-    /// A new gen with the attributes the API requires.
+    /// A new gen with what the API requires.
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: r#type.into(),
@@ -269,7 +269,7 @@ impl GenCreate {
     }
 }
 
-/// The body of a request updating a [`Gen`]: attributes left alone are not sent.
+/// The body of a request updating a [`Gen`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GenUpdate {

@@ -128,23 +128,93 @@ impl FieldName for PolymorphicField {
     }
 }
 
-/// The body of a request creating a [`Polymorphic`]: [`PolymorphicCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// What the `attachable` of a [`Polymorphic`] can be: `all_types`, `singletons`, `owners`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PolymorphicAttachable {
+    /// `all_types`
+    AllType(Box<super::all_types::AllType>),
+    /// `singletons`
+    Singleton(Box<super::singletons::Singleton>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for PolymorphicAttachable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            "all_types" => decode_variant(value).map(Self::AllType),
+            "singletons" => decode_variant(value).map(Self::Singleton),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for PolymorphicAttachable {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
+}
+
+/// What the `labels` of a [`Polymorphic`] can be: `all_types`, `enum_values`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PolymorphicLabels {
+    /// `all_types`
+    AllType(Box<super::all_types::AllType>),
+    /// `enum_values`
+    EnumValue(Box<super::enum_values::EnumValue>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for PolymorphicLabels {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            "all_types" => decode_variant(value).map(Self::AllType),
+            "enum_values" => decode_variant(value).map(Self::EnumValue),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for PolymorphicLabels {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
+}
+
+/// The body of a request creating a [`Polymorphic`]: [`PolymorphicCreate::new`]
+/// takes what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PolymorphicCreate {
     /// `name`
     pub name: String,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
 }
 
 impl PolymorphicCreate {
-    /// A new polymorphic with the attributes the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+    /// A new polymorphic with what the API requires.
+    pub fn new(name: impl Into<String>, attachable: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("attachable", Linkage::To(attachable));
+        Self {
+            name: name.into(),
+            relationships,
+        }
     }
 }
 
-/// The body of a request updating a [`Polymorphic`]: attributes left alone are not sent.
+/// The body of a request updating a [`Polymorphic`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PolymorphicUpdate {
@@ -194,7 +264,12 @@ impl Polymorphics {
 
     /// Creates a polymorphic: `POST /polymorphics`.
     pub fn create(&self, body: &PolymorphicCreate) -> ItemCall<Polymorphic> {
-        ItemCall::create(&self.client, "polymorphics", body)
+        ItemCall::create_linked(
+            &self.client,
+            "polymorphics",
+            body,
+            body.relationships.non_empty(),
+        )
     }
 
     /// Updates a polymorphic: `PATCH /polymorphics/{id}`.
@@ -210,14 +285,14 @@ impl Polymorphics {
     /// What the attachment is attached to.
     ///
     /// `GET /polymorphics/{id}/attachable`
-    pub fn attachable(&self, id: &str) -> ItemCall<Option<GenericResource>> {
+    pub fn attachable(&self, id: &str) -> ItemCall<Option<PolymorphicAttachable>> {
         ItemCall::related(&self.client, "polymorphics", id, "attachable", None)
     }
 
     /// The `labels` related to a polymorphic.
     ///
     /// `GET /polymorphics/{id}/labels`
-    pub fn labels(&self, id: &str) -> ListCall<GenericResource> {
+    pub fn labels(&self, id: &str) -> ListCall<PolymorphicLabels> {
         ListCall::related(&self.client, "polymorphics", id, "labels", None)
     }
 }

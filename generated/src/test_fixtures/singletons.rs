@@ -136,8 +136,9 @@ impl Client {
 }
 
 impl Singletons {
-    /// Retrieves the singleton: `GET /singletons`.
+    /// Retrieves the singleton: `GET /singleton` (a singleton's path is
+    /// its singular name).
     pub fn retrieve(&self) -> ItemCall<Singleton> {
-        ItemCall::singleton(&self.client, "singletons")
+        ItemCall::singleton(&self.client, "singleton")
     }
 }

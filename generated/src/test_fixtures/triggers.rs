@@ -5,19 +5,19 @@
 
 use crate::prelude::*;
 
-/// A trigger, as the API returns it.
+/// A trigger demo, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct Trigger {
+pub struct TriggerDemo {
     /// The id.
     pub id: String,
     /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
     /// any out.
     #[serde(default)]
-    pub attributes: TriggerAttributes,
+    pub attributes: TriggerDemoAttributes,
     /// The relationships, with their links and, when included, their linkage.
     #[serde(default)]
-    pub relationships: TriggerRelationships,
+    pub relationships: TriggerDemoRelationships,
     /// The resource's own links.
     #[serde(default)]
     pub links: ResourceLinks,
@@ -26,38 +26,38 @@ pub struct Trigger {
     pub meta: ResourceMeta,
 }
 
-impl Resource for Trigger {
+impl Resource for TriggerDemo {
     const TYPE: Option<&'static str> = Some("triggers");
-    type Sort = TriggerSort;
-    type Filter = TriggerFilter;
-    type Include = TriggerInclude;
-    type Field = TriggerField;
+    type Sort = TriggerDemoSort;
+    type Filter = TriggerDemoFilter;
+    type Include = TriggerDemoInclude;
+    type Field = TriggerDemoField;
 }
 
-/// The attributes of a [`Trigger`].
+/// The attributes of a [`TriggerDemo`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct TriggerAttributes {
+pub struct TriggerDemoAttributes {
     /// `status`
     pub status: Option<String>,
     /// `capture_amount_cents`
     pub capture_amount_cents: Option<i64>,
 }
 
-/// The relationships of a [`Trigger`].
+/// The relationships of a [`TriggerDemo`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct TriggerRelationships {}
+pub struct TriggerDemoRelationships {}
 
-/// The attributes a list of [`Trigger`] can be sorted by.
+/// The attributes a list of [`TriggerDemo`] can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TriggerSort {
+pub enum TriggerDemoSort {
     /// The resource's id.
     Id,
 }
 
-impl FieldName for TriggerSort {
+impl FieldName for TriggerDemoSort {
     fn name(&self) -> &str {
         match self {
             Self::Id => "id",
@@ -65,16 +65,16 @@ impl FieldName for TriggerSort {
     }
 }
 
-/// The attributes a list of [`Trigger`] can be filtered on, with the predicates of
+/// The attributes a list of [`TriggerDemo`] can be filtered on, with the predicates of
 /// [`FilterField`](crate::query::FilterField).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TriggerFilter {
+pub enum TriggerDemoFilter {
     /// The resource's id.
     Id,
 }
 
-impl FieldName for TriggerFilter {
+impl FieldName for TriggerDemoFilter {
     fn name(&self) -> &str {
         match self {
             Self::Id => "id",
@@ -82,30 +82,30 @@ impl FieldName for TriggerFilter {
     }
 }
 
-impl FilterField for TriggerFilter {}
+impl FilterField for TriggerDemoFilter {}
 
-/// The relationships of a [`Trigger`] a response can include.
+/// The relationships of a [`TriggerDemo`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TriggerInclude {}
+pub enum TriggerDemoInclude {}
 
-impl FieldName for TriggerInclude {
+impl FieldName for TriggerDemoInclude {
     fn name(&self) -> &str {
         match *self {}
     }
 }
 
-/// The fields of a [`Trigger`] a sparse fieldset can ask for.
+/// The fields of a [`TriggerDemo`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TriggerField {
+pub enum TriggerDemoField {
     /// `status`
     Status,
     /// `capture_amount_cents`
     CaptureAmountCents,
 }
 
-impl FieldName for TriggerField {
+impl FieldName for TriggerDemoField {
     fn name(&self) -> &str {
         match self {
             Self::Status => "status",
@@ -114,33 +114,33 @@ impl FieldName for TriggerField {
     }
 }
 
-/// The body of a request creating a [`Trigger`]: [`TriggerCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The body of a request creating a [`TriggerDemo`]: [`TriggerDemoCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct TriggerCreate {
+pub struct TriggerDemoCreate {
     /// `_start_now`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub _start_now: Option<bool>,
 }
 
-impl TriggerCreate {
-    /// A new trigger with the attributes the API requires.
+impl TriggerDemoCreate {
+    /// A new trigger demo with what the API requires.
     pub fn new() -> Self {
-        Self { _start_now: None }
+        Self::default()
     }
 
-    /// Sets `_start_now`.
-    pub fn _start_now(mut self, _start_now: bool) -> Self {
-        self._start_now = Some(_start_now);
+    /// Sends `_start_now: true` with the create.
+    pub fn start_now(mut self) -> Self {
+        self._start_now = Some(true);
         self
     }
 }
 
-/// The body of a request updating a [`Trigger`]: attributes left alone are not sent.
+/// The body of a request updating a [`TriggerDemo`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct TriggerUpdate {
+pub struct TriggerDemoUpdate {
     /// Send it to place the order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub _place: Option<bool>,
@@ -152,21 +152,21 @@ pub struct TriggerUpdate {
     pub _capture_amount_cents: Option<i64>,
 }
 
-impl TriggerUpdate {
+impl TriggerDemoUpdate {
     /// An update that changes nothing yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `_place`.
-    pub fn _place(mut self, _place: bool) -> Self {
-        self._place = Some(_place);
+    /// Sends `_place: true` with the update.
+    pub fn place(mut self) -> Self {
+        self._place = Some(true);
         self
     }
 
-    /// Sets `_start_now`.
-    pub fn _start_now(mut self, _start_now: bool) -> Self {
-        self._start_now = Some(_start_now);
+    /// Sends `_start_now: true` with the update.
+    pub fn start_now(mut self) -> Self {
+        self._start_now = Some(true);
         self
     }
 
@@ -192,22 +192,36 @@ impl Client {
 
 impl Triggers {
     /// Lists triggers, a page at a time: `GET /triggers`.
-    pub fn list(&self) -> ListCall<Trigger> {
+    pub fn list(&self) -> ListCall<TriggerDemo> {
         ListCall::list(&self.client, "triggers")
     }
 
-    /// Retrieves a trigger by id: `GET /triggers/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Trigger> {
+    /// Retrieves a trigger demo by id: `GET /triggers/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<TriggerDemo> {
         ItemCall::retrieve(&self.client, "triggers", id)
     }
 
-    /// Creates a trigger: `POST /triggers`.
-    pub fn create(&self, body: &TriggerCreate) -> ItemCall<Trigger> {
+    /// Creates a trigger demo: `POST /triggers`.
+    pub fn create(&self, body: &TriggerDemoCreate) -> ItemCall<TriggerDemo> {
         ItemCall::create(&self.client, "triggers", body)
     }
 
-    /// Updates a trigger: `PATCH /triggers/{id}`.
-    pub fn update(&self, id: &str, body: &TriggerUpdate) -> ItemCall<Trigger> {
+    /// Updates a trigger demo: `PATCH /triggers/{id}`.
+    pub fn update(&self, id: &str, body: &TriggerDemoUpdate) -> ItemCall<TriggerDemo> {
         ItemCall::update(&self.client, "triggers", id, body)
+    }
+
+    /// Send it to place the order.
+    ///
+    /// `PATCH /triggers/{id}` with `"_place": true`.
+    pub fn place(&self, id: &str) -> ItemCall<TriggerDemo> {
+        ItemCall::update(&self.client, "triggers", id, &Trigger("_place"))
+    }
+
+    /// Fires the `_start_now` trigger.
+    ///
+    /// `PATCH /triggers/{id}` with `"_start_now": true`.
+    pub fn start_now(&self, id: &str) -> ItemCall<TriggerDemo> {
+        ItemCall::update(&self.client, "triggers", id, &Trigger("_start_now"))
     }
 }

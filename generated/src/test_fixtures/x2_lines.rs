@@ -141,8 +141,8 @@ impl FieldName for X2LineField {
     }
 }
 
-/// The body of a request creating a [`X2Line`]: [`X2LineCreate::new`] takes
-/// the attributes the API requires, the other methods add the optional ones.
+/// The body of a request creating a [`X2Line`]: [`X2LineCreate::new`]
+/// takes what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct X2LineCreate {
@@ -157,7 +157,7 @@ pub struct X2LineCreate {
 }
 
 impl X2LineCreate {
-    /// A new x2 line with the attributes the API requires.
+    /// A new x2 line with what the API requires.
     pub fn new(line_2: impl Into<String>) -> Self {
         Self {
             line_2: line_2.into(),
@@ -173,8 +173,8 @@ impl X2LineCreate {
     }
 
     /// Sets `_internal_note`.
-    pub fn _internal_note(mut self, _internal_note: impl Into<String>) -> Self {
-        self._internal_note = Some(_internal_note.into());
+    pub fn internal_note(mut self, internal_note: impl Into<String>) -> Self {
+        self._internal_note = Some(internal_note.into());
         self
     }
 }
@@ -211,7 +211,7 @@ impl X2Lines {
     /// The `_parent` related to a x2 line.
     ///
     /// `GET /x2_lines/{id}/_parent`
-    pub fn _parent(&self, id: &str) -> ItemCall<Option<X2Line>> {
+    pub fn parent(&self, id: &str) -> ItemCall<Option<X2Line>> {
         ItemCall::related(&self.client, "x2_lines", id, "_parent", Some("x2_lines"))
     }
 
