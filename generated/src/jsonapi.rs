@@ -122,12 +122,21 @@ impl fmt::Display for Mode {
 
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<str>::deserialize(deserializer)?;
-        Ok(match value.as_ref() {
-            "test" => Mode::Test,
-            "live" => Mode::Live,
-            _ => Mode::Other(value.into_owned()),
-        })
+        struct ModeVisitor;
+        impl Visitor<'_> for ModeVisitor {
+            type Value = Mode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`test` or `live`")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Mode, E> {
+                Ok(match value {
+                    "test" => Mode::Test,
+                    "live" => Mode::Live,
+                    other => Mode::Other(other.to_string()),
+                })
+            }
+        }
+        deserializer.deserialize_str(ModeVisitor)
     }
 }
 
@@ -151,17 +160,43 @@ impl<'de> Deserialize<'de> for ResourceMeta {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceMeta, A::Error> {
                 let mut meta = ResourceMeta::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "mode" {
-                        meta.mode = map.next_value()?;
-                    } else {
-                        meta.other.insert(key, map.next_value()?);
+                while let Some(key) = map.next_key::<MetaKey>()? {
+                    match key {
+                        MetaKey::Mode => meta.mode = map.next_value()?,
+                        MetaKey::Other(key) => {
+                            meta.other.insert(key, map.next_value()?);
+                        }
                     }
                 }
                 Ok(meta)
             }
         }
         deserializer.deserialize_map(MetaVisitor)
+    }
+}
+
+/// A key of `meta`: `mode` is read without allocating.
+enum MetaKey {
+    Mode,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for MetaKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = MetaKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<MetaKey, E> {
+                Ok(match key {
+                    "mode" => MetaKey::Mode,
+                    other => MetaKey::Other(other.to_string()),
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
     }
 }
 

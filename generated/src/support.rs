@@ -4,15 +4,17 @@
 //! is no mistake.
 #![allow(dead_code)]
 
-use std::borrow::Cow;
+use std::fmt;
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{DeserializeOwned, Error as _, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Deserializes a string enum that also keeps values it does not know: `known` maps a
 /// wire value to its variant, `other` wraps anything else.
+///
+/// A known value is matched without allocating; only an unknown one is copied.
 pub(crate) fn deserialize_enum<'de, D, E>(
     deserializer: D,
     known: fn(&str) -> Option<E>,
@@ -21,11 +23,31 @@ pub(crate) fn deserialize_enum<'de, D, E>(
 where
     D: Deserializer<'de>,
 {
-    let value = Cow::<str>::deserialize(deserializer)?;
-    Ok(match known(&value) {
-        Some(variant) => variant,
-        None => other(value.into_owned()),
-    })
+    deserializer.deserialize_str(EnumVisitor { known, other })
+}
+
+struct EnumVisitor<E> {
+    known: fn(&str) -> Option<E>,
+    other: fn(String) -> E,
+}
+
+impl<E> Visitor<'_> for EnumVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<Er: serde::de::Error>(self, value: &str) -> Result<E, Er> {
+        Ok((self.known)(value).unwrap_or_else(|| (self.other)(value.to_string())))
+    }
+
+    fn visit_string<Er: serde::de::Error>(self, value: String) -> Result<E, Er> {
+        Ok(match (self.known)(&value) {
+            Some(variant) => variant,
+            None => (self.other)(value),
+        })
+    }
 }
 
 /// Reads a resource of a polymorphic relationship far enough to know its type: the type and

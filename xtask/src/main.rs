@@ -1,5 +1,6 @@
 //! `cargo xtask <task>`: the project's maintenance tasks. This file only dispatches.
 
+mod bench_compile;
 mod codegen;
 mod import;
 
@@ -16,13 +17,18 @@ tasks:
   import [--from FILE] [--out DIR] [--check]
       write one spec per resource of the vendor catalogue (default:
       ../shared/commercelayer/resources.json) into spec/, with the
-      corrections of xtask/overlay.yaml; --check compares only";
+      corrections of xtask/overlay.yaml; --check compares only
+  bench-compile
+      measure clean and crate-only builds of the generated crate (all
+      features, and customer_groups alone): wall time and peak memory";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("import") => import::run(&args[1..]),
+        Some("bench-compile") => bench_compile::run(&args[1..]),
+        Some("__measure") => bench_compile::measure(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
