@@ -6,10 +6,10 @@
 //! spec/*.yaml --load--> [SpecFile] --lower--> Model --render--> [Rendered] --format--> [GeneratedFile]
 //! ```
 //!
-//! - [`load`] reads and parses the YAML ([`spec`]), recording where each key sits;
-//! - [`lower`] validates it into the [`model`], every error with file, line and column;
-//! - [`render`] runs the askama templates of `templates/` ([`render`](mod@render));
-//! - [`format`] parses the result with syn, prints it with prettyplease and adds the banner.
+//! - [`load()`] reads and parses the YAML ([`spec`]), recording where each key sits;
+//! - [`lower()`] validates it into the [`model`], every error with file, line and column;
+//! - [`render()`] runs the askama templates of `templates/` ([`mod@render`]);
+//! - [`format()`] parses the result with syn, prints it with prettyplease and adds the banner.
 //!
 //! Same input, same bytes: the model is sorted and nothing iterates a hash map into output.
 
@@ -37,7 +37,7 @@ pub struct GeneratedFile {
     /// The spec it came from, for the banner (`spec/customer_groups.yaml`), or `spec/` for
     /// files that gather every resource.
     pub source: String,
-    /// The text: unformatted after [`render`], final after [`format`].
+    /// The text: unformatted after [`render()`], final after [`format()`].
     pub contents: String,
 }
 
