@@ -18,6 +18,7 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use crate::error::Error;
+use crate::jsonapi::Secret;
 use crate::trace;
 
 /// Where client credentials are exchanged for an access token unless
@@ -30,27 +31,6 @@ const MAX_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// After a refresh fails while the current token is still valid, how long that token is used
 /// before the next refresh is tried (so a failing token endpoint is not asked on every request).
 const REFRESH_RETRY_DELAY: Duration = Duration::from_secs(5);
-
-/// A string that must never be shown: its `Debug` is `<redacted>` and it has no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    pub(crate) fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, only to send it.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
 
 /// How long before a token's expiry it is refreshed: a tenth of its lifetime, at most 60
 /// seconds (so a two-hour token is refreshed a minute early, a 30-second one 3 seconds early).
@@ -67,6 +47,7 @@ pub(crate) enum Auth {
 }
 
 /// The `Authorization` header for one attempt, and which token it carries.
+#[derive(Clone)]
 pub(crate) struct Bearer {
     pub(crate) header: HeaderValue,
     /// The token's generation, when it came from client credentials.
@@ -130,6 +111,9 @@ pub(crate) struct TokenSource {
     /// Token requests finished so far: a caller that saw this change while it waited for
     /// the lock knows another caller just asked for a token.
     completed: AtomicU64,
+    /// The cached token and when it expires, readable while another caller holds `state` to
+    /// refresh it early: a token that still works is used rather than waited behind.
+    working: std::sync::Mutex<Option<(Bearer, Option<Instant>)>>,
 }
 
 #[derive(Default)]
@@ -211,12 +195,43 @@ impl TokenSource {
             timeout,
             state: Mutex::new(State::default()),
             completed: AtomicU64::new(0),
+            working: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The token that still works, if any, without waiting for the lock.
+    fn working(&self) -> Option<Bearer> {
+        let working = self
+            .working
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        match &*working {
+            Some((bearer, expires_at)) if expires_at.is_none_or(|at| Instant::now() < at) => {
+                Some(bearer.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn set_working(&self, token: Option<&Cached>) {
+        let mut working = self
+            .working
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        *working = token.map(|token| (token.bearer(), token.expires_at));
     }
 
     async fn bearer(&self) -> Result<Bearer, Error> {
         let seen = self.completed.load(Ordering::Acquire);
-        let mut state = self.state.lock().await;
+        let mut state = match self.state.try_lock() {
+            Ok(state) => state,
+            // Another caller is fetching a token. If it is an early refresh, the current
+            // token still works: use it rather than wait (the token endpoint may be slow).
+            Err(_) => match self.working() {
+                Some(bearer) => return Ok(bearer),
+                None => self.state.lock().await,
+            },
+        };
         if let Some(token) = &state.token {
             if token.is_fresh(Instant::now()) {
                 return Ok(token.bearer());
@@ -248,6 +263,7 @@ impl TokenSource {
                     expires_at,
                 };
                 let bearer = token.bearer();
+                self.set_working(Some(&token));
                 state.token = Some(token);
                 state.failure = None;
                 Ok(bearer)
@@ -269,6 +285,7 @@ impl TokenSource {
                     }
                     _ => {
                         state.token = None;
+                        self.set_working(None);
                         Err(error)
                     }
                 }
@@ -285,6 +302,7 @@ impl TokenSource {
             .is_some_and(|token| token.generation == generation)
         {
             state.token = None;
+            self.set_working(None);
         }
     }
 
@@ -471,6 +489,45 @@ impl AuthFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // While one caller refreshes a token early (the endpoint never answers here), the others
+    // go on with the token that still works instead of waiting behind it.
+    #[tokio::test]
+    async fn an_early_refresh_does_not_hold_up_other_callers() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/oauth/token", listener.local_addr().unwrap());
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let source = std::sync::Arc::new(TokenSource::new(
+            Credentials {
+                url,
+                client_id: "client-id".to_string(),
+                client_secret: None,
+                scope: None,
+            },
+            reqwest::Client::new(),
+            HeaderValue::from_static("test"),
+            Duration::from_secs(30),
+        ));
+        let now = Instant::now();
+        let cached = Cached {
+            header: HeaderValue::from_static("Bearer still-good"),
+            generation: 1,
+            refresh_at: Some(now),
+            expires_at: Some(now + Duration::from_secs(3600)),
+        };
+        source.set_working(Some(&cached));
+        source.state.lock().await.token = Some(cached);
+
+        let refresher = tokio::spawn({
+            let source = source.clone();
+            async move { source.bearer().await.map(|b| b.header) }
+        });
+        // The refresher holds the lock once the endpoint has its connection.
+        let _connection = listener.accept().await.unwrap();
+        let bearer = source.bearer().await.expect("the working token");
+        assert_eq!(bearer.header, "Bearer still-good");
+        refresher.abort();
+    }
 
     // The refresh margin is a tenth of the lifetime, never more than a minute.
     #[test]

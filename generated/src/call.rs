@@ -5,6 +5,7 @@
 //! them (and can walk every page), [`DeleteCall`] nothing.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -13,7 +14,10 @@ use std::time::Duration;
 
 use futures_util::Stream;
 use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue,
+    USER_AGENT,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -95,7 +99,7 @@ pub struct PageLinks {
 
 /// What every call holds: the client, the request so far, and an error met while building
 /// it (an invalid id, a body that cannot be serialized), reported when it is sent.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Parts {
     client: Client,
     method: Method,
@@ -109,7 +113,42 @@ struct Parts {
     error: Option<String>,
 }
 
+/// The body is shown by its length only: it may hold secrets (passwords, API keys).
+impl fmt::Debug for Parts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Parts")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Headers the client sets itself: a call cannot add a second value to them.
+const OWN_HEADERS: &[HeaderName] = &[
+    ACCEPT,
+    AUTHORIZATION,
+    CONTENT_LENGTH,
+    CONTENT_TYPE,
+    HOST,
+    USER_AGENT,
+];
+
 impl Parts {
+    fn header(&mut self, name: HeaderName, value: HeaderValue) {
+        if OWN_HEADERS.contains(&name) {
+            self.error.get_or_insert_with(|| {
+                format!("`{name}` is set by the client; a call cannot send its own")
+            });
+        } else {
+            self.headers.append(name, value);
+        }
+    }
+
     fn new(client: &Client, method: Method, path: Result<String>) -> Self {
         let (path, error) = match path {
             Ok(path) => (path, None),
@@ -236,10 +275,18 @@ macro_rules! shared_options {
             self
         }
 
-        /// Adds a header to this request (after the client's own, which it cannot replace:
-        /// `Accept`, `Content-Type`, `Authorization`, `User-Agent`).
+        request_options!();
+    };
+}
+
+/// The options of every call, delete included.
+macro_rules! request_options {
+    () => {
+        /// Adds a header to this request. The headers the client sets itself (`Accept`,
+        /// `Content-Type`, `Authorization`, `User-Agent`, `Host`, `Content-Length`) are
+        /// refused: the call then fails with [`Error::InvalidRequest`] before sending.
         pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-            self.parts.headers.append(name, value);
+            self.parts.header(name, value);
             self
         }
 
@@ -553,17 +600,7 @@ impl DeleteCall {
         }
     }
 
-    /// Adds a header to this request (after the client's own).
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.parts.headers.append(name, value);
-        self
-    }
-
-    /// How long each attempt at this request may take, overriding the client's timeout.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.parts.timeout = Some(timeout);
-        self
-    }
+    request_options!();
 
     /// Sends the request; the same as `.await`. Any success status (the API answers `204 No
     /// Content`) is success, whatever the body.

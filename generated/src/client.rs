@@ -10,8 +10,9 @@ use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 
-use crate::auth::{Auth, Bearer, Credentials, DEFAULT_AUTH_URL, Secret, TokenSource};
+use crate::auth::{Auth, Bearer, Credentials, DEFAULT_AUTH_URL, TokenSource};
 use crate::error::{Error, Result, from_failure};
+use crate::jsonapi::Secret;
 use crate::query::Query;
 use crate::retry::{RateLimit, RetryPolicy, failure_kind};
 use crate::trace;
@@ -143,6 +144,9 @@ impl Client {
         let mut attempt = 0;
         let mut retries = 0;
         let mut refreshed = false;
+        // Whether an earlier attempt may have reached the API and acted (a lost answer, a
+        // server error), rather than been refused before acting (a 401, a 429).
+        let mut maybe_acted = false;
         loop {
             attempt += 1;
             let bearer = self.inner.auth.bearer().await?;
@@ -156,11 +160,16 @@ impl Client {
                     match policy.after_transport_error(&request.method, &source, retries) {
                         Some(wait) => {
                             span.retrying(&failure_kind(&source), wait);
+                            maybe_acted |= !source.is_connect();
                             retries += 1;
                             tokio::time::sleep(wait).await;
                             continue;
                         }
-                        None => return Err(Error::Transport { source }),
+                        None => {
+                            return Err(Error::Transport {
+                                source: source.without_url(),
+                            });
+                        }
                     }
                 }
             };
@@ -176,6 +185,17 @@ impl Client {
                 return Ok(Response {
                     status: answer.status,
                     body: answer.body,
+                });
+            }
+            // A DELETE sent again after an attempt whose answer was lost finds the resource
+            // gone: the first attempt deleted it, which is what was asked.
+            if request.method == Method::DELETE
+                && answer.status == StatusCode::NOT_FOUND
+                && maybe_acted
+            {
+                return Ok(Response {
+                    status: StatusCode::NO_CONTENT,
+                    body: Bytes::new(),
                 });
             }
             // A 401 means the API did not accept the token, so it did not act on the request:
@@ -194,6 +214,7 @@ impl Client {
                 policy.after_status(&request.method, answer.status, &answer.headers, retries)
             {
                 span.retrying(&answer.status, wait);
+                maybe_acted |= answer.status.is_server_error();
                 retries += 1;
                 tokio::time::sleep(wait).await;
                 continue;
@@ -515,8 +536,9 @@ fn config(message: impl Into<String>) -> Error {
 /// Checks a base or auth URL: http or https, no query or fragment, and no credentials (which
 /// the message then does not repeat).
 fn check_url<'a>(url: &'a str, what: &str) -> Result<&'a str> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| config(format!("{url:?} is not a valid {what}: {e}")))?;
+    // The text is not repeated: it may hold credentials that could not be parsed out.
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| config(format!("the {what} is not a URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(config(format!(
             "the {what} cannot carry credentials: set them on the builder"

@@ -70,6 +70,48 @@ impl From<String> for RawName {
     }
 }
 
+/// A secret value (a password, an API key, a shared secret, a token): `Debug` shows
+/// `<redacted>`, and there is no `Display`, so it does not end up in logs by accident.
+/// [`Secret::expose`] gives the value.
+#[derive(Clone, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The value itself, unwrapped.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
 /// A resource's own links.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
@@ -122,21 +164,12 @@ impl fmt::Display for Mode {
 
 impl<'de> Deserialize<'de> for Mode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ModeVisitor;
-        impl Visitor<'_> for ModeVisitor {
-            type Value = Mode;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("`test` or `live`")
-            }
-            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Mode, E> {
-                Ok(match value {
-                    "test" => Mode::Test,
-                    "live" => Mode::Live,
-                    other => Mode::Other(other.to_string()),
-                })
-            }
-        }
-        deserializer.deserialize_str(ModeVisitor)
+        let known = |value: &str| match value {
+            "test" => Some(Mode::Test),
+            "live" => Some(Mode::Live),
+            _ => None,
+        };
+        crate::support::deserialize_enum(deserializer, known, Mode::Other)
     }
 }
 

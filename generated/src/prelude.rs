@@ -14,7 +14,7 @@ pub(crate) use crate::call::{DeleteCall, ItemCall, ListCall};
 pub(crate) use crate::client::Client;
 pub(crate) use crate::jsonapi::{
     FieldName, GenericResource, Linkage, Linkages, Patch, RawName, Resource, ResourceIdentifier,
-    ResourceLinks, ResourceMeta, ToMany, ToOne,
+    ResourceLinks, ResourceMeta, Secret, ToMany, ToOne,
 };
 pub(crate) use crate::query::{FilterField, FilterValue};
 pub(crate) use crate::support::{Trigger, decode_variant, deserialize_enum, tagged};

@@ -172,6 +172,25 @@ async fn a_500_to_a_get_or_delete_is_retried() {
     assert_eq!(methods(&server).await, ["DELETE", "DELETE"]);
 }
 
+// A DELETE sent again after a server error finds the resource gone: that 404 is the first
+// attempt's success, not an error; a 404 to a first attempt stays an error.
+#[tokio::test]
+async fn a_retried_delete_that_finds_nothing_succeeded() {
+    let server = answering_then(ResponseTemplate::new(503), 1, ResponseTemplate::new(404)).await;
+    let client = fast_client(&server.uri()).build().expect("a client");
+    DeleteCall::delete(&client, GROUPS, SEED_ID)
+        .await
+        .expect("the first attempt deleted it");
+    assert_eq!(methods(&server).await, ["DELETE", "DELETE"]);
+
+    let server = answering_then(ResponseTemplate::new(404), 1, ResponseTemplate::new(404)).await;
+    let client = fast_client(&server.uri()).build().expect("a client");
+    let error = DeleteCall::delete(&client, GROUPS, SEED_ID)
+        .await
+        .expect_err("nothing to delete");
+    assert_eq!(error.status(), Some(reqwest::StatusCode::NOT_FOUND));
+}
+
 // A 500 to a POST or a PATCH is reported with its status and body, never sent again.
 #[tokio::test]
 async fn a_500_to_a_post_or_patch_is_reported_and_not_retried() {
@@ -465,6 +484,37 @@ async fn every_attempt_carries_the_user_agent_and_extra_headers() {
         );
         assert_eq!(header_values(request, "x-request-id"), ["req-42"]);
     }
+}
+
+// A call cannot add a second value to a header the client sets: it fails before sending.
+#[tokio::test]
+async fn a_call_cannot_send_its_own_authorization_or_accept() {
+    let server = answering_then(
+        json_api(200, SEED_RESPONSE),
+        1,
+        json_api(200, SEED_RESPONSE),
+    )
+    .await;
+    let client = fast_client(&server.uri()).build().expect("a client");
+    for name in ["authorization", "accept", "content-type", "user-agent"] {
+        let error = retrieve(&client, SEED_ID)
+            .header(HeaderName::from_static(name), HeaderValue::from_static("x"))
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, Error::InvalidRequest { .. }),
+            "{name}: {error}"
+        );
+        let error = DeleteCall::delete(&client, GROUPS, SEED_ID)
+            .header(HeaderName::from_static(name), HeaderValue::from_static("x"))
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(error, Error::InvalidRequest { .. }),
+            "{name}: {error}"
+        );
+    }
+    assert!(received(&server).await.is_empty());
 }
 
 /// Decodes `%XX` escapes.
