@@ -151,6 +151,10 @@ fn case(r: &Resource) -> ResourceCase<'_> {
 fn check(a: &Attribute, example: &Value) -> String {
     let field = format!("resource.attributes.{}", a.ident);
     match (&a.ty, example) {
+        (AttrType::String, Value::String(s)) if a.confidential => format!(
+            "assert_eq!({field}.as_ref().map(Secret::expose), Some({}));",
+            string_literal(s)
+        ),
         (AttrType::String, Value::String(s)) => {
             format!(
                 "assert_eq!({field}.as_deref(), Some({}));",

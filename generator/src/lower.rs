@@ -61,6 +61,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "ResourceIdentifier",
     "ResourceLinks",
     "ResourceMeta",
+    "Secret",
     "Serialize",
     "Serializer",
     "ToMany",
@@ -76,8 +77,16 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 /// Methods `Client` already has: a resource accessor must not reuse one.
+/// (A test checks this list against `generated/src/client.rs`.)
 const CLIENT_METHODS: &[&str] = &[
-    "builder", "new", "base_url", "related", "clone", "fmt", "request", "execute",
+    "attempt",
+    "base_url",
+    "builder",
+    "clone",
+    "fmt",
+    "new",
+    "rate_limit",
+    "send",
 ];
 
 /// Validates the specs and builds the model.
@@ -309,7 +318,7 @@ impl Ctx<'_> {
             for (index, action) in spec.actions.iter().enumerate() {
                 if matches!(
                     action,
-                    ActionSpec::List | ActionSpec::Create | ActionSpec::Delete
+                    ActionSpec::List | ActionSpec::Create | ActionSpec::Update | ActionSpec::Delete
                 ) {
                     self.value_error(
                         &format!("actions.{index}"),
@@ -364,6 +373,14 @@ impl Ctx<'_> {
                     format!("trigger `{name}` must be a boolean: sending `true` makes the API act"),
                 );
             }
+            if spec.required || spec.nullable {
+                flag_error(
+                    self,
+                    format!(
+                        "trigger `{name}` can be neither required nor nullable: it is sent as `true` or not at all"
+                    ),
+                );
+            }
             if !name.starts_with('_') {
                 flag_error(
                     self,
@@ -394,6 +411,23 @@ impl Ctx<'_> {
             );
         }
         let ty = ty?;
+        if let Some(example) = &spec.example {
+            if !example_fits(&ty, example) {
+                self.value_error(
+                    &format!("{path}.example"),
+                    format!(
+                        "attribute `{name}`: the example {} is not a value of its type",
+                        shorten(&example.to_string())
+                    ),
+                );
+            }
+        }
+        if spec.confidential && ty != AttrType::String {
+            flag_error(
+                self,
+                format!("attribute `{name}` is confidential: only a string can be kept secret"),
+            );
+        }
         if self.errors.len() != errors_before {
             return None;
         }
@@ -416,6 +450,7 @@ impl Ctx<'_> {
             sortable: spec.sortable,
             fetchable: spec.fetchable,
             trigger: spec.trigger,
+            confidential: spec.confidential,
             deprecated: spec.deprecated,
         })
     }
@@ -804,6 +839,43 @@ impl Ctx<'_> {
             }
         }
 
+        // Fields of the create and update bodies, which keep their links in `relationships`.
+        let mut create_fields = Names::new("create body field");
+        let mut update_fields = Names::new("update body field");
+        // The constructor's parameters, beside its local `relationships`.
+        let mut constructor = Names::new("constructor parameter");
+        for relationship in resource
+            .relationships
+            .iter()
+            .filter(|r| r.creatable && r.required)
+        {
+            constructor.add(
+                relationship.method.clone(),
+                format!("relationships.{}", relationship.name),
+                &format!("relationship `{}`", relationship.name),
+            );
+        }
+        for scope in [&mut create_fields, &mut update_fields, &mut constructor] {
+            scope.add(
+                "relationships".into(),
+                "type".into(),
+                "the relationships to link",
+            );
+        }
+        for attribute in &resource.attributes {
+            let path = format!("attributes.{}", attribute.name);
+            let what = format!("attribute `{}`", attribute.name);
+            if attribute.creatable {
+                create_fields.add(attribute.ident.clone(), path.clone(), &what);
+                if attribute.required {
+                    constructor.add(attribute.method.clone(), path.clone(), &what);
+                }
+            }
+            if attribute.updatable {
+                update_fields.add(attribute.ident.clone(), path, &what);
+            }
+        }
+
         let mut clashes = Vec::new();
         // Fields of the response structs, and variants of the name enums.
         let mut attribute_fields = Names::new("field");
@@ -844,6 +916,9 @@ impl Ctx<'_> {
             methods,
             create,
             update,
+            create_fields,
+            update_fields,
+            constructor,
             attribute_fields,
             relationship_fields,
             sort,
@@ -861,6 +936,44 @@ impl Ctx<'_> {
                 self.key_error(&path, message);
             }
         }
+    }
+}
+
+/// Whether an example is a value of an attribute's type (the examples feed documentation and
+/// the generated conformance tests).
+fn example_fits(ty: &AttrType, example: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (ty, example) {
+        (AttrType::String | AttrType::Enum(_), Value::String(_)) => true,
+        (AttrType::DateTime, Value::String(text)) => looks_like_rfc3339(text),
+        (AttrType::Integer, Value::Number(n)) => n.is_i64(),
+        (AttrType::Float, Value::Number(_)) => true,
+        (AttrType::Boolean, Value::Bool(_)) => true,
+        (AttrType::Object, Value::Object(_)) => true,
+        (AttrType::Array(item), Value::Array(items)) => {
+            items.iter().all(|example| example_fits(item, example))
+        }
+        (AttrType::Json, _) => true,
+        _ => false,
+    }
+}
+
+/// `2018-01-01T12:00:00.000Z` and the like: a date, a `T`, a time and a zone.
+fn looks_like_rfc3339(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 20
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && matches!(bytes[10], b'T' | b't')
+        && bytes[13] == b':'
+        && (text.ends_with(['Z', 'z']) || text[19..].contains(['+', '-']))
+}
+
+/// A long text cut for a one-line message.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -938,6 +1051,39 @@ impl Names {
             None => {
                 self.claimed.insert(name, what.to_string());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CLIENT_METHODS;
+
+    /// Every method `Client` has is reserved, so that no resource accessor can clash with one.
+    #[test]
+    fn client_methods_are_reserved() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/src/client.rs");
+        let file = syn::parse_file(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut methods = Vec::new();
+        for item in file.items {
+            if let syn::Item::Impl(block) = item {
+                let is_client =
+                    matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+                if is_client && block.trait_.is_none() {
+                    for item in block.items {
+                        if let syn::ImplItem::Fn(method) = item {
+                            methods.push(method.sig.ident.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(methods.contains(&"builder".to_string()), "{methods:?}");
+        for method in methods {
+            assert!(
+                CLIENT_METHODS.contains(&method.as_str()),
+                "`Client::{method}` is not reserved"
+            );
         }
     }
 }

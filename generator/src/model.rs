@@ -106,6 +106,8 @@ pub struct Attribute {
     pub fetchable: bool,
     /// A write-only trigger (`_place`).
     pub trigger: bool,
+    /// A secret (a password, an API key): a `Secret`, which `Debug` does not show.
+    pub confidential: bool,
     /// Deprecated by the API.
     pub deprecated: bool,
 }

@@ -553,7 +553,11 @@ impl Attribute {
 
     /// The value's Rust type (`String`, `DateTime<Utc>`, `Vec<String>`, `OrderStatus`).
     pub fn value_type(&self) -> String {
-        rust_type(&self.ty)
+        if self.confidential {
+            "Secret".to_string()
+        } else {
+            rust_type(&self.ty)
+        }
     }
 
     /// The response field's type: always an `Option`, because sparse fieldsets
@@ -584,6 +588,7 @@ impl Attribute {
     /// A builder method's parameter type: `impl Into<String>` for strings.
     pub fn param_type(&self) -> String {
         match self.ty {
+            AttrType::String if self.confidential => "impl Into<Secret>".to_string(),
             AttrType::String => "impl Into<String>".to_string(),
             _ => self.value_type(),
         }

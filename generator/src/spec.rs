@@ -144,6 +144,10 @@ pub struct AttributeSpec {
     /// A write-only `_name` attribute that makes the API do something (`_place: true`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub trigger: bool,
+    /// A secret (a password, an API key, a shared secret): kept in a type that `Debug` does not
+    /// show. Strings only.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub confidential: bool,
     /// The attribute is deprecated by the API.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,

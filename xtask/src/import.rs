@@ -71,7 +71,7 @@ const FIELD_KEYS: &[(&str, Option<&str>)] = &[
     ("delegate", Some("server-side implementation detail")),
     ("transient", Some("server-side implementation detail")),
     ("aasm", Some("server-side state machine detail")),
-    ("confidential", Some("server-side redaction detail")),
+    ("confidential", None),
     ("visibility", Some("documentation hint for examples")),
     ("idempotent", Some("server-side retry detail")),
     (
@@ -413,6 +413,8 @@ fn attribute(
         read_only: !creatable && !updatable,
         fetchable: fetchable || (!creatable && !updatable),
         trigger,
+        confidential: type_ == TypeSpec::String
+            && (flag(field, "confidential", &here)? || looks_secret(name)),
         deprecated: flag(field, "deprecated", &here)?,
     })
 }
@@ -452,6 +454,15 @@ fn coerce_example(here: &str, type_: TypeSpec, example: &Value) -> Result<Value,
             serde_yaml::to_string(&type_).unwrap_or_default().trim()
         )
     })
+}
+
+/// Whether a string attribute holds a secret by its name, for the secrets the catalogue does
+/// not flag `confidential` (passwords, API keys, client secrets, payment tokens).
+fn looks_secret(name: &str) -> bool {
+    name.contains("password")
+        || name.contains("secret")
+        || name.contains("api_key")
+        || name.ends_with("token")
 }
 
 /// The element type of an array, read from its example.

@@ -107,7 +107,7 @@ pub struct AdyenGatewayAttributes {
     /// async_api is truthy.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub webhook_endpoint_secret: Option<String>,
+    pub webhook_endpoint_secret: Option<Secret>,
     /// The gateway webhook URL, generated automatically.
     ///
     /// Example: `"https://core.commercelayer.co/webhook_callbacks/adyen_gateways/xxxxx"`
@@ -350,7 +350,7 @@ pub struct AdyenGatewayCreate {
     /// The gateway API key.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub api_key: String,
+    pub api_key: Secret,
     /// The public key linked to your API credential.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
@@ -395,7 +395,7 @@ pub struct AdyenGatewayCreate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook_endpoint_secret: Option<String>,
+    pub webhook_endpoint_secret: Option<Secret>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -406,7 +406,7 @@ impl AdyenGatewayCreate {
     pub fn new(
         name: impl Into<String>,
         merchant_account: impl Into<String>,
-        api_key: impl Into<String>,
+        api_key: impl Into<Secret>,
         live_url_prefix: impl Into<String>,
     ) -> Self {
         Self {
@@ -509,7 +509,7 @@ impl AdyenGatewayCreate {
     /// Sets `webhook_endpoint_secret`.
     pub fn webhook_endpoint_secret(
         mut self,
-        webhook_endpoint_secret: impl Into<String>,
+        webhook_endpoint_secret: impl Into<Secret>,
     ) -> Self {
         self.webhook_endpoint_secret = Some(webhook_endpoint_secret.into());
         self
@@ -578,7 +578,7 @@ pub struct AdyenGatewayUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// The public key linked to your API credential.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
@@ -624,7 +624,7 @@ pub struct AdyenGatewayUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webhook_endpoint_secret: Option<String>,
+    pub webhook_endpoint_secret: Option<Secret>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -709,7 +709,7 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
@@ -794,7 +794,7 @@ impl AdyenGatewayUpdate {
     /// Sets `webhook_endpoint_secret`.
     pub fn webhook_endpoint_secret(
         mut self,
-        webhook_endpoint_secret: impl Into<String>,
+        webhook_endpoint_secret: impl Into<Secret>,
     ) -> Self {
         self.webhook_endpoint_secret = Some(webhook_endpoint_secret.into());
         self

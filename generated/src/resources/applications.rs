@@ -61,7 +61,7 @@ pub struct ApplicationAttributes {
     /// The application's secret.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     /// The application's scopes.
     ///
     /// Example: `"market:all market:9 market:122 market:6 stock_location:6 stock_location:33"`

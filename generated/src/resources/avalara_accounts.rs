@@ -377,7 +377,7 @@ pub struct AvalaraAccountCreate {
     /// The Avalara account password.
     ///
     /// Example: `"secret"`
-    pub password: String,
+    pub password: Secret,
     /// The Avalara company code.
     ///
     /// Example: `"MYCOMPANY"`
@@ -403,7 +403,7 @@ impl AvalaraAccountCreate {
     pub fn new(
         name: impl Into<String>,
         username: impl Into<String>,
-        password: impl Into<String>,
+        password: impl Into<Secret>,
         company_code: impl Into<String>,
     ) -> Self {
         Self {
@@ -497,7 +497,7 @@ pub struct AvalaraAccountUpdate {
     ///
     /// Example: `"secret"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// The Avalara company code.
     ///
     /// Example: `"MYCOMPANY"`
@@ -574,7 +574,7 @@ impl AvalaraAccountUpdate {
     }
 
     /// Sets `password`.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
         self.password = Some(password.into());
         self
     }

@@ -299,7 +299,7 @@ pub struct AxerveGatewayCreate {
     /// The gateway API key.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub api_key: String,
+    pub api_key: Secret,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -310,7 +310,7 @@ impl AxerveGatewayCreate {
     pub fn new(
         name: impl Into<String>,
         login: impl Into<String>,
-        api_key: impl Into<String>,
+        api_key: impl Into<Secret>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -428,7 +428,7 @@ pub struct AxerveGatewayUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -513,7 +513,7 @@ impl AxerveGatewayUpdate {
     }
 
     /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }

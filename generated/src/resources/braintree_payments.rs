@@ -41,7 +41,7 @@ pub struct BraintreePaymentAttributes {
     /// The Braintree payment client token. Required by the Braintree JS SDK.
     ///
     /// Example: `"xxxx.yyyy.zzzz"`
-    pub client_token: Option<String>,
+    pub client_token: Option<Secret>,
     /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
     ///
     /// Example: `"xxxx.yyyy.zzzz"`

@@ -86,7 +86,7 @@ pub struct CaptureAttributes {
     /// The token identifying the transaction, returned by the payment gateway.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// The ID identifying the transaction, returned by the payment gateway.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`

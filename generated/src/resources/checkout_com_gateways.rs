@@ -81,7 +81,7 @@ pub struct CheckoutComGatewayAttributes {
     /// The gateway webhook endpoint secret, generated automatically.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub webhook_endpoint_secret: Option<String>,
+    pub webhook_endpoint_secret: Option<Secret>,
     /// The gateway webhook URL, generated automatically.
     ///
     /// Example: `"https://core.commercelayer.co/webhook_callbacks/checkout_com_gateways/xxxxx"`
@@ -302,7 +302,7 @@ pub struct CheckoutComGatewayCreate {
     /// The gateway secret key.
     ///
     /// Example: `"sk_test_xxxx-yyyy-zzzz"`
-    pub secret_key: String,
+    pub secret_key: Secret,
     /// The gateway public key.
     ///
     /// Example: `"pk_test_xxxx-yyyy-zzzz"`
@@ -316,7 +316,7 @@ impl CheckoutComGatewayCreate {
     /// A new checkout com gateway with what the API requires.
     pub fn new(
         name: impl Into<String>,
-        secret_key: impl Into<String>,
+        secret_key: impl Into<Secret>,
         public_key: impl Into<String>,
     ) -> Self {
         Self {
@@ -430,7 +430,7 @@ pub struct CheckoutComGatewayUpdate {
     ///
     /// Example: `"sk_test_xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Secret>,
     /// The gateway public key.
     ///
     /// Example: `"pk_test_xxxx-yyyy-zzzz"`
@@ -514,7 +514,7 @@ impl CheckoutComGatewayUpdate {
     }
 
     /// Sets `secret_key`.
-    pub fn secret_key(mut self, secret_key: impl Into<String>) -> Self {
+    pub fn secret_key(mut self, secret_key: impl Into<Secret>) -> Self {
         self.secret_key = Some(secret_key.into());
         self
     }

@@ -45,7 +45,7 @@ pub struct CheckoutComPaymentAttributes {
     /// The Checkout.com payment or digital wallet token.
     ///
     /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// The session object which initializes payment.
     ///
     /// Example:
@@ -66,7 +66,7 @@ pub struct CheckoutComPaymentAttributes {
     /// The customer's unique identifier. This can be passed as a source when making a payment.
     ///
     /// Example: `"cus_udst2tfldj6upmye2reztkmm4i"`
-    pub customer_token: Option<String>,
+    pub customer_token: Option<Secret>,
     /// The URI that the customer should be redirected to in order to complete the payment.
     ///
     /// Example: `"https://api.checkout.com/3ds/pay_mbabizu24mvu3mela5njyhpit4"`
@@ -288,7 +288,7 @@ pub struct CheckoutComPaymentCreate {
     /// The Checkout.com payment or digital wallet token.
     ///
     /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
-    pub token: String,
+    pub token: Secret,
     /// The URL to redirect your customer upon 3DS succeeded authentication.
     ///
     /// Example: `"http://commercelayer.dev/checkout_com/success"`
@@ -323,7 +323,7 @@ pub struct CheckoutComPaymentCreate {
 impl CheckoutComPaymentCreate {
     /// A new checkout com payment with what the API requires.
     pub fn new(
-        token: impl Into<String>,
+        token: impl Into<Secret>,
         success_url: impl Into<String>,
         failure_url: impl Into<String>,
         order: impl Into<String>,
@@ -368,7 +368,7 @@ pub struct CheckoutComPaymentUpdate {
     ///
     /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// Send this attribute if you want to authorize the payment.
     ///
     /// Example: `true`
@@ -418,7 +418,7 @@ impl CheckoutComPaymentUpdate {
     }
 
     /// Sets `token`.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
         self
     }

@@ -46,7 +46,7 @@ pub struct CustomerPasswordResetAttributes {
     /// argument when updating the customer password.
     ///
     /// Example: `"xhFfkmfybsLxzaAP6xcs"`
-    pub reset_password_token: Option<String>,
+    pub reset_password_token: Option<Secret>,
     /// Time at which the password was reset.
     ///
     /// Example: `"2018-01-01T12:00:00.000Z"`
@@ -289,13 +289,13 @@ pub struct CustomerPasswordResetUpdate {
     ///
     /// Example: `"secret"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_password: Option<String>,
+    pub customer_password: Option<Secret>,
     /// Send the 'reset_password_token' that you got on create when updating the customer
     /// password.
     ///
     /// Example: `"xhFfkmfybsLxzaAP6xcs"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_password_token: Option<String>,
+    pub _reset_password_token: Option<Secret>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
@@ -323,7 +323,7 @@ impl CustomerPasswordResetUpdate {
     }
 
     /// Sets `customer_password`.
-    pub fn customer_password(mut self, customer_password: impl Into<String>) -> Self {
+    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
         self.customer_password = Some(customer_password.into());
         self
     }
@@ -331,7 +331,7 @@ impl CustomerPasswordResetUpdate {
     /// Sets `_reset_password_token`.
     pub fn _reset_password_token(
         mut self,
-        _reset_password_token: impl Into<String>,
+        _reset_password_token: impl Into<Secret>,
     ) -> Self {
         self._reset_password_token = Some(_reset_password_token.into());
         self

@@ -45,11 +45,11 @@ pub struct CustomerPaymentSourceAttributes {
     /// Returns the customer gateway token stored in the gateway.
     ///
     /// Example: `"cus_xxxyyyzzz"`
-    pub customer_token: Option<String>,
+    pub customer_token: Option<Secret>,
     /// Returns the payment source token stored in the gateway.
     ///
     /// Example: `"pm_xxxyyyzzz"`
-    pub payment_source_token: Option<String>,
+    pub payment_source_token: Option<Secret>,
     /// Time at which the resource was created.
     ///
     /// Example: `"2018-01-01T12:00:00.000Z"`
@@ -326,12 +326,12 @@ pub struct CustomerPaymentSourceCreate {
     ///
     /// Example: `"cus_xxxyyyzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_token: Option<String>,
+    pub customer_token: Option<Secret>,
     /// Returns the payment source token stored in the gateway.
     ///
     /// Example: `"pm_xxxyyyzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_source_token: Option<String>,
+    pub payment_source_token: Option<Secret>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
@@ -371,7 +371,7 @@ impl CustomerPaymentSourceCreate {
     }
 
     /// Sets `customer_token`.
-    pub fn customer_token(mut self, customer_token: impl Into<String>) -> Self {
+    pub fn customer_token(mut self, customer_token: impl Into<Secret>) -> Self {
         self.customer_token = Some(customer_token.into());
         self
     }
@@ -379,7 +379,7 @@ impl CustomerPaymentSourceCreate {
     /// Sets `payment_source_token`.
     pub fn payment_source_token(
         mut self,
-        payment_source_token: impl Into<String>,
+        payment_source_token: impl Into<Secret>,
     ) -> Self {
         self.payment_source_token = Some(payment_source_token.into());
         self
@@ -428,12 +428,12 @@ pub struct CustomerPaymentSourceUpdate {
     ///
     /// Example: `"cus_xxxyyyzzz"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub customer_token: Patch<String>,
+    pub customer_token: Patch<Secret>,
     /// Returns the payment source token stored in the gateway.
     ///
     /// Example: `"pm_xxxyyyzzz"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_source_token: Patch<String>,
+    pub payment_source_token: Patch<Secret>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
@@ -464,7 +464,7 @@ impl CustomerPaymentSourceUpdate {
     }
 
     /// Sets `customer_token`.
-    pub fn customer_token(mut self, customer_token: impl Into<String>) -> Self {
+    pub fn customer_token(mut self, customer_token: impl Into<Secret>) -> Self {
         self.customer_token = Patch::Set(customer_token.into());
         self
     }
@@ -478,7 +478,7 @@ impl CustomerPaymentSourceUpdate {
     /// Sets `payment_source_token`.
     pub fn payment_source_token(
         mut self,
-        payment_source_token: impl Into<String>,
+        payment_source_token: impl Into<Secret>,
     ) -> Self {
         self.payment_source_token = Patch::Set(payment_source_token.into());
         self

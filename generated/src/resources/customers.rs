@@ -459,7 +459,7 @@ pub struct CustomerCreate {
     ///
     /// Example: `"secret"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// A reference to uniquely identify the shopper during payment sessions. Required, auto
     /// generated if missing.
     ///
@@ -517,7 +517,7 @@ impl CustomerCreate {
     }
 
     /// Sets `password`.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
         self.password = Some(password.into());
         self
     }
@@ -586,7 +586,7 @@ pub struct CustomerUpdate {
     ///
     /// Example: `"secret"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// A reference to uniquely identify the shopper during payment sessions. Required, auto
     /// generated if missing.
     ///
@@ -660,7 +660,7 @@ impl CustomerUpdate {
     }
 
     /// Sets `password`.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
         self.password = Some(password.into());
         self
     }

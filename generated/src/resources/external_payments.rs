@@ -42,7 +42,7 @@ pub struct ExternalPaymentAttributes {
     /// are rejected.
     ///
     /// Example: `"xxxx.yyyy.zzzz"`
-    pub payment_source_token: Option<String>,
+    pub payment_source_token: Option<Secret>,
     /// External payment options.
     ///
     /// Example: `{"foo":"bar"}`
@@ -243,7 +243,7 @@ pub struct ExternalPaymentCreate {
     /// are rejected.
     ///
     /// Example: `"xxxx.yyyy.zzzz"`
-    pub payment_source_token: String,
+    pub payment_source_token: Secret,
     /// External payment options.
     ///
     /// Example: `{"foo":"bar"}`
@@ -275,7 +275,7 @@ pub struct ExternalPaymentCreate {
 impl ExternalPaymentCreate {
     /// A new external payment with what the API requires.
     pub fn new(
-        payment_source_token: impl Into<String>,
+        payment_source_token: impl Into<Secret>,
         order: impl Into<String>,
     ) -> Self {
         let mut relationships = Linkages::default();

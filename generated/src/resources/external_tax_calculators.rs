@@ -87,7 +87,7 @@ pub struct ExternalTaxCalculatorAttributes {
     /// The shared secret used to sign the external request payload.
     ///
     /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<String>,
+    pub shared_secret: Option<Secret>,
     /// List of related resources that will be included in the request to the external callback.
     /// Please do consult the documentation to check on which resource the includes are related
     /// (i.e. the order) and the defaults in case no list is provided. Optional, default to

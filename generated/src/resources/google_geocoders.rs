@@ -312,12 +312,12 @@ pub struct GoogleGeocoderCreate {
     /// The Google Map API key.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub api_key: String,
+    pub api_key: Secret,
 }
 
 impl GoogleGeocoderCreate {
     /// A new google geocoder with what the API requires.
-    pub fn new(name: impl Into<String>, api_key: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, api_key: impl Into<Secret>) -> Self {
         Self {
             name: name.into(),
             reference: None,
@@ -377,7 +377,7 @@ pub struct GoogleGeocoderUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
 }
 
 impl GoogleGeocoderUpdate {
@@ -429,7 +429,7 @@ impl GoogleGeocoderUpdate {
     }
 
     /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }

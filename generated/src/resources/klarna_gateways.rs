@@ -285,11 +285,11 @@ pub struct KlarnaGatewayCreate {
     /// The public key linked to your API credential.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub api_key: String,
+    pub api_key: Secret,
     /// The gateway API key.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub api_secret: String,
+    pub api_secret: Secret,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -300,8 +300,8 @@ impl KlarnaGatewayCreate {
     pub fn new(
         name: impl Into<String>,
         country_code: impl Into<String>,
-        api_key: impl Into<String>,
-        api_secret: impl Into<String>,
+        api_key: impl Into<Secret>,
+        api_secret: impl Into<Secret>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -420,12 +420,12 @@ pub struct KlarnaGatewayUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// The gateway API key.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_secret: Option<String>,
+    pub api_secret: Option<Secret>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -510,13 +510,13 @@ impl KlarnaGatewayUpdate {
     }
 
     /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
 
     /// Sets `api_secret`.
-    pub fn api_secret(mut self, api_secret: impl Into<String>) -> Self {
+    pub fn api_secret(mut self, api_secret: impl Into<Secret>) -> Self {
         self.api_secret = Some(api_secret.into());
         self
     }

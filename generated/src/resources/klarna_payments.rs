@@ -45,7 +45,7 @@ pub struct KlarnaPaymentAttributes {
     /// The public token linked to your API credential. Available upon session creation.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub client_token: Option<String>,
+    pub client_token: Option<Secret>,
     /// The merchant available payment methods for the assoiated order. Available upon session
     /// creation.
     ///
@@ -54,7 +54,7 @@ pub struct KlarnaPaymentAttributes {
     /// The token returned by a successful client authorization, mandatory to place the order.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub auth_token: Option<String>,
+    pub auth_token: Option<Secret>,
     /// Indicates if the order current amount differs form the one of the created payment
     /// intent.
     ///
@@ -316,7 +316,7 @@ pub struct KlarnaPaymentUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auth_token: Patch<String>,
+    pub auth_token: Patch<Secret>,
     /// Send this attribute if you want to update the payment session with fresh order data.
     ///
     /// Example: `true`
@@ -352,7 +352,7 @@ impl KlarnaPaymentUpdate {
     }
 
     /// Sets `auth_token`.
-    pub fn auth_token(mut self, auth_token: impl Into<String>) -> Self {
+    pub fn auth_token(mut self, auth_token: impl Into<Secret>) -> Self {
         self.auth_token = Patch::Set(auth_token.into());
         self
     }

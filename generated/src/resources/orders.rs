@@ -458,7 +458,7 @@ pub struct OrderAttributes {
     /// A unique token that can be shared more securely instead of the order's id.
     ///
     /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// The cart url on your site. If present, it will be used on our hosted checkout
     /// application.
     ///
@@ -2023,7 +2023,7 @@ pub struct OrderCreate {
     ///
     /// Example: `"secret"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_password: Option<String>,
+    pub customer_password: Option<Secret>,
     /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
     /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
     /// language is supported, the hosted checkout will be localized accordingly. Optional,
@@ -2186,7 +2186,7 @@ impl OrderCreate {
     }
 
     /// Sets `customer_password`.
-    pub fn customer_password(mut self, customer_password: impl Into<String>) -> Self {
+    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
         self.customer_password = Some(customer_password.into());
         self
     }
@@ -2404,7 +2404,7 @@ pub struct OrderUpdate {
     ///
     /// Example: `"secret"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_password: Option<String>,
+    pub customer_password: Option<Secret>,
     /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
     /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
     /// language is supported, the hosted checkout will be localized accordingly. Optional,
@@ -2797,7 +2797,7 @@ impl OrderUpdate {
     }
 
     /// Sets `customer_password`.
-    pub fn customer_password(mut self, customer_password: impl Into<String>) -> Self {
+    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
         self.customer_password = Some(customer_password.into());
         self
     }

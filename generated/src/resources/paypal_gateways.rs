@@ -285,7 +285,7 @@ pub struct PaypalGatewayCreate {
     /// The gateway client secret.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub client_secret: String,
+    pub client_secret: Secret,
 }
 
 impl PaypalGatewayCreate {
@@ -293,7 +293,7 @@ impl PaypalGatewayCreate {
     pub fn new(
         name: impl Into<String>,
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<Secret>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -397,7 +397,7 @@ pub struct PaypalGatewayUpdate {
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
 }
 
 impl PaypalGatewayUpdate {
@@ -479,7 +479,7 @@ impl PaypalGatewayUpdate {
     }
 
     /// Sets `client_secret`.
-    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
         self.client_secret = Some(client_secret.into());
         self
     }

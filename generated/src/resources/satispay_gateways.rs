@@ -77,7 +77,7 @@ pub struct SatispayGatewayAttributes {
     /// Activation code generated from the Satispay Dashboard.
     ///
     /// Example: `"623ECX"`
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// The private RSA key auto generated.
     ///
     /// Example: `"-----BEGIN RSA PRIVATE KEY-----"`
@@ -316,7 +316,7 @@ pub struct SatispayGatewayCreate {
     /// Activation code generated from the Satispay Dashboard.
     ///
     /// Example: `"623ECX"`
-    pub token: String,
+    pub token: Secret,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -324,7 +324,7 @@ pub struct SatispayGatewayCreate {
 
 impl SatispayGatewayCreate {
     /// A new satispay gateway with what the API requires.
-    pub fn new(name: impl Into<String>, token: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, token: impl Into<Secret>) -> Self {
         Self {
             name: name.into(),
             force_payments: None,

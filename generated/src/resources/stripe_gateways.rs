@@ -87,7 +87,7 @@ pub struct StripeGatewayAttributes {
     /// The gateway webhook endpoint secret, generated automatically.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
-    pub webhook_endpoint_secret: Option<String>,
+    pub webhook_endpoint_secret: Option<Secret>,
     /// The gateway webhook URL, generated automatically.
     ///
     /// Example: `"https://core.commercelayer.co/webhook_callbacks/stripe_gateways/xxxxx"`

@@ -47,7 +47,7 @@ pub struct StripePaymentAttributes {
     /// Required, created if null.
     ///
     /// Example: `"pi_1234XXX_secret_5678YYY"`
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
     /// The account (if any) for which the funds of the PaymentIntent are intended.
     ///
     /// Example: `"acct_xxxx-yyyy-zzzz"`
@@ -312,7 +312,7 @@ pub struct StripePaymentCreate {
     ///
     /// Example: `"pi_1234XXX_secret_5678YYY"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
     /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
     /// payment intent API for more details.
     ///
@@ -377,7 +377,7 @@ impl StripePaymentCreate {
     }
 
     /// Sets `client_secret`.
-    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
         self.client_secret = Some(client_secret.into());
         self
     }

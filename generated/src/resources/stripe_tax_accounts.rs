@@ -354,7 +354,7 @@ pub struct StripeTaxAccountCreate {
     /// The Stripe account API key.
     ///
     /// Example: `"STRIPE_API_KEY"`
-    pub api_key: String,
+    pub api_key: Secret,
     /// Indicates if the transaction will be recorded and visible on the Stripe website.
     ///
     /// Example: `true`
@@ -367,7 +367,7 @@ pub struct StripeTaxAccountCreate {
 
 impl StripeTaxAccountCreate {
     /// A new stripe tax account with what the API requires.
-    pub fn new(name: impl Into<String>, api_key: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, api_key: impl Into<Secret>) -> Self {
         Self {
             name: name.into(),
             reference: None,
@@ -445,7 +445,7 @@ pub struct StripeTaxAccountUpdate {
     ///
     /// Example: `"STRIPE_API_KEY"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// Indicates if the transaction will be recorded and visible on the Stripe website.
     ///
     /// Example: `true`
@@ -505,7 +505,7 @@ impl StripeTaxAccountUpdate {
     }
 
     /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }

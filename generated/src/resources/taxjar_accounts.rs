@@ -347,7 +347,7 @@ pub struct TaxjarAccountCreate {
     /// The TaxJar account API key.
     ///
     /// Example: `"TAXJAR_API_KEY"`
-    pub api_key: String,
+    pub api_key: Secret,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -355,7 +355,7 @@ pub struct TaxjarAccountCreate {
 
 impl TaxjarAccountCreate {
     /// A new taxjar account with what the API requires.
-    pub fn new(name: impl Into<String>, api_key: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, api_key: impl Into<Secret>) -> Self {
         Self {
             name: name.into(),
             reference: None,
@@ -426,7 +426,7 @@ pub struct TaxjarAccountUpdate {
     ///
     /// Example: `"TAXJAR_API_KEY"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -481,7 +481,7 @@ impl TaxjarAccountUpdate {
     }
 
     /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }

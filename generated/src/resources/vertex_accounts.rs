@@ -452,7 +452,7 @@ pub struct VertexAccountCreate {
     /// The Vertex account client secret.
     ///
     /// Example: `"xxx-yyy-zzz"`
-    pub client_secret: String,
+    pub client_secret: Secret,
     /// Indicates if the transaction will be recorded and visible on the Vertex website.
     ///
     /// Example: `true`
@@ -465,7 +465,7 @@ impl VertexAccountCreate {
     pub fn new(
         name: impl Into<String>,
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<Secret>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -564,7 +564,7 @@ pub struct VertexAccountUpdate {
     ///
     /// Example: `"xxx-yyy-zzz"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
     /// Indicates if the transaction will be recorded and visible on the Vertex website.
     ///
     /// Example: `true`
@@ -656,7 +656,7 @@ impl VertexAccountUpdate {
     }
 
     /// Sets `client_secret`.
-    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
         self.client_secret = Some(client_secret.into());
         self
     }

@@ -72,7 +72,7 @@ pub struct WebhookAttributes {
     /// The shared secret used to sign the external request payload.
     ///
     /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<String>,
+    pub shared_secret: Option<Secret>,
     /// Time at which the resource was created.
     ///
     /// Example: `"2018-01-01T12:00:00.000Z"`

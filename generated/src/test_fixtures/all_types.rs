@@ -74,6 +74,10 @@ pub struct AllTypeAttributes {
     pub history: Option<Vec<Map<String, Value>>>,
     /// An enum.
     pub state: Option<AllTypeState>,
+    /// Secret, and returned.
+    ///
+    /// Example: `"sk_live_xyz"`
+    pub api_key: Option<Secret>,
 }
 
 /// The relationships of a [`AllType`].
@@ -240,6 +244,8 @@ pub enum AllTypeField {
     History,
     /// `state`
     State,
+    /// `api_key`
+    ApiKey,
     /// `owner`
     Owner,
     /// `items`
@@ -259,6 +265,7 @@ impl FieldName for AllTypeField {
             Self::Scores => "scores",
             Self::History => "history",
             Self::State => "state",
+            Self::ApiKey => "api_key",
             Self::Owner => "owner",
             Self::Items => "items",
         }
@@ -306,9 +313,14 @@ pub struct AllTypeCreate {
     /// An enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AllTypeState>,
-    /// Write-only.
+    /// Write-only, and secret.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
+    /// Secret, and returned.
+    ///
+    /// Example: `"sk_live_xyz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<Secret>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -327,6 +339,7 @@ impl AllTypeCreate {
             tags: None,
             state: None,
             password: None,
+            api_key: None,
             relationships: Linkages::default(),
         }
     }
@@ -368,8 +381,14 @@ impl AllTypeCreate {
     }
 
     /// Sets `password`.
-    pub fn password(mut self, password: impl Into<String>) -> Self {
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
         self.password = Some(password.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Some(api_key.into());
         self
     }
 
@@ -422,6 +441,11 @@ pub struct AllTypeUpdate {
     /// An enum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AllTypeState>,
+    /// Secret, and returned.
+    ///
+    /// Example: `"sk_live_xyz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub api_key: Patch<Secret>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -496,6 +520,18 @@ impl AllTypeUpdate {
     /// Sets `state`.
     pub fn state(mut self, state: AllTypeState) -> Self {
         self.state = Some(state);
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Patch::Set(api_key.into());
+        self
+    }
+
+    /// Clears `api_key`: sends `null`.
+    pub fn clear_api_key(mut self) -> Self {
+        self.api_key = Patch::Clear;
         self
     }
 

@@ -3,7 +3,7 @@
 
 use std::future::IntoFuture;
 
-pub use commercelayer::jsonapi::{Mode, RelationshipLinks, ResourceIdentifier};
+pub use commercelayer::jsonapi::{Mode, RelationshipLinks, ResourceIdentifier, Secret};
 use commercelayer::{Client, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -283,7 +283,7 @@ mod adyen_gateways {
         assert_eq!(resource.attributes.order_expiration_mins, Some(30));
         assert_eq!(resource.attributes.native_customer_payment_sources, Some(true));
         assert_eq!(
-            resource.attributes.webhook_endpoint_secret.as_deref(),
+            resource.attributes.webhook_endpoint_secret.as_ref().map(Secret::expose),
             Some("xxxx-yyyy-zzzz")
         );
         assert_eq!(
@@ -595,7 +595,10 @@ mod applications {
             Some("https://bluebrand.com/img/logo.svg")
         );
         assert_eq!(resource.attributes.uid.as_deref(), Some("xxxx-yyyy-zzzz"));
-        assert_eq!(resource.attributes.secret.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.secret.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(
             resource.attributes.scopes.as_deref(),
             Some("market:all market:9 market:122 market:6 stock_location:6 stock_location:33")
@@ -754,7 +757,10 @@ mod authorizations {
         assert_eq!(resource.attributes.message.as_deref(), Some("Accepted"));
         assert_eq!(resource.attributes.error_code.as_deref(), Some("00001"));
         assert_eq!(resource.attributes.error_detail.as_deref(), Some("Already settled"));
-        assert_eq!(resource.attributes.token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(
             resource.attributes.gateway_transaction_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
@@ -1749,7 +1755,10 @@ mod braintree_payments {
     const RESOURCE: &str = "{\"attributes\":{\"client_token\":\"xxxx.yyyy.zzzz\",\"created_at\":\"2018-01-01T12:00:00.000Z\",\"local\":true,\"metadata\":{\"foo\":\"bar\"},\"options\":{\"customer_id\":\"1234567890\"},\"payment_id\":\"xxxx.yyyy.zzzz\",\"payment_instrument\":{\"card_type\":\"visa\",\"issuer\":\"cl bank\"},\"payment_method_nonce\":\"xxxx.yyyy.zzzz\",\"reference\":\"ANY-EXTERNAL-REFEFERNCE\",\"reference_origin\":\"ANY-EXTERNAL-REFEFERNCE-ORIGIN\",\"updated_at\":\"2018-01-01T12:00:00.000Z\"},\"id\":\"xYZkjABcde\",\"links\":{\"self\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde\"},\"meta\":{\"mode\":\"test\"},\"relationships\":{\"event_stores\":{\"links\":{\"related\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/event_stores\",\"self\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/relationships/event_stores\"}},\"order\":{\"links\":{\"related\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/order\",\"self\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/relationships/order\"}},\"payment_gateway\":{\"links\":{\"related\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/payment_gateway\",\"self\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/relationships/payment_gateway\"}},\"versions\":{\"links\":{\"related\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/versions\",\"self\":\"https://yourdomain.commercelayer.io/api/braintree_payments/xYZkjABcde/relationships/versions\"}}},\"type\":\"braintree_payments\"}";
     fn check(resource: &BraintreePayment) {
         assert_eq!(resource.id, "xYZkjABcde");
-        assert_eq!(resource.attributes.client_token.as_deref(), Some("xxxx.yyyy.zzzz"));
+        assert_eq!(
+            resource.attributes.client_token.as_ref().map(Secret::expose),
+            Some("xxxx.yyyy.zzzz")
+        );
         assert_eq!(
             resource.attributes.payment_method_nonce.as_deref(), Some("xxxx.yyyy.zzzz")
         );
@@ -2299,7 +2308,10 @@ mod captures {
         assert_eq!(resource.attributes.message.as_deref(), Some("Accepted"));
         assert_eq!(resource.attributes.error_code.as_deref(), Some("00001"));
         assert_eq!(resource.attributes.error_detail.as_deref(), Some("Already settled"));
-        assert_eq!(resource.attributes.token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(
             resource.attributes.gateway_transaction_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
@@ -2595,7 +2607,7 @@ mod checkout_com_gateways {
             resource.attributes.webhook_endpoint_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
         assert_eq!(
-            resource.attributes.webhook_endpoint_secret.as_deref(),
+            resource.attributes.webhook_endpoint_secret.as_ref().map(Secret::expose),
             Some("xxxx-yyyy-zzzz")
         );
         assert_eq!(
@@ -2748,7 +2760,8 @@ mod checkout_com_payments {
             resource.attributes.public_key.as_deref(), Some("pk_test_xxxx-yyyy-zzzz")
         );
         assert_eq!(
-            resource.attributes.token.as_deref(), Some("tok_4gzeau5o2uqubbk6fufs3m7p54")
+            resource.attributes.token.as_ref().map(Secret::expose),
+            Some("tok_4gzeau5o2uqubbk6fufs3m7p54")
         );
         assert_json(
             &resource.attributes.payment_session,
@@ -2767,7 +2780,7 @@ mod checkout_com_payments {
             Some("src_nwd3m4in3hkuddfpjsaevunhdy")
         );
         assert_eq!(
-            resource.attributes.customer_token.as_deref(),
+            resource.attributes.customer_token.as_ref().map(Secret::expose),
             Some("cus_udst2tfldj6upmye2reztkmm4i")
         );
         assert_eq!(
@@ -3787,7 +3800,7 @@ mod customer_password_resets {
             resource.attributes.customer_email.as_deref(), Some("john@example.com")
         );
         assert_eq!(
-            resource.attributes.reset_password_token.as_deref(),
+            resource.attributes.reset_password_token.as_ref().map(Secret::expose),
             Some("xhFfkmfybsLxzaAP6xcs")
         );
         assert_eq!(
@@ -3903,9 +3916,13 @@ mod customer_payment_sources {
     fn check(resource: &CustomerPaymentSource) {
         assert_eq!(resource.id, "xYZkjABcde");
         assert_eq!(resource.attributes.name.as_deref(), Some("XXXX-XXXX-XXXX-1111"));
-        assert_eq!(resource.attributes.customer_token.as_deref(), Some("cus_xxxyyyzzz"));
         assert_eq!(
-            resource.attributes.payment_source_token.as_deref(), Some("pm_xxxyyyzzz")
+            resource.attributes.customer_token.as_ref().map(Secret::expose),
+            Some("cus_xxxyyyzzz")
+        );
+        assert_eq!(
+            resource.attributes.payment_source_token.as_ref().map(Secret::expose),
+            Some("pm_xxxyyyzzz")
         );
         assert_eq!(
             resource.attributes.created_at, Some(datetime("2018-01-01T12:00:00.000Z"))
@@ -5063,7 +5080,7 @@ mod external_gateways {
         assert_eq!(resource.attributes.circuit_state.as_deref(), Some("closed"));
         assert_eq!(resource.attributes.circuit_failure_count, Some(5));
         assert_eq!(
-            resource.attributes.shared_secret.as_deref(),
+            resource.attributes.shared_secret.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_json(
@@ -5237,7 +5254,8 @@ mod external_payments {
     fn check(resource: &ExternalPayment) {
         assert_eq!(resource.id, "xYZkjABcde");
         assert_eq!(
-            resource.attributes.payment_source_token.as_deref(), Some("xxxx.yyyy.zzzz")
+            resource.attributes.payment_source_token.as_ref().map(Secret::expose),
+            Some("xxxx.yyyy.zzzz")
         );
         assert_json(&resource.attributes.options, "{\"foo\":\"bar\"}");
         assert_json(
@@ -5407,7 +5425,7 @@ mod external_promotions {
         assert_eq!(resource.attributes.circuit_state.as_deref(), Some("closed"));
         assert_eq!(resource.attributes.circuit_failure_count, Some(5));
         assert_eq!(
-            resource.attributes.shared_secret.as_deref(),
+            resource.attributes.shared_secret.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_json(
@@ -5663,7 +5681,7 @@ mod external_tax_calculators {
         assert_eq!(resource.attributes.circuit_state.as_deref(), Some("closed"));
         assert_eq!(resource.attributes.circuit_failure_count, Some(5));
         assert_eq!(
-            resource.attributes.shared_secret.as_deref(),
+            resource.attributes.shared_secret.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_json(
@@ -8247,9 +8265,15 @@ mod klarna_payments {
     fn check(resource: &KlarnaPayment) {
         assert_eq!(resource.id, "xYZkjABcde");
         assert_eq!(resource.attributes.session_id.as_deref(), Some("xxxx-yyyy-zzzz"));
-        assert_eq!(resource.attributes.client_token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.client_token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_json(&resource.attributes.payment_methods, "[{\"foo\":\"bar\"}]");
-        assert_eq!(resource.attributes.auth_token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.auth_token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(resource.attributes.mismatched_amounts, Some(false));
         assert_json(
             &resource.attributes.payment_instrument,
@@ -9213,7 +9237,7 @@ mod markets {
             resource.attributes.disabled_at, Some(datetime("2018-01-01T12:00:00.000Z"))
         );
         assert_eq!(
-            resource.attributes.shared_secret.as_deref(),
+            resource.attributes.shared_secret.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_json(
@@ -10649,7 +10673,7 @@ mod orders {
         assert_eq!(resource.attributes.errors_count, Some(1));
         assert_json(&resource.attributes.payment_source_details, "{\"foo\":\"bar\"}");
         assert_eq!(
-            resource.attributes.token.as_deref(),
+            resource.attributes.token.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_eq!(
@@ -14031,7 +14055,10 @@ mod refunds {
         assert_eq!(resource.attributes.message.as_deref(), Some("Accepted"));
         assert_eq!(resource.attributes.error_code.as_deref(), Some("00001"));
         assert_eq!(resource.attributes.error_detail.as_deref(), Some("Already settled"));
-        assert_eq!(resource.attributes.token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(
             resource.attributes.gateway_transaction_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
@@ -14765,7 +14792,9 @@ mod satispay_gateways {
             Some("ANY-EXTERNAL-REFEFERNCE-ORIGIN")
         );
         assert_json(&resource.attributes.metadata, "{\"foo\":\"bar\"}");
-        assert_eq!(resource.attributes.token.as_deref(), Some("623ECX"));
+        assert_eq!(
+            resource.attributes.token.as_ref().map(Secret::expose), Some("623ECX")
+        );
         assert_eq!(
             resource.attributes.skey.as_deref(), Some("-----BEGIN RSA PRIVATE KEY-----")
         );
@@ -15828,7 +15857,7 @@ mod shipping_methods {
         assert_eq!(resource.attributes.circuit_state.as_deref(), Some("closed"));
         assert_eq!(resource.attributes.circuit_failure_count, Some(5));
         assert_eq!(
-            resource.attributes.shared_secret.as_deref(),
+            resource.attributes.shared_secret.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_json(
@@ -18032,7 +18061,7 @@ mod stripe_gateways {
             resource.attributes.webhook_endpoint_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
         assert_eq!(
-            resource.attributes.webhook_endpoint_secret.as_deref(),
+            resource.attributes.webhook_endpoint_secret.as_ref().map(Secret::expose),
             Some("xxxx-yyyy-zzzz")
         );
         assert_eq!(
@@ -18174,7 +18203,7 @@ mod stripe_payments {
         assert_eq!(resource.id, "xYZkjABcde");
         assert_eq!(resource.attributes.stripe_id.as_deref(), Some("pi_1234XXX"));
         assert_eq!(
-            resource.attributes.client_secret.as_deref(),
+            resource.attributes.client_secret.as_ref().map(Secret::expose),
             Some("pi_1234XXX_secret_5678YYY")
         );
         assert_eq!(
@@ -19150,7 +19179,10 @@ mod transactions {
         assert_eq!(resource.attributes.message.as_deref(), Some("Accepted"));
         assert_eq!(resource.attributes.error_code.as_deref(), Some("00001"));
         assert_eq!(resource.attributes.error_detail.as_deref(), Some("Already settled"));
-        assert_eq!(resource.attributes.token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(
             resource.attributes.gateway_transaction_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
@@ -19459,7 +19491,10 @@ mod voids {
         assert_eq!(resource.attributes.message.as_deref(), Some("Accepted"));
         assert_eq!(resource.attributes.error_code.as_deref(), Some("00001"));
         assert_eq!(resource.attributes.error_detail.as_deref(), Some("Already settled"));
-        assert_eq!(resource.attributes.token.as_deref(), Some("xxxx-yyyy-zzzz"));
+        assert_eq!(
+            resource.attributes.token.as_ref().map(Secret::expose),
+            Some("xxxx-yyyy-zzzz")
+        );
         assert_eq!(
             resource.attributes.gateway_transaction_id.as_deref(), Some("xxxx-yyyy-zzzz")
         );
@@ -19585,7 +19620,7 @@ mod webhooks {
         assert_eq!(resource.attributes.circuit_state.as_deref(), Some("closed"));
         assert_eq!(resource.attributes.circuit_failure_count, Some(5));
         assert_eq!(
-            resource.attributes.shared_secret.as_deref(),
+            resource.attributes.shared_secret.as_ref().map(Secret::expose),
             Some("1c0994cc4e996e8c6ee56a2198f66f3c")
         );
         assert_eq!(
