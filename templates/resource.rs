@@ -252,7 +252,7 @@ impl {{ r.struct_name }}Create {
     }
     {%- endif %}
 {%- for a in r.creatable_attributes() %}
-    {%- if a.is_trigger() %}
+    {%- if a.trigger %}
 
     /// Sends `{{ a.name }}: true` with the create.
     pub fn {{ a.method }}(mut self) -> Self {
@@ -311,7 +311,7 @@ impl {{ r.struct_name }}Update {
         Self::default()
     }
 {%- for a in r.updatable_attributes() %}
-    {%- if a.is_trigger() %}
+    {%- if a.trigger %}
 
     /// Sends `{{ a.name }}: true` with the update.
     pub fn {{ a.method }}(mut self) -> Self {

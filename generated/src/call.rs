@@ -139,6 +139,20 @@ const OWN_HEADERS: &[HeaderName] = &[
 ];
 
 impl Parts {
+    /// `GET {collection}/{id}/{relationship}`, answering resources of `type_name` (when known).
+    fn related(
+        client: &Client,
+        collection: &str,
+        id: &str,
+        relationship: &str,
+        type_name: Option<&'static str>,
+    ) -> Self {
+        let path = item_path(collection, id, Some(relationship));
+        let mut parts = Parts::new(client, Method::GET, path);
+        parts.type_name = type_name;
+        parts
+    }
+
     fn header(&mut self, name: HeaderName, value: HeaderValue) {
         if OWN_HEADERS.contains(&name) {
             self.error.get_or_insert_with(|| {
@@ -349,13 +363,13 @@ impl<T: Resource> ItemCall<T> {
         relationship: &str,
         type_name: Option<&'static str>,
     ) -> Self {
-        let mut parts = Parts::new(
+        Self::from_parts(Parts::related(
             client,
-            Method::GET,
-            item_path(collection, id, Some(relationship)),
-        );
-        parts.type_name = type_name;
-        Self::from_parts(parts)
+            collection,
+            id,
+            relationship,
+            type_name,
+        ))
     }
 
     /// `POST {collection}` with `{"data": {"type", "attributes"}}`: `attributes` is any
@@ -466,13 +480,13 @@ impl<T: Resource> ListCall<T> {
         relationship: &str,
         type_name: Option<&'static str>,
     ) -> Self {
-        let mut parts = Parts::new(
+        Self::from_parts(Parts::related(
             client,
-            Method::GET,
-            item_path(collection, id, Some(relationship)),
-        );
-        parts.type_name = type_name;
-        Self::from_parts(parts)
+            collection,
+            id,
+            relationship,
+            type_name,
+        ))
     }
 
     shared_options!();

@@ -349,22 +349,15 @@ impl Resource {
             .filter(|r| r.fetchable)
             .map(|rel| {
                 let known = match rel.targets.as_slice() {
-                    [only] => only.resource.as_ref().map(|t| (only, t)),
+                    [only] => self.reference(only, gates).map(|r| (only, r)),
                     _ => None,
                 };
-                let gate = match known {
-                    Some((only, t)) if t.module != self.module => cfg(gates, &only.type_name),
-                    _ => String::new(),
-                };
+                let mut gate = String::new();
                 let (target, type_name) = match (known, &rel.enum_name) {
-                    (Some((only, t)), _) if t.module == self.module => (
-                        t.struct_name.clone(),
-                        format!("Some({})", string_literal(&only.type_name)),
-                    ),
-                    (Some((only, t)), _) => (
-                        format!("super::{}::{}", t.module, t.struct_name),
-                        format!("Some({})", string_literal(&only.type_name)),
-                    ),
+                    (Some((only, (path, cfg))), _) => {
+                        gate = cfg;
+                        (path, format!("Some({})", string_literal(&only.type_name)))
+                    }
                     (None, Some(enum_name)) => (enum_name.clone(), "None".to_string()),
                     (None, None) => (
                         "GenericResource".to_string(),
@@ -457,6 +450,20 @@ impl Resource {
             .collect()
     }
 
+    /// How this resource's module names a related resource that has a spec, and the feature
+    /// gate that reference needs (none inside the module itself).
+    fn reference(&self, target: &crate::model::Target, gates: bool) -> Option<(String, String)> {
+        let t = target.resource.as_ref()?;
+        Some(if t.module == self.module {
+            (t.struct_name.clone(), String::new())
+        } else {
+            (
+                format!("super::{}::{}", t.module, t.struct_name),
+                cfg(gates, &target.type_name),
+            )
+        })
+    }
+
     /// The enums of the polymorphic relationships.
     pub fn poly_enums(&self, gates: bool) -> Vec<PolyEnum<'_>> {
         self.relationships
@@ -468,16 +475,7 @@ impl Resource {
                     .iter()
                     .filter_map(|target| {
                         let t = target.resource.as_ref()?;
-                        let path = if t.module == self.module {
-                            t.struct_name.clone()
-                        } else {
-                            format!("super::{}::{}", t.module, t.struct_name)
-                        };
-                        let gate = if t.module == self.module {
-                            String::new()
-                        } else {
-                            cfg(gates, &target.type_name)
-                        };
+                        let (path, gate) = self.reference(target, gates)?;
                         Some(PolyVariant {
                             variant: t.struct_name.clone(),
                             literal: string_literal(&target.type_name),
@@ -487,12 +485,7 @@ impl Resource {
                         })
                     })
                     .collect();
-                let types = rel
-                    .targets
-                    .iter()
-                    .map(|t| format!("`{}`", t.type_name))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let types = rel.type_list();
                 let gate_note = if gates {
                     " A variant is there when its type's feature is on; others arrive as `Other`."
                 } else {
@@ -522,11 +515,6 @@ impl Attribute {
         } else {
             format!("{}: {}{conversion}", self.ident, self.method)
         }
-    }
-
-    /// A boolean trigger: its builder method takes no value and sends `true`.
-    pub fn is_trigger(&self) -> bool {
-        self.trigger
     }
 
     /// The name of the method that clears it in an update (`clear_code`).

@@ -55,6 +55,14 @@ pub fn default_jobs() -> [Job; 2] {
     ]
 }
 
+/// The path following an option such as `--out`, resolved against the current folder.
+pub fn path_value(option: &str, value: Option<&String>) -> Result<PathBuf, String> {
+    let value = value.ok_or_else(|| format!("`{option}` needs a path"))?;
+    Ok(std::env::current_dir()
+        .map_err(|e| format!("cannot read the current folder: {e}"))?
+        .join(value))
+}
+
 /// Parses the arguments of `cargo xtask codegen` and runs it.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut spec = None;
@@ -65,12 +73,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--check" => check = true,
             "--spec" | "--out" => {
-                let value = args
-                    .next()
-                    .ok_or_else(|| format!("`{arg}` needs a folder"))?;
-                let path = std::env::current_dir()
-                    .map_err(|e| format!("cannot read the current folder: {e}"))?
-                    .join(value);
+                let path = path_value(arg, args.next())?;
                 if arg == "--spec" {
                     spec = Some(path);
                 } else {

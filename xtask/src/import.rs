@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::codegen::{ensure_files, root};
+use crate::codegen::{ensure_files, path_value, root};
 
 /// The header of every imported spec.
 const HEADER: &str = "\
@@ -139,10 +139,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--check" => check = true,
             "--from" | "--out" => {
-                let value = args.next().ok_or_else(|| format!("`{arg}` needs a path"))?;
-                let path = std::env::current_dir()
-                    .map_err(|e| format!("cannot read the current folder: {e}"))?
-                    .join(value);
+                let path = path_value(arg, args.next())?;
                 if arg == "--from" {
                     from = path;
                 } else {
