@@ -2,9 +2,11 @@
 //!
 //! `spec/README.md` documents the format for people; this module is its definition.
 //! Loading reads the YAML twice: once with an event parser that records where every key
-//! and value sits (and catches malformed YAML and duplicate keys), and once with serde
-//! into the types below, which reject unknown keys and wrong types. Later checks look
-//! their line and column up in the recorded [`Locations`].
+//! and value sits (and catches, with their place, malformed YAML, duplicate keys, a second
+//! document, anchors and aliases, and nesting deeper than [`MAX_DEPTH`]), and once with
+//! serde into the types below, which reject unknown keys and wrong types. Later checks look
+//! their line and column up in the recorded [`Locations`]. A file must be UTF-8 (a leading
+//! byte order mark is ignored) and at most [`MAX_FILE_BYTES`] long.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
