@@ -31,8 +31,16 @@ impl Location {
 }
 
 impl fmt::Display for Location {
+    /// `file:line:column`, with control and bidirectional-formatting characters of the file
+    /// name escaped like those of a message.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        for c in self.file.display().to_string().chars() {
+            if c.is_control() || is_bidi_control(c) {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
         if let Some((line, column)) = self.line_col {
             write!(f, ":{line}:{column}")?;
         }
@@ -176,6 +184,12 @@ mod tests {
             message("key `\u{1b}[31mred\u{7}` and \u{202e}evil"),
             "key `\\u{1b}[31mred\\u{7}` and \\u{202e}evil"
         );
+    }
+
+    #[test]
+    fn control_characters_in_a_file_name_are_escaped() {
+        let location = Location::at("spec/\u{1b}[2Jx\n.yaml", 1, 2);
+        assert_eq!(location.to_string(), "spec/\\u{1b}[2Jx\\u{a}.yaml:1:2");
     }
 
     #[test]
