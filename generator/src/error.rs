@@ -31,8 +31,16 @@ impl Location {
 }
 
 impl fmt::Display for Location {
+    /// `file:line:column`, with control and bidirectional-formatting characters of the file
+    /// name escaped like those of a message.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        for c in self.file.display().to_string().chars() {
+            if c.is_control() || is_bidi_control(c) {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
         if let Some((line, column)) = self.line_col {
             write!(f, ":{line}:{column}")?;
         }
@@ -49,17 +57,53 @@ pub struct SpecError {
     pub message: String,
 }
 
+/// The longest message a [`SpecError`] carries, in characters; a longer one (only a hostile
+/// spec quotes that much of itself) is cut, and says so.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
 impl SpecError {
+    /// An error at `location`. The message becomes one line whatever its source said
+    /// (serde_yaml and saphyr messages can carry newlines, and messages quote spec text):
+    /// whitespace runs become one space, control and bidirectional-formatting characters are
+    /// escaped (`\u{1b}`) so that none reaches a terminal raw, and it is cut to
+    /// [`MAX_MESSAGE_CHARS`].
     pub(crate) fn new(location: Location, message: impl Into<String>) -> Self {
-        // A message is one line whatever its source said (serde_yaml and saphyr
-        // messages can carry newlines).
-        let message = message
-            .into()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        Self { location, message }
+        let message = message.into();
+        let mut line = String::with_capacity(message.len().min(MAX_MESSAGE_CHARS + 16));
+        let mut chars = 0;
+        for (i, word) in message.split_whitespace().enumerate() {
+            if i > 0 {
+                line.push(' ');
+                chars += 1;
+            }
+            for c in word.chars() {
+                if chars >= MAX_MESSAGE_CHARS {
+                    line.push_str("... (cut)");
+                    return Self {
+                        location,
+                        message: line,
+                    };
+                }
+                if c.is_control() || is_bidi_control(c) {
+                    let escaped = format!("\\u{{{:x}}}", u32::from(c));
+                    chars += escaped.len();
+                    line.push_str(&escaped);
+                } else {
+                    line.push(c);
+                    chars += 1;
+                }
+            }
+        }
+        Self {
+            location,
+            message: line,
+        }
     }
+}
+
+/// The characters that reorder how text around them is displayed (the "Trojan Source" ones).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 impl fmt::Display for SpecError {
@@ -120,3 +164,41 @@ fn join_lines(errors: &[SpecError]) -> String {
 
 /// The generator's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(text: &str) -> String {
+        SpecError::new(Location::file("x.yaml"), text).message
+    }
+
+    #[test]
+    fn a_message_is_one_line() {
+        assert_eq!(message(" a\n  b\tc\r\n"), "a b c");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            message("key `\u{1b}[31mred\u{7}` and \u{202e}evil"),
+            "key `\\u{1b}[31mred\\u{7}` and \\u{202e}evil"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_a_file_name_are_escaped() {
+        let location = Location::at("spec/\u{1b}[2Jx\n.yaml", 1, 2);
+        assert_eq!(location.to_string(), "spec/\\u{1b}[2Jx\\u{a}.yaml:1:2");
+    }
+
+    #[test]
+    fn a_long_message_is_cut() {
+        let long = message(&format!("duplicate key `{}`", "k".repeat(1_000_000)));
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS + "... (cut)".len());
+        assert!(long.starts_with("duplicate key `kkk"));
+        assert!(long.ends_with("kkk... (cut)"));
+        let short = "x".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(message(&short), short);
+    }
+}

@@ -2,15 +2,17 @@
 //!
 //! `spec/README.md` documents the format for people; this module is its definition.
 //! Loading reads the YAML twice: once with an event parser that records where every key
-//! and value sits (and catches malformed YAML and duplicate keys), and once with serde
-//! into the types below, which reject unknown keys and wrong types. Later checks look
-//! their line and column up in the recorded [`Locations`].
+//! and value sits (and catches, with their place, malformed YAML, duplicate keys, a second
+//! document, anchors and aliases, and nesting deeper than [`MAX_DEPTH`]), and once with
+//! serde into the types below, which reject unknown keys and wrong types. Later checks look
+//! their line and column up in the recorded [`Locations`]. A file must be UTF-8 (a leading
+//! byte order mark is ignored) and at most [`MAX_FILE_BYTES`] long.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use saphyr_parser::{Event, Parser, ScanError, Span};
+use saphyr_parser::{Event, Parser, ScanError};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result, SpecError};
@@ -203,6 +205,18 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// The deepest nesting a spec may use: a mapping or sequence inside at most 63 others.
+///
+/// Real specs nest 10 levels at most (an object `example` inside an attribute inside
+/// `attributes`); the limit keeps a hostile file from costing memory or stack in the loader,
+/// and stays under `serde_yaml`'s own recursion limit (128), so its deserializer never sees
+/// deeper input.
+pub const MAX_DEPTH: usize = 64;
+
+/// The largest spec file [`load_dir`] reads, in bytes (8 MiB; the largest real spec is
+/// under 64 KiB). A larger file is a spec error, read no further than the limit.
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
+
 /// A spec file as loaded: its path, its parsed contents, and where each key sits.
 #[derive(Debug, Clone)]
 pub struct SpecFile {
@@ -230,9 +244,30 @@ impl SpecFile {
 }
 
 /// Line and column of every mapping key and every value in a YAML document.
+///
+/// A tree that mirrors the document: each node holds its own key once, so the size is linear
+/// in the text however deep it nests. It is looked up by dotted path (`attributes.name.type`,
+/// `actions.1`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Locations {
-    entries: BTreeMap<String, LocationEntry>,
+    /// The document's nodes; the root, when there is one, first.
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Node {
+    entry: LocationEntry,
+    children: Children,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Children {
+    /// A scalar.
+    None,
+    /// A mapping: node index by key.
+    Map(HashMap<String, usize>),
+    /// A sequence: node index by position.
+    Seq(Vec<usize>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,23 +279,57 @@ struct LocationEntry {
 }
 
 impl Locations {
+    /// The entry at `path`, or at its nearest recorded parent; `None` for an empty document.
+    ///
+    /// A key may itself hold dots (`a.b`): at each mapping the longest key that matches a
+    /// dot-separated prefix of what is left of the path wins.
+    fn entry(&self, path: &str) -> Option<&LocationEntry> {
+        let mut node = self.nodes.first()?;
+        let mut rest = path;
+        while !rest.is_empty() {
+            let next = match &node.children {
+                Children::None => None,
+                Children::Seq(items) => {
+                    let (segment, after) = rest.split_once('.').unwrap_or((rest, ""));
+                    segment
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|index| items.get(index))
+                        .map(|&child| (child, after))
+                }
+                Children::Map(keys) => {
+                    // Candidate keys: the whole rest, then each shorter dot-separated prefix.
+                    let ends = std::iter::once(rest.len())
+                        .chain(rest.match_indices('.').map(|(at, _)| at).rev());
+                    ends.into_iter().find_map(|end| {
+                        keys.get(&rest[..end])
+                            .map(|&child| (child, rest.get(end + 1..).unwrap_or("")))
+                    })
+                }
+            };
+            match next {
+                Some((child, after)) => {
+                    node = &self.nodes[child];
+                    rest = after;
+                }
+                None => break,
+            }
+        }
+        Some(&node.entry)
+    }
+
     fn find(
         &self,
         file: &Path,
         path: &str,
         pick: impl Fn(&LocationEntry) -> (usize, usize),
     ) -> Location {
-        let mut path = path;
-        loop {
-            if let Some(entry) = self.entries.get(path) {
+        match self.entry(path) {
+            Some(entry) => {
                 let (line, column) = pick(entry);
-                return Location::at(file, line, column);
+                Location::at(file, line, column)
             }
-            match path.rfind('.') {
-                Some(dot) => path = &path[..dot],
-                None if !path.is_empty() => path = "",
-                None => return Location::file(file),
-            }
+            None => Location::file(file),
         }
     }
 }
@@ -268,6 +337,10 @@ impl Locations {
 /// Reads and parses every `*.yaml` file in `dir`, sorted by file name.
 ///
 /// Every file is read even when an earlier one fails, so one run reports every broken file.
+/// An entry named `*.yaml` that is not a regular file (a folder, a device, a pipe; symbolic
+/// links are followed) is a spec error naming it rather than skipped: a spec that was meant
+/// to be there would otherwise vanish from the output without a word. So is a file larger
+/// than [`MAX_FILE_BYTES`].
 pub fn load_dir(dir: &Path) -> Result<Vec<SpecFile>> {
     let mut paths = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
@@ -288,11 +361,11 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SpecFile>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        match parse(&path, &text) {
+        let parsed = match read_spec(&path)? {
+            Ok(bytes) => parse_bytes(&path, &bytes),
+            Err(error) => Err(error),
+        };
+        match parsed {
             Ok(file) => files.push(file),
             Err(error) => errors.push(error),
         }
@@ -304,14 +377,82 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SpecFile>> {
     }
 }
 
+/// The bytes of the spec file at `path`; a spec error when it is not a regular file or is
+/// too large, an I/O error when it cannot be read.
+fn read_spec(path: &Path) -> Result<Result<Vec<u8>, SpecError>> {
+    use std::io::Read;
+
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if metadata.is_dir() {
+        return Ok(Err(SpecError::new(
+            Location::file(path),
+            "a folder, not a spec file: a spec is a `.yaml` file (rename or move the folder)",
+        )));
+    }
+    if !metadata.is_file() {
+        return Ok(Err(SpecError::new(
+            Location::file(path),
+            "not a regular file: a spec is a `.yaml` file",
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(SpecError::new(
+            Location::file(path),
+            format!("larger than {MAX_FILE_BYTES} bytes, the most a spec file may hold"),
+        )));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Parses one spec from the bytes of its file: UTF-8, with or without a byte order mark.
+/// `path` is used for error messages and must end in `{type}.yaml`.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<SpecFile, SpecError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        // Locate the first bad byte as an editor would: lines and characters before it.
+        let good = &bytes[..error.valid_up_to()];
+        let line_start = good
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |at| at + 1);
+        let line = 1 + good.iter().filter(|&&byte| byte == b'\n').count();
+        let column = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        let what = match error.error_len() {
+            Some(_) => format!("byte 0x{:02x}", bytes[error.valid_up_to()]),
+            None => "a character cut short by the end of the file".to_string(),
+        };
+        SpecError::new(
+            Location::at(path, line, column),
+            format!("not UTF-8 ({what}): a spec must be UTF-8 text"),
+        )
+    })?;
+    parse(path, text)
+}
+
 /// Parses one spec from its text; `path` is used for error messages and must end in
-/// `{type}.yaml`.
+/// `{type}.yaml`. A leading byte order mark is ignored.
 pub fn parse(path: &Path, text: &str) -> Result<SpecFile, SpecError> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let locations = scan(path, text)?;
     let spec = serde_yaml::from_str::<ResourceSpec>(text).map_err(|error| {
         let location = match error.location() {
             Some(at) => Location::at(path, at.line(), at.column()),
-            None => Location::file(path),
+            // The scan has caught what serde_yaml reports without a place (several
+            // documents, aliases, nesting); should anything else come, point at the document.
+            None => match locations.entry("") {
+                Some(root) => Location::at(path, root.value.0, root.value.1),
+                None => Location::at(path, 1, 1),
+            },
         };
         SpecError::new(location, serde_message(&error))
     })?;
@@ -321,7 +462,6 @@ pub fn parse(path: &Path, text: &str) -> Result<SpecFile, SpecError> {
         locations,
     })
 }
-
 /// serde_yaml's message without the location it appends (the location leads our line).
 fn serde_message(error: &serde_yaml::Error) -> String {
     let message = error.to_string();
@@ -346,63 +486,106 @@ fn serde_message(error: &serde_yaml::Error) -> String {
         )
 }
 
-/// Walks the YAML events once, recording where each key and value sits and rejecting
-/// malformed YAML and duplicate keys.
-fn scan(path: &Path, text: &str) -> Result<Locations, SpecError> {
-    enum Frame {
-        Map {
-            path: String,
-            keys: HashSet<String>,
-            /// The key read, waiting for its value.
-            pending: Option<(String, (usize, usize))>,
-        },
-        Seq {
-            path: String,
-            index: usize,
-        },
-    }
+/// An open mapping or sequence during [`scan`], by its index in the nodes.
+enum Frame {
+    Map {
+        node: usize,
+        /// The key read, waiting for its value.
+        pending: Option<(String, (usize, usize))>,
+    },
+    Seq {
+        node: usize,
+    },
+}
 
-    fn child(parent: &str, name: &str) -> String {
-        if parent.is_empty() {
-            name.to_string()
-        } else {
-            format!("{parent}.{name}")
+impl Frame {
+    fn node(&self) -> usize {
+        match self {
+            Frame::Map { node, .. } | Frame::Seq { node } => *node,
         }
     }
+}
 
-    let located = |span: Span| (span.start.line(), span.start.col() + 1);
+/// Walks the YAML events once, recording where each key and value sits, and rejecting what
+/// the serde pass would choke on or report without a place: malformed YAML, duplicate keys,
+/// non-string keys, a second document, anchors and aliases, nesting deeper than
+/// [`MAX_DEPTH`].
+///
+/// Time and memory are linear in the text: each key is stored once, in its node.
+fn scan(path: &Path, text: &str) -> Result<Locations, SpecError> {
+    let error = |(line, column): (usize, usize), message: String| {
+        SpecError::new(Location::at(path, line, column), message)
+    };
     let scan_error = |error: ScanError| {
         let marker = error.marker();
-        SpecError::new(
-            Location::at(path, marker.line(), marker.col() + 1),
-            format!("malformed YAML: {}", error.info()),
-        )
+        let message = if error.info() == "recursion limit exceeded" {
+            // The scanner reads flow collections (`[[[`) ahead of the parser, and stops at
+            // 255 levels: this is the depth check, met before the parser reaches level 65.
+            too_deep()
+        } else {
+            format!("malformed YAML: {}", error.info())
+        };
+        SpecError::new(Location::at(path, marker.line(), marker.col() + 1), message)
     };
 
-    let mut locations = Locations::default();
+    let mut nodes: Vec<Node> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
+    let mut documents = 0;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(scan_error)?;
-        let at = located(span);
-        // Is this event a mapping key? Then record it and wait for the value.
-        if let Some(Frame::Map {
-            path: map_path,
-            keys,
-            pending: pending @ None,
-        }) = stack.last_mut()
-        {
-            match &event {
+        let at = (span.start.line(), span.start.col() + 1);
+        match &event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(error(
+                        at,
+                        "a second YAML document starts here: a spec file holds one".to_string(),
+                    ));
+                }
+                continue;
+            }
+            // Aliases let a few lines expand into gigabytes (and serde_yaml reports the
+            // bomb without a place): a spec has no use for them.
+            Event::Alias(..) => {
+                return Err(error(
+                    at,
+                    "YAML aliases (`*name`) are not supported in a spec".to_string(),
+                ));
+            }
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _)
+                if *anchor != 0 =>
+            {
+                return Err(error(
+                    at,
+                    "YAML anchors (`&name`) are not supported in a spec".to_string(),
+                ));
+            }
+            _ => {}
+        }
+        // Is this event a mapping key? Then check it and wait for the value.
+        match stack.last_mut() {
+            Some(Frame::Map {
+                node,
+                pending: pending @ None,
+            }) => match event {
                 Event::Scalar(key, ..) => {
-                    if !keys.insert(key.to_string()) {
-                        let what = match map_path.as_str() {
+                    let duplicate = matches!(
+                        &nodes[*node].children,
+                        Children::Map(keys) if keys.contains_key(key.as_ref())
+                    );
+                    if duplicate {
+                        let what = match mapping_path(&nodes, &stack).as_str() {
                             "attributes" => format!("duplicate attribute `{key}`"),
                             "relationships" => format!("duplicate relationship `{key}`"),
                             "" => format!("duplicate key `{key}`"),
                             parent => format!("duplicate key `{key}` in `{parent}`"),
                         };
-                        return Err(SpecError::new(Location::at(path, at.0, at.1), what));
+                        return Err(error(at, what));
                     }
-                    *pending = Some((key.to_string(), at));
+                    *pending = Some((key.into_owned(), at));
                     continue;
                 }
                 Event::MappingEnd => {
@@ -410,57 +593,96 @@ fn scan(path: &Path, text: &str) -> Result<Locations, SpecError> {
                     continue;
                 }
                 Event::SequenceStart(..) | Event::MappingStart(..) => {
-                    return Err(SpecError::new(
-                        Location::at(path, at.0, at.1),
-                        "a mapping key must be a plain string",
+                    return Err(error(
+                        at,
+                        "a mapping key must be a plain string".to_string(),
                     ));
                 }
-                _ => {}
-            }
-        }
-        // Otherwise it is a value (or the end of a sequence): name its path.
-        let (value_path, key) = match stack.last_mut() {
-            Some(Frame::Map {
-                path: map_path,
-                pending,
-                ..
-            }) => match pending.take() {
-                Some((key, key_at)) => (child(map_path, &key), Some(key_at)),
-                None => (map_path.clone(), None),
+                _ => continue,
             },
-            Some(Frame::Seq {
-                path: seq_path,
-                index,
-            }) => {
-                if matches!(event, Event::SequenceEnd) {
-                    stack.pop();
-                    continue;
-                }
-                let item = child(seq_path, &index.to_string());
-                *index += 1;
-                (item, None)
+            Some(Frame::Seq { .. }) if matches!(event, Event::SequenceEnd) => {
+                stack.pop();
+                continue;
             }
-            None => (String::new(), None),
+            _ => {}
+        }
+        // Otherwise it is a value: record it under its parent.
+        let children = match event {
+            Event::Scalar(..) => Children::None,
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error(at, too_deep()));
+                }
+                if matches!(event, Event::SequenceStart(..)) {
+                    Children::Seq(Vec::new())
+                } else {
+                    Children::Map(HashMap::new())
+                }
+            }
+            _ => continue,
         };
-        match event {
-            Event::Scalar(..) | Event::Alias(..) => {}
-            Event::MappingStart(..) => stack.push(Frame::Map {
-                path: value_path.clone(),
-                keys: HashSet::new(),
+        let index = nodes.len();
+        let mut key_at = None;
+        match stack.last_mut() {
+            Some(Frame::Map { node, pending }) => {
+                if let Some((key, at)) = pending.take() {
+                    key_at = Some(at);
+                    if let Children::Map(keys) = &mut nodes[*node].children {
+                        keys.insert(key, index);
+                    }
+                }
+            }
+            Some(Frame::Seq { node }) => {
+                if let Children::Seq(items) = &mut nodes[*node].children {
+                    items.push(index);
+                }
+            }
+            None => {}
+        }
+        let frame = match children {
+            Children::None => None,
+            Children::Map(_) => Some(Frame::Map {
+                node: index,
                 pending: None,
             }),
-            Event::SequenceStart(..) => stack.push(Frame::Seq {
-                path: value_path.clone(),
-                index: 0,
-            }),
-            _ => continue,
-        }
-        locations
-            .entries
-            .entry(value_path)
-            .or_insert(LocationEntry { key, value: at });
+            Children::Seq(_) => Some(Frame::Seq { node: index }),
+        };
+        nodes.push(Node {
+            entry: LocationEntry {
+                key: key_at,
+                value: at,
+            },
+            children,
+        });
+        stack.extend(frame);
     }
-    Ok(locations)
+    Ok(Locations { nodes })
+}
+
+fn too_deep() -> String {
+    format!("nested deeper than {MAX_DEPTH} levels, the most a spec may nest")
+}
+
+/// The dotted path of the innermost open mapping, for messages: the names linking the open
+/// frames (at most [`MAX_DEPTH`] of them), found by scanning each parent once.
+fn mapping_path(nodes: &[Node], stack: &[Frame]) -> String {
+    let mut parts = Vec::new();
+    for pair in stack.windows(2) {
+        let (parent, child) = (pair[0].node(), pair[1].node());
+        let name = match &nodes[parent].children {
+            Children::Map(keys) => keys
+                .iter()
+                .find(|&(_, &index)| index == child)
+                .map(|(name, _)| name.clone()),
+            Children::Seq(items) => items
+                .iter()
+                .position(|&index| index == child)
+                .map(|at| at.to_string()),
+            Children::None => None,
+        };
+        parts.extend(name);
+    }
+    parts.join(".")
 }
 
 #[cfg(test)]
@@ -472,7 +694,7 @@ mod tests {
         let text =
             "type: things\nattributes:\n  name:\n    type: string\nactions: [list, create]\n";
         let locations = scan(Path::new("t.yaml"), text).unwrap();
-        let entry = |p: &str| locations.entries[p];
+        let entry = |p: &str| *locations.entry(p).unwrap();
         assert_eq!(entry("type").key, Some((1, 1)));
         assert_eq!(entry("type").value, (1, 7));
         assert_eq!(entry("attributes.name").key, Some((3, 3)));
