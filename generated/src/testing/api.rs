@@ -485,8 +485,11 @@ fn render(
                         fields: params.fields.clone(),
                         ..Params::default()
                     };
+                    // The related resource comes before what it includes in turn.
+                    let slot = included.resources.len();
+                    included.resources.push(Value::Null);
                     let resource = render(store, site, &nested_params, related, included, true);
-                    included.resources.push(resource);
+                    included.resources[slot] = resource;
                 }
             }
         }
