@@ -17,6 +17,7 @@
 //!   is a `400`. PostgreSQL puts `null` last ascending and first descending.
 //! - `page[number]` (default 1) and `page[size]` (default 10, at most 25).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use chrono::{DateTime, Utc};
@@ -466,25 +467,10 @@ pub(crate) fn normalize_time(text: &str) -> Option<String> {
     parse_time(text).map(timestamp)
 }
 
-/// The values a record has for a field: none (`null`), one, or several (a to-many linkage).
-fn values_of<'r>(record: &'r Record, field: &Field<'_>, linked: &dyn Fn(&str) -> Vec<String>) -> Vec<Scalar<'r>> {
-    match field {
-        Field::Id => vec![Scalar::Text(std::borrow::Cow::Borrowed(&record.id))],
-        Field::Attribute(name, _) => match record.attributes.get(*name) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(value) => vec![Scalar::from_json(value)],
-        },
-        Field::Linked(name) => linked(name)
-            .into_iter()
-            .map(|id| Scalar::Text(std::borrow::Cow::Owned(id)))
-            .collect(),
-    }
-}
-
 /// One non-null value, for comparing.
 #[derive(Debug)]
 enum Scalar<'a> {
-    Text(std::borrow::Cow<'a, str>),
+    Text(Cow<'a, str>),
     Number(f64),
     Bool(bool),
     /// An object or array: compared by its JSON text.
@@ -494,19 +480,19 @@ enum Scalar<'a> {
 impl<'a> Scalar<'a> {
     fn from_json(value: &'a Value) -> Self {
         match value {
-            Value::String(s) => Scalar::Text(std::borrow::Cow::Borrowed(s)),
+            Value::String(s) => Scalar::Text(Cow::Borrowed(s)),
             Value::Number(n) => Scalar::Number(n.as_f64().unwrap_or(f64::NAN)),
             Value::Bool(b) => Scalar::Bool(*b),
             other => Scalar::Other(other.to_string()),
         }
     }
 
-    fn text(&self) -> std::borrow::Cow<'_, str> {
+    fn text(&self) -> Cow<'_, str> {
         match self {
-            Scalar::Text(s) => std::borrow::Cow::Borrowed(s),
-            Scalar::Number(n) => std::borrow::Cow::Owned(n.to_string()),
-            Scalar::Bool(b) => std::borrow::Cow::Owned(b.to_string()),
-            Scalar::Other(s) => std::borrow::Cow::Borrowed(s),
+            Scalar::Text(s) => Cow::Borrowed(s),
+            Scalar::Number(n) => Cow::Owned(n.to_string()),
+            Scalar::Bool(b) => Cow::Owned(b.to_string()),
+            Scalar::Other(s) => Cow::Borrowed(s),
         }
     }
 
@@ -525,22 +511,63 @@ impl<'a> Scalar<'a> {
     }
 }
 
-/// SQL `ILIKE` with `%` and `_` wildcards (and `\` escaping them), on lowercased text.
+/// Lowercased text, borrowed when it already is (most values are).
+fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        text
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
+/// SQL `ILIKE` with `%` and `_` wildcards (and `\\` escaping them), on lowercased text:
+/// the greedy matcher with one backtrack point, in O(text × pattern) at worst.
 fn like(text: &str, pattern: &str) -> bool {
-    fn go(text: &[char], pattern: &[char]) -> bool {
-        match pattern.split_first() {
-            None => text.is_empty(),
-            Some(('%', rest)) => (0..=text.len()).any(|skip| go(&text[skip..], rest)),
-            Some(('_', rest)) => !text.is_empty() && go(&text[1..], rest),
-            Some(('\\', rest)) if !rest.is_empty() => {
-                text.first() == Some(&rest[0]) && go(&text[1..], &rest[1..])
-            }
-            Some((c, rest)) => text.first() == Some(c) && go(&text[1..], rest),
-        }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Token {
+        Any,
+        One,
+        Char(char),
+    }
+    let mut tokens = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        tokens.push(match c {
+            '%' => Token::Any,
+            '_' => Token::One,
+            '\\' => Token::Char(chars.next().unwrap_or('\\')),
+            c => Token::Char(c),
+        });
     }
     let text: Vec<char> = text.chars().collect();
-    let pattern: Vec<char> = pattern.chars().collect();
-    go(&text, &pattern)
+    let (mut t, mut p) = (0, 0);
+    // Where the latest `%` was, and the text position it is tried against.
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match tokens.get(p) {
+            Some(Token::Any) => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(Token::One) => {
+                t += 1;
+                p += 1;
+            }
+            Some(Token::Char(c)) if *c == text[t] => {
+                t += 1;
+                p += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    tokens[p..].iter().all(|token| *token == Token::Any)
 }
 
 impl Condition {
@@ -548,19 +575,40 @@ impl Condition {
     pub(crate) fn matches(&self, record: &Record, linked: &dyn Fn(&str) -> Vec<String>) -> bool {
         self.fields.iter().any(|field| {
             let field = field.borrow();
-            let kind = match field {
-                Field::Attribute(_, kind) => Some(kind),
-                _ => None,
+            // The values the record has for the field: none (`null`), one, or several (a
+            // to-many linkage); built without allocating for the first two.
+            let single: [Scalar<'_>; 1];
+            let many: Vec<Scalar<'_>>;
+            let (values, kind): (&[Scalar<'_>], Option<Kind>) = match field {
+                Field::Id => {
+                    single = [Scalar::Text(Cow::Borrowed(&record.id))];
+                    (&single, None)
+                }
+                Field::Attribute(name, kind) => match record.attributes.get(name) {
+                    None | Some(Value::Null) => (&[], Some(kind)),
+                    Some(value) => {
+                        single = [Scalar::from_json(value)];
+                        (&single, Some(kind))
+                    }
+                },
+                Field::Linked(name) => {
+                    many = linked(name)
+                        .into_iter()
+                        .map(|id| Scalar::Text(Cow::Owned(id)))
+                        .collect();
+                    (&many, None)
+                }
             };
-            let values = values_of(record, &field, linked);
-            self.holds(&values, kind)
+            self.holds(values, kind)
         })
     }
 
     fn holds(&self, values: &[Scalar<'_>], kind: Option<Kind>) -> bool {
         use Matcher::*;
         let one = |test: &dyn Fn(&Scalar<'_>) -> bool| values.iter().any(test);
-        let text_lower = |v: &Scalar<'_>| v.text().to_lowercase();
+        fn text_lower<'s>(v: &'s Scalar<'_>) -> Cow<'s, str> {
+            lowercase(v.text())
+        }
         match (&self.operand, self.matcher) {
             (Operand::Flag(flag), matcher) => {
                 let holds = match matcher {
@@ -702,60 +750,70 @@ pub(crate) fn sort_keys(
     Ok(keys)
 }
 
-/// Orders records by `keys`; ties keep their order (creation order).
-pub(crate) fn sort_records(records: &mut [&Record], keys: &[SortKey]) {
+/// One record's value for one sort key, computed once per sort.
+#[derive(Debug, PartialEq, PartialOrd)]
+enum SortValue<'a> {
+    Number(f64),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    Text(&'a str),
+    /// An object or array, by its JSON text.
+    Other(String),
+}
+
+fn sort_value<'a>(record: &'a Record, key: &SortKey) -> Option<SortValue<'a>> {
+    if key.name == "id" {
+        return Some(SortValue::Text(&record.id));
+    }
+    Some(match record.attributes.get(key.name)? {
+        Value::Null => return None,
+        Value::Number(n) => SortValue::Number(n.as_f64().unwrap_or(0.0)),
+        Value::Bool(b) => SortValue::Bool(*b),
+        Value::String(s) if key.kind == Some(Kind::Datetime) => match parse_time(s) {
+            Some(at) => SortValue::Time(at),
+            None => SortValue::Text(s),
+        },
+        Value::String(s) => SortValue::Text(s),
+        other => SortValue::Other(other.to_string()),
+    })
+}
+
+fn compare_values(left: &SortValue<'_>, right: &SortValue<'_>) -> Ordering {
+    match (left, right) {
+        (SortValue::Number(l), SortValue::Number(r)) => l.total_cmp(r),
+        // Values of different shapes (a seeded oddity) order by shape.
+        (l, r) => l.partial_cmp(r).unwrap_or(Ordering::Equal),
+    }
+}
+
+/// Orders records by `keys`; ties keep their order (creation order). Each record's keys are
+/// computed once, not at each comparison.
+pub(crate) fn sort_records(records: &mut Vec<&Record>, keys: &[SortKey]) {
     if keys.is_empty() {
         return;
     }
-    records.sort_by(|a, b| {
-        for key in keys {
-            let ordering = compare_for_sort(a, b, key);
+    let mut keyed: Vec<(Vec<Option<SortValue<'_>>>, &Record)> = records
+        .iter()
+        .map(|record| (keys.iter().map(|k| sort_value(record, k)).collect(), *record))
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        for ((left, right), key) in a.iter().zip(b).zip(keys) {
+            let ordering = match (left, right) {
+                (None, None) => Ordering::Equal,
+                // PostgreSQL: NULLS LAST ascending, NULLS FIRST descending, so null is the
+                // largest.
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(l), Some(r)) => compare_values(l, r),
+            };
+            let ordering = if key.descending { ordering.reverse() } else { ordering };
             if ordering != Ordering::Equal {
                 return ordering;
             }
         }
         Ordering::Equal
     });
-}
-
-fn compare_for_sort(a: &Record, b: &Record, key: &SortKey) -> Ordering {
-    let value = |r: &Record| -> Option<Value> {
-        if key.name == "id" {
-            Some(Value::String(r.id.clone()))
-        } else {
-            r.attributes.get(key.name).filter(|v| !v.is_null()).cloned()
-        }
-    };
-    let ordering = match (value(a), value(b)) {
-        (None, None) => Ordering::Equal,
-        // PostgreSQL: NULLS LAST ascending, NULLS FIRST descending, so null is the largest.
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-        (Some(left), Some(right)) => compare_json(&left, &right, key.kind),
-    };
-    if key.descending {
-        ordering.reverse()
-    } else {
-        ordering
-    }
-}
-
-fn compare_json(left: &Value, right: &Value, kind: Option<Kind>) -> Ordering {
-    match (left, right) {
-        (Value::Number(l), Value::Number(r)) => {
-            let (l, r) = (l.as_f64().unwrap_or(0.0), r.as_f64().unwrap_or(0.0));
-            l.total_cmp(&r)
-        }
-        (Value::Bool(l), Value::Bool(r)) => l.cmp(r),
-        (Value::String(l), Value::String(r)) if kind == Some(Kind::Datetime) => {
-            match (parse_time(l), parse_time(r)) {
-                (Some(l), Some(r)) => l.cmp(&r),
-                _ => l.cmp(r),
-            }
-        }
-        (Value::String(l), Value::String(r)) => l.cmp(r),
-        (l, r) => l.to_string().cmp(&r.to_string()),
-    }
+    *records = keyed.into_iter().map(|(_, record)| record).collect();
 }
 
 #[cfg(test)]
@@ -771,6 +829,13 @@ mod tests {
         assert!(like("50%", "50\\%"));
         assert!(!like("500", "50\\%"));
         assert!(like("", "%"));
+        assert!(!like("", "_"));
+        assert!(like("pink logo tee", "%pink%logo%"));
+        assert!(!like("pink tee", "%pink%logo%"));
+        // A hostile pattern stays polynomial.
+        let text = "a".repeat(2000);
+        let pattern = "%a".repeat(500) + "b";
+        assert!(!like(&text, &pattern));
     }
 
     #[test]
