@@ -24,7 +24,10 @@ const BASELINE: usize = 2_000;
 const REFERENCES: usize = 4;
 
 /// Runs `work`, returning its wall time and the fake's handler time during it.
-async fn measure<F: std::future::Future<Output = ()>>(fake: &FakeApi, work: F) -> (Duration, Duration) {
+async fn measure<F: std::future::Future<Output = ()>>(
+    fake: &FakeApi,
+    work: F,
+) -> (Duration, Duration) {
     let handler_before = fake.handler_time();
     let started = Instant::now();
     work.await;
@@ -91,7 +94,10 @@ fn main() {
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        let fake = FakeApi::builder().resource(&schemas::CUSTOMER_GROUPS).start().await;
+        let fake = FakeApi::builder()
+            .resource(&schemas::CUSTOMER_GROUPS)
+            .start()
+            .await;
         let client = fake.client();
         let base = measure(&fake, baseline(&client)).await;
         let made = measure(&fake, creates(&client)).await;
@@ -100,6 +106,10 @@ fn main() {
         println!("the fake through the client, over loopback:");
         report("baseline: a 404 answered at once", BASELINE, base);
         report("creates", CREATES, made);
-        report("list pages (2 filters, 2 sorts, 25 each)", PAGES as usize, listed);
+        report(
+            "list pages (2 filters, 2 sorts, 25 each)",
+            PAGES as usize,
+            listed,
+        );
     });
 }

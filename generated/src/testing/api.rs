@@ -81,7 +81,13 @@ impl Problem {
     }
 
     fn invalid_document(detail: impl Into<String>) -> Self {
-        Self::new(400, "INVALID_DATA_FORMAT", "Invalid data format", detail, None)
+        Self::new(
+            400,
+            "INVALID_DATA_FORMAT",
+            "Invalid data format",
+            detail,
+            None,
+        )
     }
 
     /// The body: `{"errors": [...]}`.
@@ -327,7 +333,10 @@ fn inverse_of(store: &Store, type_name: &str, target: &str) -> Option<&'static s
         [only] => Some(only.name),
         _ => {
             let singular = store.schema(type_name)?.singular;
-            candidates.iter().find(|r| r.name == singular).map(|r| r.name)
+            candidates
+                .iter()
+                .find(|r| r.name == singular)
+                .map(|r| r.name)
         }
     }
 }
@@ -479,7 +488,8 @@ fn render(
                 };
                 let key = (identifier.type_.clone(), identifier.id.clone());
                 if included.seen.insert(key) {
-                    let nested: Vec<String> = asked.iter().flatten().map(|s| s.to_string()).collect();
+                    let nested: Vec<String> =
+                        asked.iter().flatten().map(|s| s.to_string()).collect();
                     let nested_params = Params {
                         include: nested.clone(),
                         fields: params.fields.clone(),
@@ -526,7 +536,12 @@ fn list(
             let linked = |name: &str| -> Vec<String> {
                 schema
                     .relationship(name)
-                    .map(|r| linkage(store, record, r).into_iter().map(|i| i.id).collect())
+                    .map(|r| {
+                        linkage(store, record, r)
+                            .into_iter()
+                            .map(|i| i.id)
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
             conditions.iter().all(|c| c.matches(record, &linked))
@@ -554,7 +569,10 @@ fn list(
     let mut links = Map::new();
     links.insert("first".into(), link(1).into());
     if number > 1 {
-        links.insert("prev".into(), link((number - 1).min(page_count.max(1))).into());
+        links.insert(
+            "prev".into(),
+            link((number - 1).min(page_count.max(1))).into(),
+        );
     }
     if number < page_count {
         links.insert("next".into(), link(number + 1).into());
@@ -613,10 +631,9 @@ fn write_data<'a>(
     schema: &ResourceSchema,
     id: Option<&str>,
 ) -> Result<&'a Map<String, Value>, Problem> {
-    let data = body
-        .get("data")
-        .and_then(Value::as_object)
-        .ok_or_else(|| Problem::invalid_document("the body must be a JSON:API document with a data object"))?;
+    let data = body.get("data").and_then(Value::as_object).ok_or_else(|| {
+        Problem::invalid_document("the body must be a JSON:API document with a data object")
+    })?;
     match data.get("type").and_then(Value::as_str) {
         Some(t) if t == schema.type_name => {}
         Some(t) => {
@@ -660,16 +677,24 @@ fn write_data<'a>(
     Ok(data)
 }
 
-fn members<'a>(data: &'a Map<String, Value>, key: &str) -> Result<Option<&'a Map<String, Value>>, Problem> {
+fn members<'a>(
+    data: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a Map<String, Value>>, Problem> {
     match data.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(Problem::invalid_document(format!("data.{key} must be an object"))),
+        Some(_) => Err(Problem::invalid_document(format!(
+            "data.{key} must be an object"
+        ))),
     }
 }
 
 /// Checks a value against its attribute's kind, normalizing times; `Err` is the message.
-fn check_value(attribute: &AttributeSchema, value: &Value) -> Result<Value, (&'static str, &'static str)> {
+fn check_value(
+    attribute: &AttributeSchema,
+    value: &Value,
+) -> Result<Value, (&'static str, &'static str)> {
     check_kind(&attribute.kind, value)
 }
 
@@ -763,7 +788,11 @@ fn changes(
                 _ => {
                     return Err(Problem::invalid_document(format!(
                         "{pointer}/data must be {}",
-                        if relationship.to_many { "an array" } else { "an object or null" }
+                        if relationship.to_many {
+                            "an array"
+                        } else {
+                            "an object or null"
+                        }
                     )));
                 }
             };
@@ -947,7 +976,10 @@ pub(crate) fn check_seed(schema: &ResourceSchema, record: &mut Record) -> Result
             .relationship(name)
             .ok_or_else(|| format!("{} has no relationship {name}", schema.type_name))?;
         if !relationship.to_many && linked.len() > 1 {
-            return Err(format!("{}.{name} links one resource at most", schema.type_name));
+            return Err(format!(
+                "{}.{name} links one resource at most",
+                schema.type_name
+            ));
         }
         if let Some(wrong) = linked
             .iter()

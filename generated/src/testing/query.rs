@@ -58,7 +58,10 @@ impl Params {
                     .extend(value.split(',').filter(|s| !s.is_empty()).map(String::from));
             } else if key == "sort" {
                 params.sort = Some(value);
-            } else if let Some(type_) = key.strip_prefix("fields[").and_then(|k| k.strip_suffix(']')) {
+            } else if let Some(type_) = key
+                .strip_prefix("fields[")
+                .and_then(|k| k.strip_suffix(']'))
+            {
                 let names = value.split(',').filter(|s| !s.is_empty()).map(String::from);
                 params.fields.push((type_.to_string(), names.collect()));
             } else if let Some(predicate) = key
@@ -82,13 +85,17 @@ impl Params {
     pub(crate) fn page(&self) -> Result<(usize, usize), Problem> {
         let number = match &self.page_number {
             None => 1,
-            Some(text) => text.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                Problem::bad_request(
-                    "INVALID_PAGE_VALUE",
-                    "Invalid page value",
-                    format!("{text:?} is not a valid value for page[number]"),
-                )
-            })?,
+            Some(text) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    Problem::bad_request(
+                        "INVALID_PAGE_VALUE",
+                        "Invalid page value",
+                        format!("{text:?} is not a valid value for page[number]"),
+                    )
+                })?,
         };
         let size = match &self.page_size {
             None => DEFAULT_PAGE_SIZE,
@@ -513,7 +520,10 @@ impl<'a> Scalar<'a> {
 
 /// Lowercased text, borrowed when it already is (most values are).
 fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
-    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         text
     } else {
         Cow::Owned(text.to_lowercase())
@@ -642,7 +652,10 @@ impl Condition {
                 NotEqOrNull => !one(&|v| v.compare(kind, operand) == Some(Ordering::Equal)),
                 Lt => one(&|v| v.compare(kind, operand) == Some(Ordering::Less)),
                 Lteq => one(&|v| {
-                    matches!(v.compare(kind, operand), Some(Ordering::Less | Ordering::Equal))
+                    matches!(
+                        v.compare(kind, operand),
+                        Some(Ordering::Less | Ordering::Equal)
+                    )
                 }),
                 Gt => one(&|v| v.compare(kind, operand) == Some(Ordering::Greater)),
                 Gteq => one(&|v| {
@@ -652,13 +665,17 @@ impl Condition {
                     )
                 }),
                 Cont => one(&|v| text_lower(v).contains(operand.as_str())),
-                NotCont => !values.is_empty() && !one(&|v| text_lower(v).contains(operand.as_str())),
+                NotCont => {
+                    !values.is_empty() && !one(&|v| text_lower(v).contains(operand.as_str()))
+                }
                 Start => one(&|v| text_lower(v).starts_with(operand.as_str())),
                 NotStart => {
                     !values.is_empty() && !one(&|v| text_lower(v).starts_with(operand.as_str()))
                 }
                 End => one(&|v| text_lower(v).ends_with(operand.as_str())),
-                NotEnd => !values.is_empty() && !one(&|v| text_lower(v).ends_with(operand.as_str())),
+                NotEnd => {
+                    !values.is_empty() && !one(&|v| text_lower(v).ends_with(operand.as_str()))
+                }
                 Matches => one(&|v| like(&text_lower(v), operand)),
                 DoesNotMatch => !values.is_empty() && !one(&|v| like(&text_lower(v), operand)),
                 _ => false,
@@ -673,16 +690,26 @@ impl Condition {
                     In => one(&equal),
                     InOrNull => values.is_empty() || one(&equal),
                     NotIn => !values.is_empty() && !one(&equal),
-                    ContAny => one(&|v| operands.iter().any(|o| text_lower(v).contains(o.as_str()))),
-                    ContAll => one(&|v| operands.iter().all(|o| text_lower(v).contains(o.as_str()))),
+                    ContAny => {
+                        one(&|v| operands.iter().any(|o| text_lower(v).contains(o.as_str())))
+                    }
+                    ContAll => {
+                        one(&|v| operands.iter().all(|o| text_lower(v).contains(o.as_str())))
+                    }
                     NotContAny => {
                         !values.is_empty()
-                            && !one(&|v| operands.iter().any(|o| text_lower(v).contains(o.as_str())))
+                            && !one(&|v| {
+                                operands.iter().any(|o| text_lower(v).contains(o.as_str()))
+                            })
                     }
-                    StartAny => {
-                        one(&|v| operands.iter().any(|o| text_lower(v).starts_with(o.as_str())))
+                    StartAny => one(&|v| {
+                        operands
+                            .iter()
+                            .any(|o| text_lower(v).starts_with(o.as_str()))
+                    }),
+                    EndAny => {
+                        one(&|v| operands.iter().any(|o| text_lower(v).ends_with(o.as_str())))
                     }
-                    EndAny => one(&|v| operands.iter().any(|o| text_lower(v).ends_with(o.as_str()))),
                     MatchesAny => one(&|v| operands.iter().any(|o| like(&text_lower(v), o))),
                     MatchesAll => one(&|v| operands.iter().all(|o| like(&text_lower(v), o))),
                     DoesNotMatchAny => {
@@ -725,7 +752,10 @@ pub(crate) fn sort_keys(
             Problem::bad_request(
                 "INVALID_SORT_CRITERIA",
                 "Invalid sort criteria",
-                format!("{item} is not a valid sort criteria for {}", schema.type_name),
+                format!(
+                    "{item} is not a valid sort criteria for {}",
+                    schema.type_name
+                ),
             )
         };
         let key = if name == "id" {
@@ -794,7 +824,12 @@ pub(crate) fn sort_records(records: &mut Vec<&Record>, keys: &[SortKey]) {
     }
     let mut keyed: Vec<(Vec<Option<SortValue<'_>>>, &Record)> = records
         .iter()
-        .map(|record| (keys.iter().map(|k| sort_value(record, k)).collect(), *record))
+        .map(|record| {
+            (
+                keys.iter().map(|k| sort_value(record, k)).collect(),
+                *record,
+            )
+        })
         .collect();
     keyed.sort_by(|(a, _), (b, _)| {
         for ((left, right), key) in a.iter().zip(b).zip(keys) {
@@ -806,7 +841,11 @@ pub(crate) fn sort_records(records: &mut Vec<&Record>, keys: &[SortKey]) {
                 (Some(_), None) => Ordering::Less,
                 (Some(l), Some(r)) => compare_values(l, r),
             };
-            let ordering = if key.descending { ordering.reverse() } else { ordering };
+            let ordering = if key.descending {
+                ordering.reverse()
+            } else {
+                ordering
+            };
             if ordering != Ordering::Equal {
                 return ordering;
             }
@@ -847,14 +886,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(params.include, ["markets", "markets.price_list"]);
-        assert_eq!(params.fields_of("customer_groups").unwrap(), ["name", "code"]);
+        assert_eq!(
+            params.fields_of("customer_groups").unwrap(),
+            ["name", "code"]
+        );
         assert_eq!(params.sort.as_deref(), Some("-created_at,name"));
-        assert_eq!(params.filters, [("name_eq".to_string(), "VIP & co".to_string())]);
+        assert_eq!(
+            params.filters,
+            [("name_eq".to_string(), "VIP & co".to_string())]
+        );
         assert_eq!(params.page().unwrap(), (2, 25));
         assert_eq!(params.raw_other.len(), 5);
         assert!(Params::parse("a=%zz").is_err());
         assert!(Params::parse("a=%ff").is_err());
-        for bad in ["page%5Bsize%5D=26", "page%5Bsize%5D=0", "page%5Bnumber%5D=0", "page%5Bnumber%5D=x"] {
+        for bad in [
+            "page%5Bsize%5D=26",
+            "page%5Bsize%5D=0",
+            "page%5Bnumber%5D=0",
+            "page%5Bnumber%5D=x",
+        ] {
             assert!(Params::parse(bad).unwrap().page().is_err(), "{bad}");
         }
     }

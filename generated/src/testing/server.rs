@@ -109,7 +109,10 @@ async fn answer(shared: &Shared, killer: &Notify, request: Request<Incoming>) ->
         })
         .collect();
     let index = {
-        let mut log = shared.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut log = shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         log.push(ReceivedRequest {
             method: method.clone(),
             path: path.clone(),
@@ -122,7 +125,10 @@ async fn answer(shared: &Shared, killer: &Notify, request: Request<Incoming>) ->
         log.len() - 1
     };
     let record_status = |status: u16| {
-        let mut log = shared.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut log = shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(entry) = log.get_mut(index) {
             entry.status = Some(status);
         }
@@ -171,7 +177,11 @@ async fn answer(shared: &Shared, killer: &Notify, request: Request<Incoming>) ->
                 return response;
             }
             Fault::ServerError(status) => {
-                let status = if (500..=599).contains(&status) { status } else { 500 };
+                let status = if (500..=599).contains(&status) {
+                    status
+                } else {
+                    500
+                };
                 record_status(status);
                 return problem(&Problem::new(
                     status,
@@ -185,7 +195,15 @@ async fn answer(shared: &Shared, killer: &Notify, request: Request<Incoming>) ->
     }
 
     let started = Instant::now();
-    let answer = handle(shared, &parts.headers, authorized, &method, &path, &query, &body);
+    let answer = handle(
+        shared,
+        &parts.headers,
+        authorized,
+        &method,
+        &path,
+        &query,
+        &body,
+    );
     let elapsed = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
     shared.handler_nanos.fetch_add(elapsed, Ordering::Relaxed);
     record_status(answer.status().as_u16());
@@ -230,7 +248,9 @@ fn handle(
                 415,
                 "UNSUPPORTED_MEDIA_TYPE",
                 "Unsupported media type",
-                format!("All requests that create or update must use the '{JSON_API}' Content-Type"),
+                format!(
+                    "All requests that create or update must use the '{JSON_API}' Content-Type"
+                ),
                 None,
             ));
         }

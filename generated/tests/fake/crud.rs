@@ -24,13 +24,21 @@ async fn create_answers_201_with_an_id_timestamps_and_test_mode() {
     let created = fake
         .client()
         .customer_groups()
-        .create(&CustomerGroupCreate::new("VIP").reference("ERP-1").metadata(metadata.clone()))
+        .create(
+            &CustomerGroupCreate::new("VIP")
+                .reference("ERP-1")
+                .metadata(metadata.clone()),
+        )
         .await
         .expect("a valid create")
         .data;
 
     assert_eq!(created.id.len(), 10);
-    assert!(created.id.chars().all(|c| c.is_ascii_alphabetic()), "{}", created.id);
+    assert!(
+        created.id.chars().all(|c| c.is_ascii_alphabetic()),
+        "{}",
+        created.id
+    );
     assert_eq!(created.attributes.name.as_deref(), Some("VIP"));
     assert_eq!(created.attributes.reference.as_deref(), Some("ERP-1"));
     assert_eq!(created.attributes.code, None);
@@ -61,12 +69,24 @@ async fn create_answers_201_with_an_id_timestamps_and_test_mode() {
 
     let requests = fake.requests();
     assert_eq!(requests.len(), 1);
-    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", "/api/customer_groups"));
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("POST", "/api/customer_groups")
+    );
     assert_eq!(requests[0].status, Some(201));
     assert!(requests[0].authorized);
-    assert_eq!(requests[0].header("content-type"), Some("application/vnd.api+json"));
-    assert_eq!(requests[0].json().unwrap()["data"]["attributes"]["name"], "VIP");
-    assert!(requests[0].header("authorization").is_none(), "the token is not kept");
+    assert_eq!(
+        requests[0].header("content-type"),
+        Some("application/vnd.api+json")
+    );
+    assert_eq!(
+        requests[0].json().unwrap()["data"]["attributes"]["name"],
+        "VIP"
+    );
+    assert!(
+        requests[0].header("authorization").is_none(),
+        "the token is not kept"
+    );
 }
 
 // A create without a required attribute is a 422 with the API's error object and pointer,
@@ -74,9 +94,14 @@ async fn create_answers_201_with_an_id_timestamps_and_test_mode() {
 #[tokio::test]
 async fn a_missing_required_attribute_is_a_422_with_its_pointer() {
     let fake = fake().await;
-    let error = create(&fake.client(), "customer_groups", json!({"code": "vip"}), None)
-        .await
-        .unwrap_err();
+    let error = create(
+        &fake.client(),
+        "customer_groups",
+        json!({"code": "vip"}),
+        None,
+    )
+    .await
+    .unwrap_err();
     let (status, object) = only_error(&error);
     assert_eq!(status, 422);
     assert_eq!(
@@ -95,10 +120,18 @@ async fn a_missing_required_attribute_is_a_422_with_its_pointer() {
     assert!(fake.records("customer_groups").is_empty());
 
     // `null` for a required attribute is as blank as leaving it out.
-    let error = create(&fake.client(), "customer_groups", json!({"name": null}), None)
-        .await
-        .unwrap_err();
-    assert_eq!(only_error(&error).1["source"]["pointer"], "/data/attributes/name");
+    let error = create(
+        &fake.client(),
+        "customer_groups",
+        json!({"name": null}),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        only_error(&error).1["source"]["pointer"],
+        "/data/attributes/name"
+    );
 }
 
 // Unknown attributes and attributes a create may not set are refused, naming them.
@@ -107,18 +140,31 @@ async fn unknown_and_read_only_attributes_are_refused() {
     let fake = fake().await;
     let client = fake.client();
     for (attributes, name) in [
-        (json!({"name": "VIP", "created_at": "2018-01-01T12:00:00.000Z"}), "created_at"),
+        (
+            json!({"name": "VIP", "created_at": "2018-01-01T12:00:00.000Z"}),
+            "created_at",
+        ),
         (json!({"name": "VIP", "colour": "red"}), "colour"),
     ] {
-        let error = create(&client, "customer_groups", attributes, None).await.unwrap_err();
+        let error = create(&client, "customer_groups", attributes, None)
+            .await
+            .unwrap_err();
         let (status, object) = only_error(&error);
         assert_eq!(status, 400);
         assert_eq!(object["code"], "PARAM_NOT_ALLOWED");
-        assert_eq!(object["source"]["pointer"], format!("/data/attributes/{name}"));
+        assert_eq!(
+            object["source"]["pointer"],
+            format!("/data/attributes/{name}")
+        );
     }
     // A trigger an order can only be updated with.
-    let error = create(&client, "orders", json!({"_place": true}), None).await.unwrap_err();
-    assert_eq!(only_error(&error).1["source"]["pointer"], "/data/attributes/_place");
+    let error = create(&client, "orders", json!({"_place": true}), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        only_error(&error).1["source"]["pointer"],
+        "/data/attributes/_place"
+    );
     assert!(fake.records("customer_groups").is_empty());
     assert!(fake.records("orders").is_empty());
     assert!(fake.triggers().is_empty());
@@ -130,22 +176,42 @@ async fn values_are_checked_against_their_types() {
     let fake = fake().await;
     let client = fake.client();
     let cases = [
-        (json!({"name": "EU", "shipping_cost_cutoff": "many"}), "shipping_cost_cutoff", "must be an integer"),
-        (json!({"name": "EU", "external_includes": ["a", 2]}), "external_includes", "must be a string"),
-        (json!({"name": "EU", "metadata": [1]}), "metadata", "must be an object"),
+        (
+            json!({"name": "EU", "shipping_cost_cutoff": "many"}),
+            "shipping_cost_cutoff",
+            "must be an integer",
+        ),
+        (
+            json!({"name": "EU", "external_includes": ["a", 2]}),
+            "external_includes",
+            "must be a string",
+        ),
+        (
+            json!({"name": "EU", "metadata": [1]}),
+            "metadata",
+            "must be an object",
+        ),
     ];
     for (attributes, name, title) in cases {
-        let error = create(&client, "markets", attributes, Some(market_links())).await.unwrap_err();
+        let error = create(&client, "markets", attributes, Some(market_links()))
+            .await
+            .unwrap_err();
         let (status, object) = only_error(&error);
         assert_eq!(status, 422, "{name}");
         assert_eq!(object["title"], title);
-        assert_eq!(object["source"]["pointer"], format!("/data/attributes/{name}"));
+        assert_eq!(
+            object["source"]["pointer"],
+            format!("/data/attributes/{name}")
+        );
     }
     // An enum value outside the list cannot be seeded either.
     let mut order = Record::new("orders", "");
     order.set("status", "shipped");
     let refused = fake.insert_record(order).unwrap_err();
-    assert_eq!(refused.to_string(), "orders.status is not included in the list");
+    assert_eq!(
+        refused.to_string(),
+        "orders.status is not included in the list"
+    );
     assert!(fake.records("markets").is_empty());
 }
 
@@ -154,7 +220,9 @@ async fn values_are_checked_against_their_types() {
 async fn required_relationships_are_checked_and_stored() {
     let fake = fake().await;
     let client = fake.client();
-    let error = create(&client, "markets", json!({"name": "Europe"}), None).await.unwrap_err();
+    let error = create(&client, "markets", json!({"name": "Europe"}), None)
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
     let pointers: Vec<&str> = error
         .api_errors()
@@ -170,10 +238,15 @@ async fn required_relationships_are_checked_and_stored() {
         ]
     );
 
-    let market = create(&client, "markets", json!({"name": "Europe"}), Some(market_links()))
-        .await
-        .expect("a market with its links")
-        .data;
+    let market = create(
+        &client,
+        "markets",
+        json!({"name": "Europe"}),
+        Some(market_links()),
+    )
+    .await
+    .expect("a market with its links")
+    .data;
     let stored = fake.record("markets", &market.id).unwrap();
     assert_eq!(
         stored.linked("merchant"),
@@ -183,14 +256,24 @@ async fn required_relationships_are_checked_and_stored() {
     // Linking a customer group that does not exist (a served type) is refused.
     let mut links = market_links();
     links["customer_group"] = json!({"data": {"type": "customer_groups", "id": "nOtThErEXx"}});
-    let error = create(&client, "markets", json!({"name": "Asia"}), Some(links)).await.unwrap_err();
+    let error = create(&client, "markets", json!({"name": "Asia"}), Some(links))
+        .await
+        .unwrap_err();
     let (status, object) = only_error(&error);
-    assert_eq!((status, object["title"].as_str()), (422, Some("must exist")));
-    assert_eq!(object["source"]["pointer"], "/data/relationships/customer_group");
+    assert_eq!(
+        (status, object["title"].as_str()),
+        (422, Some("must exist"))
+    );
+    assert_eq!(
+        object["source"]["pointer"],
+        "/data/relationships/customer_group"
+    );
     // And a type the relationship does not allow.
     let mut links = market_links();
     links["merchant"] = json!({"data": {"type": "skus", "id": "aSkUiDxxxx"}});
-    let error = create(&client, "markets", json!({"name": "Asia"}), Some(links)).await.unwrap_err();
+    let error = create(&client, "markets", json!({"name": "Asia"}), Some(links))
+        .await
+        .unwrap_err();
     assert_eq!(only_error(&error).1["code"], "TYPE_MISMATCH");
     assert_eq!(fake.records("markets").len(), 1);
 }
@@ -199,26 +282,46 @@ async fn required_relationships_are_checked_and_stored() {
 #[tokio::test]
 async fn defaults_are_applied_on_create() {
     let fake = fake().await;
-    let order = create(&fake.client(), "orders", json!({"customer_email": "a@b.c"}), None)
-        .await
-        .unwrap()
-        .data;
+    let order = create(
+        &fake.client(),
+        "orders",
+        json!({"customer_email": "a@b.c"}),
+        None,
+    )
+    .await
+    .unwrap()
+    .data;
     assert_eq!(order.attributes["skus_count"], 0);
     assert_eq!(order.attributes["status"], Value::Null);
     // A write-only attribute is stored but never answered.
-    let order = create(&fake.client(), "orders", json!({"customer_password": "s3cret"}), None)
-        .await
-        .unwrap()
-        .data;
+    let order = create(
+        &fake.client(),
+        "orders",
+        json!({"customer_password": "s3cret"}),
+        None,
+    )
+    .await
+    .unwrap()
+    .data;
     assert!(!order.attributes.contains_key("customer_password"));
-    assert_eq!(fake.record("orders", &order.id).unwrap().get_str("customer_password"), Some("s3cret"));
+    assert_eq!(
+        fake.record("orders", &order.id)
+            .unwrap()
+            .get_str("customer_password"),
+        Some("s3cret")
+    );
 }
 
 // Retrieving what is not there is a 404 RECORD_NOT_FOUND.
 #[tokio::test]
 async fn retrieving_an_unknown_id_is_record_not_found() {
     let fake = fake().await;
-    let error = fake.client().customer_groups().retrieve("nOtThErEXx").await.unwrap_err();
+    let error = fake
+        .client()
+        .customer_groups()
+        .retrieve("nOtThErEXx")
+        .await
+        .unwrap_err();
     let (status, object) = only_error(&error);
     assert_eq!(status, 404);
     assert_eq!(object["code"], "RECORD_NOT_FOUND");
@@ -232,7 +335,11 @@ async fn an_update_changes_only_what_it_sends() {
     let client = fake.client();
     let groups = client.customer_groups();
     let created = groups
-        .create(&CustomerGroupCreate::new("VIP").code("vip1").reference("ERP-1"))
+        .create(
+            &CustomerGroupCreate::new("VIP")
+                .code("vip1")
+                .reference("ERP-1"),
+        )
         .await
         .unwrap()
         .data;
@@ -255,7 +362,12 @@ async fn an_update_changes_only_what_it_sends() {
         .data;
     assert_eq!(cleared.attributes.code, None);
     assert_eq!(cleared.attributes.name.as_deref(), Some("Gold"));
-    assert_eq!(fake.record("customer_groups", &created.id).unwrap().attributes["code"], Value::Null);
+    assert_eq!(
+        fake.record("customer_groups", &created.id)
+            .unwrap()
+            .attributes["code"],
+        Value::Null
+    );
 }
 
 // An update may not touch read-only attributes nor blank a non-nullable one; refused, it
@@ -264,20 +376,42 @@ async fn an_update_changes_only_what_it_sends() {
 async fn an_update_refuses_read_only_and_blank_values() {
     let fake = fake().await;
     let client = fake.client();
-    let id = fake.insert("customer_groups", json!({"name": "VIP"})).unwrap();
+    let id = fake
+        .insert("customer_groups", json!({"name": "VIP"}))
+        .unwrap();
     let before = fake.record("customer_groups", &id).unwrap();
 
-    let error = update(&client, "customer_groups", &id, json!({"created_at": "2000-01-01T00:00:00Z"}))
+    let error = update(
+        &client,
+        "customer_groups",
+        &id,
+        json!({"created_at": "2000-01-01T00:00:00Z"}),
+    )
+    .await
+    .unwrap_err();
+    let (status, object) = only_error(&error);
+    assert_eq!(
+        (status, object["code"].as_str()),
+        (400, Some("PARAM_NOT_ALLOWED"))
+    );
+
+    let error = update(&client, "customer_groups", &id, json!({"name": null}))
         .await
         .unwrap_err();
     let (status, object) = only_error(&error);
-    assert_eq!((status, object["code"].as_str()), (400, Some("PARAM_NOT_ALLOWED")));
+    assert_eq!(
+        (status, object["source"]["pointer"].as_str()),
+        (422, Some("/data/attributes/name"))
+    );
 
-    let error = update(&client, "customer_groups", &id, json!({"name": null})).await.unwrap_err();
-    let (status, object) = only_error(&error);
-    assert_eq!((status, object["source"]["pointer"].as_str()), (422, Some("/data/attributes/name")));
-
-    let error = update(&client, "customer_groups", "nOtThErEXx", json!({"name": "X"})).await.unwrap_err();
+    let error = update(
+        &client,
+        "customer_groups",
+        "nOtThErEXx",
+        json!({"name": "X"}),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(only_error(&error).0, 404);
     assert_eq!(fake.record("customer_groups", &id).unwrap(), before);
 }
@@ -287,8 +421,14 @@ async fn an_update_refuses_read_only_and_blank_values() {
 async fn a_delete_answers_204_and_forgets() {
     let fake = fake().await;
     let client = fake.client();
-    let id = fake.insert("customer_groups", json!({"name": "VIP"})).unwrap();
-    client.customer_groups().delete(&id).await.expect("a delete");
+    let id = fake
+        .insert("customer_groups", json!({"name": "VIP"}))
+        .unwrap();
+    client
+        .customer_groups()
+        .delete(&id)
+        .await
+        .expect("a delete");
     assert_eq!(fake.requests().last().unwrap().status, Some(204));
     assert!(fake.record("customer_groups", &id).is_none());
     let error = client.customer_groups().retrieve(&id).await.unwrap_err();
@@ -312,7 +452,10 @@ async fn requests_need_the_access_token() {
         .await
         .unwrap_err();
     let (status, object) = only_error(&error);
-    assert_eq!((status, object["code"].as_str()), (401, Some("INVALID_TOKEN")));
+    assert_eq!(
+        (status, object["code"].as_str()),
+        (401, Some("INVALID_TOKEN"))
+    );
     assert!(matches!(error, Error::Api { .. }));
     assert!(fake.records("customer_groups").is_empty());
     assert!(!fake.requests()[0].authorized);
@@ -369,13 +512,25 @@ async fn each_fake_has_its_own_store() {
     assert_ne!(one.base_url(), two.base_url());
     assert_ne!(one.access_token(), two.access_token());
     let (a, b) = tokio::join!(
-        one.client().customer_groups().create(&CustomerGroupCreate::new("one")),
-        two.client().customer_groups().create(&CustomerGroupCreate::new("two")),
+        one.client()
+            .customer_groups()
+            .create(&CustomerGroupCreate::new("one")),
+        two.client()
+            .customer_groups()
+            .create(&CustomerGroupCreate::new("two")),
     );
     let (a, b) = (a.unwrap().data, b.unwrap().data);
     assert_eq!(one.records("customer_groups").len(), 1);
-    assert_eq!(two.records("customer_groups")[0].get_str("name"), Some("two"));
-    let error = one.client().customer_groups().retrieve(&b.id).await.unwrap_err();
+    assert_eq!(
+        two.records("customer_groups")[0].get_str("name"),
+        Some("two")
+    );
+    let error = one
+        .client()
+        .customer_groups()
+        .retrieve(&b.id)
+        .await
+        .unwrap_err();
     assert_eq!(only_error(&error).0, 404);
     // One fake's token opens nothing on the other.
     let crossed = Client::new(two.base_url(), one.access_token()).unwrap();
@@ -389,7 +544,11 @@ async fn each_fake_has_its_own_store() {
 #[tokio::test]
 async fn start_gives_a_running_fake_and_its_client() {
     let fake = FakeApi::start().await;
-    assert!(fake.base_url().starts_with("http://127.0.0.1:"), "{}", fake.base_url());
+    assert!(
+        fake.base_url().starts_with("http://127.0.0.1:"),
+        "{}",
+        fake.base_url()
+    );
     assert!(fake.base_url().ends_with("/api"));
     let client = fake.client();
     assert_eq!(client.base_url(), fake.base_url());
@@ -405,25 +564,50 @@ async fn start_gives_a_running_fake_and_its_client() {
 #[tokio::test]
 async fn seeding_is_checked_against_the_schema() {
     let fake = fake().await;
-    let unknown = fake.insert("customer_groups", json!({"colour": "red"})).unwrap_err();
-    assert_eq!(unknown.to_string(), "customer_groups has no attribute colour");
+    let unknown = fake
+        .insert("customer_groups", json!({"colour": "red"}))
+        .unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        "customer_groups has no attribute colour"
+    );
     let unserved = fake.insert("skus", json!({})).unwrap_err();
     assert_eq!(unserved.to_string(), "the fake does not serve skus");
     assert!(fake.insert("customer_groups", json!("VIP")).is_err());
 
     // Read-only attributes can be seeded; times are written as the API writes them.
     let id = fake
-        .insert("customer_groups", json!({"name": "VIP", "created_at": "2020-05-01T10:00:00+02:00"}))
+        .insert(
+            "customer_groups",
+            json!({"name": "VIP", "created_at": "2020-05-01T10:00:00+02:00"}),
+        )
         .unwrap();
     let record = fake.record("customer_groups", &id).unwrap();
-    assert_eq!(record.get_str("created_at"), Some("2020-05-01T08:00:00.000Z"));
+    assert_eq!(
+        record.get_str("created_at"),
+        Some("2020-05-01T08:00:00.000Z")
+    );
 
-    let wrong = fake.link("customer_groups", &id, "markets", [ResourceIdentifier::new("skus", "x")]);
-    assert_eq!(wrong.unwrap_err().to_string(), "customer_groups.markets cannot link skus");
+    let wrong = fake.link(
+        "customer_groups",
+        &id,
+        "markets",
+        [ResourceIdentifier::new("skus", "x")],
+    );
+    assert_eq!(
+        wrong.unwrap_err().to_string(),
+        "customer_groups.markets cannot link skus"
+    );
     let mut replaced = record.clone();
     replaced.set("name", "Gold");
     assert_eq!(fake.insert_record(replaced).unwrap(), id);
-    let group = fake.client().customer_groups().retrieve(&id).await.unwrap().data;
+    let group = fake
+        .client()
+        .customer_groups()
+        .retrieve(&id)
+        .await
+        .unwrap()
+        .data;
     assert_eq!(group.attributes.name.as_deref(), Some("Gold"));
     assert_eq!(fake.records("customer_groups").len(), 1);
 }

@@ -73,13 +73,25 @@ async fn string_predicates_match_as_ransack_does() {
         // The vendor's first example: `filter[q][name_eq]=red+handbag`.
         ("name_eq", "red handbag", &["red handbag"]),
         ("name_eq", "Red Handbag", &[]),
-        ("name_not_eq", "red handbag", &["Red Shoes", "blue handbag", "Pink Logo tee"]),
+        (
+            "name_not_eq",
+            "red handbag",
+            &["Red Shoes", "blue handbag", "Pink Logo tee"],
+        ),
         ("name_cont", "HANDBAG", &["red handbag", "blue handbag"]),
         ("name_not_cont", "handbag", &["Red Shoes", "Pink Logo tee"]),
         ("name_start", "red", &["red handbag", "Red Shoes"]),
         ("name_end", "bag", &["red handbag", "blue handbag"]),
-        ("name_in", "Red Shoes,blue handbag", &["Red Shoes", "blue handbag"]),
-        ("name_not_in", "Red Shoes,blue handbag", &["red handbag", "Pink Logo tee"]),
+        (
+            "name_in",
+            "Red Shoes,blue handbag",
+            &["Red Shoes", "blue handbag"],
+        ),
+        (
+            "name_not_in",
+            "Red Shoes,blue handbag",
+            &["red handbag", "Pink Logo tee"],
+        ),
         // `filter[q][name_matches_all]=%Pink%,%Logo%`, from the vendor's list.
         ("name_matches_all", "%Pink%,%Logo%", &["Pink Logo tee"]),
         ("name_matches", "%shoe_", &["Red Shoes"]),
@@ -87,22 +99,46 @@ async fn string_predicates_match_as_ransack_does() {
         ("name_gteq", "red handbag", &["red handbag"]),
         // `null` is neither equal nor unequal to anything.
         ("code_not_eq", "RH", &["Red Shoes", "Pink Logo tee"]),
-        ("code_not_eq_or_null", "RH", &["Red Shoes", "blue handbag", "Pink Logo tee"]),
+        (
+            "code_not_eq_or_null",
+            "RH",
+            &["Red Shoes", "blue handbag", "Pink Logo tee"],
+        ),
         ("code_eq_or_null", "RH", &["red handbag", "blue handbag"]),
         ("code_null", "true", &["blue handbag"]),
-        ("code_null", "false", &["red handbag", "Red Shoes", "Pink Logo tee"]),
-        ("code_not_null", "true", &["red handbag", "Red Shoes", "Pink Logo tee"]),
+        (
+            "code_null",
+            "false",
+            &["red handbag", "Red Shoes", "Pink Logo tee"],
+        ),
+        (
+            "code_not_null",
+            "true",
+            &["red handbag", "Red Shoes", "Pink Logo tee"],
+        ),
         ("code_present", "true", &["red handbag", "Red Shoes"]),
         ("code_blank", "true", &["blue handbag", "Pink Logo tee"]),
         // Attributes joined by `_or_` are ORed.
         ("name_or_code_cont", "rs", &["Red Shoes"]),
         ("name_or_code_cont", "rh", &["red handbag"]),
         // Ransack drops a condition without a value, or a predicate's non-boolean flag.
-        ("name_eq", "", &["red handbag", "Red Shoes", "blue handbag", "Pink Logo tee"]),
-        ("code_null", "maybe", &["red handbag", "Red Shoes", "blue handbag", "Pink Logo tee"]),
+        (
+            "name_eq",
+            "",
+            &["red handbag", "Red Shoes", "blue handbag", "Pink Logo tee"],
+        ),
+        (
+            "code_null",
+            "maybe",
+            &["red handbag", "Red Shoes", "blue handbag", "Pink Logo tee"],
+        ),
     ];
     for (key, value, expected) in cases {
-        assert_eq!(filtered(&client, key, value).await, *expected, "{key}={value}");
+        assert_eq!(
+            filtered(&client, key, value).await,
+            *expected,
+            "{key}={value}"
+        );
     }
     // Several filters are ANDed, and the typed filters send the same keys.
     let page = client
@@ -121,58 +157,115 @@ async fn string_predicates_match_as_ransack_does() {
 async fn typed_predicates_compare_as_their_types() {
     let fake = fake().await;
     let market = fake.insert("markets", json!({"name": "Europe"})).unwrap();
-    let seed = |status: &str, total: i64, guest: Option<bool>, placed_at: Option<&str>, email: &str| {
-        fake.insert(
-            "orders",
-            json!({
-                "status": status,
-                "total_amount_cents": total,
-                "guest": guest,
-                "placed_at": placed_at,
-                "customer_email": email,
-            }),
-        )
-        .unwrap()
-    };
+    let seed =
+        |status: &str, total: i64, guest: Option<bool>, placed_at: Option<&str>, email: &str| {
+            fake.insert(
+                "orders",
+                json!({
+                    "status": status,
+                    "total_amount_cents": total,
+                    "guest": guest,
+                    "placed_at": placed_at,
+                    "customer_email": email,
+                }),
+            )
+            .unwrap()
+        };
     let draft = seed("draft", 900, Some(true), None, "ann@gmail.com");
-    let placed = seed("placed", 10000, Some(false), Some("2024-03-01T10:00:00.000Z"), "bob@hotmail.com");
-    let approved = seed("approved", 2500, None, Some("2024-06-01T10:00:00.000Z"), "cy@gmail.com");
-    fake.link("orders", &placed, "market", [commercelayer::jsonapi::ResourceIdentifier::new("markets", market.clone())])
-        .unwrap();
+    let placed = seed(
+        "placed",
+        10000,
+        Some(false),
+        Some("2024-03-01T10:00:00.000Z"),
+        "bob@hotmail.com",
+    );
+    let approved = seed(
+        "approved",
+        2500,
+        None,
+        Some("2024-06-01T10:00:00.000Z"),
+        "cy@gmail.com",
+    );
+    fake.link(
+        "orders",
+        &placed,
+        "market",
+        [commercelayer::jsonapi::ResourceIdentifier::new(
+            "markets",
+            market.clone(),
+        )],
+    )
+    .unwrap();
     let client = fake.client();
     let cases: Vec<(&str, String, Vec<&String>)> = vec![
         // `filter[q][status_not_eq]=prospect`-like: an enum compared as text.
         ("status_not_eq", "draft".into(), vec![&placed, &approved]),
-        ("status_in", "draft,approved".into(), vec![&draft, &approved]),
+        (
+            "status_in",
+            "draft,approved".into(),
+            vec![&draft, &approved],
+        ),
         // 900 < 2500 < 10000 as numbers (as text, "10000" < "2500" < "900").
         ("total_amount_cents_gt", "2500".into(), vec![&placed]),
-        ("total_amount_cents_lteq", "2500".into(), vec![&draft, &approved]),
+        (
+            "total_amount_cents_lteq",
+            "2500".into(),
+            vec![&draft, &approved],
+        ),
         ("total_amount_cents_lt", "1000.5".into(), vec![&draft]),
-        ("total_amount_cents_in", "900,10000".into(), vec![&draft, &placed]),
+        (
+            "total_amount_cents_in",
+            "900,10000".into(),
+            vec![&draft, &placed],
+        ),
         ("guest_true", "true".into(), vec![&draft]),
         ("guest_false", "true".into(), vec![&placed]),
         // `_true=false` is `!= true`: never `null`.
         ("guest_true", "false".into(), vec![&placed]),
         ("guest_eq", "false".into(), vec![&placed]),
-        ("placed_at_gt", "2024-03-01T10:00:00Z".into(), vec![&approved]),
-        ("placed_at_gteq", "2024-03-01T11:00:00+01:00".into(), vec![&placed, &approved]),
+        (
+            "placed_at_gt",
+            "2024-03-01T10:00:00Z".into(),
+            vec![&approved],
+        ),
+        (
+            "placed_at_gteq",
+            "2024-03-01T11:00:00+01:00".into(),
+            vec![&placed, &approved],
+        ),
         ("placed_at_lt", "2024-04-01".into(), vec![&placed]),
         ("placed_at_null", "true".into(), vec![&draft]),
         // `filter[q][email_matches]=%@gmail.com`, from the vendor's list.
-        ("customer_email_matches", "%@gmail.com".into(), vec![&draft, &approved]),
-        ("customer_email_does_not_match", "%@hotmail.com".into(), vec![&draft, &approved]),
+        (
+            "customer_email_matches",
+            "%@gmail.com".into(),
+            vec![&draft, &approved],
+        ),
+        (
+            "customer_email_does_not_match",
+            "%@hotmail.com".into(),
+            vec![&draft, &approved],
+        ),
         ("id_eq", placed.clone(), vec![&placed]),
-        ("id_in", format!("{draft},{approved}"), vec![&draft, &approved]),
+        (
+            "id_in",
+            format!("{draft},{approved}"),
+            vec![&draft, &approved],
+        ),
         ("id_not_in", format!("{draft},{approved}"), vec![&placed]),
         ("market_id_eq", market.clone(), vec![&placed]),
         ("market_id_null", "true".into(), vec![&draft, &approved]),
     ];
     for (key, value, expected) in cases {
         let expected: Vec<String> = expected.into_iter().cloned().collect();
-        assert_eq!(orders_matching(&client, key, &value).await, expected, "{key}={value}");
+        assert_eq!(
+            orders_matching(&client, key, &value).await,
+            expected,
+            "{key}={value}"
+        );
     }
     // `id_gt` compares ids as text.
-    let mut ids = vec![draft.clone(), placed.clone(), approved.clone()];
+    let mut ids = [draft.clone(), placed.clone(), approved.clone()];
     ids.sort();
     let above = orders_matching(&client, "id_gt", &ids[0]).await;
     assert_eq!(above.len(), 2);
@@ -196,7 +289,11 @@ async fn filters_the_api_refuses_are_400s() {
             .await
             .unwrap_err();
         let (status, object) = only_error(&error);
-        assert_eq!((status, object["code"].as_str()), (400, Some(code)), "{key}");
+        assert_eq!(
+            (status, object["code"].as_str()),
+            (400, Some(code)),
+            "{key}"
+        );
     }
 }
 
@@ -212,8 +309,11 @@ async fn sorting_follows_the_vendor_examples() {
         ("c", None, day(2)),
         ("d", Some("C"), day(1)),
     ] {
-        fake.insert("customer_groups", json!({"name": name, "code": code, "created_at": created}))
-            .unwrap();
+        fake.insert(
+            "customer_groups",
+            json!({"name": name, "code": code, "created_at": created}),
+        )
+        .unwrap();
     }
     let client = fake.client();
     let sorted = |sort: &'static str| {
@@ -222,10 +322,20 @@ async fn sorting_follows_the_vendor_examples() {
             let page = client
                 .customer_groups()
                 .list()
-                .sort_raw(sort.trim_start_matches('-'), if sort.starts_with('-') { Direction::Descending } else { Direction::Ascending })
+                .sort_raw(
+                    sort.trim_start_matches('-'),
+                    if sort.starts_with('-') {
+                        Direction::Descending
+                    } else {
+                        Direction::Ascending
+                    },
+                )
                 .await
                 .unwrap();
-            names(&page).into_iter().map(String::from).collect::<Vec<_>>()
+            names(&page)
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(sorted("code").await, ["b", "a", "d", "c"]);
@@ -238,14 +348,25 @@ async fn sorting_follows_the_vendor_examples() {
         .await
         .unwrap();
     assert_eq!(names(&page), ["b", "c", "a", "d"]);
-    assert_eq!(fake.requests().last().unwrap().query, "sort=-created_at,code");
+    assert_eq!(
+        fake.requests().last().unwrap().query,
+        "sort=-created_at,code"
+    );
     // No sort: creation order.
     let page = client.customer_groups().list().await.unwrap();
     assert_eq!(names(&page), ["a", "b", "c", "d"]);
 
-    let error = client.customer_groups().list().sort_raw("metadata", Direction::Ascending).await.unwrap_err();
+    let error = client
+        .customer_groups()
+        .list()
+        .sort_raw("metadata", Direction::Ascending)
+        .await
+        .unwrap_err();
     let (status, object) = only_error(&error);
-    assert_eq!((status, object["code"].as_str()), (400, Some("INVALID_SORT_CRITERIA")));
+    assert_eq!(
+        (status, object["code"].as_str()),
+        (400, Some("INVALID_SORT_CRITERIA"))
+    );
 }
 
 // 140 records make 14 pages of the default 10, with `meta` and `links` as the vendor's
@@ -254,7 +375,10 @@ async fn sorting_follows_the_vendor_examples() {
 async fn paging_follows_the_vendor_example() {
     let fake = fake().await;
     let ids: Vec<String> = (1..=140)
-        .map(|n| fake.insert("customer_groups", json!({"name": format!("group {n:03}")})).unwrap())
+        .map(|n| {
+            fake.insert("customer_groups", json!({"name": format!("group {n:03}")}))
+                .unwrap()
+        })
         .collect();
     let client = fake.client();
     let first = client.customer_groups().list().await.unwrap();
@@ -268,9 +392,18 @@ async fn paging_follows_the_vendor_example() {
 
     // (The vendor's page says this page holds "the 6th object to the 10th"; page 3 of 5 is
     // the 11th to the 15th.)
-    let third = client.customer_groups().list().page_size(5).page(3).await.unwrap();
+    let third = client
+        .customer_groups()
+        .list()
+        .page_size(5)
+        .page(3)
+        .await
+        .unwrap();
     let got: Vec<&str> = third.data.iter().map(|g| g.id.as_str()).collect();
-    assert_eq!(got, ids[10..15].iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        got,
+        ids[10..15].iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert_eq!((third.meta.record_count, third.meta.page_count), (140, 28));
     assert_eq!(third.links.prev, Some(url("page[number]=2&page[size]=5")));
     assert_eq!(third.links.next, Some(url("page[number]=4&page[size]=5")));
@@ -283,7 +416,10 @@ async fn paging_follows_the_vendor_example() {
         .page_size(25)
         .await
         .unwrap();
-    assert_eq!(sorted.links.next, Some(url("sort=-name&page[number]=2&page[size]=25")));
+    assert_eq!(
+        sorted.links.next,
+        Some(url("sort=-name&page[number]=2&page[size]=25"))
+    );
     assert_eq!(sorted.data[0].attributes.name.as_deref(), Some("group 140"));
 
     // Past the end: no data, the same counts.
@@ -292,15 +428,31 @@ async fn paging_follows_the_vendor_example() {
     assert_eq!(beyond.meta.record_count, 140);
 
     // `.stream()` walks every page.
-    let all: Vec<CustomerGroup> = client.customer_groups().list().page_size(25).stream().try_collect().await.unwrap();
+    let all: Vec<CustomerGroup> = client
+        .customer_groups()
+        .list()
+        .page_size(25)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 140);
 
     // A page size the client would not send is refused by the fake too.
     for query in ["page[size]=26", "page[number]=0", "page[size]=ten"] {
         let (key, value) = query.split_once('=').unwrap();
-        let error = client.customer_groups().list().param(key, value).await.unwrap_err();
+        let error = client
+            .customer_groups()
+            .list()
+            .param(key, value)
+            .await
+            .unwrap_err();
         let (status, object) = only_error(&error);
-        assert_eq!((status, object["code"].as_str()), (400, Some("INVALID_PAGE_VALUE")), "{query}");
+        assert_eq!(
+            (status, object["code"].as_str()),
+            (400, Some("INVALID_PAGE_VALUE")),
+            "{query}"
+        );
     }
 }
 
@@ -308,7 +460,9 @@ async fn paging_follows_the_vendor_example() {
 #[tokio::test]
 async fn sparse_fieldsets_leave_out_the_rest() {
     let fake = fake().await;
-    let id = fake.insert("customer_groups", json!({"name": "VIP", "code": "vip"})).unwrap();
+    let id = fake
+        .insert("customer_groups", json!({"name": "VIP", "code": "vip"}))
+        .unwrap();
     let client = fake.client();
     let group = client
         .customer_groups()
@@ -329,8 +483,16 @@ async fn sparse_fieldsets_leave_out_the_rest() {
         .unwrap();
     let keys: Vec<&String> = page.data[0].attributes.keys().collect();
     assert_eq!(keys, ["code"]);
-    assert_eq!(page.data[0].relationships.keys().collect::<Vec<_>>(), ["markets"]);
+    assert_eq!(
+        page.data[0].relationships.keys().collect::<Vec<_>>(),
+        ["markets"]
+    );
 
-    let error = client.customer_groups().list().fields_raw("customer_groups", ["colour"]).await.unwrap_err();
+    let error = client
+        .customer_groups()
+        .list()
+        .fields_raw("customer_groups", ["colour"])
+        .await
+        .unwrap_err();
     assert_eq!(only_error(&error).1["code"], "INVALID_FIELD");
 }
