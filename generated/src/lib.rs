@@ -50,6 +50,8 @@ mod prelude;
 pub mod query;
 mod retry;
 mod support;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod trace;
 
 #[rustfmt::skip]
