@@ -274,3 +274,71 @@ async fn an_external_price_is_answered_in_the_vendors_format() {
         .unwrap();
     assert_eq!(response.status(), 400);
 }
+
+/// The `callbacks_service` example, compiled in as a module (cargo gives tests no path to an
+/// example's binary): its demonstration runs the very router the example serves.
+#[cfg(all(feature = "orders", feature = "line_items"))]
+#[path = "../examples/callbacks_service.rs"]
+#[allow(dead_code)] // its `main` runs only as the example binary
+mod example;
+
+#[cfg(all(feature = "orders", feature = "line_items"))]
+#[tokio::test]
+async fn the_example_service_handles_an_order_and_a_price_and_refuses_a_forgery() {
+    let mut out = Vec::new();
+    example::demo(&mut out).await.unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("demonstration on http://127.0.0.1:"),
+        "{out}"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "POST /webhooks (orders.place, 33157 bytes) -> 200 OK ",
+            "  received: order 1234 placed by john@example.com: €57,00 (1 line item, id wBXVhKzrnq)",
+            "POST /prices (external price, 572 bytes) -> 200 OK {\"success\":true,\"data\":{\"sku_code\":\"TSHIRTMM000000FFFFFFXLXX\",\"unit_amount_cents\":4410}}",
+            "POST /webhooks (forged orders.place, 13 bytes) -> 401 Unauthorized {\"success\":false,\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"unauthorized\"}}",
+        ]
+    );
+}
+
+#[cfg(all(feature = "orders", feature = "line_items"))]
+#[tokio::test]
+async fn the_example_prices_from_its_table_and_refuses_unknown_skus() {
+    let (sender, _notes) = tokio::sync::mpsc::unbounded_channel();
+    let router = example::router("unused", "prices-secret", sender);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let payload = String::from_utf8(fixture("external_prices_payload.json")).unwrap();
+
+    // Each signature: `sed 'EDIT' external_prices_payload.json | openssl dgst -sha256 -hmac
+    // prices-secret -binary | base64`.
+    let cases = [
+        (
+            payload.replace("\"quantity\": 2", "\"quantity\": 1"),
+            "UaekSCRuFFfq+yJwhIys2l1DER9UXJ4AUBKGnpzU96I=",
+            200,
+            json!({"success": true, "data": {"sku_code": "TSHIRTMM000000FFFFFFXLXX", "unit_amount_cents": 4900}}),
+        ),
+        (
+            payload.replace("TSHIRTMM000000FFFFFFXLXX", "NOSUCHSKU"),
+            "yUT9hc2rE4EM8F+GUwWzwczVpZNod5q+I88a54KEN5A=",
+            422,
+            json!({"success": false, "error": {"code": "UNKNOWN_SKU", "message": "no price for NOSUCHSKU"}}),
+        ),
+    ];
+    for (body, signature, status, answer) in cases {
+        let response = client()
+            .post(format!("http://{address}/prices"))
+            .header(SIGNATURE_HEADER, signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status);
+        assert_eq!(json_of(response).await, answer);
+    }
+}
