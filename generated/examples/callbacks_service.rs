@@ -46,7 +46,7 @@ pub const DEMO_PRICES_SECRET: &str = "demo-prices-secret";
 const ORDER_PLACED: &[u8] = include_bytes!("../tests/data/callbacks/webhook_orders_place.json");
 /// Its signature with the demonstration secret, as Commerce Layer makes it:
 /// `openssl dgst -sha256 -hmac demo-webhook-secret -binary < webhook_orders_place.json | base64`
-const ORDER_PLACED_SIGNATURE: &str = "SzTjWlwG2oGbYJdQtoAS87sN9AHrRY0nIijb5jYlIng=";
+const ORDER_PLACED_SIGNATURE: &str = "PARRRZLOgIYcdQ4t87vvq92cQ8Jpam0oo5zsYuefePs=";
 /// The vendor's documented external price request.
 const PRICE_REQUEST: &[u8] = include_bytes!("../tests/data/callbacks/external_prices_payload.json");
 /// `openssl dgst -sha256 -hmac demo-prices-secret -binary < external_prices_payload.json | base64`

@@ -23,9 +23,9 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// `openssl dgst -sha256 -hmac whsec-current -binary < webhook_orders_place.json | base64`
-const ORDER_PLACE_CURRENT: &str = "DM9uvjSMqurQm3eYWlmyAnnBiBzAHiMqb1uV2+PDQRg=";
+const ORDER_PLACE_CURRENT: &str = "yzHT/osRfKDjzk7R57Lz+rXxEIye7XVz5pmXaSmOY6I=";
 /// `openssl dgst -sha256 -hmac whsec-previous -binary < webhook_orders_place.json | base64`
-const ORDER_PLACE_PREVIOUS: &str = "AXv/oDKF3eWSFIzDCrxOMzTKt/9qu8rbMo81baHr94I=";
+const ORDER_PLACE_PREVIOUS: &str = "RsviFBQjSvvj4SYm4/QuP2qzyVpRQ7uksOIjGHVj6dw=";
 /// `openssl dgst -sha256 -hmac prices-secret -binary < external_prices_payload.json | base64`
 const PRICES_SIGNATURE: &str = "KZgDjcrIXAqS8PLuM7wmVrexN7PkGB8uS2UHBxIgQjQ=";
 

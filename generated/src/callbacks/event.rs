@@ -7,17 +7,18 @@
 //! format that you get when fetching a resource through the REST API, with some relevant
 //! resources included").
 //!
-//! Parsing reads the whole body once, checking that it is JSON with a `data` member, and
-//! keeps the type and id of the resource in `data`; nothing else is decoded until asked for.
-//! [`Payload::decode`] and [`Event::decode`] then decode the body with the client's own
-//! decoding into the same [`Document`] a call returns.
+//! Parsing reads the body only as far as the type and id of the resource in `data` (a few
+//! dozen bytes in what Commerce Layer sends), so that a service can route or queue a callback
+//! at the cost of its signature alone. [`Payload::decode`] and [`Event::decode`] then read
+//! and check the whole body, with the client's own decoding, into the same [`Document`] a
+//! call returns; a body that goes wrong after its head is refused there.
 
 use std::fmt;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::topic::Topic;
 use crate::call::Document;
@@ -47,20 +48,19 @@ enum Data {
 
 impl Payload {
     /// Parses a callback body: a JSON object whose `data` is a resource object (with a string
-    /// `type` and `id`), `null`, or an array. Anything else, including malformed JSON, is
-    /// [`Error::Decode`] saying where.
+    /// `type` and `id`), `null`, or an array. Anything else, including malformed JSON up to
+    /// there, is [`Error::Decode`] saying where.
+    ///
+    /// Only the document's head is read (see the [module docs](self)): what follows `data`'s
+    /// type and id is checked by [`decode`](Self::decode).
     pub fn parse(body: &[u8]) -> Result<Payload> {
         Payload::from_bytes(Bytes::copy_from_slice(body))
     }
 
     /// Parses a body without copying it.
     pub(crate) fn from_bytes(body: Bytes) -> Result<Payload> {
-        let head: Head = serde_json::from_slice(&body)
-            .map_err(|error| decode_error(StatusCode::OK, &body, &error))?;
-        Ok(Payload {
-            body,
-            data: head.data,
-        })
+        let data = read_head(&body).map_err(|error| decode_error(StatusCode::OK, &body, &error))?;
+        Ok(Payload { body, data })
     }
 
     /// The JSON:API type of the resource in `data` (`orders`), when `data` is one resource.
@@ -243,93 +243,130 @@ fn type_mismatch(body: &[u8], message: String) -> Error {
     }
 }
 
-/// The top of a callback document: only `data` is looked at, the rest is skipped.
-struct Head {
-    data: Data,
-}
-
-impl<'de> Deserialize<'de> for Head {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct HeadVisitor;
-        impl<'de> Visitor<'de> for HeadVisitor {
-            type Value = Head;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON:API document")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Head, A::Error> {
-                let mut data = None;
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Data if data.is_some() => {
-                            return Err(de::Error::duplicate_field("data"));
-                        }
-                        Key::Data => data = Some(map.next_value::<Data>()?),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                match data {
-                    Some(data) => Ok(Head { data }),
-                    None => Err(de::Error::missing_field("data")),
-                }
-            }
-        }
-        deserializer.deserialize_map(HeadVisitor)
+/// Reads a callback document only as far as it takes to know what `data` holds: up to the
+/// `type` and `id` of its resource (or its `null`, or its `[`), skipping the members before
+/// it. Everything after is left for [`Payload::decode`], which reads and checks the whole
+/// document. In the documents Commerce Layer sends, `data` comes first and opens with its id
+/// and type, so this reads a few dozen bytes however large the body.
+///
+/// serde has no way to stop a deserializer half way: the visitors record what they found in
+/// `found` and then end the parse with an error, which is not one when `found` is set.
+fn read_head(body: &[u8]) -> std::result::Result<Data, serde_json::Error> {
+    let mut found = None;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let outcome = HeadSeed { found: &mut found }.deserialize(&mut deserializer);
+    match (found, outcome) {
+        (Some(data), _) => Ok(data),
+        (None, Err(error)) => Err(error),
+        // The visitors never succeed without finding `data`.
+        (None, Ok(())) => Err(de::Error::missing_field("data")),
     }
 }
 
-impl<'de> Deserialize<'de> for Data {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct DataVisitor;
-        impl<'de> Visitor<'de> for DataVisitor {
-            type Value = Data;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a resource object, an array of them, or null")
-            }
-            fn visit_unit<E: de::Error>(self) -> std::result::Result<Data, E> {
-                Ok(Data::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> std::result::Result<Data, E> {
-                Ok(Data::Null)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Data, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Data::Many)
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Data, A::Error> {
-                let mut type_: Option<String> = None;
-                let mut id: Option<String> = None;
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Type if type_.is_some() => {
-                            return Err(de::Error::duplicate_field("type"));
-                        }
-                        Key::Type => type_ = Some(map.next_value()?),
-                        Key::Id if id.is_some() => return Err(de::Error::duplicate_field("id")),
-                        Key::Id => id = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
+/// What ends the parse once `data` is known (never shown: `found` is set).
+fn stop<E: de::Error>() -> E {
+    E::custom("the head of the document is read")
+}
+
+/// The document: looks for `data`, skipping the other members.
+struct HeadSeed<'a> {
+    found: &'a mut Option<Data>,
+}
+
+impl<'de> DeserializeSeed<'de> for HeadSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeadSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON:API document")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Data => {
+                    return map.next_value_seed(DataSeed { found: self.found });
                 }
-                match (type_, id) {
-                    (Some(type_), Some(id)) => Ok(Data::Resource { type_, id }),
-                    (None, _) => Err(de::Error::missing_field("type")),
-                    (_, None) => Err(de::Error::missing_field("id")),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        deserializer.deserialize_any(DataVisitor)
+        Err(de::Error::missing_field("data"))
+    }
+}
+
+/// `data`: a resource object (read up to its type and id), `null`, or an array.
+struct DataSeed<'a> {
+    found: &'a mut Option<Data>,
+}
+
+impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a resource object, an array of them, or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        *self.found = Some(Data::Null);
+        Err(stop())
+    }
+
+    fn visit_none<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.visit_unit()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> std::result::Result<(), A::Error> {
+        *self.found = Some(Data::Many);
+        Err(stop())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut type_: Option<String> = None;
+        let mut id: Option<String> = None;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Type if type_.is_some() => return Err(de::Error::duplicate_field("type")),
+                Key::Type => type_ = Some(map.next_value()?),
+                Key::Id if id.is_some() => return Err(de::Error::duplicate_field("id")),
+                Key::Id => id = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            if type_.is_some() && id.is_some() {
+                if let (Some(type_), Some(id)) = (type_.take(), id.take()) {
+                    *self.found = Some(Data::Resource { type_, id });
+                }
+                return Err(stop());
+            }
+        }
+        match type_ {
+            None => Err(de::Error::missing_field("type")),
+            Some(_) => Err(de::Error::missing_field("id")),
+        }
     }
 }
 
@@ -419,6 +456,7 @@ mod tests {
                 "invalid type: sequence, expected a JSON:API document",
             ),
             ("{}", "", "missing field `data`"),
+            (r#"{"included":[1,}"#, "included[1]", "expected value"),
             (
                 r#"{"data":1}"#,
                 "data",
@@ -441,14 +479,9 @@ mod tests {
                 "duplicate field `type`",
             ),
             (
-                r#"{"data":null,"data":{"type":"a","id":"x"}}"#,
-                "data",
-                "duplicate field `data`",
-            ),
-            (
-                r#"{"data":null,"included":[1,}"#,
-                "included[1]",
-                "expected value",
+                r#"{"data":{"type":"a","attributes":{"x":trux}}}"#,
+                "data.attributes.x",
+                "expected ident",
             ),
         ] {
             let error = Payload::parse(body.as_bytes()).unwrap_err();
@@ -459,6 +492,44 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn parsing_stops_at_the_head_and_decoding_checks_the_rest() {
+        for (body, path, message) in [
+            (
+                r#"{"data":{"id":"a","type":"gizmos"},"included":[1,}"#,
+                "included[1]",
+                "expected value",
+            ),
+            (
+                r#"{"data":{"id":"a","type":"gizmos"}} trailing"#,
+                "",
+                "trailing characters",
+            ),
+            (
+                r#"{"data":{"id":"a","type":"gizmos","id":"b"}}"#,
+                "data.id",
+                "duplicate field `id`",
+            ),
+            (
+                r#"{"data":null,"data":{"id":"a","type":"gizmos"}}"#,
+                "data",
+                "duplicate field `data`",
+            ),
+        ] {
+            let payload = Payload::parse(body.as_bytes()).unwrap();
+            let error = payload.decode::<Option<GenericResource>>().unwrap_err();
+            let (found_path, found_message) = path_and_message(error);
+            assert_eq!(
+                (found_path.as_str(), found_message.as_str()),
+                (path, message),
+                "{body}"
+            );
+        }
+        // The head is what parsing found first; decoding reads the same document.
+        let payload = Payload::parse(br#"{"data":{"id":"a","type":"gizmos","id":"b"}}"#).unwrap();
+        assert_eq!(payload.id(), Some("a"));
     }
 
     #[test]
