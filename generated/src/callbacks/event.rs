@@ -27,6 +27,11 @@ use crate::jsonapi::Resource;
 
 /// A callback body: a JSON:API document whose `data` is the resource the callback is about.
 ///
+/// Source: the vendor's "Real-time webhooks" page (a webhook's body is "in the same format
+/// that you get when fetching the same resource through the REST API", with the webhook's
+/// `include_resources` in `included`) and "External resources" (the same, "with some relevant
+/// resources included").
+///
 /// Its `Debug` shows the resource's type and id and the body's length, not the body (which
 /// holds customer data).
 #[derive(Clone)]
@@ -51,8 +56,10 @@ impl Payload {
     /// `type` and `id`), `null`, or an array. Anything else, including malformed JSON up to
     /// there, is [`Error::Decode`] saying where.
     ///
-    /// Only the document's head is read (see the [module docs](self)): what follows `data`'s
-    /// type and id is checked by [`decode`](Self::decode).
+    /// Only the document's head is read: up to the type and id of the resource in `data` (a
+    /// few dozen bytes in what Commerce Layer sends), so that a service can route or queue a
+    /// callback at the cost of its signature alone. What follows is read, and checked, by
+    /// [`decode`](Self::decode).
     pub fn parse(body: &[u8]) -> Result<Payload> {
         Payload::from_bytes(Bytes::copy_from_slice(body))
     }

@@ -33,6 +33,13 @@ pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
 /// Receives webhooks and external callbacks: the shared secrets to verify them with, and the
 /// largest body to accept. Cheap to clone (it is shared).
 ///
+/// It checks a request cheapest first, and reads nothing before it is authenticated: the
+/// method (`POST`, else `405`), the size (`413` over the limit, from `Content-Length` before
+/// the body), the signature (`401`), then the topic and the body (`400`). A refusal's
+/// response says only what kind of refusal it is (`401 unauthorized`, with the same body for
+/// a missing, malformed or wrong signature); the reason stays in the [`Rejection`], for the
+/// service's own logs.
+///
 /// ```
 /// use commercelayer::callbacks::Receiver;
 ///

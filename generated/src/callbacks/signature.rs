@@ -1,25 +1,6 @@
 //! Checking `X-CommerceLayer-Signature`: the base64 HMAC-SHA256 of the raw body with a
-//! shared secret, compared in constant time.
-//!
-//! Source: the vendor's "Callbacks security" page (every webhook and external-resource call
-//! is signed; sign the raw body, never a re-serialised one) and "External resources" (the
-//! signature travels in the `X-CommerceLayer-Signature` header).
-//!
-//! # What the header may hold
-//!
-//! The vendor's examples produce the signature with Node's `digest("base64")`: the standard
-//! alphabet (`+`, `/`) with `=` padding, 44 characters for the 32 bytes of a SHA-256 MAC.
-//! This module accepts exactly that, and also:
-//! - the same without its `=` (43 characters): a proxy that strips padding changes no bit
-//!   of the MAC, so refusing it would only turn a valid call into an outage;
-//! - spaces and tabs around the value (HTTP's optional whitespace, which most servers strip
-//!   already).
-//!
-//! Anything else is [`SignatureError::Malformed`]: the URL-safe alphabet (`-`, `_`), line
-//! breaks or spaces inside the value, non-canonical trailing bits, or a MAC of another
-//! length. None of these is produced by the vendor, and accepting them would only widen what
-//! a forger may try. The decoded MAC is compared with every configured secret's in constant
-//! time ([`subtle`]), without stopping at the first match.
+//! shared secret, compared in constant time. What the header may hold is documented on
+//! [`verify`] (this module is private; its items are re-exported by `callbacks`).
 
 use std::fmt;
 
@@ -46,8 +27,8 @@ const SIGNATURE_BASE64: GeneralPurpose = GeneralPurpose::new(
 pub enum SignatureError {
     /// There is no signature: the header is absent or empty.
     Missing,
-    /// The signature is not a base64 HMAC-SHA256 (see the [module docs](self) for what is
-    /// accepted), or the request carries the header more than once.
+    /// The signature is not a base64 HMAC-SHA256 (see [`verify`] for what is accepted), or
+    /// the request carries the header more than once.
     Malformed,
     /// The signature is well formed but was not made with the body and any of the secrets:
     /// a wrong secret, a tampered or re-serialised body, or a forgery.
@@ -72,6 +53,26 @@ impl std::error::Error for SignatureError {}
 
 /// Checks that `signature` (the `X-CommerceLayer-Signature` header's value) is the base64
 /// HMAC-SHA256 of the raw `body` with the shared `secret`.
+///
+/// Source: the vendor's "Callbacks security" page (every webhook and external-resource call
+/// is signed; sign the raw body, never a re-serialised one) and "External resources" (the
+/// signature travels in the `X-CommerceLayer-Signature` header).
+///
+/// # What the signature may be
+///
+/// The vendor's examples produce it with Node's `digest("base64")`: the standard alphabet
+/// (`+`, `/`) with `=` padding, 44 characters for the 32 bytes of a SHA-256 MAC. That is
+/// accepted, and also:
+/// - the same without its `=` (43 characters): a proxy that strips padding changes no bit of
+///   the MAC, so refusing it would only turn a valid call into an outage;
+/// - spaces and tabs around the value (HTTP's optional whitespace, which most servers strip
+///   already).
+///
+/// Anything else is [`SignatureError::Malformed`]: the URL-safe alphabet (`-`, `_`), line
+/// breaks or spaces inside the value, non-canonical trailing bits, hex, or a MAC of another
+/// length. The vendor produces none of these, and accepting them would only widen what a
+/// forger may try. The decoded MAC is compared with each secret's in constant time (with
+/// [`subtle`]), without stopping at the first match.
 ///
 /// ```
 /// use commercelayer::callbacks::{SignatureError, verify};

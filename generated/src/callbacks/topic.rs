@@ -21,6 +21,11 @@ const MAX_TOPIC_LEN: usize = 128;
 
 /// A webhook topic, `{resource}.{event}`: the resource's JSON:API type (`orders`) and what
 /// happened to it (`place`).
+///
+/// Source: the vendor's "Real-time webhooks" page, which lists the topics: a resource's
+/// `create` and `destroy`, and one per state change (`orders.place`, `shipments.ship`,
+/// `customers.acquired`...). Any well-formed topic parses, listed or not: the API adds events
+/// over time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Topic {
     text: String,
