@@ -235,6 +235,8 @@ fn missing_and_unconfigured_are_their_own_errors() {
         verify(b"", b"", "ZOygfM5nkpw1fWPQpK7CB+d0gAQDKYkU/ATojOAqxJ8="),
         Err(SignatureError::NoSecret)
     );
+    // Whatever the signature: the configuration is what is wrong.
+    assert_eq!(verify(b"", b"{}", ""), Err(SignatureError::NoSecret));
     assert!(Verifier::with_secrets(Vec::<&str>::new()).is_empty());
 
     let messages = [
