@@ -43,6 +43,7 @@
 
 mod auth;
 mod call;
+pub mod callbacks;
 mod client;
 pub mod error;
 pub mod jsonapi;
