@@ -169,7 +169,7 @@ impl<'de, T: Resource> Visitor<'de> for PageVisitor<T> {
 
 /// What an absent `data` means: `None` for an optional resource (a to-one relationship
 /// with nothing related may leave it out), a missing field otherwise.
-fn absent<'de, T: Resource, E: de::Error>(name: &'static str) -> Result<T, E> {
+fn absent<T: Resource, E: de::Error>(name: &'static str) -> Result<T, E> {
     T::deserialize(UnitDeserializer::<E>::new()).map_err(|_: E| de::Error::missing_field(name))
 }
 

@@ -348,13 +348,20 @@ impl Resource for GenericResource {
 /// Decoding only what is asked for keeps responses with large `included` sections cheap. A
 /// resource that does not decode is an [`Error::Decode`](crate::Error::Decode) whose path
 /// starts with its place (`included[3].attributes.created_at`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Included {
     resources: Vec<Box<RawValue>>,
     /// The answer they came in, for the errors decoding them gives.
     #[serde(skip)]
     origin: Option<Arc<Origin>>,
+}
+
+/// The resources as sent; not where they came from.
+impl fmt::Debug for Included {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.resources).finish()
+    }
 }
 
 impl PartialEq for Included {

@@ -116,6 +116,15 @@ impl Redactor {
         }
     }
 
+    /// `text` scrubbed, cleaned, and scrubbed again: before, so that a secret holding what
+    /// cleaning changes (whitespace) is still found; after, so that what cleaning removes (a
+    /// control character in the middle of a secret) cannot put a secret back together.
+    fn scrub_around_cleaning(&self, text: &str, lines: Lines) -> String {
+        let scrubbed = self.scrub(text);
+        let cleaned = clean(&scrubbed, lines);
+        self.scrub(&cleaned).into_owned()
+    }
+
     /// A response body as an error keeps it: lossily decoded as UTF-8, scrubbed, cleaned of
     /// control characters (line breaks and tabs stay), and cut to [`MAX_ERROR_BODY`] bytes,
     /// saying so and how long the body was.
@@ -127,10 +136,9 @@ impl Redactor {
             (body, false)
         };
         let text = String::from_utf8_lossy(head);
-        let scrubbed = self.scrub(&text);
-        let cleaned = clean(&scrubbed, Lines::Keep);
+        let cleaned = self.scrub_around_cleaning(&text, Lines::Keep);
         bound(
-            cleaned.into_owned(),
+            cleaned,
             MAX_ERROR_BODY,
             cut,
             &format!("… (truncated: the body is {} bytes)", body.len()),
@@ -148,9 +156,8 @@ impl Redactor {
         } else {
             (text, false)
         };
-        let scrubbed = self.scrub(head);
-        let cleaned = clean(&scrubbed, Lines::Join);
-        bound(cleaned.into_owned(), MAX_ERROR_TEXT, cut, "… (truncated)")
+        let cleaned = self.scrub_around_cleaning(head, Lines::Join);
+        bound(cleaned, MAX_ERROR_TEXT, cut, "… (truncated)")
     }
 
     /// [`Redactor::line`] for every string (and key) of a JSON value, in place.
@@ -720,6 +727,11 @@ mod tests {
         assert_eq!(redactor.line("short"), "short");
         assert_eq!(redactor.body(b"two\nlines"), "two\nlines");
         assert_eq!(redactor.body(b"\xff\xfeok"), "\u{fffd}\u{fffd}ok");
+        // Removing a control character cannot put a secret back together.
+        assert_eq!(redactor.line("SEC\u{7}RET"), "<redacted>");
+        assert_eq!(redactor.body(b"SEC\x1b[31mRET"), "<redacted>");
+        let spaced = Redactor::new(["two  spaces"]);
+        assert_eq!(spaced.line("a two  spaces b"), "a <redacted> b");
     }
 
     // A huge meta is read within the budget, marked where it was cut.

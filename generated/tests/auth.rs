@@ -765,7 +765,8 @@ fn echoes(secrets: &[&str]) -> (String, String) {
 }
 
 /// A server whose API echoes every form of `secrets` in a JSON:API errors document
-/// (`/json`), a text body (`/text`) and a redirect's Location (`/redirect`); and whose token
+/// (`/json`), a text body and its Content-Type (`/text`) and a redirect's Location
+/// (`/redirect`); and whose token
 /// endpoint refuses client "echo" (an OAuth error) and "echo-jsonapi" (an errors document),
 /// echoing `client_secret`, and gives `token` to anyone else.
 async fn echoing_server(secrets: &[&str], client_secret: &str, token: &str) -> MockServer {
@@ -775,11 +776,13 @@ async fn echoing_server(secrets: &[&str], client_secret: &str, token: &str) -> M
         .respond_with(json_api(401, document))
         .mount(&server)
         .await;
+    let pct: String = secrets[0].bytes().map(|b| format!("%{b:02x}")).collect();
     Mock::given(path("/api/customer_groups/text"))
-        .respond_with(ResponseTemplate::new(400).set_body_raw(text, "text/plain"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_raw(text, &format!("text/plain; echo={pct}")),
+        )
         .mount(&server)
         .await;
-    let pct: String = secrets[0].bytes().map(|b| format!("%{b:02x}")).collect();
     Mock::given(path("/api/customer_groups/redirect"))
         .respond_with(
             ResponseTemplate::new(302)
