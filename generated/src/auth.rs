@@ -5,21 +5,30 @@
 //! ([`refresh_margin`]); and once more when the API answers `401` to it. One token request
 //! serves every caller waiting for it: the cache is behind an async mutex held while the token
 //! is fetched, so concurrent callers queue behind the one fetching and then reuse its token (or
-//! its failure, rather than each trying again).
+//! its failure, rather than each trying again), whatever lifetime it was given. A lifetime of
+//! zero or less says nothing usable: such a token is used until the API refuses it, as one
+//! given without a lifetime.
+//!
+//! The token endpoint is reached through the same [`Http`] as the API: it follows no redirect
+//! (a `307` cannot take the client secret elsewhere) and reads at most the configured size;
+//! what its refusals hold is scrubbed of the client secret by the same [`Redactor`].
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
-use serde::Serialize;
-use serde_json::Value;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::{self, IgnoredAny, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use tokio::sync::Mutex;
 
 use crate::error::Error;
+use crate::error::{ErrorDocument, chain};
 use crate::jsonapi::Secret;
+use crate::redact::Redactor;
 use crate::trace;
+use crate::transport::{Http, Unread, describe_size, location};
 
 /// Where client credentials are exchanged for an access token unless
 /// [`ClientBuilder::auth_url`](crate::ClientBuilder::auth_url) says otherwise.
@@ -67,6 +76,15 @@ impl Auth {
         }
     }
 
+    /// The secrets a server could echo besides the bearer tokens: the client secret.
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> {
+        let secret = match self {
+            Auth::Token(_) => None,
+            Auth::Credentials(source) => source.client_secret.as_ref().map(Secret::expose),
+        };
+        secret.into_iter()
+    }
+
     /// Forgets the token `bearer` carried, which the API refused, so that the next request
     /// fetches another; false when the token cannot be replaced (it was given by the caller).
     pub(crate) async fn invalidate(&self, bearer: &Bearer) -> bool {
@@ -100,16 +118,14 @@ impl fmt::Debug for Auth {
 
 /// Client credentials and the token they were last exchanged for.
 pub(crate) struct TokenSource {
-    http: reqwest::Client,
+    http: Http,
     url: String,
     client_id: String,
     client_secret: Option<Secret>,
     scope: Option<String>,
-    user_agent: HeaderValue,
-    timeout: Duration,
     state: Mutex<State>,
     /// Token requests finished so far: a caller that saw this change while it waited for
-    /// the lock knows another caller just asked for a token.
+    /// the lock knows another caller just asked for a token (and may use the token it got).
     completed: AtomicU64,
     /// The cached token and when it expires, readable while another caller holds `state` to
     /// refresh it early: a token that still works is used rather than waited behind.
@@ -128,6 +144,8 @@ struct State {
 struct Cached {
     header: HeaderValue,
     generation: u64,
+    /// The value of `completed` once this token's request finished.
+    fetched: u64,
     /// When to fetch the next token; `None` when the token endpoint gave no lifetime (the
     /// token is then used until the API refuses it).
     refresh_at: Option<Instant>,
@@ -179,20 +197,13 @@ struct Fetched {
 }
 
 impl TokenSource {
-    pub(crate) fn new(
-        credentials: Credentials,
-        http: reqwest::Client,
-        user_agent: HeaderValue,
-        timeout: Duration,
-    ) -> Self {
+    pub(crate) fn new(credentials: Credentials, http: Http) -> Self {
         Self {
             http,
             url: credentials.url,
             client_id: credentials.client_id,
             client_secret: credentials.client_secret,
             scope: credentials.scope,
-            user_agent,
-            timeout,
             state: Mutex::new(State::default()),
             completed: AtomicU64::new(0),
             working: std::sync::Mutex::new(None),
@@ -233,7 +244,9 @@ impl TokenSource {
             },
         };
         if let Some(token) = &state.token {
-            if token.is_fresh(Instant::now()) {
+            // A token fetched while this caller waited serves it, whatever its lifetime:
+            // callers that queued behind one token request are all served by it.
+            if token.is_fresh(Instant::now()) || token.fetched > seen {
                 return Ok(token.bearer());
             }
         }
@@ -245,9 +258,10 @@ impl TokenSource {
             }
         }
         let outcome = self.fetch().await;
-        self.completed.fetch_add(1, Ordering::Release);
+        let fetched_count = self.completed.fetch_add(1, Ordering::Release) + 1;
         match outcome {
             Ok(fetched) => {
+                let fetched_number = fetched_count;
                 state.generation += 1;
                 let expires_at = fetched
                     .lifetime
@@ -259,6 +273,7 @@ impl TokenSource {
                 let token = Cached {
                     header: fetched.header,
                     generation: state.generation,
+                    fetched: fetched_number,
                     refresh_at,
                     expires_at,
                 };
@@ -317,32 +332,53 @@ impl TokenSource {
         .map_err(|_| AuthFailure::new(None, "cannot encode the token request"))?;
         let span = trace::Span::token(&self.url);
         let requested_at = Instant::now();
-        let exchange = async {
-            let response = self
-                .http
-                .post(&self.url)
-                .header(ACCEPT, "application/json")
-                .header(CONTENT_TYPE, "application/json")
-                .header(USER_AGENT, self.user_agent.clone())
-                .timeout(self.timeout)
-                .body(body)
-                .send()
-                .await?;
-            let status = response.status();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, body))
-        };
-        let (status, body) = span.run(exchange).await.map_err(|error| {
+        let request = self
+            .http
+            .request(Method::POST, &self.url)
+            .header(ACCEPT, "application/json")
+            .header(CONTENT_TYPE, "application/json")
+            .body(body);
+        let answer = span.run(self.http.send(request)).await.map_err(|error| {
             AuthFailure::new(
                 None,
                 format!(
                     "cannot reach the token endpoint {}: {}",
                     self.url,
-                    crate::error::chain(&error.without_url())
+                    chain(&error.without_url())
                 ),
             )
         })?;
+        let status = answer.status;
         span.record_status(status);
+        let body = match answer.body {
+            Ok(body) => body,
+            Err(Unread::Redirect) => {
+                let to = location(&answer.headers).map(|to| self.redactor().line(&to));
+                let message = match &to {
+                    Some(to) => format!(
+                        "the token endpoint answered {status} redirecting to {to}: the client \
+                         follows no redirect"
+                    ),
+                    None => format!(
+                        "the token endpoint answered {status} without a location: the client \
+                         follows no redirect"
+                    ),
+                };
+                let mut failure = AuthFailure::new(Some(status), message);
+                failure.location = to;
+                return Err(failure);
+            }
+            Err(Unread::TooLarge) => {
+                return Err(AuthFailure::new(
+                    Some(status),
+                    format!(
+                        "the token endpoint's {status} answer is larger than {}, the most the \
+                         client reads (`ClientBuilder::max_response_size`)",
+                        describe_size(self.http.max_response_size())
+                    ),
+                ));
+            }
+        };
         if !status.is_success() {
             return Err(self.refusal(status, &body));
         }
@@ -354,104 +390,200 @@ impl TokenSource {
         })
     }
 
+    /// What removes the client secret from what the token endpoint says.
+    fn redactor(&self) -> Redactor {
+        Redactor::new(self.client_secret.as_ref().map(Secret::expose))
+    }
+
     /// The failure for a token endpoint's refusal, with what it said and its body, from
-    /// which the client secret is removed should the endpoint echo it.
+    /// which the client secret is removed (in any encoding) should the endpoint echo it.
     fn refusal(&self, status: StatusCode, body: &[u8]) -> AuthFailure {
-        let text = self.scrub(&String::from_utf8_lossy(body));
+        let redactor = self.redactor();
         let mut message = format!("the token endpoint answered {status}");
-        if let Some(reason) = refusal_reason(body) {
+        if let Some(reason) = refusal_reason(body, &redactor) {
             message.push_str(": ");
-            message.push_str(&self.scrub(&reason));
+            message.push_str(&reason);
         }
         AuthFailure {
             status: Some(status),
             message,
-            body: Some(text),
-        }
-    }
-
-    fn scrub(&self, text: &str) -> String {
-        match &self.client_secret {
-            Some(secret) if !secret.expose().is_empty() => {
-                let mut text = text.replace(secret.expose(), "<redacted>");
-                // The secret as it would appear inside a JSON string.
-                if let Ok(quoted) = serde_json::to_string(secret.expose()) {
-                    let escaped = &quoted[1..quoted.len() - 1];
-                    if escaped != secret.expose() {
-                        text = text.replace(escaped, "<redacted>");
-                    }
-                }
-                text
-            }
-            _ => text.to_string(),
+            location: None,
+            body: Some(redactor.body(body)),
         }
     }
 }
 
 /// What a refusal says, from an OAuth error (`error`, `error_description`) or a JSON:API
-/// errors document.
-fn refusal_reason(body: &[u8]) -> Option<String> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    let text = |value: &Value, key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    if let Some(error) = text(&value, "error") {
-        return Some(match text(&value, "error_description") {
-            Some(description) => format!("{description} ({error})"),
+/// errors document (a list, or a single error object), scrubbed and bounded.
+fn refusal_reason(body: &[u8], redactor: &Redactor) -> Option<String> {
+    #[derive(Deserialize)]
+    struct OAuthError {
+        #[serde(default)]
+        error: MaybeText,
+        #[serde(default)]
+        error_description: MaybeText,
+    }
+    #[derive(Deserialize)]
+    struct SingleError {
+        errors: crate::error::ApiError,
+    }
+    if let Ok(OAuthError {
+        error: MaybeText(Some(error)),
+        error_description,
+    }) = serde_json::from_slice(body)
+    {
+        let error = redactor.line(&error);
+        return Some(match error_description.0 {
+            Some(description) => format!("{} ({error})", redactor.line(&description)),
             None => error,
         });
     }
-    let errors = match value.get("errors")? {
-        Value::Array(errors) => errors.clone(),
-        error @ Value::Object(_) => vec![error.clone()],
-        _ => return None,
+    let errors = match ErrorDocument::parse(body, redactor) {
+        Some(errors) => errors,
+        None => vec![serde_json::from_slice::<SingleError>(body).ok()?.errors],
     };
     let reasons: Vec<String> = errors
         .iter()
         .filter_map(|error| {
-            let detail = text(error, "detail").or_else(|| text(error, "title"))?;
-            Some(match text(error, "code") {
-                Some(code) => format!("{detail} ({code})"),
-                None => detail,
-            })
+            let detail = [&error.detail, &error.title]
+                .into_iter()
+                .flatten()
+                .find(|text| !text.is_empty())?;
+            let detail = redactor.line(detail);
+            Some(
+                match error.code.as_deref().filter(|code| !code.is_empty()) {
+                    Some(code) => format!("{detail} ({})", redactor.line(code)),
+                    None => detail,
+                },
+            )
         })
+        .take(5)
         .collect();
     (!reasons.is_empty()).then(|| reasons.join("; "))
 }
 
+/// A member that is a non-empty string, or anything else (read and dropped, never kept).
+#[derive(Default)]
+struct MaybeText(Option<String>);
+
+impl<'de> Deserialize<'de> for MaybeText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = MaybeText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<MaybeText, E> {
+                Ok(MaybeText((!text.is_empty()).then(|| text.to_string())))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<MaybeText, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(MaybeText(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<MaybeText, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(MaybeText(None))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// A token's `expires_in`: a number of seconds, or something else.
+enum Lifetime {
+    Seconds(f64),
+    NotANumber,
+}
+
+impl<'de> Deserialize<'de> for Lifetime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LifetimeVisitor;
+        impl<'de> Visitor<'de> for LifetimeVisitor {
+            type Value = Lifetime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of seconds")
+            }
+            fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<Lifetime, E> {
+                Ok(Lifetime::Seconds(seconds as f64))
+            }
+            fn visit_u64<E: de::Error>(self, seconds: u64) -> Result<Lifetime, E> {
+                Ok(Lifetime::Seconds(seconds as f64))
+            }
+            fn visit_f64<E: de::Error>(self, seconds: f64) -> Result<Lifetime, E> {
+                Ok(Lifetime::Seconds(seconds))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Lifetime, E> {
+                Ok(Lifetime::NotANumber)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lifetime, E> {
+                Ok(Lifetime::NotANumber)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lifetime, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Lifetime::NotANumber)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Lifetime, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Lifetime::NotANumber)
+            }
+        }
+        deserializer.deserialize_any(LifetimeVisitor)
+    }
+}
+
 /// The `Authorization` header and lifetime of a successful token answer. The body is never
 /// kept in the failure: it may hold a token.
+///
+/// A lifetime of zero or less (or too long for a `Duration`) is no lifetime: the token is
+/// used until the API refuses it.
 fn parse_token(
     status: StatusCode,
     body: &[u8],
 ) -> Result<(HeaderValue, Option<Duration>), AuthFailure> {
+    #[derive(Deserialize)]
+    struct TokenAnswer {
+        #[serde(default)]
+        access_token: MaybeText,
+        #[serde(default)]
+        token_type: MaybeText,
+        #[serde(default)]
+        expires_in: Option<Lifetime>,
+    }
     let fail = |what: &str| AuthFailure::new(Some(status), format!("the token endpoint's {what}"));
-    let value: Value =
+    let answer: TokenAnswer =
         serde_json::from_slice(body).map_err(|_| fail("answer is not a JSON object"))?;
-    let token = value
-        .get("access_token")
-        .and_then(Value::as_str)
-        .filter(|token| !token.is_empty())
+    let token = answer
+        .access_token
+        .0
         .ok_or_else(|| fail("answer has no access_token"))?;
-    if let Some(kind) = value.get("token_type").and_then(Value::as_str) {
+    if let Some(kind) = &answer.token_type.0 {
         if !kind.eq_ignore_ascii_case("bearer") {
             return Err(fail("token is not a bearer token"));
         }
     }
-    let lifetime = match value.get("expires_in") {
-        None | Some(Value::Null) => None,
-        Some(seconds) => {
-            let seconds = seconds
-                .as_f64()
-                .ok_or_else(|| fail("expires_in is not a number"))?;
-            // Duration cannot hold a negative or absurdly long lifetime: the first is
-            // expired already, the second never expires in practice.
-            Duration::try_from_secs_f64(seconds.max(0.0)).ok()
+    let lifetime = match answer.expires_in {
+        None => None,
+        Some(Lifetime::NotANumber) => return Err(fail("expires_in is not a number")),
+        Some(Lifetime::Seconds(seconds)) if seconds > 0.0 => {
+            Duration::try_from_secs_f64(seconds).ok()
         }
+        Some(Lifetime::Seconds(_)) => None,
     };
     let mut header = HeaderValue::from_str(&format!("Bearer {token}"))
         .map_err(|_| fail("access token contains characters a header cannot carry"))?;
@@ -465,6 +597,7 @@ fn parse_token(
 struct AuthFailure {
     status: Option<StatusCode>,
     message: String,
+    location: Option<String>,
     body: Option<String>,
 }
 
@@ -473,14 +606,17 @@ impl AuthFailure {
         Self {
             status,
             message: message.into(),
+            location: None,
             body: None,
         }
     }
 
     fn to_error(&self) -> Error {
         Error::Auth {
+            request: None,
             status: self.status,
             message: self.message.clone(),
+            location: self.location.clone(),
             body: self.body.clone(),
         }
     }
@@ -497,6 +633,12 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/oauth/token", listener.local_addr().unwrap());
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = Http::new(
+            Http::build_client(reqwest::Client::builder()).unwrap(),
+            HeaderValue::from_static("test"),
+            Duration::from_secs(30),
+            1024,
+        );
         let source = std::sync::Arc::new(TokenSource::new(
             Credentials {
                 url,
@@ -504,14 +646,13 @@ mod tests {
                 client_secret: None,
                 scope: None,
             },
-            reqwest::Client::new(),
-            HeaderValue::from_static("test"),
-            Duration::from_secs(30),
+            http,
         ));
         let now = Instant::now();
         let cached = Cached {
             header: HeaderValue::from_static("Bearer still-good"),
             generation: 1,
+            fetched: 0,
             refresh_at: Some(now),
             expires_at: Some(now + Duration::from_secs(3600)),
         };
@@ -554,10 +695,21 @@ mod tests {
             parse_token(StatusCode::OK, no_lifetime).ok().map(|t| t.1),
             Some(None)
         );
-        let negative = br#"{"access_token":"tok.en","expires_in":-5}"#;
+        // Zero or less says nothing usable: the token is used until the API refuses it.
+        for lifetime in ["0", "-5", "-1e300", "0.0"] {
+            let answer = format!(r#"{{"access_token":"tok.en","expires_in":{lifetime}}}"#);
+            assert_eq!(
+                parse_token(StatusCode::OK, answer.as_bytes())
+                    .ok()
+                    .map(|t| t.1),
+                Some(None),
+                "{lifetime}"
+            );
+        }
+        let huge = br#"{"access_token":"tok.en","expires_in":1e300}"#;
         assert_eq!(
-            parse_token(StatusCode::OK, negative).ok().map(|t| t.1),
-            Some(Some(Duration::ZERO))
+            parse_token(StatusCode::OK, huge).ok().map(|t| t.1),
+            Some(None)
         );
 
         for (body, what) in [
@@ -572,6 +724,8 @@ mod tests {
                 "not a number",
             ),
             (br#"{"access_token":"secret\ntok"}"#, "cannot carry"),
+            (br#"{"access_token":["secret-tok"]}"#, "no access_token"),
+            (br#""secret-tok""#, "not a JSON object"),
         ] {
             let failure = parse_token(StatusCode::OK, body).expect_err("a failure");
             assert!(failure.message.contains(what), "{}", failure.message);
@@ -583,6 +737,7 @@ mod tests {
     // A refusal is described from an OAuth error or a JSON:API errors document.
     #[test]
     fn refusals_are_described() {
+        let refusal_reason = |body: &[u8]| super::refusal_reason(body, &Redactor::default());
         assert_eq!(
             refusal_reason(
                 br#"{"error":"invalid_client","error_description":"Client authentication failed"}"#
@@ -600,6 +755,12 @@ mod tests {
             Some("Unauthorized")
         );
         assert_eq!(refusal_reason(b"<html>Bad gateway</html>"), None);
+        let echoed =
+            br#"{"error":"invalid_client","error_description":"bad secret s%2Fcr\u0065t"}"#;
+        assert_eq!(
+            super::refusal_reason(echoed, &Redactor::new(["s/cret"])).as_deref(),
+            Some("bad secret <redacted> (invalid_client)")
+        );
     }
 
     // A secret's Debug never shows it.

@@ -9,7 +9,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::Stream;
@@ -30,19 +30,19 @@ use crate::query::{Condition, Direction, FilterField, Query, encode_id};
 pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
 
 /// A response holding one resource.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// Decoding checks that `data` is of `T`'s type (for a generated resource): a document
+/// holding another type is an [`Error::Decode`] naming both.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Document<T> {
     /// The resource.
     pub data: T,
     /// Resources the request asked to `include`.
-    #[serde(default)]
     pub included: Included,
     /// The document's links.
-    #[serde(default)]
     pub links: Option<ResourceLinks>,
     /// The document's meta, when the API sends one.
-    #[serde(default)]
     pub meta: Option<Map<String, Value>>,
 }
 
@@ -54,18 +54,19 @@ impl<T> Document<T> {
 }
 
 /// One page of a list.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// Decoding checks that each resource in `data` is of `T`'s type (for a generated
+/// resource): one of another type is an [`Error::Decode`] naming both.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The resources on this page.
     pub data: Vec<T>,
     /// Resources the request asked to `include`.
-    #[serde(default)]
     pub included: Included,
     /// How many resources and pages the whole list has.
     pub meta: ListMeta,
     /// Links to the first, previous, next and last pages.
-    #[serde(default)]
     pub links: PageLinks,
 }
 
@@ -138,6 +139,24 @@ const OWN_HEADERS: &[HeaderName] = &[
     USER_AGENT,
 ];
 
+/// Headers about the connection or the message's framing rather than the request (the
+/// hop-by-hop headers of RFC 9110 section 7.6.1, and those that change how the body is sent
+/// or read), and credentials meant for something else than the API: a call cannot send them.
+const REFUSED_HEADERS: &[&str] = &[
+    "connection",
+    "content-encoding",
+    "cookie",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
 impl Parts {
     /// `GET {collection}/{id}/{relationship}`, answering resources of `type_name` (when known).
     fn related(
@@ -157,6 +176,13 @@ impl Parts {
         if OWN_HEADERS.contains(&name) {
             self.error.get_or_insert_with(|| {
                 format!("`{name}` is set by the client; a call cannot send its own")
+            });
+        } else if REFUSED_HEADERS.contains(&name.as_str()) {
+            self.error.get_or_insert_with(|| {
+                format!(
+                    "`{name}` is about the connection or the framing of the message, not the \
+                     request; a call cannot send it"
+                )
             });
         } else {
             self.headers.append(name, value);
@@ -427,7 +453,11 @@ impl<T: Resource> ItemCall<T> {
     pub async fn send(self) -> Result<Document<T>> {
         let (client, request) = self.parts.request()?;
         let response = client.send(request).await?;
-        decode(response.status, &response.body)
+        let mut result = decode::<Document<T>>(&response.body, &response.origin);
+        if let Ok(document) = &mut result {
+            document.included.set_origin(Arc::new(response.origin));
+        }
+        result
     }
 }
 
@@ -548,7 +578,11 @@ impl<T: Resource> ListCall<T> {
     pub async fn send(self) -> Result<Page<T>> {
         let (client, request) = self.parts.request()?;
         let response = client.send(request).await?;
-        decode(response.status, &response.body)
+        let mut result = decode::<Page<T>>(&response.body, &response.origin);
+        if let Ok(page) = &mut result {
+            page.included.set_origin(Arc::new(response.origin));
+        }
+        result
     }
 
     /// Every page, from the requested one (the first by default) to the last, fetched one

@@ -7,15 +7,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use crate::auth::{Auth, Bearer, Credentials, DEFAULT_AUTH_URL, TokenSource};
-use crate::error::{Error, Result, from_failure};
+use crate::error::{Error, Origin, RequestLine, Result, from_failure};
 use crate::jsonapi::Secret;
 use crate::query::Query;
+use crate::redact::Redactor;
 use crate::retry::{RateLimit, RetryPolicy, failure_kind};
 use crate::trace;
+use crate::transport::{DEFAULT_MAX_RESPONSE_SIZE, Http, Unread, location};
 
 /// The JSON:API media type: every request accepts it and every write is sent as it.
 pub const JSON_API: &str = "application/vnd.api+json";
@@ -66,11 +68,13 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Http,
     base_url: String,
+    /// The base URL's path, as sent (`/api`), which starts the path errors name.
+    base_path: String,
+    /// The base URL's host and port, which errors name.
+    host: String,
     auth: Auth,
-    user_agent: HeaderValue,
-    timeout: Duration,
     retry: RetryPolicy,
     rate_limit: Mutex<Option<RateLimit>>,
 }
@@ -80,17 +84,11 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth)
-            .field("timeout", &self.inner.timeout)
+            .field("timeout", &self.inner.http.timeout())
             .field("max_retries", &self.inner.retry.max_retries)
+            .field("max_response_size", &self.inner.http.max_response_size())
             .finish_non_exhaustive()
     }
-}
-
-/// An answer, successful or not, read whole.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
 }
 
 impl Client {
@@ -124,22 +122,29 @@ impl Client {
     }
 
     /// Sends a request and returns the body of a successful answer; failures become
-    /// [`Error::Api`], [`Error::UnexpectedResponse`], [`Error::Transport`] or
-    /// [`Error::Auth`], and nothing is sent when the query is invalid.
+    /// [`Error::Api`], [`Error::UnexpectedResponse`], [`Error::Redirect`],
+    /// [`Error::ResponseTooLarge`], [`Error::Transport`] or [`Error::Auth`], each naming the
+    /// request, and nothing is sent when the query is invalid.
     ///
     /// Each attempt gets a fresh access token (fetched when there is none or it is about to
     /// expire), the request's timeout (else the client's), and a span. A `401` to a token
     /// obtained with client credentials gets one new token and one more attempt; a `429`, a
-    /// server error or a lost connection gets what [`RetryPolicy`] decides.
+    /// server error or a lost connection gets what [`RetryPolicy`] decides. A redirect is
+    /// never followed, nor retried. What the errors hold of the answer is scrubbed of every
+    /// token sent and of the client secret.
     pub(crate) async fn send(&self, mut request: Request) -> Result<Response> {
         let query = request.query.encode()?;
+        let line = RequestLine::new(
+            request.method.clone(),
+            format!("{}/{}", self.inner.base_path, request.path),
+        );
         let mut url = format!("{}/{}", self.inner.base_url, request.path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
         }
         let body = request.body.take().map(Bytes::from);
-        let timeout = request.timeout.unwrap_or(self.inner.timeout);
+        let timeout = request.timeout.unwrap_or(self.inner.http.timeout());
         let policy = self.inner.retry;
         let mut attempt = 0;
         let mut retries = 0;
@@ -147,9 +152,19 @@ impl Client {
         // Whether an earlier attempt may have reached the API and acted (a lost answer, a
         // server error), rather than been refused before acting (a 401, a 429).
         let mut maybe_acted = false;
+        // Every Authorization header sent, to scrub what the answers echo of them.
+        let mut sent: Vec<HeaderValue> = Vec::new();
         loop {
             attempt += 1;
-            let bearer = self.inner.auth.bearer().await?;
+            let bearer = self
+                .inner
+                .auth
+                .bearer()
+                .await
+                .map_err(|error| error.in_request(&line))?;
+            if !sent.contains(&bearer.header) {
+                sent.push(bearer.header.clone());
+            }
             let span = trace::Span::request(&request.method, &request.path, attempt);
             let outcome = span
                 .run(self.attempt(&request, &url, body.clone(), timeout, &bearer))
@@ -167,6 +182,9 @@ impl Client {
                         }
                         None => {
                             return Err(Error::Transport {
+                                request: line,
+                                host: self.inner.host.clone(),
+                                attempts: attempt,
                                 source: source.without_url(),
                             });
                         }
@@ -181,10 +199,26 @@ impl Client {
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner) = Some(rate_limit);
             }
-            if answer.status.is_success() {
-                return Ok(Response {
+            if matches!(answer.body, Err(Unread::Redirect)) {
+                let redactor = self.redactor(&sent);
+                return Err(Error::Redirect {
+                    request: line,
                     status: answer.status,
-                    body: answer.body,
+                    location: location(&answer.headers).map(|to| redactor.line(&to)),
+                });
+            }
+            if answer.status.is_success() {
+                let body = match answer.body {
+                    Ok(body) => body,
+                    Err(_) => return Err(self.too_large(line, answer.status)),
+                };
+                return Ok(Response {
+                    body,
+                    origin: Origin {
+                        status: answer.status,
+                        request: Some(line),
+                        redactor: self.redactor(&sent),
+                    },
                 });
             }
             // A DELETE sent again after an attempt whose answer was lost finds the resource
@@ -194,8 +228,12 @@ impl Client {
                 && maybe_acted
             {
                 return Ok(Response {
-                    status: StatusCode::NO_CONTENT,
                     body: Bytes::new(),
+                    origin: Origin {
+                        status: StatusCode::NO_CONTENT,
+                        request: Some(line),
+                        redactor: Redactor::default(),
+                    },
                 });
             }
             // A 401 means the API did not accept the token, so it did not act on the request:
@@ -219,16 +257,44 @@ impl Client {
                 tokio::time::sleep(wait).await;
                 continue;
             }
+            let body = match answer.body {
+                Ok(body) => body,
+                Err(_) => return Err(self.too_large(line, answer.status)),
+            };
             let content_type = answer
                 .headers
                 .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            return Err(from_failure(answer.status, content_type, &answer.body));
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            return Err(from_failure(
+                &line,
+                answer.status,
+                content_type.as_deref(),
+                &body,
+                &self.redactor(&sent),
+            ));
         }
     }
 
-    /// Sends one attempt at `request` and reads its whole answer.
+    /// A redactor of the `Authorization` headers `sent` and of the client secret.
+    fn redactor(&self, sent: &[HeaderValue]) -> Redactor {
+        let mut redactor = Redactor::new(self.inner.auth.secrets());
+        for header in sent {
+            let text = String::from_utf8_lossy(header.as_bytes());
+            let token = text.strip_prefix("Bearer ").unwrap_or(&text);
+            redactor.add(token);
+        }
+        redactor
+    }
+
+    fn too_large(&self, request: RequestLine, status: StatusCode) -> Error {
+        Error::ResponseTooLarge {
+            request,
+            status,
+            limit: self.inner.http.max_response_size(),
+        }
+    }
+
+    /// Sends one attempt at `request` and reads its answer (see [`Http::send`]).
     async fn attempt(
         &self,
         request: &Request,
@@ -236,13 +302,12 @@ impl Client {
         body: Option<Bytes>,
         timeout: Duration,
         bearer: &Bearer,
-    ) -> std::result::Result<Answer, reqwest::Error> {
+    ) -> std::result::Result<crate::transport::Answer, reqwest::Error> {
         let mut builder = self
             .inner
             .http
             .request(request.method.clone(), url)
             .header(ACCEPT, JSON_API)
-            .header(USER_AGENT, self.inner.user_agent.clone())
             .header(AUTHORIZATION, bearer.header.clone())
             .timeout(timeout);
         for (name, value) in &request.headers {
@@ -251,15 +316,7 @@ impl Client {
         if let Some(body) = body {
             builder = builder.header(CONTENT_TYPE, JSON_API).body(body);
         }
-        let response = builder.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        self.inner.http.send(builder).await
     }
 }
 
@@ -278,11 +335,12 @@ pub(crate) struct Request {
     pub(crate) timeout: Option<Duration>,
 }
 
-/// A successful answer.
+/// A successful answer: its body, and where it came from (for the errors decoding it may
+/// give).
 #[derive(Debug)]
 pub(crate) struct Response {
-    pub(crate) status: StatusCode,
-    pub(crate) body: bytes::Bytes,
+    pub(crate) body: Bytes,
+    pub(crate) origin: Origin,
 }
 
 /// Builds a [`Client`].
@@ -301,23 +359,26 @@ pub struct ClientBuilder {
     client_secret: Option<Secret>,
     scope: Option<String>,
     auth_url: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
+    max_response_size: Option<usize>,
     retry: RetryPolicy,
 }
 
+/// URLs are shown without their credentials or query, which may hold secrets.
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("organization", &self.organization)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(shown_url))
             .field("access_token", &self.access_token)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("scope", &self.scope)
-            .field("auth_url", &self.auth_url)
+            .field("auth_url", &self.auth_url.as_deref().map(shown_url))
             .field("timeout", &self.timeout)
+            .field("max_response_size", &self.max_response_size)
             .field("max_retries", &self.retry.max_retries)
             .finish_non_exhaustive()
     }
@@ -332,6 +393,11 @@ impl ClientBuilder {
 
     /// The API's base URL, for tests, proxies and other hosts; it takes precedence over
     /// [`ClientBuilder::organization`].
+    ///
+    /// A URL without a path (`https://acme.commercelayer.io`, as the vendor's documentation
+    /// gives the base endpoint, or with a trailing `/`) gets the API's `/api`; any other path
+    /// is kept as given. It must be `http` or `https`, and carry no credentials, query or
+    /// fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -373,8 +439,14 @@ impl ClientBuilder {
         self
     }
 
-    /// A `reqwest` client to send requests with, instead of one built for this client.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    /// A `reqwest` client builder to build the HTTP client from (for a proxy, root
+    /// certificates, connection pool settings...), instead of a default one.
+    ///
+    /// Whatever it says about redirects, the client built from it follows none (the API does
+    /// not redirect, and a redirect would send a body, a token or a client secret elsewhere);
+    /// the [`timeout`](ClientBuilder::timeout) and
+    /// [`user_agent`](ClientBuilder::user_agent) of this builder apply to every request.
+    pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
         self.http = Some(http);
         self
     }
@@ -395,6 +467,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, from the API or the token endpoint, in
+    /// bytes; [`DEFAULT_MAX_RESPONSE_SIZE`] (16 MiB) unless set.
+    ///
+    /// A body is read as it arrives, and reading stops as soon as it would pass this size
+    /// (or at once when the answer announces a larger `Content-Length`): the call fails with
+    /// [`Error::ResponseTooLarge`] (or [`Error::Auth`] for a token request) naming the limit,
+    /// and the memory the answer took stays below it.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
     /// How many times a request is sent again after a failure worth retrying;
     /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES) (3) unless set, 0 to never retry.
     ///
@@ -402,7 +486,8 @@ impl ClientBuilder {
     /// `500`, `502`, `503` or `504`, a timeout or a connection lost mid-answer is retried only
     /// for `GET`, `HEAD`, `OPTIONS` and `DELETE`: a `POST` or `PATCH` whose fate is unknown is
     /// never sent twice, so a create is never performed twice; it fails with the error. A
-    /// failure to connect is retried whatever the method: nothing was sent.
+    /// failure to connect is retried whatever the method: nothing was sent. A redirect is
+    /// never retried (nor followed).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.retry.max_retries = max_retries;
         self
@@ -417,35 +502,51 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest wait a `Retry-After` header obtains (a longer one is cut to it);
-    /// [`DEFAULT_MAX_RETRY_AFTER`](crate::DEFAULT_MAX_RETRY_AFTER) (60 s) unless set.
+    /// The longest wait a `Retry-After` header obtains (a longer one, however long, is cut
+    /// to it); [`DEFAULT_MAX_RETRY_AFTER`](crate::DEFAULT_MAX_RETRY_AFTER) (60 s) unless set.
     pub fn max_retry_after(mut self, max: Duration) -> Self {
         self.retry.max_retry_after = max;
         self
     }
 
     /// Builds the client; fails on a missing or invalid base URL, organization, token or
-    /// client credentials, or on both a token and client credentials.
+    /// client credentials, or on both a token and client credentials. No message repeats a
+    /// URL's credentials or query.
     pub fn build(self) -> Result<Client> {
         let base_url = match (self.base_url, self.organization) {
-            (Some(url), _) => check_url(&url, "base URL")?
-                .trim_end_matches('/')
-                .to_string(),
+            (Some(url), _) => {
+                let parsed = check_url(&url, "base URL")?;
+                let url = url.trim_end_matches('/');
+                if parsed.path().trim_matches('/').is_empty() {
+                    format!("{url}/api")
+                } else {
+                    url.to_string()
+                }
+            }
             (None, Some(slug)) => {
                 let valid = !slug.is_empty()
+                    && slug.len() <= 63
                     && slug
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
                 if !valid {
-                    return Err(config(format!(
-                        "{slug:?} is not an organization slug (lowercase letters, digits and dashes)"
-                    )));
+                    return Err(config(
+                        "the organization slug must be 1 to 63 lowercase letters, digits and \
+                         dashes (such as `acme`)",
+                    ));
                 }
                 format!("https://{slug}.commercelayer.io/api")
             }
             (None, None) => {
                 return Err(config("set an organization slug or a base URL"));
             }
+        };
+        let parsed = check_url(&base_url, "base URL")?;
+        let base_path = parsed.path().trim_end_matches('/').to_string();
+        let host = match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_string(),
+            (None, _) => return Err(config("the base URL has no host")),
         };
         let user_agent = match self.user_agent {
             Some(agent) => HeaderValue::from_str(&agent)
@@ -456,17 +557,13 @@ impl ClientBuilder {
         if timeout.is_zero() {
             return Err(config("the timeout must be longer than zero"));
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                // rustls with the ring provider: installed once per process; an error only
-                // means another provider is already installed, which is as good.
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder()
-                    .build()
-                    .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?
-            }
-        };
+        let max_response_size = self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
+        if max_response_size == 0 {
+            return Err(config("the maximum response size must be above zero"));
+        }
+        let client = Http::build_client(self.http.unwrap_or_default())
+            .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
+        let http = Http::new(client, user_agent, timeout, max_response_size);
         let auth = match (self.access_token, self.client_id) {
             (Some(_), Some(_)) => {
                 return Err(config(
@@ -491,7 +588,10 @@ impl ClientBuilder {
                     return Err(config("the client id is empty"));
                 }
                 let url = match self.auth_url {
-                    Some(url) => check_url(&url, "auth URL")?.to_string(),
+                    Some(url) => {
+                        check_url(&url, "auth URL")?;
+                        url
+                    }
                     None => DEFAULT_AUTH_URL.to_string(),
                 };
                 let credentials = Credentials {
@@ -500,12 +600,7 @@ impl ClientBuilder {
                     client_secret: self.client_secret,
                     scope: self.scope,
                 };
-                Auth::Credentials(Box::new(TokenSource::new(
-                    credentials,
-                    http.clone(),
-                    user_agent.clone(),
-                    timeout,
-                )))
+                Auth::Credentials(Box::new(TokenSource::new(credentials, http.clone())))
             }
             (None, None) => {
                 return Err(config(
@@ -517,9 +612,9 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                base_path,
+                host,
                 auth,
-                user_agent,
-                timeout,
                 retry: self.retry,
                 rate_limit: Mutex::new(None),
             }),
@@ -533,10 +628,9 @@ fn config(message: impl Into<String>) -> Error {
     }
 }
 
-/// Checks a base or auth URL: http or https, no query or fragment, and no credentials (which
-/// the message then does not repeat).
-fn check_url<'a>(url: &'a str, what: &str) -> Result<&'a str> {
-    // The text is not repeated: it may hold credentials that could not be parsed out.
+/// Checks a base or auth URL: http or https, with a host, no query or fragment, and no
+/// credentials. No message repeats the URL, which may hold secrets in any of those parts.
+fn check_url(url: &str, what: &str) -> Result<reqwest::Url> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| config(format!("the {what} is not a URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -544,15 +638,40 @@ fn check_url<'a>(url: &'a str, what: &str) -> Result<&'a str> {
             "the {what} cannot carry credentials: set them on the builder"
         )));
     }
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(config(format!("{url:?} is not an http or https URL")));
-    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(config(format!(
-            "{url:?}: a {what} cannot have a query or a fragment"
+            "the {what} cannot have a query or a fragment"
         )));
     }
-    Ok(url)
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(config(format!("the {what} must be an http or https URL")));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(config(format!("the {what} has no host")));
+    }
+    Ok(parsed)
+}
+
+/// A URL as a `Debug` shows it: without credentials, query or fragment.
+fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let hidden = !parsed.username().is_empty()
+                || parsed.password().is_some()
+                || parsed.query().is_some()
+                || parsed.fragment().is_some();
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            if hidden {
+                format!("{parsed} (credentials, query or fragment hidden)")
+            } else {
+                parsed.to_string()
+            }
+        }
+        Err(_) => "<not a URL>".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -563,7 +682,11 @@ mod tests {
     #[test]
     fn defaults_are_the_documented_ones() {
         let client = Client::new("https://acme.commercelayer.io/api", "t").expect("a client");
-        assert_eq!(client.inner.timeout, Duration::from_secs(15));
+        assert_eq!(client.inner.http.timeout(), Duration::from_secs(15));
+        assert_eq!(
+            client.inner.http.max_response_size(),
+            DEFAULT_MAX_RESPONSE_SIZE
+        );
         assert_eq!(client.inner.retry, RetryPolicy::default());
         assert_eq!(client.inner.retry.max_retries, 3);
         assert_eq!(client.rate_limit(), None);
@@ -599,5 +722,101 @@ mod tests {
             .auth_url("http://127.0.0.1:1/oauth/token")
             .build()
             .expect("client credentials make a client");
+    }
+
+    // A base URL without a path gets /api; any other path is kept as given.
+    #[test]
+    fn a_base_url_without_a_path_gets_api() {
+        for (given, base, path) in [
+            (
+                "https://acme.commercelayer.io",
+                "https://acme.commercelayer.io/api",
+                "/api",
+            ),
+            (
+                "https://acme.commercelayer.io/",
+                "https://acme.commercelayer.io/api",
+                "/api",
+            ),
+            (
+                "http://127.0.0.1:8080//",
+                "http://127.0.0.1:8080/api",
+                "/api",
+            ),
+            (
+                "https://acme.commercelayer.io/api",
+                "https://acme.commercelayer.io/api",
+                "/api",
+            ),
+            (
+                "https://acme.commercelayer.io/api/",
+                "https://acme.commercelayer.io/api",
+                "/api",
+            ),
+            (
+                "https://proxy.example.com/cl/v2",
+                "https://proxy.example.com/cl/v2",
+                "/cl/v2",
+            ),
+        ] {
+            let client = Client::new(given, "t").expect("a client");
+            assert_eq!(client.base_url(), base, "{given}");
+            assert_eq!(client.inner.base_path, path, "{given}");
+        }
+        let client = Client::builder()
+            .organization("acme")
+            .access_token("t")
+            .build()
+            .unwrap();
+        assert_eq!(client.inner.host, "acme.commercelayer.io");
+        let client = Client::new("http://127.0.0.1:8080", "t").unwrap();
+        assert_eq!(client.inner.host, "127.0.0.1:8080");
+    }
+
+    // No configuration error (nor the builder's Debug) repeats a URL's query or credentials.
+    #[test]
+    fn configuration_errors_do_not_repeat_url_secrets() {
+        let secret_urls = [
+            "https://acme.commercelayer.io/api?token=SECRET1",
+            "https://acme.commercelayer.io/api#SECRET1",
+            "https://user:SECRET1@acme.commercelayer.io/api",
+            "ftp://acme.commercelayer.io/api?token=SECRET1",
+            "ftp://user:SECRET1@acme.commercelayer.io/",
+            "https://acme.commercelayer.io:99999/?SECRET1",
+            "not a url SECRET1",
+        ];
+        for url in secret_urls {
+            let base = Client::builder().base_url(url).access_token("t");
+            let debug = format!("{base:?}");
+            assert!(!debug.contains("SECRET1"), "{debug}");
+            let error = base.build().expect_err(url);
+            let auth = Client::builder()
+                .organization("acme")
+                .client_id("id")
+                .auth_url(url);
+            let debug = format!("{auth:?}");
+            assert!(!debug.contains("SECRET1"), "{debug}");
+            let auth_error = auth.build().expect_err(url);
+            for error in [error, auth_error] {
+                assert!(matches!(error, Error::Config { .. }), "{error:?}");
+                for text in [error.to_string(), format!("{error:?}")] {
+                    assert!(!text.contains("SECRET1"), "{url}: {text}");
+                }
+            }
+        }
+        let error = Client::builder()
+            .organization("https://user:SECRET1@x")
+            .access_token("t")
+            .build()
+            .expect_err("not a slug");
+        assert!(!error.to_string().contains("SECRET1"), "{error}");
+        assert!(matches!(
+            Client::builder()
+                .organization("acme")
+                .access_token("t")
+                .max_response_size(0)
+                .build(),
+            Err(Error::Config { .. })
+        ));
     }
 }

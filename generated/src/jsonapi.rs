@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::error::{Result, decode};
+use crate::error::{Origin, Result, decode_at};
 
 /// A resource type the client can decode, with the names its queries may use.
 ///
@@ -344,15 +345,33 @@ impl Resource for GenericResource {
 
 /// The resources a response carries in `included`, kept as sent and decoded on request.
 ///
-/// Decoding only what is asked for keeps responses with large `included` sections cheap.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Decoding only what is asked for keeps responses with large `included` sections cheap. A
+/// resource that does not decode is an [`Error::Decode`](crate::Error::Decode) whose path
+/// starts with its place (`included[3].attributes.created_at`).
+#[derive(Clone, Default, Deserialize)]
 #[serde(transparent)]
-pub struct Included(Vec<Box<RawValue>>);
+pub struct Included {
+    resources: Vec<Box<RawValue>>,
+    /// The answer they came in, for the errors decoding them gives.
+    #[serde(skip)]
+    origin: Option<Arc<Origin>>,
+}
+
+/// The resources as sent; not where they came from.
+impl fmt::Debug for Included {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.resources).finish()
+    }
+}
 
 impl PartialEq for Included {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-            && self.0.iter().zip(&other.0).all(|(a, b)| a.get() == b.get())
+        self.resources.len() == other.resources.len()
+            && self
+                .resources
+                .iter()
+                .zip(&other.resources)
+                .all(|(a, b)| a.get() == b.get())
     }
 }
 
@@ -367,24 +386,38 @@ struct Key<'a> {
 impl Included {
     /// How many resources were included.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.resources.len()
     }
 
     /// Whether none were.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.resources.is_empty()
     }
 
     /// Each included resource's raw JSON, as sent.
     pub fn raw(&self) -> impl Iterator<Item = &RawValue> {
-        self.0.iter().map(AsRef::as_ref)
+        self.resources.iter().map(AsRef::as_ref)
     }
 
-    fn find(&self, type_: &str, id: &str) -> Option<&RawValue> {
-        self.raw().find(|raw| {
+    /// Records the answer these resources came in.
+    pub(crate) fn set_origin(&mut self, origin: Arc<Origin>) {
+        self.origin = Some(origin);
+    }
+
+    fn find(&self, type_: &str, id: &str) -> Option<(usize, &RawValue)> {
+        self.raw().enumerate().find(|(_, raw)| {
             serde_json::from_str::<Key<'_>>(raw.get())
                 .is_ok_and(|key| key.type_ == type_ && key.id == id)
         })
+    }
+
+    /// Decodes included resource number `index`.
+    fn decode<T: Resource>(&self, index: usize, raw: &RawValue) -> Result<T> {
+        let prefix = format!("included[{index}]");
+        match &self.origin {
+            Some(origin) => decode_at(&prefix, raw.get().as_bytes(), origin),
+            None => decode_at(&prefix, raw.get().as_bytes(), &Origin::default()),
+        }
     }
 
     /// The included resource an identifier points to, decoded as `T` (which must be of the
@@ -393,28 +426,29 @@ impl Included {
         if T::TYPE.is_some_and(|t| t != identifier.type_) {
             return None;
         }
-        let raw = self.find(&identifier.type_, &identifier.id)?;
-        Some(decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
+        let (index, raw) = self.find(&identifier.type_, &identifier.id)?;
+        Some(self.decode(index, raw))
     }
 
     /// The included resource of `T`'s type with this id.
     pub fn get<T: Resource>(&self, id: &str) -> Option<Result<T>> {
         let type_ = T::TYPE?;
-        let raw = self.find(type_, id)?;
-        Some(decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
+        let (index, raw) = self.find(type_, id)?;
+        Some(self.decode(index, raw))
     }
 
     /// Every included resource of `T`'s type, decoded (every resource, for
     /// [`GenericResource`]).
     pub fn all<T: Resource>(&self) -> impl Iterator<Item = Result<T>> + '_ {
         self.raw()
-            .filter(|raw| match T::TYPE {
+            .enumerate()
+            .filter(|(_, raw)| match T::TYPE {
                 None => true,
                 Some(type_) => {
                     serde_json::from_str::<Key<'_>>(raw.get()).is_ok_and(|key| key.type_ == type_)
                 }
             })
-            .map(|raw| decode(reqwest::StatusCode::OK, raw.get().as_bytes()))
+            .map(|(index, raw)| self.decode(index, raw))
     }
 }
 

@@ -44,16 +44,19 @@
 mod auth;
 mod call;
 pub mod callbacks;
+mod checked;
 mod client;
 pub mod error;
 pub mod jsonapi;
 mod prelude;
 pub mod query;
+mod redact;
 mod retry;
 mod support;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod trace;
+mod transport;
 
 #[rustfmt::skip]
 mod resources;
@@ -67,7 +70,19 @@ mod test_fixtures;
 pub use auth::DEFAULT_AUTH_URL;
 pub use call::{CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, JSON_API};
-pub use error::{ApiError, Error, ErrorSource, Result};
+pub use error::{ApiError, Error, ErrorSource, RequestLine, Result};
+pub use transport::DEFAULT_MAX_RESPONSE_SIZE;
+
+// What the API takes and gives that comes from other crates, so that using it needs no
+// other dependency: header names and values for `.header(...)`, the `StatusCode` of
+// `Error::status()` and the `Method` of `Error::request()`, `StreamExt` and `TryStreamExt`
+// to read `.stream()` and `.pages()`, and serde_json's `json!`, `Map` and `Value` (metadata,
+// untyped attributes). The crates themselves are re-exported too, for the rest.
+pub use futures_util::{Stream, StreamExt, TryStreamExt};
+pub use reqwest::header::{HeaderName, HeaderValue};
+pub use reqwest::{Method, StatusCode};
+pub use serde_json::{Map, Value, json};
+pub use {futures_util, reqwest, serde_json};
 // Each resource module is behind its feature; with none enabled there is nothing to re-export.
 #[allow(unused_imports)]
 pub use resources::*;

@@ -16,6 +16,10 @@ use crate::jsonapi::FieldName;
 /// The largest `page[size]` the API accepts.
 pub const MAX_PAGE_SIZE: u32 = 25;
 
+/// The longest resource id a call accepts, in bytes: 1024, a hundred times the API's ids
+/// (`xYZkjABcde`). A longer one fails with [`Error::InvalidRequest`] before anything is sent.
+pub const MAX_ID_LENGTH: usize = 1024;
+
 /// Marks the generated enums of filterable attributes, and gives them the Ransack predicates:
 /// `CustomerGroupFilter::Name.eq("VIP")` is `filter[q][name_eq]=VIP`.
 pub trait FilterField: FieldName + Sized {
@@ -319,6 +323,12 @@ pub(crate) fn encode_component(out: &mut String, text: &str) {
 /// is escaped, so `/`, `?`, `#` and `%` stay inside the segment. Ids that URL parsers would
 /// resolve as paths (`.`, `..`) or that would name the collection (empty) are refused.
 pub(crate) fn encode_id(id: &str) -> Result<String> {
+    if id.len() > MAX_ID_LENGTH {
+        return Err(Error::invalid_request(format!(
+            "the resource id is {} bytes long; the longest accepted is {MAX_ID_LENGTH}",
+            id.len()
+        )));
+    }
     if id.is_empty() || id == "." || id == ".." {
         return Err(Error::invalid_request(format!(
             "{id:?} is not a valid resource id"
@@ -381,6 +391,12 @@ mod tests {
         assert!(encode_id("..").is_err());
         assert!(encode_id(".").is_err());
         assert!(encode_id("").is_err());
+        assert!(encode_id(&"a".repeat(MAX_ID_LENGTH)).is_ok());
+        let error = encode_id(&"a".repeat(1024 * 1024)).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "invalid request: the resource id is 1048576 bytes long; the longest accepted is 1024"
+        );
     }
 
     #[test]

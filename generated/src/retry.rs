@@ -11,7 +11,8 @@
 //! - A failure to connect at all, whatever the method: nothing was sent.
 //!
 //! How long to wait: a `Retry-After` header (seconds or an HTTP date) is obeyed, up to
-//! [`DEFAULT_MAX_RETRY_AFTER`] unless configured otherwise; else the wait is exponential,
+//! [`DEFAULT_MAX_RETRY_AFTER`] unless configured otherwise (a number of seconds too large for
+//! any integer is still a number: it waits that cap); else the wait is exponential,
 //! `base × 2^retry` capped at `cap`, with "equal jitter": a uniformly random time between half
 //! of that and all of it, so that clients refused together do not all come back together.
 
@@ -136,8 +137,13 @@ fn is_transient_server_error(status: StatusCode) -> bool {
 /// asks for none). `None` when there is no such header or it cannot be read.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than a u64 holds is still a number: a very long wait, cut to the cap.
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
     // IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) is a valid RFC 2822 date.
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
@@ -221,6 +227,9 @@ mod tests {
         assert_eq!(read("Sun, 06 Nov 1994 08:00:00 GMT"), Some(Duration::ZERO));
         assert_eq!(read("soon"), None);
         assert_eq!(read("-3"), None);
+        assert_eq!(read("+3"), None);
+        assert_eq!(read("18446744073709551616"), Some(Duration::MAX));
+        assert_eq!(read(&"9".repeat(400)), Some(Duration::MAX));
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 
@@ -237,6 +246,12 @@ mod tests {
         assert_eq!(
             policy.after_status(&Method::PATCH, tmr, &headers(&[("retry-after", "3600")]), 0),
             Some(DEFAULT_MAX_RETRY_AFTER)
+        );
+        let beyond_u64 = headers(&[("retry-after", "99999999999999999999999")]);
+        assert_eq!(
+            policy.after_status(&Method::GET, tmr, &beyond_u64, 0),
+            Some(DEFAULT_MAX_RETRY_AFTER),
+            "a Retry-After beyond a u64 saturates to the cap"
         );
         for method in [Method::GET, Method::DELETE, Method::HEAD, Method::OPTIONS] {
             for status in [500, 502, 503, 504] {

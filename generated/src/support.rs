@@ -4,12 +4,15 @@
 //! is no mistake.
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeOwned, Error as _, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::error::{marked, nested};
 
 /// Deserializes a string enum that also keeps values it does not know: `known` maps a
 /// wire value to its variant, `other` wraps anything else.
@@ -51,24 +54,38 @@ impl<E> Visitor<'_> for EnumVisitor<E> {
 }
 
 /// Reads a resource of a polymorphic relationship far enough to know its type: the type and
-/// the whole resource, for [`decode_variant`].
+/// the resource's text, for [`decode_variant`].
+///
+/// The resource is kept as its JSON text (not decoded into a `Value`), so that the variant
+/// decodes it from text, and an error inside it is located there (see [`decode_variant`]).
 pub(crate) fn tagged<'de, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<(String, Value), D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    let type_ = value
-        .get("type")
-        .and_then(Value::as_str)
-        .ok_or_else(|| D::Error::missing_field("type"))?
-        .to_string();
-    Ok((type_, value))
+) -> Result<(String, Box<RawValue>), D::Error> {
+    #[derive(Deserialize)]
+    struct TypeOf<'a> {
+        #[serde(rename = "type", borrow)]
+        type_: Option<Cow<'a, str>>,
+    }
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    let type_ = match serde_json::from_str::<TypeOf<'_>>(raw.get()) {
+        Ok(TypeOf { type_: Some(type_) }) => type_.into_owned(),
+        Ok(TypeOf { type_: None }) => {
+            return Err(D::Error::custom(marked("", "missing field `type`")));
+        }
+        Err(error) => return Err(D::Error::custom(nested(raw.get(), &error))),
+    };
+    Ok((type_, raw))
 }
 
-/// Decodes a resource read by [`tagged`] as the variant its type names.
+/// Decodes a resource read by [`tagged`] as the variant its type names. An error carries its
+/// path within the resource, which the document's decoder appends to the resource's own
+/// (`data.attributes.created_at`, `included[3].attributes.created_at`).
+// It takes what `tagged` gave, as the generated code hands it on.
+#[allow(clippy::boxed_local)]
 pub(crate) fn decode_variant<T: DeserializeOwned, E: serde::de::Error>(
-    value: Value,
+    raw: Box<RawValue>,
 ) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+    serde_json::from_str(raw.get()).map_err(|error| E::custom(nested(raw.get(), &error)))
 }
 
 /// The attributes of a request that fires a trigger: `{"_place": true}`.

@@ -139,8 +139,8 @@ async fn the_token_request_carries_the_credentials() {
 #[tokio::test]
 async fn an_expired_token_is_refreshed_before_the_next_call() {
     let server = MockServer::start().await;
-    // Expired on arrival: the next call needs another.
-    token_endpoint(&server, token_answer("tok-1", 0), 1).await;
+    // A one-second token, refreshed early from 0.9 s on.
+    token_endpoint(&server, token_answer("tok-1", 1), 1).await;
     token_endpoint(&server, token_answer("tok-2", 7200), u64::MAX).await;
     api_accepting(&server, "tok-1").await;
     api_accepting(&server, "tok-2").await;
@@ -148,7 +148,10 @@ async fn an_expired_token_is_refreshed_before_the_next_call() {
         .build()
         .expect("a client");
 
-    for _ in 0..3 {
+    retrieve(&client).await.expect("authenticated");
+    // Let the first token's lifetime pass.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for _ in 0..2 {
         retrieve(&client).await.expect("authenticated");
     }
 
@@ -219,7 +222,8 @@ async fn a_second_401_is_the_error() {
 
     assert_eq!(
         error.to_string(),
-        "the API answered 401 Unauthorized: The access token you provided is invalid. (INVALID_TOKEN)"
+        "DELETE /api/customer_groups/xYZkjABcde: the API answered 401 Unauthorized: \
+         The access token you provided is invalid. (INVALID_TOKEN)"
     );
     assert_eq!(received_at(&server, TOKEN_PATH).await.len(), 2);
     assert_eq!(tokens_sent(&server).await, ["Bearer tok-1", "Bearer tok-2"]);
@@ -260,7 +264,8 @@ async fn a_refused_token_request_is_an_auth_error() {
 
     assert_eq!(
         error.to_string(),
-        "authentication failed: the token endpoint answered 401 Unauthorized: Client \
+        "GET /api/customer_groups/xYZkjABcde: authentication failed: the token endpoint \
+         answered 401 Unauthorized: Client \
          authentication failed due to unknown client, no client authentication included, or \
          unsupported authentication method. (invalid_client)"
     );
@@ -299,7 +304,8 @@ async fn an_unreachable_token_endpoint_is_an_auth_error() {
     let message = error.to_string();
     assert!(
         message.starts_with(&format!(
-            "authentication failed: cannot reach the token endpoint {auth_url}: "
+            "GET /api/customer_groups/xYZkjABcde: authentication failed: cannot reach the \
+             token endpoint {auth_url}: "
         )),
         "{message}"
     );
@@ -517,4 +523,346 @@ async fn no_debug_or_display_shows_a_token_or_secret() {
             .is_some_and(|body| body.contains("<redacted>")),
         "{echoed:?}"
     );
+}
+
+// A token endpoint giving no usable lifetime (zero or negative): a hundred concurrent calls
+// cause one token request, and the calls after them reuse the token too.
+#[tokio::test]
+async fn a_token_without_a_usable_lifetime_is_fetched_once() {
+    for expires_in in [json!(0), json!(-30), json!(-1.5)] {
+        let server = MockServer::start().await;
+        let answer = ResponseTemplate::new(200)
+            .set_body_json(json!({
+                "access_token": "tok-1", "token_type": "bearer", "expires_in": expires_in
+            }))
+            .set_delay(Duration::from_millis(200));
+        token_endpoint(&server, answer, u64::MAX).await;
+        api_accepting(&server, "tok-1").await;
+        let client = credentials_client(&server, "client-id")
+            .build()
+            .expect("a client");
+
+        let results = join_all((0..100).map(|_| {
+            let client = client.clone();
+            async move { retrieve(&client).await }
+        }))
+        .await;
+        for _ in 0..5 {
+            retrieve(&client).await.expect("a later call");
+        }
+
+        for result in results {
+            result.expect("each call succeeds");
+        }
+        assert_eq!(
+            received_at(&server, TOKEN_PATH).await.len(),
+            1,
+            "expires_in {expires_in}"
+        );
+        assert_eq!(tokens_sent(&server).await.len(), 105);
+    }
+}
+
+// A token whose lifetime is over by the time it arrives still serves every call that waited
+// for it: one token request, not one per waiting call.
+#[tokio::test]
+async fn a_token_just_fetched_serves_the_calls_that_waited_for_it() {
+    let server = MockServer::start().await;
+    // One second of lifetime, delivered after a second and a half.
+    token_endpoint(
+        &server,
+        token_answer("tok-1", 1).set_delay(Duration::from_millis(1500)),
+        u64::MAX,
+    )
+    .await;
+    api_accepting(&server, "tok-1").await;
+    let client = credentials_client(&server, "client-id")
+        .build()
+        .expect("a client");
+
+    let results = join_all((0..20).map(|_| retrieve(&client).send())).await;
+
+    for result in results {
+        result.expect("each call succeeds");
+    }
+    assert_eq!(received_at(&server, TOKEN_PATH).await.len(), 1);
+}
+
+// A token endpoint that redirects (to another origin) is not followed: the client secret is
+// sent once, to the endpoint configured, and the error carries the status and Location.
+#[tokio::test]
+async fn a_redirecting_token_endpoint_is_not_followed() {
+    let elsewhere = MockServer::start().await;
+    token_endpoint(&elsewhere, token_answer("stolen", 7200), u64::MAX).await;
+    let target = format!("{}{TOKEN_PATH}", elsewhere.uri());
+    for status in [301, 302, 303, 307, 308] {
+        let server = MockServer::start().await;
+        token_endpoint(
+            &server,
+            ResponseTemplate::new(status).insert_header("location", target.as_str()),
+            u64::MAX,
+        )
+        .await;
+        let client = credentials_client(&server, "client-id")
+            .client_secret(SECRET)
+            .build()
+            .expect("a client");
+
+        let error = retrieve(&client).await.expect_err("no token");
+
+        match &error {
+            Error::Auth {
+                status: got,
+                location,
+                ..
+            } => {
+                assert_eq!(got.map(|s| s.as_u16()), Some(status));
+                assert_eq!(location.as_deref(), Some(target.as_str()));
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+        assert_eq!(error.location(), Some(target.as_str()));
+        assert!(
+            error.to_string().contains("the client follows no redirect"),
+            "{error}"
+        );
+        assert_eq!(received_at(&server, TOKEN_PATH).await.len(), 1);
+        assert!(received_at(&server, GROUP_PATH).await.is_empty());
+    }
+    assert!(
+        received(&elsewhere).await.is_empty(),
+        "the client secret never reached the other origin"
+    );
+}
+
+// A token endpoint streaming an endless answer is cut at the cap, with an error naming it.
+#[tokio::test]
+async fn a_token_answer_past_the_cap_is_refused() {
+    const SENT: u64 = 64 * 1024 * 1024;
+    let server = common::StreamingServer::start("200 OK", "", b' ', SENT).await;
+    let client = Client::builder()
+        .base_url(format!("{}/api", server.base))
+        .auth_url(format!("{}{TOKEN_PATH}", server.base))
+        .client_id("client-id")
+        .max_response_size(64 * 1024)
+        .build()
+        .expect("a client");
+
+    let error = retrieve(&client).await.expect_err("no token");
+
+    assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+    assert!(
+        error.to_string().contains(
+            "the token endpoint's 200 OK answer is larger than 64 KiB (65536 bytes), the most \
+             the client reads"
+        ),
+        "{error}"
+    );
+    assert_eq!(server.requests(), 1, "the API was never called");
+    assert!(server.written() < SENT / 2, "{}", server.written());
+}
+
+/// A secret as a server could echo it: raw, in a JSON string (with `\/` too, and all
+/// `\uXXXX`), percent-encoded (either case, `+` for spaces), and as HTML references.
+fn encodings(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).expect("JSON");
+    let json = json[1..json.len() - 1].to_string();
+    let mut all_u = String::new();
+    for unit in secret.encode_utf16() {
+        all_u.push_str(&format!("\\u{unit:04x}"));
+    }
+    let percent = |upper: bool, plus: bool| {
+        let mut out = String::new();
+        for byte in secret.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+                out.push(byte as char);
+            } else if byte == b' ' && plus {
+                out.push('+');
+            } else if upper {
+                out.push_str(&format!("%{byte:02X}"));
+            } else {
+                out.push_str(&format!("%{byte:02x}"));
+            }
+        }
+        out
+    };
+    let all_percent: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
+    let html: String = secret
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            c => format!("&#{};", c as u32),
+        })
+        .collect();
+    let mut forms = vec![
+        secret.to_string(),
+        json.clone(),
+        json.replace('/', "\\/"),
+        all_u,
+        percent(true, false),
+        percent(false, false),
+        percent(true, true),
+        all_percent,
+        html,
+    ];
+    forms.dedup();
+    forms
+}
+
+/// Asserts that no text of `error` (Display, Debug, body, error objects) holds any form of
+/// `secrets`, and that something was redacted.
+fn assert_scrubbed(what: &str, error: &Error, secrets: &[&str]) {
+    let mut texts = vec![error.to_string()];
+    texts.extend(error.body().map(str::to_string));
+    texts.extend(error.location().map(str::to_string));
+    for api_error in error.api_errors() {
+        texts.extend(api_error.title.clone());
+        texts.extend(api_error.detail.clone());
+        texts.extend(api_error.code.clone());
+        texts.extend(api_error.source.as_ref().and_then(|s| s.pointer.clone()));
+        texts.extend(
+            api_error
+                .meta
+                .as_ref()
+                .map(|m| Value::Object(m.clone()).to_string()),
+        );
+    }
+    let debug = [format!("{error:?}"), format!("{error:#?}")];
+    for secret in secrets {
+        for form in encodings(secret) {
+            for text in &texts {
+                assert!(!text.contains(&form), "{what}: {form:?} in {text}");
+            }
+        }
+        for text in &debug {
+            assert!(!text.contains("SUPERSECRET"), "{what}: {text}");
+            let all_percent: String = secret.bytes().map(|b| format!("%{b:02X}")).collect();
+            assert!(!text.contains(&all_percent), "{what}: {text}");
+        }
+    }
+    assert!(
+        texts.iter().any(|text| text.contains("<redacted>")),
+        "{what}: nothing was redacted in {texts:?}"
+    );
+}
+
+/// Every form of each secret, as one text and as a JSON:API errors document echoing them.
+fn echoes(secrets: &[&str]) -> (String, String) {
+    let forms: Vec<String> = secrets.iter().flat_map(|s| encodings(s)).collect();
+    let text = forms.join(" | ");
+    let document = json!({ "errors": [{
+        "title": forms.join(" "),
+        "detail": format!("invalid token {text}"),
+        "code": forms[0],
+        "source": { "pointer": forms.last() },
+        "meta": { "echo": forms, "nested": { "again": text } }
+    }]});
+    (text, document.to_string())
+}
+
+/// A server whose API echoes every form of `secrets` in a JSON:API errors document
+/// (`/json`), a text body and its Content-Type (`/text`) and a redirect's Location
+/// (`/redirect`); and whose token
+/// endpoint refuses client "echo" (an OAuth error) and "echo-jsonapi" (an errors document),
+/// echoing `client_secret`, and gives `token` to anyone else.
+async fn echoing_server(secrets: &[&str], client_secret: &str, token: &str) -> MockServer {
+    let server = MockServer::start().await;
+    let (text, document) = echoes(secrets);
+    Mock::given(path("/api/customer_groups/json"))
+        .respond_with(json_api(401, document))
+        .mount(&server)
+        .await;
+    let pct: String = secrets[0].bytes().map(|b| format!("%{b:02x}")).collect();
+    Mock::given(path("/api/customer_groups/text"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_raw(text, &format!("text/plain; echo={pct}")),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/customer_groups/redirect"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("https://x.test/?t={pct}")),
+        )
+        .mount(&server)
+        .await;
+    let (text, document) = echoes(&[client_secret]);
+    Mock::given(path(TOKEN_PATH))
+        .and(wiremock::matchers::body_partial_json(
+            json!({ "client_id": "echo" }),
+        ))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": "invalid_client",
+            "error_description": format!("wrong secret {text}")
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path(TOKEN_PATH))
+        .and(wiremock::matchers::body_partial_json(
+            json!({ "client_id": "echo-jsonapi" }),
+        ))
+        .respond_with(json_api(401, document))
+        .mount(&server)
+        .await;
+    token_endpoint(&server, token_answer(token, 7200), u64::MAX).await;
+    server
+}
+
+// An answer echoing the bearer token (given, or fetched) or the client secret, in any
+// encoding, has it replaced in every text of the error: Display, Debug, body, error objects,
+// Location.
+#[tokio::test]
+async fn echoed_tokens_and_secrets_are_scrubbed_in_every_encoding() {
+    const GIVEN: &str = "SUPERSECRET/g1ven+tok\"en&<x>";
+    const FETCHED_TOKEN: &str = "SUPERSECRET.fetched/tok+en==";
+    const CLIENT_SECRET: &str = "SUPERSECRET-s€c/r\"et +&=?";
+
+    let server = echoing_server(&[GIVEN], CLIENT_SECRET, FETCHED_TOKEN).await;
+    let given = Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .access_token(GIVEN)
+        .max_retries(0)
+        .build()
+        .expect("a client");
+    for id in ["json", "text", "redirect"] {
+        let error = ItemCall::<GenericResource>::retrieve(&given, GROUPS, id)
+            .await
+            .expect_err("refused");
+        assert_scrubbed(&format!("given token, {id}"), &error, &[GIVEN]);
+    }
+
+    let server = echoing_server(
+        &[FETCHED_TOKEN, CLIENT_SECRET],
+        CLIENT_SECRET,
+        FETCHED_TOKEN,
+    )
+    .await;
+    let fetched = credentials_client(&server, "ok")
+        .client_secret(CLIENT_SECRET)
+        .max_retries(0)
+        .build()
+        .expect("a client");
+    for id in ["json", "text", "redirect"] {
+        let error = ItemCall::<GenericResource>::retrieve(&fetched, GROUPS, id)
+            .await
+            .expect_err("refused");
+        assert_scrubbed(
+            &format!("fetched token, {id}"),
+            &error,
+            &[FETCHED_TOKEN, CLIENT_SECRET],
+        );
+    }
+    for id in ["echo", "echo-jsonapi"] {
+        let client = credentials_client(&server, id)
+            .client_secret(CLIENT_SECRET)
+            .build()
+            .expect("a client");
+        let error = retrieve(&client).await.expect_err("refused");
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert_scrubbed(id, &error, &[CLIENT_SECRET]);
+    }
 }

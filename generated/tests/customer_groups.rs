@@ -367,7 +367,7 @@ async fn relationship_fetchers_get_the_related_resources() {
     check!("event_stores", event_stores);
 }
 
-// A user agent set on the builder is sent even when the caller brings its own reqwest client.
+// A user agent set on the builder is sent even when the caller brings its own reqwest client builder.
 #[tokio::test]
 async fn a_custom_user_agent_is_sent_with_a_custom_http_client() {
     let server = MockServer::start().await;
@@ -376,11 +376,10 @@ async fn a_custom_user_agent_is_sent_with_a_custom_http_client() {
         .respond_with(json_api(200, page_document(vec![], 1, 0, 0)))
         .mount(&server)
         .await;
-    // reqwest is built without a TLS provider: install the one the client itself installs.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // A builder asking for its own user agent and for redirects: the client's own settings win.
     let http = reqwest::Client::builder()
-        .build()
-        .expect("a default reqwest client");
+        .user_agent("the-builder's-agent")
+        .redirect(reqwest::redirect::Policy::limited(10));
     let client = Client::builder()
         .base_url(format!("{}/api", server.uri()))
         .access_token(ACCESS_TOKEN)

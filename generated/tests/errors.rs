@@ -4,6 +4,7 @@
 mod common;
 
 use commercelayer::customer_groups::{CustomerGroupCreate, CustomerGroupUpdate};
+use commercelayer::error::{MAX_ERROR_BODY, MAX_ERROR_TEXT};
 use commercelayer::{Client, Error};
 use serde_json::json;
 use wiremock::matchers::{any, method, path};
@@ -56,7 +57,7 @@ async fn an_errors_document_is_an_api_error_with_every_member() {
     let error = result.expect_err("a 422 is an error");
     assert_eq!(
         error.to_string(),
-        "the API answered 422 Unprocessable Entity: \
+        "POST /api/customer_groups: the API answered 422 Unprocessable Entity: \
          name - can't be blank (VALIDATION_ERROR) at /data/attributes/name; \
          code - has already been taken (VALIDATION_ERROR) at /data/attributes/code"
     );
@@ -64,6 +65,7 @@ async fn an_errors_document_is_an_api_error_with_every_member() {
         status,
         errors,
         body: raw,
+        ..
     } = error
     else {
         panic!("expected Error::Api, got {error:?}");
@@ -113,6 +115,7 @@ async fn an_html_failure_is_an_unexpected_response() {
             status,
             content_type,
             body,
+            ..
         }) => {
             assert_eq!(status.as_u16(), 502);
             assert_eq!(content_type.as_deref(), Some("text/html"));
@@ -132,13 +135,14 @@ async fn an_empty_failure_is_an_unexpected_response() {
     let error = result.expect_err("a 502 is an error");
     assert_eq!(
         error.to_string(),
-        "unexpected response 502 Bad Gateway with an empty body"
+        "GET /api/customer_groups: unexpected response 502 Bad Gateway with an empty body"
     );
     match error {
         Error::UnexpectedResponse {
             status,
             content_type,
             body,
+            ..
         } => {
             assert_eq!(status.as_u16(), 502);
             assert_eq!(content_type, None);
@@ -160,6 +164,7 @@ fn assert_decode_error<T: std::fmt::Debug>(
             path,
             message,
             body,
+            ..
         }) => {
             assert_eq!(status.as_u16(), 200);
             assert_eq!(path, expected_path);
@@ -354,9 +359,210 @@ async fn an_invalid_id_is_reported_once() {
         r#"invalid request: ".." is not a valid resource id"#
     );
     match error {
-        Error::InvalidRequest { message } => {
+        Error::InvalidRequest { message, .. } => {
             assert_eq!(message, r#"".." is not a valid resource id"#)
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
+}
+
+/// Whether a text holds a character that must not reach a terminal raw.
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+// A 10 MB detail and a 50 MB body make bounded errors that say they were cut.
+#[tokio::test]
+async fn huge_details_and_bodies_make_bounded_errors() {
+    let detail = "d".repeat(10 * 1024 * 1024);
+    let document = json!({ "errors": [{ "detail": detail, "code": "HUGE" }] }).to_string();
+    let length = document.len();
+    let server = answering(json_api(400, document)).await;
+    let error = client_for(&server)
+        .customer_groups()
+        .retrieve(SEED_ID)
+        .await
+        .expect_err("a 400");
+    let kept = error.api_errors()[0].detail.as_deref().expect("a detail");
+    assert!(kept.len() <= MAX_ERROR_TEXT + 32, "{}", kept.len());
+    assert!(
+        kept.ends_with("… (truncated)"),
+        "{}",
+        &kept[kept.len() - 40..]
+    );
+    let body = error.body().expect("a body");
+    assert!(body.len() <= MAX_ERROR_BODY + 64, "{}", body.len());
+    assert!(
+        body.ends_with(&format!("(truncated: the body is {length} bytes)")),
+        "{}",
+        &body[body.len() - 60..]
+    );
+    assert!(
+        error.to_string().len() < 2 * 1024,
+        "{}",
+        error.to_string().len()
+    );
+    assert!(format!("{error:?}").len() < 2 * MAX_ERROR_BODY);
+
+    let huge = "<p>proxy error</p>\n".repeat(50 * 1024 * 1024 / 19);
+    let server =
+        answering(ResponseTemplate::new(502).set_body_raw(huge.clone(), "text/html")).await;
+    let client = Client::builder()
+        .base_url(format!("{}/api", server.uri()))
+        .access_token(ACCESS_TOKEN)
+        .max_response_size(64 * 1024 * 1024)
+        .max_retries(0)
+        .build()
+        .expect("a client");
+    let error = client
+        .customer_groups()
+        .retrieve(SEED_ID)
+        .await
+        .expect_err("a 502");
+    assert!(
+        matches!(error, Error::UnexpectedResponse { .. }),
+        "{error:?}"
+    );
+    let body = error.body().expect("a body");
+    assert!(body.len() <= MAX_ERROR_BODY + 64, "{}", body.len());
+    assert!(body.ends_with(&format!("(truncated: the body is {} bytes)", huge.len())));
+    assert!(
+        error.to_string().len() < 1024,
+        "{}",
+        error.to_string().len()
+    );
+}
+
+// Terminal escapes and control characters a server sends reach no error text raw.
+#[tokio::test]
+async fn server_text_reaches_no_terminal_raw() {
+    let hostile =
+        "\u{1b}[2J\u{1b}]0;owned\u{7}\u{1b}[31mred\r\nfake: line\u{0}\u{202e}evil\u{9b}6n";
+    let document = json!({ "errors": [{
+        "title": hostile, "detail": hostile, "code": hostile,
+        "source": { "pointer": hostile }, "meta": { hostile: hostile }
+    }]})
+    .to_string();
+    let server = MockServer::start().await;
+    Mock::given(path("/api/customer_groups/json"))
+        .respond_with(json_api(422, document))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/customer_groups/text"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_raw(format!("oops {hostile}"), "text/plain"),
+        )
+        .mount(&server)
+        .await;
+    let mut decode = group(SEED_ID, "VIP");
+    decode["attributes"]["created_at"] = json!(hostile);
+    Mock::given(path("/api/customer_groups/decode"))
+        .respond_with(json_api(200, common::item_document(decode)))
+        .mount(&server)
+        .await;
+    let groups = common::client_without_retries(&server).customer_groups();
+
+    let errors = [
+        groups.retrieve("json").await.expect_err("a 422"),
+        groups.retrieve("text").await.expect_err("a 500"),
+        groups.retrieve("decode").await.expect_err("not a date"),
+    ];
+
+    for error in &errors {
+        let display = error.to_string();
+        assert!(
+            !has_control(&display) && !display.contains('\n'),
+            "{display:?}"
+        );
+        assert!(
+            !display.contains("[31m") && !display.contains("0;owned"),
+            "{display:?}"
+        );
+        let body = error.body().expect("a body");
+        assert!(!has_control(body) && !body.contains('\u{1b}'), "{body:?}");
+        for api_error in error.api_errors() {
+            let texts = [&api_error.title, &api_error.detail, &api_error.code];
+            for text in texts.into_iter().flatten() {
+                assert_eq!(text, "red fake: lineevil", "{text:?}");
+            }
+            let meta = serde_json::to_string(&api_error.meta).expect("JSON");
+            assert!(!meta.contains("\\u001b"), "{meta}");
+        }
+    }
+    assert!(
+        matches!(&errors[2], Error::Decode { path, .. } if path == "data.attributes.created_at")
+    );
+}
+
+// A retrieve answered with a resource of another type is a decode error naming both types.
+#[tokio::test]
+async fn a_resource_of_another_type_is_a_decode_error() {
+    let mut sku = group(SEED_ID, "VIP");
+    sku["type"] = json!("skus");
+    let body = common::item_document(sku.clone());
+    let server = answering(json_api(200, body.clone())).await;
+
+    let result = client_for(&server)
+        .customer_groups()
+        .retrieve(SEED_ID)
+        .await;
+
+    let message = assert_decode_error(result, "data.type", &body);
+    assert_eq!(
+        message,
+        r#"expected a resource of type `customer_groups`, got "skus""#
+    );
+
+    let list = page_document(vec![group("g1", "VIP"), sku], 1, 1, 2);
+    let server = answering(json_api(200, list.clone())).await;
+    let result = client_for(&server).customer_groups().list().await;
+    let message = assert_decode_error(result, "data[1].type", &list);
+    assert!(message.contains(r#"got "skus""#), "{message}");
+
+    let mut untyped = group(SEED_ID, "VIP");
+    untyped.as_object_mut().expect("an object").remove("type");
+    let body = common::item_document(untyped);
+    let server = answering(json_api(200, body.clone())).await;
+    let result = client_for(&server)
+        .customer_groups()
+        .retrieve(SEED_ID)
+        .await;
+    let message = assert_decode_error(result, "data", &body);
+    assert_eq!(message, "missing field `type`");
+}
+
+// An id of a mebibyte is an invalid request before anything is sent, with a short message.
+#[tokio::test]
+async fn an_over_long_id_fails_before_sending() {
+    let server = answering(json_api(200, SEED_RESPONSE)).await;
+    let groups = client_for(&server).customer_groups();
+    let id = "a".repeat(1024 * 1024);
+
+    let results = [
+        groups.retrieve(&id).await.map(drop),
+        groups
+            .update(&id, &CustomerGroupUpdate::new())
+            .await
+            .map(drop),
+        groups.delete(&id).await,
+        groups.customers(&id).await.map(drop),
+    ];
+
+    for result in results {
+        match result {
+            Err(error @ Error::InvalidRequest { .. }) => assert_eq!(
+                error.to_string(),
+                "invalid request: the resource id is 1048576 bytes long; the longest accepted \
+                 is 1024"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+    assert_eq!(commercelayer::query::MAX_ID_LENGTH, 1024);
+    groups
+        .retrieve(&"a".repeat(1024))
+        .await
+        .expect("an id of the longest length is sent");
 }

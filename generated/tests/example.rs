@@ -81,7 +81,8 @@ async fn the_example_uses_the_named_api_and_returns_its_refusal() {
 
     assert_eq!(
         error.to_string(),
-        "the API answered 401 Unauthorized: The access token is invalid (INVALID_TOKEN)"
+        "POST /api/customer_groups: the API answered 401 Unauthorized: The access token is \
+         invalid (INVALID_TOKEN)"
     );
     assert_eq!(
         String::from_utf8(out).expect("UTF-8 output"),

@@ -178,7 +178,7 @@ async fn out_of_range_page_options_fail_before_sending() {
         ),
     ] {
         match call.await {
-            Err(Error::InvalidRequest { message }) => assert_eq!(message, expected, "{case}"),
+            Err(Error::InvalidRequest { message, .. }) => assert_eq!(message, expected, "{case}"),
             other => panic!("{case}: expected InvalidRequest, got {other:?}"),
         }
     }

@@ -204,9 +204,16 @@ async fn a_500_to_a_post_or_patch_is_reported_and_not_retried() {
         };
 
         let error = result.expect_err("the 500 is the answer");
+        let path = match write {
+            "POST" => format!("/api/{GROUPS}"),
+            _ => format!("/api/{GROUPS}/{SEED_ID}"),
+        };
         assert_eq!(
             error.to_string(),
-            "the API answered 500 Internal Server Error: Something went wrong (INTERNAL_SERVER_ERROR)"
+            format!(
+                "{write} {path}: the API answered 500 Internal Server Error: Something went \
+                 wrong (INTERNAL_SERVER_ERROR)"
+            )
         );
         assert!(
             error
@@ -234,7 +241,7 @@ async fn a_slow_server_hits_the_client_timeout() {
     let error = create(&client).await.expect_err("the server is too slow");
 
     match &error {
-        Error::Transport { source } => assert!(source.is_timeout(), "{source:?}"),
+        Error::Transport { source, .. } => assert!(source.is_timeout(), "{source:?}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
     assert_eq!(error.status(), None);
@@ -262,7 +269,7 @@ async fn a_call_timeout_overrides_the_client_timeout() {
         .expect_err("the server is too slow for the call's timeout");
 
     assert!(
-        matches!(&error, Error::Transport { source } if source.is_timeout()),
+        matches!(&error, Error::Transport { source, .. } if source.is_timeout()),
         "{error:?}"
     );
     assert_eq!(methods(&server).await, ["GET", "GET"]);
@@ -696,4 +703,362 @@ async fn each_attempt_has_a_span_without_secrets() {
     let everything = format!("{spans:?} {events:?}");
     assert!(!everything.contains(ACCESS_TOKEN), "{everything}");
     assert!(!everything.contains("VIP"), "no query value: {everything}");
+}
+
+/// A server that answers every request with `status` and a `Location` to `location`.
+async fn redirecting(status: u16, location: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).insert_header("location", location))
+        .mount(&server)
+        .await;
+    server
+}
+
+// No redirect is followed, for any method: a 3xx is Error::Redirect with its status and
+// Location, the request was sent once, and nothing reached the other origin.
+#[tokio::test]
+async fn no_redirect_is_followed() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json_api(200, SEED_RESPONSE))
+        .mount(&elsewhere)
+        .await;
+    let target = format!("{}/api/customer_groups/{SEED_ID}", elsewhere.uri());
+    for status in [301, 302, 303, 307, 308] {
+        let server = redirecting(status, &target).await;
+        // A builder that asks for redirects: the client follows none anyway.
+        let client = fast_client(&server.uri())
+            .http_client(
+                reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)),
+            )
+            .build()
+            .expect("a client");
+
+        let results = [
+            ("GET", retrieve(&client, SEED_ID).await.map(drop)),
+            ("POST", create(&client).await.map(drop)),
+            ("PATCH", update(&client, SEED_ID).await.map(drop)),
+            ("DELETE", DeleteCall::delete(&client, GROUPS, SEED_ID).await),
+        ];
+
+        for (method, result) in results {
+            match result {
+                Err(Error::Redirect {
+                    status: got,
+                    location,
+                    ..
+                }) => {
+                    assert_eq!(got.as_u16(), status, "{method}");
+                    assert_eq!(location.as_deref(), Some(target.as_str()), "{method}");
+                }
+                other => panic!("{method} answered {status}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            methods(&server).await,
+            ["GET", "POST", "PATCH", "DELETE"],
+            "{status}: each request is sent once"
+        );
+    }
+    assert!(
+        received(&elsewhere).await.is_empty(),
+        "nothing reached the other origin"
+    );
+}
+
+// A redirect to the very same URL costs one request, and the error says where it pointed.
+#[tokio::test]
+async fn a_redirect_loop_costs_one_request() {
+    let server = MockServer::start().await;
+    let own = format!("{}/api/customer_groups/{SEED_ID}", server.uri());
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(302).insert_header("location", own.as_str()))
+        .mount(&server)
+        .await;
+    let client = fast_client(&server.uri()).build().expect("a client");
+
+    let error = retrieve(&client, SEED_ID).await.expect_err("a redirect");
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(error.location(), Some(own.as_str()));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET /api/customer_groups/{SEED_ID}: the API answered 302 Found redirecting to \
+             {own}: the client follows no redirect"
+        )
+    );
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+// A body streamed far past the cap is refused as it streams: the error names the cap, and
+// the server could not write much more than the cap before the client hung up.
+#[tokio::test]
+async fn a_body_past_the_cap_is_refused_while_streaming() {
+    const CAP: usize = 1024 * 1024;
+    const SENT: u64 = 64 * 1024 * 1024;
+    for status in ["200 OK", "500 Internal Server Error"] {
+        let server = common::StreamingServer::start(status, "", b' ', SENT).await;
+        let client = fast_client(&server.base)
+            .max_response_size(CAP)
+            .max_retries(0)
+            .build()
+            .expect("a client");
+
+        let error = retrieve(&client, SEED_ID)
+            .await
+            .expect_err("too large an answer");
+
+        match &error {
+            Error::ResponseTooLarge { limit, .. } => assert_eq!(*limit, CAP),
+            other => panic!("{status}: {other:?}"),
+        }
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "GET /api/customer_groups/{SEED_ID}: the {status} answer is larger than 1 MiB \
+                 (1048576 bytes), the most the client reads (`ClientBuilder::max_response_size`)"
+            )
+        );
+        assert_eq!(server.requests(), 1);
+        assert!(
+            server.written() < SENT / 2,
+            "{status}: the client read {} bytes of a body capped at {CAP}",
+            server.written()
+        );
+    }
+}
+
+// A Content-Length above the cap is refused before any of the body is read (the server
+// here sends none: reading would wait for the timeout).
+#[tokio::test]
+async fn an_announced_length_past_the_cap_is_refused_unread() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let base = format!("http://{}", listener.local_addr().expect("its address"));
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("a connection");
+        let mut buffer = [0u8; 4096];
+        let _ = stream.read(&mut buffer).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 10737418240\r\n\r\n{")
+            .await;
+        // Hold the connection open, sending nothing more.
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    });
+    let client = fast_client(&base)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a client");
+
+    let error = retrieve(&client, SEED_ID).await.expect_err("too large");
+
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit, .. } if limit == commercelayer::DEFAULT_MAX_RESPONSE_SIZE),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("16 MiB (16777216 bytes)"),
+        "{error}"
+    );
+    server.abort();
+}
+
+// The documented default cap is 16 MiB, and a body just under a cap is read whole.
+#[tokio::test]
+async fn a_body_within_the_cap_is_read_whole() {
+    assert_eq!(commercelayer::DEFAULT_MAX_RESPONSE_SIZE, 16 * 1024 * 1024);
+    let server = answering_then(
+        json_api(200, SEED_RESPONSE),
+        1,
+        json_api(200, SEED_RESPONSE),
+    )
+    .await;
+    let client = fast_client(&server.uri())
+        .max_response_size(SEED_RESPONSE.len())
+        .build()
+        .expect("a client");
+    retrieve(&client, SEED_ID)
+        .await
+        .expect("a body exactly at the cap is read");
+    let client = fast_client(&server.uri())
+        .max_response_size(SEED_RESPONSE.len() - 1)
+        .build()
+        .expect("a client");
+    let error = retrieve(&client, SEED_ID).await.expect_err("one byte over");
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+}
+
+// A Retry-After too large for a u64 is a very long wait, cut to the cap: not a missing header
+// (which would mean the backoff, here ten minutes).
+#[tokio::test]
+async fn a_retry_after_beyond_u64_saturates_to_the_cap() {
+    let server = answering_then(
+        too_many_requests().insert_header("retry-after", "99999999999999999999999999"),
+        1,
+        json_api(200, SEED_RESPONSE),
+    )
+    .await;
+    let client = fast_client(&server.uri())
+        .retry_backoff(Duration::from_secs(600), Duration::from_secs(600))
+        .max_retry_after(Duration::from_millis(1))
+        .build()
+        .expect("a client");
+
+    // Only a guard against hanging for ten minutes should the header be ignored.
+    let result = tokio::time::timeout(Duration::from_secs(60), retrieve(&client, SEED_ID).send())
+        .await
+        .expect("the huge Retry-After is cut to max_retry_after, not ignored");
+
+    assert_eq!(result.expect("the retry succeeds").data.id, SEED_ID);
+    assert_eq!(methods(&server).await, ["GET", "GET"]);
+}
+
+// Hop-by-hop and framing headers (and credentials for something else) are refused before
+// anything is sent, like the ones the client sets itself.
+#[tokio::test]
+async fn hop_by_hop_and_framing_headers_are_refused() {
+    let server = answering_then(
+        json_api(200, SEED_RESPONSE),
+        1,
+        json_api(200, SEED_RESPONSE),
+    )
+    .await;
+    let client = fast_client(&server.uri()).build().expect("a client");
+    for name in [
+        "transfer-encoding",
+        "connection",
+        "te",
+        "upgrade",
+        "expect",
+        "proxy-authorization",
+        "proxy-authenticate",
+        "proxy-connection",
+        "cookie",
+        "keep-alive",
+        "trailer",
+        "content-encoding",
+        "content-length",
+        "host",
+    ] {
+        let name = HeaderName::from_static(name);
+        let value = HeaderValue::from_static("chunked");
+        let results = [
+            retrieve(&client, SEED_ID)
+                .header(name.clone(), value.clone())
+                .await
+                .map(drop),
+            create(&client)
+                .header(name.clone(), value.clone())
+                .await
+                .map(drop),
+            DeleteCall::delete(&client, GROUPS, SEED_ID)
+                .header(name.clone(), value)
+                .await,
+        ];
+        for result in results {
+            match result {
+                Err(Error::InvalidRequest { message, .. }) => {
+                    assert!(message.contains(&format!("`{name}`")), "{message}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+    assert!(received(&server).await.is_empty(), "nothing was sent");
+}
+
+// A base URL without a path gets the API's /api, as the vendor's docs give it; a path is kept.
+#[tokio::test]
+async fn a_base_url_without_a_path_reaches_the_api() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json_api(200, SEED_RESPONSE))
+        .mount(&server)
+        .await;
+    for base in [server.uri(), format!("{}/", server.uri())] {
+        let client = Client::builder()
+            .base_url(&base)
+            .access_token(ACCESS_TOKEN)
+            .build()
+            .expect("a client");
+        assert_eq!(client.base_url(), format!("{}/api", server.uri()));
+        retrieve(&client, SEED_ID).await.expect("found under /api");
+    }
+    let custom = Client::builder()
+        .base_url(format!("{}/proxy/cl", server.uri()))
+        .access_token(ACCESS_TOKEN)
+        .build()
+        .expect("a client");
+    retrieve(&custom, SEED_ID).await.expect("found");
+    let paths: Vec<String> = received(&server)
+        .await
+        .iter()
+        .map(|request| request.url.path().to_string())
+        .collect();
+    let api = format!("/api/{GROUPS}/{SEED_ID}");
+    assert_eq!(
+        paths,
+        [api.clone(), api, format!("/proxy/cl/{GROUPS}/{SEED_ID}")]
+    );
+}
+
+// Errors name the method and the path as sent (with the base URL's path), never the query.
+#[tokio::test]
+async fn errors_name_the_method_and_path_without_the_query() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json_api(
+            404,
+            r#"{"errors":[{"title":"Not found","detail":"The resource was not found","code":"RECORD_NOT_FOUND","status":"404"}]}"#,
+        ))
+        .mount(&server)
+        .await;
+    let client = fast_client(&server.uri()).build().expect("a client");
+
+    let error = create(&client)
+        .param("secret_filter", "SUPERSECRET")
+        .include_raw("markets")
+        .await
+        .expect_err("a 404");
+
+    assert_eq!(
+        error.to_string(),
+        "POST /api/customer_groups: the API answered 404 Not Found: The resource was not \
+         found (RECORD_NOT_FOUND)"
+    );
+    let request = error.request().expect("the request");
+    assert_eq!(request.method(), &commercelayer::Method::POST);
+    assert_eq!(request.path(), "/api/customer_groups");
+    assert!(!format!("{error:?}").contains("SUPERSECRET"));
+}
+
+// A refused connection names the host and how many attempts were made.
+#[tokio::test]
+async fn a_refused_connection_names_the_host_and_the_attempts() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        listener.local_addr().expect("its address")
+    };
+    let client = fast_client(&format!("http://{closed}"))
+        .max_retries(3)
+        .build()
+        .expect("a client");
+
+    let error = retrieve(&client, SEED_ID).await.expect_err("refused");
+
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "GET /api/customer_groups/{SEED_ID}: cannot connect to {closed} after 4 attempts: "
+        )),
+        "{text}"
+    );
+    match error {
+        Error::Transport { host, attempts, .. } => {
+            assert_eq!(host, closed.to_string());
+            assert_eq!(attempts, 4);
+        }
+        other => panic!("{other:?}"),
+    }
 }

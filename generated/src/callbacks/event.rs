@@ -16,13 +16,12 @@
 use std::fmt;
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::topic::Topic;
 use crate::call::Document;
-use crate::error::{Error, Result, decode, decode_error};
+use crate::error::{Error, Origin, Result, decode, decode_failure};
 use crate::jsonapi::Resource;
 
 /// A callback body: a JSON:API document whose `data` is the resource the callback is about.
@@ -66,7 +65,8 @@ impl Payload {
 
     /// Parses a body without copying it.
     pub(crate) fn from_bytes(body: Bytes) -> Result<Payload> {
-        let data = read_head(&body).map_err(|error| decode_error(StatusCode::OK, &body, &error))?;
+        let data = read_head(&body)
+            .map_err(|error| decode_failure("", &body, &error, &Origin::default()))?;
         Ok(Payload { body, data })
     }
 
@@ -109,7 +109,7 @@ impl Payload {
                 ));
             }
         }
-        decode(StatusCode::OK, &self.body)
+        decode(&self.body, &Origin::default())
     }
 }
 
@@ -242,11 +242,13 @@ impl fmt::Debug for Event {
 
 /// The error for a document of another type than expected.
 fn type_mismatch(body: &[u8], message: String) -> Error {
+    let origin = Origin::default();
     Error::Decode {
-        status: StatusCode::OK,
+        request: None,
+        status: origin.status,
         path: "data.type".to_string(),
-        message,
-        body: String::from_utf8_lossy(body).into_owned(),
+        message: origin.redactor.line(&message),
+        body: origin.redactor.body(body),
     }
 }
 

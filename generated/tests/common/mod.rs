@@ -262,3 +262,94 @@ pub fn client_without_retries(server: &MockServer) -> Client {
         .build()
         .expect("a loopback base URL and a plain token make a valid client")
 }
+
+/// A raw HTTP/1.1 server that answers every request with a head and then a body streamed in
+/// chunks, far longer than any client should read: it counts the requests it got and the
+/// body bytes it managed to write before the client hung up.
+pub struct StreamingServer {
+    /// `http://127.0.0.1:{port}`
+    pub base: String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    written: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for StreamingServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl StreamingServer {
+    /// Answers with `status`, the `extra` header lines (each ending in `\r\n`), and `total`
+    /// bytes of `filler` in 64 KiB chunks (chunked transfer encoding), unless the client
+    /// stops reading first.
+    pub async fn start(status: &str, extra: &str, filler: u8, total: u64) -> Self {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let base = format!("http://{}", listener.local_addr().expect("its address"));
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/vnd.api+json\r\n{extra}\
+             transfer-encoding: chunked\r\n\r\n"
+        );
+        let (counter, bytes) = (requests.clone(), written.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let (counter, bytes, head) = (counter.clone(), bytes.clone(), head.clone());
+                tokio::spawn(async move {
+                    // Read the request head (and any small body) before answering.
+                    let mut buffer = vec![0u8; 64 * 1024];
+                    let mut read = Vec::new();
+                    loop {
+                        match stream.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => read.extend_from_slice(&buffer[..n]),
+                        }
+                        if read.windows(4).any(|w| w == b"\r\n\r\n") {
+                            break;
+                        }
+                    }
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    if stream.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let chunk = vec![filler; 64 * 1024];
+                    let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+                    framed.extend_from_slice(&chunk);
+                    framed.extend_from_slice(b"\r\n");
+                    let mut sent = 0u64;
+                    while sent < total {
+                        if stream.write_all(&framed).await.is_err() {
+                            return;
+                        }
+                        sent += chunk.len() as u64;
+                        bytes.store(sent, Ordering::SeqCst);
+                    }
+                    let _ = stream.write_all(b"0\r\n\r\n").await;
+                });
+            }
+        });
+        Self {
+            base,
+            requests,
+            written,
+            task,
+        }
+    }
+
+    /// Requests received so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Body bytes written so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
