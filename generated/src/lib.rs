@@ -41,7 +41,7 @@
 //! never edited by hand. Everything else (the client, calls, errors, query encoding,
 //! JSON:API building blocks) is the hand-written runtime they share.
 
-mod auth;
+pub mod auth;
 mod call;
 pub mod callbacks;
 mod checked;
