@@ -6,12 +6,15 @@
 //!
 //! With `COMMERCELAYER_BASE_URL` (such as `https://acme.commercelayer.io/api`) set, and either
 //! `COMMERCELAYER_CLIENT_ID` (client credentials, with the optional `COMMERCELAYER_CLIENT_SECRET`,
-//! `COMMERCELAYER_SCOPE` and `COMMERCELAYER_AUTH_URL`) or `COMMERCELAYER_ACCESS_TOKEN`, it
-//! creates the group through that API; a client id takes precedence over a token. With no
+//! `COMMERCELAYER_SCOPE` and `COMMERCELAYER_AUTH_URL`; with `COMMERCELAYER_USERNAME` and
+//! `COMMERCELAYER_PASSWORD` too, a customer's login with the password grant) or
+//! `COMMERCELAYER_ACCESS_TOKEN`, it creates the group through that API; a client id takes
+//! precedence over a token. With no
 //! `COMMERCELAYER_*` variable set at all, it starts a local stand-in on 127.0.0.1 that answers
 //! the request exactly as the API's documentation does, so it runs anywhere. Anything in
-//! between (a base URL without credentials, credentials without a base URL, a secret without a
-//! client id, a `COMMERCELAYER_*` variable it does not know) is an error naming what is
+//! between (a base URL without credentials, credentials without a base URL, a secret or a
+//! login without a client id, a username without a password, a `COMMERCELAYER_*` variable it
+//! does not know) is an error naming what is
 //! missing or wrong, and nothing is sent. An empty variable counts as unset. It says on stdout
 //! which server it used. When the configuration is incomplete or the API refuses, it prints
 //! the error to stderr and exits with a failure status.
@@ -23,7 +26,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use commercelayer::customer_groups::{CustomerGroup, CustomerGroupCreate};
-use commercelayer::{Client, JSON_API};
+use commercelayer::{Client, ClientBuilder, JSON_API};
 use wiremock::matchers::{any, bearer_token, body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -39,17 +42,23 @@ pub const CLIENT_SECRET_VAR: &str = "COMMERCELAYER_CLIENT_SECRET";
 pub const SCOPE_VAR: &str = "COMMERCELAYER_SCOPE";
 /// The variable holding the token endpoint, when not Commerce Layer's own.
 pub const AUTH_URL_VAR: &str = "COMMERCELAYER_AUTH_URL";
+/// The variable holding a customer's email, to log in with the password grant.
+pub const USERNAME_VAR: &str = "COMMERCELAYER_USERNAME";
+/// The variable holding that customer's password.
+pub const PASSWORD_VAR: &str = "COMMERCELAYER_PASSWORD";
 
 /// The prefix of every variable the example reads; any other variable with it is a mistake.
 pub const PREFIX: &str = "COMMERCELAYER_";
 
 /// Every variable the example reads.
-pub const VARS: [&str; 6] = [
+pub const VARS: [&str; 8] = [
     BASE_URL_VAR,
     CLIENT_ID_VAR,
     CLIENT_SECRET_VAR,
     SCOPE_VAR,
     AUTH_URL_VAR,
+    USERNAME_VAR,
+    PASSWORD_VAR,
     ACCESS_TOKEN_VAR,
 ];
 
@@ -117,6 +126,16 @@ pub enum Auth {
         /// The token endpoint, when not Commerce Layer's own.
         auth_url: Option<String>,
     },
+    /// A customer's login (the password grant), kept alive with its refresh token.
+    Password {
+        client_id: String,
+        username: String,
+        password: String,
+        client_secret: Option<String>,
+        scope: Option<String>,
+        /// The token endpoint, when not Commerce Layer's own.
+        auth_url: Option<String>,
+    },
 }
 
 /// Where the example sends its request.
@@ -137,6 +156,8 @@ pub struct Vars {
     pub client_secret: Option<String>,
     pub scope: Option<String>,
     pub auth_url: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
     /// The names of set variables with the prefix that the example does not read (a
     /// misspelling, most likely), in the environment's order.
     pub unknown: Vec<String>,
@@ -165,6 +186,8 @@ impl Vars {
                 CLIENT_SECRET_VAR => &mut vars.client_secret,
                 SCOPE_VAR => &mut vars.scope,
                 AUTH_URL_VAR => &mut vars.auth_url,
+                USERNAME_VAR => &mut vars.username,
+                PASSWORD_VAR => &mut vars.password,
                 _ => {
                     vars.unknown.push(name);
                     continue;
@@ -184,6 +207,8 @@ impl Vars {
             client_secret,
             scope,
             auth_url,
+            username,
+            password,
             unknown,
         } = self;
         [
@@ -193,6 +218,8 @@ impl Vars {
             client_secret,
             scope,
             auth_url,
+            username,
+            password,
         ]
         .iter()
         .all(|value| value.is_none())
@@ -202,8 +229,9 @@ impl Vars {
 
 impl Target {
     /// The stand-in when no variable is set; the API when a base URL and a way to
-    /// authenticate (a client id, else a token) are; and otherwise an error saying what is
-    /// missing or unknown: half a configuration never falls back to the stand-in.
+    /// authenticate (a client id, with a username and password for a customer's login; else a
+    /// token) are; and otherwise an error saying what is missing or unknown: half a
+    /// configuration never falls back to the stand-in.
     pub fn from_vars(vars: Vars) -> Result<Self, String> {
         let given = |value: Option<String>| value.filter(|value| !value.is_empty());
         let vars = Vars {
@@ -213,6 +241,8 @@ impl Target {
             client_secret: given(vars.client_secret),
             scope: given(vars.scope),
             auth_url: given(vars.auth_url),
+            username: given(vars.username),
+            password: given(vars.password),
             unknown: vars.unknown,
         };
         if vars.is_empty() {
@@ -236,6 +266,8 @@ impl Target {
             (CLIENT_SECRET_VAR, &vars.client_secret),
             (SCOPE_VAR, &vars.scope),
             (AUTH_URL_VAR, &vars.auth_url),
+            (USERNAME_VAR, &vars.username),
+            (PASSWORD_VAR, &vars.password),
         ]
         .into_iter()
         .filter_map(|(name, value)| value.as_ref().map(|_| name))
@@ -251,12 +283,32 @@ impl Target {
                 "neither {CLIENT_ID_VAR} nor {ACCESS_TOKEN_VAR} is set (one is needed to authenticate)"
             ));
         }
+        // A login is a username and a password: one alone is half of it.
+        match (&vars.username, &vars.password) {
+            (Some(_), None) => problems.push(format!(
+                "{USERNAME_VAR} is set but {PASSWORD_VAR} is not (a customer's login needs both)"
+            )),
+            (None, Some(_)) => problems.push(format!(
+                "{PASSWORD_VAR} is set but {USERNAME_VAR} is not (a customer's login needs both)"
+            )),
+            _ => {}
+        }
         let auth = match (vars.client_id, vars.access_token) {
-            (Some(client_id), _) => Some(Auth::ClientCredentials {
-                client_id,
-                client_secret: vars.client_secret,
-                scope: vars.scope,
-                auth_url: vars.auth_url,
+            (Some(client_id), _) => Some(match (vars.username, vars.password) {
+                (Some(username), Some(password)) => Auth::Password {
+                    client_id,
+                    username,
+                    password,
+                    client_secret: vars.client_secret,
+                    scope: vars.scope,
+                    auth_url: vars.auth_url,
+                },
+                _ => Auth::ClientCredentials {
+                    client_id,
+                    client_secret: vars.client_secret,
+                    scope: vars.scope,
+                    auth_url: vars.auth_url,
+                },
             }),
             (None, Some(access_token)) => Some(Auth::AccessToken(access_token)),
             (None, None) => None,
@@ -323,19 +375,26 @@ pub async fn run(target: Target, out: &mut impl Write) -> Result<(), Box<dyn Err
                     client_secret,
                     scope,
                     auth_url,
-                } => {
-                    let mut builder = builder.client_id(client_id);
-                    if let Some(secret) = client_secret {
-                        builder = builder.client_secret(secret);
-                    }
-                    if let Some(scope) = scope {
-                        builder = builder.scope(scope);
-                    }
-                    if let Some(url) = auth_url {
-                        builder = builder.auth_url(url);
-                    }
-                    (builder, "client credentials")
-                }
+                } => (
+                    with_client(builder.client_id(client_id), client_secret, scope, auth_url),
+                    "client credentials",
+                ),
+                Auth::Password {
+                    client_id,
+                    username,
+                    password,
+                    client_secret,
+                    scope,
+                    auth_url,
+                } => (
+                    with_client(
+                        builder.client_id(client_id).password(username, password),
+                        client_secret,
+                        scope,
+                        auth_url,
+                    ),
+                    "a customer's login (the password grant)",
+                ),
             };
             writeln!(out, "using the Commerce Layer API at {base_url} with {how}")?;
             (builder.build()?, None)
@@ -359,6 +418,25 @@ pub async fn run(target: Target, out: &mut impl Write) -> Result<(), Box<dyn Err
         .data;
     print_group(&group, out)?;
     Ok(())
+}
+
+/// `builder` with the client secret, scope and token endpoint that are set.
+fn with_client(
+    mut builder: ClientBuilder,
+    client_secret: Option<String>,
+    scope: Option<String>,
+    auth_url: Option<String>,
+) -> ClientBuilder {
+    if let Some(secret) = client_secret {
+        builder = builder.client_secret(secret);
+    }
+    if let Some(scope) = scope {
+        builder = builder.scope(scope);
+    }
+    if let Some(url) = auth_url {
+        builder = builder.auth_url(url);
+    }
+    builder
 }
 
 /// Starts a server on 127.0.0.1 that answers the documented request with the documented

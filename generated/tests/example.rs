@@ -268,6 +268,31 @@ fn half_a_configuration_is_an_error_naming_what_is_missing() {
             "COMMERCELAYER_BASE_URL is not set (such as https://acme.commercelayer.io/api); \
              COMMERCELAYER_SCOPE is set but COMMERCELAYER_CLIENT_ID is not (they go with client credentials)",
         ),
+        (
+            &[
+                ("COMMERCELAYER_BASE_URL", URL),
+                ("COMMERCELAYER_CLIENT_ID", "an-id"),
+                ("COMMERCELAYER_USERNAME", "john@example.com"),
+            ][..],
+            "COMMERCELAYER_USERNAME is set but COMMERCELAYER_PASSWORD is not (a customer's login needs both)",
+        ),
+        (
+            &[
+                ("COMMERCELAYER_BASE_URL", URL),
+                ("COMMERCELAYER_CLIENT_ID", "an-id"),
+                ("COMMERCELAYER_PASSWORD", "a-secret"),
+            ][..],
+            "COMMERCELAYER_PASSWORD is set but COMMERCELAYER_USERNAME is not (a customer's login needs both)",
+        ),
+        (
+            &[
+                ("COMMERCELAYER_BASE_URL", URL),
+                ("COMMERCELAYER_ACCESS_TOKEN", "a-token"),
+                ("COMMERCELAYER_USERNAME", "john@example.com"),
+                ("COMMERCELAYER_PASSWORD", "a-secret"),
+            ][..],
+            "COMMERCELAYER_USERNAME and COMMERCELAYER_PASSWORD are set but COMMERCELAYER_CLIENT_ID is not (they go with client credentials)",
+        ),
     ] {
         let Err(error) = target(pairs) else {
             panic!("{pairs:?} named a target");
@@ -415,6 +440,106 @@ async fn the_environment_names_the_api_and_token() {
         "/api/customer_groups",
         None,
         SEED_REQUEST,
+    );
+}
+
+// With a client id, a username and a password, the example logs the customer in with the password grant, sending exactly what the vendor documents, and creates VIP with the customer's token; the password is printed nowhere.
+#[tokio::test]
+async fn the_example_logs_a_customer_in_with_the_password_grant() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("customer-token", 7200))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/customer_groups"))
+        .and(bearer_token("customer-token"))
+        .respond_with(json_api(201, SEED_RESPONSE))
+        .mount(&server)
+        .await;
+    let base_url = format!("{}/api", server.uri());
+    let auth_url = format!("{}{TOKEN_PATH}", server.uri());
+    let mut out = Vec::new();
+
+    run_with_env(
+        env(&[
+            ("COMMERCELAYER_BASE_URL", &base_url),
+            ("COMMERCELAYER_CLIENT_ID", "sales-channel-id"),
+            ("COMMERCELAYER_SCOPE", "market:code:europe"),
+            ("COMMERCELAYER_AUTH_URL", &auth_url),
+            ("COMMERCELAYER_USERNAME", "john@example.com"),
+            ("COMMERCELAYER_PASSWORD", "s3creT-pw"),
+        ]),
+        &mut out,
+    )
+    .await
+    .expect("the customer's token is accepted");
+
+    let out = String::from_utf8(out).expect("UTF-8 output");
+    assert!(
+        out.starts_with(&format!(
+            "using the Commerce Layer API at {base_url} with a customer's login (the password \
+             grant)\ncreated customer group xYZkjABcde\n"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("s3creT-pw"), "{out}");
+    let token_requests = received_at(&server, TOKEN_PATH).await;
+    assert_eq!(token_requests.len(), 1);
+    let body: Value = serde_json::from_slice(&token_requests[0].body).expect("a JSON body");
+    assert_eq!(
+        body,
+        json!({
+            "grant_type": "password",
+            "username": "john@example.com",
+            "password": "s3creT-pw",
+            "client_id": "sales-channel-id",
+            "scope": "market:code:europe"
+        })
+    );
+    assert_eq!(received_at(&server, "/api/customer_groups").await.len(), 1);
+}
+
+// A refused login is the example's error, naming the grant and the endpoint's reason, without the password.
+#[tokio::test]
+async fn a_refused_login_is_the_error_without_the_password() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(wiremock::ResponseTemplate::new(400).set_body_json(json!({
+            "error": "invalid_grant",
+            "error_description": "Invalid username or password s3creT-pw"
+        })))
+        .mount(&server)
+        .await;
+    let mut out = Vec::new();
+
+    let error = run_with_env(
+        env(&[
+            ("COMMERCELAYER_BASE_URL", &format!("{}/api", server.uri())),
+            ("COMMERCELAYER_CLIENT_ID", "sales-channel-id"),
+            (
+                "COMMERCELAYER_AUTH_URL",
+                &format!("{}{TOKEN_PATH}", server.uri()),
+            ),
+            ("COMMERCELAYER_USERNAME", "john@example.com"),
+            ("COMMERCELAYER_PASSWORD", "s3creT-pw"),
+        ]),
+        &mut out,
+    )
+    .await
+    .expect_err("the login is refused");
+
+    assert_eq!(
+        error.to_string(),
+        "POST /api/customer_groups: authentication failed: password grant: the token endpoint \
+         answered 400 Bad Request: Invalid username or password <redacted> (invalid_grant)"
+    );
+    assert!(
+        received_at(&server, "/api/customer_groups")
+            .await
+            .is_empty()
     );
 }
 
