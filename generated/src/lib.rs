@@ -82,7 +82,7 @@ pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use reqwest::header::{HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 pub use serde_json::{Map, Value, json};
-pub use {futures_util, reqwest, serde_json};
+pub use {chrono, futures_util, reqwest, serde_json};
 // Each resource module is behind its feature; with none enabled there is nothing to re-export.
 #[allow(unused_imports)]
 pub use resources::*;

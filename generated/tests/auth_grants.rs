@@ -6,7 +6,7 @@ mod auth_util;
 
 use std::time::Duration;
 
-use commercelayer::{Client, Error};
+use commercelayer::{Client, ClientBuilder, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,10 +19,11 @@ use auth_util::{
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K9LwbPTIQn_6G6c4YQA4mGdNrI";
 
+/// Adds a grant's settings to a builder.
+type Configure = Box<dyn FnOnce(ClientBuilder) -> ClientBuilder>;
+
 /// Logs in once with `configure`d builder and returns the one token request's body.
-async fn first_body(
-    configure: impl FnOnce(commercelayer::ClientBuilder) -> commercelayer::ClientBuilder,
-) -> Value {
+async fn first_body(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Value {
     let server = MockServer::start().await;
     token_when(&server, json!({}), token_answer("tok-1", 7200, Some("r-1"))).await;
     api_accepting(&server, &["tok-1"]).await;
@@ -40,11 +41,7 @@ async fn first_body(
 // the client id, and the secret, scope and code verifier only when set.
 #[tokio::test]
 async fn every_grant_sends_exactly_what_the_endpoint_expects() {
-    let cases: Vec<(
-        &str,
-        Box<dyn FnOnce(commercelayer::ClientBuilder) -> commercelayer::ClientBuilder>,
-        Value,
-    )> = vec![
+    let cases: Vec<(&str, Configure, Value)> = vec![
         (
             "client credentials",
             Box::new(|b| b.client_secret("the-secret").scope("market:code:europe")),
@@ -326,12 +323,12 @@ async fn a_refused_refresh_token_starts_over_with_the_grant() {
     for (grant, configure) in [
         (
             "password",
-            Box::new(|b: commercelayer::ClientBuilder| b.password("john@example.com", "s3creT"))
+            Box::new(|b: ClientBuilder| b.password("john@example.com", "s3creT"))
                 as Box<dyn Fn(_) -> _>,
         ),
         (
             "JWT bearer",
-            Box::new(|b: commercelayer::ClientBuilder| b.jwt_bearer("the.assertion.jwt")),
+            Box::new(|b: ClientBuilder| b.jwt_bearer("the.assertion.jwt")),
         ),
     ] {
         let server = MockServer::start().await;
@@ -427,7 +424,7 @@ async fn a_refusal_names_the_grant_and_holds_no_secret() {
     const CODE: &str = "SUPERSECRET-code/+=";
     const ASSERTION: &str = "SUPERSECRET.assertion/+.jwt";
     const REFRESH: &str = "SUPERSECRET-refresh/+";
-    let cases: Vec<(&str, commercelayer::ClientBuilder, Vec<&str>)> = {
+    let cases: Vec<(&str, ClientBuilder, Vec<&str>)> = {
         let server = MockServer::start().await;
         let b = || builder(&server, "the-client-id").client_secret(SECRET);
         vec![

@@ -21,10 +21,13 @@ use auth_util::{
     sales_channel_payload, token_answer, token_when, tokens_sent,
 };
 
+/// Why a token source was asked, and the token it replaced.
+type Call = (Reason, Option<String>);
+
 /// A token source handing out `vault-1`, `vault-2`..., recording why and what it replaced.
 #[derive(Clone, Default)]
 struct Vault {
-    calls: Arc<Mutex<Vec<(Reason, Option<String>)>>>,
+    calls: Arc<Mutex<Vec<Call>>>,
     delay: Duration,
 }
 
