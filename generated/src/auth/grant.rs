@@ -30,6 +30,11 @@ use crate::transport::{Http, Unread, describe_size, location};
 /// The `grant_type` of the JWT bearer flow (RFC 7523).
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
+/// The longest access or refresh token accepted from the token endpoint: 64 KiB, far above
+/// Commerce Layer's (a few KiB), so that a hostile endpoint cannot make every later error
+/// scrub a megabyte-long secret.
+const MAX_TOKEN_LENGTH: usize = 64 * 1024;
+
 /// An OAuth2 grant: what the client exchanges at the token endpoint for access tokens.
 ///
 /// [`ClientBuilder`](crate::ClientBuilder)'s `.client_id(..)`, `.password(..)`,
@@ -761,6 +766,13 @@ fn parse_token(status: StatusCode, body: &[u8]) -> Result<Parsed, AuthFailure> {
         }
         Some(Lifetime::Seconds(_)) => None,
     };
+    let too_long =
+        |token: &Option<String>| token.as_ref().is_some_and(|t| t.len() > MAX_TOKEN_LENGTH);
+    if token.len() > MAX_TOKEN_LENGTH || too_long(&answer.refresh_token.0) {
+        return Err(fail(&format!(
+            "token is longer than {MAX_TOKEN_LENGTH} bytes, more than any token"
+        )));
+    }
     if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
         return Err(fail(
             "access token contains characters a header cannot carry",
@@ -826,6 +838,7 @@ impl AuthFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     // A token answer gives its tokens, scope and lifetime; a bad one never echoes the token.
     #[test]
@@ -887,6 +900,99 @@ mod tests {
             assert!(!failure.message.contains("secret"), "{}", failure.message);
             assert_eq!(failure.body, None);
         }
+    }
+
+    // An access or refresh token longer than any real one is refused, without echo.
+    #[test]
+    fn overlong_tokens_are_refused() {
+        let long = "S".repeat(MAX_TOKEN_LENGTH + 1);
+        for body in [
+            json!({ "access_token": long }),
+            json!({ "access_token": "ok", "refresh_token": long }),
+        ] {
+            let failure =
+                parse_token(StatusCode::OK, body.to_string().as_bytes()).expect_err("too long");
+            assert!(
+                failure.message.contains("longer than 65536 bytes"),
+                "{}",
+                failure.message
+            );
+            assert!(failure.message.len() < 200);
+        }
+        let at_the_limit = json!({ "access_token": "S".repeat(MAX_TOKEN_LENGTH) });
+        assert!(parse_token(StatusCode::OK, at_the_limit.to_string().as_bytes()).is_ok());
+    }
+
+    // The PKCE challenge is the unpadded base64url SHA-256 of the verifier, as
+    // `printf %s VERIFIER | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d =`
+    // computes it.
+    #[test]
+    fn the_pkce_challenge_is_s256() {
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mJ92K9LwbPTIQn_6G6c4YQA4mGdNrI"),
+            "U9ebgYhlu3mkFbkqYIuSFUcDT8KRx6j41ws2fxDsRjk"
+        );
+        assert_eq!(
+            pkce_challenge("a-verifier-of-forty-three-characters-or-more"),
+            "y5UF_tmp_ICTDGza-Ou2vUvx2cu7DBN-Xwf_z0RDfTw"
+        );
+    }
+
+    // The revoke URL is the auth URL with its last segment `token` replaced by `revoke`.
+    #[test]
+    fn the_revoke_url_is_derived_from_the_auth_url() {
+        let revoke = |auth: &str| {
+            Grant::client_credentials("id")
+                .auth_url(auth)
+                .revoke_endpoint()
+                .map_err(|error| error.to_string())
+        };
+        assert_eq!(
+            revoke(DEFAULT_AUTH_URL).as_deref(),
+            Ok("https://auth.commercelayer.io/oauth/revoke")
+        );
+        assert_eq!(
+            revoke("http://127.0.0.1:8080/proxy/oauth/token/").as_deref(),
+            Ok("http://127.0.0.1:8080/proxy/oauth/revoke")
+        );
+        for odd in [
+            "https://auth.example.com/oauth/tokens",
+            "https://auth.example.com/",
+        ] {
+            assert!(revoke(odd).is_err(), "{odd}");
+        }
+        let explicit = Grant::client_credentials("id")
+            .auth_url("https://auth.example.com/get")
+            .revoke_url("https://auth.example.com/drop")
+            .revoke_endpoint();
+        assert_eq!(
+            explicit.ok().as_deref(),
+            Some("https://auth.example.com/drop")
+        );
+    }
+
+    // Each grant's body holds exactly its members; the JWT bearer grant_type is the RFC 7523 URN.
+    #[test]
+    fn grant_bodies_hold_exactly_their_members() {
+        let body = |grant: &Grant| serde_json::to_value(grant.grant_body()).expect("JSON");
+        assert_eq!(
+            body(&Grant::jwt_bearer("id", "a.b.c")),
+            json!({
+                "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                "assertion": "a.b.c",
+                "client_id": "id"
+            })
+        );
+        assert_eq!(
+            body(&Grant::authorization_code("id", "code", "https://x.test/cb").code_verifier("v")),
+            json!({
+                "grant_type": "authorization_code",
+                "code": "code",
+                "redirect_uri": "https://x.test/cb",
+                "code_verifier": "v",
+                "client_id": "id"
+            })
+        );
     }
 
     // A refusal is described from an OAuth error or a JSON:API errors document.
