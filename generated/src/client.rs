@@ -1,8 +1,9 @@
 //! The client: where requests are built, authenticated, sent, retried and their answers
-//! classified. Authentication lives in `auth.rs`, retry decisions in `retry.rs`, spans in
+//! classified. Authentication lives in `auth/`, retry decisions in `retry.rs`, spans in
 //! `trace.rs`; [`Client::send`] ties them together.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -10,7 +11,10 @@ use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 
-use crate::auth::{Auth, Bearer, Credentials, DEFAULT_AUTH_URL, TokenSource};
+use crate::auth::{
+    Auth, Bearer, BoxFuture, Claims, DEFAULT_DOMAIN, Grant, RefreshCallback, Refreshed, Session,
+    Token, TokenSource, TokenStore,
+};
 use crate::error::{Error, Origin, RequestLine, Result, from_failure};
 use crate::jsonapi::Secret;
 use crate::query::Query;
@@ -55,6 +59,22 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 ///     .client_secret("your-client-secret")
 ///     .scope("market:code:europe")
 ///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// or from any other grant (see [`auth`](crate::auth)), such as a customer's login:
+///
+/// ```no_run
+/// # async fn run() -> commercelayer::Result<()> {
+/// let client = commercelayer::Client::builder()
+///     .organization("acme")
+///     .client_id("sales-channel-client-id")
+///     .password("john@example.com", "s3creT")
+///     .scope("market:code:europe")
+///     .build()?;
+/// // ... calls as the customer; the session renews itself with its refresh token.
+/// client.revoke().await?; // logs out
 /// # Ok(())
 /// # }
 /// ```
@@ -109,6 +129,35 @@ impl Client {
     /// The API's base URL, without a trailing slash (`https://acme.commercelayer.io/api`).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The token requests are sent with now: the one given, or the newest the session
+    /// obtained (or restored); `None` before the first call needing one. Its `Debug` shows no
+    /// token.
+    pub fn token(&self) -> Option<Token> {
+        self.inner.auth.token()
+    }
+
+    /// The newest refresh token the session got, to keep for a later session
+    /// ([`ClientBuilder::refresh_token`]); it changes when the endpoint rotates it.
+    pub fn refresh_token(&self) -> Option<String> {
+        self.token()
+            .and_then(|token| token.refresh_token().map(str::to_string))
+    }
+
+    /// Revokes the client's current token (for a logout): `POST`s the client id, the client
+    /// secret when set, and the token to the revoke endpoint (the auth URL with its last
+    /// segment, `token`, replaced by `revoke`: `https://auth.commercelayer.io/oauth/revoke`),
+    /// then forgets the token, and clears the [`TokenStore`].
+    ///
+    /// Revoking an access token revokes its refresh token too. Nothing is sent when the
+    /// client has no token yet. The next call obtains a new token as the first did (client
+    /// credentials and a password log in again; an authorization code, used already, fails).
+    /// A client given only an access token cannot revoke it (that needs a client id), nor can
+    /// a [`TokenSource`] that does not implement [`TokenSource::revoke`]. Failures are
+    /// [`Error::Auth`], with the endpoint's status and reason, never a token or secret.
+    pub async fn revoke(&self) -> Result<()> {
+        self.inner.auth.revoke().await
     }
 
     /// The rate limit the API reported in its latest answer that reported one (to this client
@@ -275,9 +324,11 @@ impl Client {
         }
     }
 
-    /// A redactor of the `Authorization` headers `sent` and of the client secret.
+    /// A redactor of the `Authorization` headers `sent` and of the secrets of the
+    /// authentication (client secret, password, refresh tokens...).
     fn redactor(&self, sent: &[HeaderValue]) -> Redactor {
-        let mut redactor = Redactor::new(self.inner.auth.secrets());
+        let secrets = self.inner.auth.secrets();
+        let mut redactor = Redactor::new(secrets.iter().map(String::as_str));
         for header in sent {
             let text = String::from_utf8_lossy(header.as_bytes());
             let token = text.strip_prefix("Bearer ").unwrap_or(&text);
@@ -346,19 +397,36 @@ pub(crate) struct Response {
 /// Builds a [`Client`].
 ///
 /// It needs where the API is ([`organization`](ClientBuilder::organization) or
-/// [`base_url`](ClientBuilder::base_url)) and how to authenticate: an
-/// [`access_token`](ClientBuilder::access_token), or client credentials
-/// ([`client_id`](ClientBuilder::client_id), with an optional
-/// [`client_secret`](ClientBuilder::client_secret) and [`scope`](ClientBuilder::scope)).
+/// [`base_url`](ClientBuilder::base_url), or neither with an access token, whose claims name
+/// the organization) and how to authenticate, one of:
+///
+/// - an [`access_token`](ClientBuilder::access_token), sent as it is (or replaced by a
+///   [`refresh_with`](ClientBuilder::refresh_with) callback);
+/// - a grant, with a [`client_id`](ClientBuilder::client_id) and, where the credentials have
+///   them, a [`client_secret`](ClientBuilder::client_secret) and a
+///   [`scope`](ClientBuilder::scope): client credentials (the client id alone),
+///   [`password`](ClientBuilder::password), [`refresh_token`](ClientBuilder::refresh_token),
+///   [`authorization_code`](ClientBuilder::authorization_code) or
+///   [`jwt_bearer`](ClientBuilder::jwt_bearer);
+/// - a [`token_source`](ClientBuilder::token_source) of your own.
+///
+/// A [`token_store`](ClientBuilder::token_store) keeps a session's tokens between runs.
 #[derive(Default)]
 pub struct ClientBuilder {
     organization: Option<String>,
     base_url: Option<String>,
+    domain: Option<String>,
     access_token: Option<Secret>,
+    refresh_with: Option<RefreshCallback>,
     client_id: Option<String>,
     client_secret: Option<Secret>,
     scope: Option<String>,
     auth_url: Option<String>,
+    revoke_url: Option<String>,
+    grants: Vec<PendingGrant>,
+    code_verifier: Option<Secret>,
+    token_source: Option<Box<dyn TokenSource>>,
+    token_store: Option<Box<dyn TokenStore>>,
     http: Option<reqwest::ClientBuilder>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
@@ -366,17 +434,68 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
 }
 
-/// URLs are shown without their credentials or query, which may hold secrets.
+/// A grant set on the builder, other than client credentials.
+enum PendingGrant {
+    Password { username: String, password: Secret },
+    RefreshToken(Secret),
+    AuthorizationCode { code: Secret, redirect_uri: String },
+    JwtBearer(Secret),
+}
+
+impl PendingGrant {
+    fn name(&self) -> &'static str {
+        match self {
+            PendingGrant::Password { .. } => "password",
+            PendingGrant::RefreshToken(_) => "refresh token",
+            PendingGrant::AuthorizationCode { .. } => "authorization code",
+            PendingGrant::JwtBearer(_) => "JWT bearer",
+        }
+    }
+
+    fn into_grant(self, client_id: String) -> Grant {
+        match self {
+            PendingGrant::Password { username, password } => {
+                Grant::password(client_id, username, password.into_inner())
+            }
+            PendingGrant::RefreshToken(token) => {
+                Grant::refresh_token(client_id, token.into_inner())
+            }
+            PendingGrant::AuthorizationCode { code, redirect_uri } => {
+                Grant::authorization_code(client_id, code.into_inner(), redirect_uri)
+            }
+            PendingGrant::JwtBearer(assertion) => {
+                Grant::jwt_bearer(client_id, assertion.into_inner())
+            }
+        }
+    }
+}
+
+/// URLs are shown without their credentials or query, which may hold secrets; grants by
+/// name only.
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let grants: Vec<&str> = self.grants.iter().map(PendingGrant::name).collect();
         f.debug_struct("ClientBuilder")
             .field("organization", &self.organization)
             .field("base_url", &self.base_url.as_deref().map(shown_url))
+            .field("domain", &self.domain)
             .field("access_token", &self.access_token)
+            .field(
+                "refresh_with",
+                &self.refresh_with.as_ref().map(|_| "<callback>"),
+            )
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field("scope", &self.scope)
             .field("auth_url", &self.auth_url.as_deref().map(shown_url))
+            .field("revoke_url", &self.revoke_url.as_deref().map(shown_url))
+            .field("grants", &grants)
+            .field("code_verifier", &self.code_verifier)
+            .field(
+                "token_source",
+                &self.token_source.as_ref().map(|_| "<source>"),
+            )
+            .field("token_store", &self.token_store.as_ref().map(|_| "<store>"))
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
             .field("max_retries", &self.retry.max_retries)
@@ -385,7 +504,8 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The organization's slug: the API is then `https://{slug}.commercelayer.io/api`.
+    /// The organization's slug: the API is then `https://{slug}.commercelayer.io/api` (with
+    /// another [`domain`](ClientBuilder::domain), `https://{slug}.{domain}/api`).
     pub fn organization(mut self, slug: impl Into<String>) -> Self {
         self.organization = Some(slug.into());
         self
@@ -403,39 +523,175 @@ impl ClientBuilder {
         self
     }
 
-    /// The access token sent as `Authorization: Bearer {token}`, as it is: it is never
-    /// refreshed. Use client credentials instead for a client that outlives its tokens.
+    /// The domain of Commerce Layer's endpoints, for other environments:
+    /// [`DEFAULT_DOMAIN`](crate::auth::DEFAULT_DOMAIN) (`commercelayer.io`) unless set. The API is then
+    /// `https://{organization}.{domain}/api` (the organization given, or named by the access
+    /// token) and the token endpoint `https://auth.{domain}/oauth/token` (unless
+    /// [`auth_url`](ClientBuilder::auth_url) says otherwise).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// The access token sent as `Authorization: Bearer {token}`, as it is: never replaced
+    /// (unless with [`refresh_with`](ClientBuilder::refresh_with)). Use a grant instead for a
+    /// client that outlives its tokens.
+    ///
+    /// Without an [`organization`](ClientBuilder::organization) or a
+    /// [`base_url`](ClientBuilder::base_url), the API is the one the token's claims name:
+    /// `https://{organization.slug}.commercelayer.io/api` (see [`Claims`]).
     pub fn access_token(mut self, token: impl Into<String>) -> Self {
         self.access_token = Some(Secret::new(token));
         self
     }
 
-    /// Authenticates with OAuth2 client credentials: the client asks the token endpoint
-    /// ([`ClientBuilder::auth_url`]) for an access token with this client id, caches it for all
-    /// its clones, and asks for another shortly before it expires (when a tenth of its
-    /// lifetime, at most a minute, is left) or when the API refuses it with `401`.
+    /// Replaces the [`access_token`](ClientBuilder::access_token) with what `callback`
+    /// returns when it expires (by its JWT's `exp`; a tenth of its lifetime, at most a minute,
+    /// early) or the API refuses it (`401`, then the call is sent once more): the vendor SDK's
+    /// `refreshToken` hook. The callback gets the token being replaced, is called once however
+    /// many calls need the token, and fails with [`auth::failure`](crate::auth::failure).
+    ///
+    /// ```no_run
+    /// use commercelayer::auth::{self, Token};
+    ///
+    /// # fn run(token_from_the_browser: String) -> commercelayer::Result<()> {
+    /// let client = commercelayer::Client::builder()
+    ///     .access_token(token_from_the_browser)
+    ///     .refresh_with(|expired: Token| async move {
+    ///         // Ask whoever issued it for another.
+    ///         let _ = expired;
+    ///         Err::<Token, _>(auth::failure("the session ended"))
+    ///     })
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn refresh_with<F, Fut>(mut self, callback: F) -> Self
+    where
+        F: Fn(Token) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Token>> + Send + 'static,
+    {
+        self.refresh_with = Some(Box::new(
+            move |token| -> BoxFuture<'static, Result<Token>> { Box::pin(callback(token)) },
+        ));
+        self
+    }
+
+    /// The application's client id. Alone, it authenticates with OAuth2 client credentials:
+    /// the client asks the token endpoint ([`ClientBuilder::auth_url`]) for an access token,
+    /// caches it for all its clones, and asks for another shortly before it expires (when a
+    /// tenth of its lifetime, at most a minute, is left) or when the API refuses it with `401`.
+    /// With [`password`](ClientBuilder::password), [`refresh_token`](ClientBuilder::refresh_token),
+    /// [`authorization_code`](ClientBuilder::authorization_code) or
+    /// [`jwt_bearer`](ClientBuilder::jwt_bearer), it goes with that grant.
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
         self
     }
 
     /// The client secret sent with the [`client_id`](ClientBuilder::client_id), for
-    /// integration applications (sales channels have none).
+    /// integrations and webapps (sales channels have none).
     pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
         self.client_secret = Some(Secret::new(client_secret));
         self
     }
 
     /// The scope asked for with the [`client_id`](ClientBuilder::client_id), such as
-    /// `market:code:europe`.
+    /// `market:code:europe` (sent with each refresh too).
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
 
-    /// Where client credentials are exchanged for tokens; [`DEFAULT_AUTH_URL`] unless set.
+    /// Where grants are exchanged for tokens; [`DEFAULT_AUTH_URL`](crate::DEFAULT_AUTH_URL)
+    /// (`https://auth.commercelayer.io/oauth/token`) unless set.
     pub fn auth_url(mut self, url: impl Into<String>) -> Self {
         self.auth_url = Some(url.into());
+        self
+    }
+
+    /// Where [`Client::revoke`] revokes tokens; unless set, the
+    /// [`auth_url`](ClientBuilder::auth_url) with its last segment, `token`, replaced by
+    /// `revoke`.
+    pub fn revoke_url(mut self, url: impl Into<String>) -> Self {
+        self.revoke_url = Some(url.into());
+        self
+    }
+
+    /// Replaces a grant of the same kind, or adds this one.
+    fn grant(mut self, grant: PendingGrant) -> Self {
+        self.grants.retain(|set| set.name() != grant.name());
+        self.grants.push(grant);
+        self
+    }
+
+    /// Logs a customer in with the password grant (sales channels): sends `grant_type:
+    /// password`, `username`, `password` and the [`client_id`](ClientBuilder::client_id)
+    /// (with the [`scope`](ClientBuilder::scope) and
+    /// [`client_secret`](ClientBuilder::client_secret) when set). The session then renews
+    /// itself with the refresh token it gets, and logs in again if that is refused.
+    pub fn password(self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.grant(PendingGrant::Password {
+            username: username.into(),
+            password: Secret::new(password),
+        })
+    }
+
+    /// Renews a session kept from an earlier login with its refresh token
+    /// (`grant_type: refresh_token`, with the [`client_id`](ClientBuilder::client_id), and
+    /// the same [`scope`](ClientBuilder::scope) it had). The endpoint may rotate it:
+    /// [`Client::refresh_token`] gives the newest.
+    pub fn refresh_token(self, refresh_token: impl Into<String>) -> Self {
+        self.grant(PendingGrant::RefreshToken(Secret::new(refresh_token)))
+    }
+
+    /// Exchanges a webapp's authorization code (`grant_type: authorization_code`, `code`,
+    /// `redirect_uri`, with the [`client_id`](ClientBuilder::client_id) and
+    /// [`client_secret`](ClientBuilder::client_secret)); with a
+    /// [`code_verifier`](ClientBuilder::code_verifier), PKCE. The code is good once: the
+    /// session then lives on its refresh token.
+    pub fn authorization_code(
+        self,
+        code: impl Into<String>,
+        redirect_uri: impl Into<String>,
+    ) -> Self {
+        self.grant(PendingGrant::AuthorizationCode {
+            code: Secret::new(code),
+            redirect_uri: redirect_uri.into(),
+        })
+    }
+
+    /// The PKCE code verifier sent as `code_verifier` with the
+    /// [`authorization_code`](ClientBuilder::authorization_code): the one whose
+    /// [challenge](crate::auth::pkce_challenge) went to the authorize endpoint (43 to 128
+    /// characters of `A-Z`, `a-z`, `0-9`, `-`, `.`, `_` and `~`).
+    pub fn code_verifier(mut self, verifier: impl Into<String>) -> Self {
+        self.code_verifier = Some(Secret::new(verifier));
+        self
+    }
+
+    /// Obtains tokens on behalf of a customer or user with the JWT bearer flow (`grant_type:
+    /// urn:ietf:params:oauth:grant-type:jwt-bearer`, `assertion`, with the
+    /// [`client_id`](ClientBuilder::client_id), and the
+    /// [`client_secret`](ClientBuilder::client_secret) and [`scope`](ClientBuilder::scope)
+    /// when set).
+    pub fn jwt_bearer(self, assertion: impl Into<String>) -> Self {
+        self.grant(PendingGrant::JwtBearer(Secret::new(assertion)))
+    }
+
+    /// Takes tokens from `source` (a vault, another service, a [`Grant`] built yourself):
+    /// cached, replaced before they expire and when the API refuses them, like a grant's.
+    /// It replaces the access token, client id and grants.
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.token_source = Some(Box::new(source));
+        self
+    }
+
+    /// Keeps the session's tokens in `store`: the token saved is used at start while it is
+    /// valid (or renewed with its refresh token), and each new one is saved. For a grant, a
+    /// token source or a [`refresh_with`](ClientBuilder::refresh_with) callback.
+    pub fn token_store(mut self, store: impl TokenStore) -> Self {
+        self.token_store = Some(Box::new(store));
         self
     }
 
@@ -509,13 +765,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails on a missing or invalid base URL, organization, token or
-    /// client credentials, or on both a token and client credentials. No message repeats a
-    /// URL's credentials or query.
+    /// Builds the client; fails on a missing or invalid base URL, organization, domain,
+    /// token, client credentials or grant, and on authentication settings that contradict or
+    /// go with nothing (an access token and a grant, two grants, a client secret without a
+    /// client id...). No message repeats a URL's credentials or query, nor a secret.
     pub fn build(self) -> Result<Client> {
-        let base_url = match (self.base_url, self.organization) {
+        let domain = match &self.domain {
+            Some(domain) => {
+                check_domain(domain)?;
+                domain.clone()
+            }
+            None => DEFAULT_DOMAIN.to_string(),
+        };
+        let base_url = match (&self.base_url, &self.organization) {
             (Some(url), _) => {
-                let parsed = check_url(&url, "base URL")?;
+                let parsed = check_url(url, "base URL")?;
                 let url = url.trim_end_matches('/');
                 if parsed.path().trim_matches('/').is_empty() {
                     format!("{url}/api")
@@ -524,22 +788,15 @@ impl ClientBuilder {
                 }
             }
             (None, Some(slug)) => {
-                let valid = !slug.is_empty()
-                    && slug.len() <= 63
-                    && slug
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-                if !valid {
-                    return Err(config(
-                        "the organization slug must be 1 to 63 lowercase letters, digits and \
-                         dashes (such as `acme`)",
-                    ));
+                check_slug(slug, "the organization slug")?;
+                format!("https://{slug}.{domain}/api")
+            }
+            (None, None) => match &self.access_token {
+                Some(token) => format!("https://{}.{domain}/api", slug_of(token.expose())?),
+                None => {
+                    return Err(config("set an organization slug or a base URL"));
                 }
-                format!("https://{slug}.commercelayer.io/api")
-            }
-            (None, None) => {
-                return Err(config("set an organization slug or a base URL"));
-            }
+            },
         };
         let parsed = check_url(&base_url, "base URL")?;
         let base_path = parsed.path().trim_end_matches('/').to_string();
@@ -564,50 +821,20 @@ impl ClientBuilder {
         let client = Http::build_client(self.http.unwrap_or_default())
             .map_err(|e| config(format!("cannot build the HTTP client: {e}")))?;
         let http = Http::new(client, user_agent, timeout, max_response_size);
-        let auth = match (self.access_token, self.client_id) {
-            (Some(_), Some(_)) => {
-                return Err(config(
-                    "set either an access token or client credentials, not both",
-                ));
-            }
-            (Some(token), None) => {
-                if self.client_secret.is_some() || self.scope.is_some() || self.auth_url.is_some() {
-                    return Err(config(
-                        "a client secret, scope or auth URL needs a client id, not an access token",
-                    ));
-                }
-                let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                    .map_err(|_| {
-                        config("the access token contains characters a header cannot carry")
-                    })?;
-                header.set_sensitive(true);
-                Auth::Token(header)
-            }
-            (None, Some(client_id)) => {
-                if client_id.is_empty() {
-                    return Err(config("the client id is empty"));
-                }
-                let url = match self.auth_url {
-                    Some(url) => {
-                        check_url(&url, "auth URL")?;
-                        url
-                    }
-                    None => DEFAULT_AUTH_URL.to_string(),
-                };
-                let credentials = Credentials {
-                    url,
-                    client_id,
-                    client_secret: self.client_secret,
-                    scope: self.scope,
-                };
-                Auth::Credentials(Box::new(TokenSource::new(credentials, http.clone())))
-            }
-            (None, None) => {
-                return Err(config(
-                    "set an access token or client credentials (a client id)",
-                ));
-            }
+        let settings = AuthSettings {
+            access_token: self.access_token,
+            refresh_with: self.refresh_with,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+            scope: self.scope,
+            auth_url: self.auth_url,
+            revoke_url: self.revoke_url,
+            grants: self.grants,
+            code_verifier: self.code_verifier,
+            token_source: self.token_source,
+            token_store: self.token_store,
         };
+        let auth = settings.into_auth(&domain, &http)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -622,6 +849,211 @@ impl ClientBuilder {
     }
 }
 
+/// The authentication settings of a builder, checked and turned into an [`Auth`].
+struct AuthSettings {
+    access_token: Option<Secret>,
+    refresh_with: Option<RefreshCallback>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    scope: Option<String>,
+    auth_url: Option<String>,
+    revoke_url: Option<String>,
+    grants: Vec<PendingGrant>,
+    code_verifier: Option<Secret>,
+    token_source: Option<Box<dyn TokenSource>>,
+    token_store: Option<Box<dyn TokenStore>>,
+}
+
+impl AuthSettings {
+    fn into_auth(mut self, domain: &str, http: &Http) -> Result<Auth> {
+        let grant_settings = self.client_secret.is_some()
+            || self.scope.is_some()
+            || self.auth_url.is_some()
+            || self.revoke_url.is_some();
+        if self.token_source.is_some()
+            && (self.access_token.is_some()
+                || self.refresh_with.is_some()
+                || self.client_id.is_some()
+                || !self.grants.is_empty()
+                || self.code_verifier.is_some()
+                || grant_settings)
+        {
+            return Err(config(
+                "a token source replaces the access token, client id and grants: set only it",
+            ));
+        }
+        if self.grants.len() > 1 {
+            let names: Vec<&str> = self.grants.iter().map(PendingGrant::name).collect();
+            return Err(config(format!(
+                "set one grant, not several ({})",
+                names.join(", ")
+            )));
+        }
+        if self.refresh_with.is_some() && self.access_token.is_none() {
+            return Err(config(
+                "a refresh callback replaces an access token: set the access token",
+            ));
+        }
+        let grant = self.grants.pop();
+        if self.code_verifier.is_some()
+            && !matches!(grant, Some(PendingGrant::AuthorizationCode { .. }))
+        {
+            return Err(config(
+                "a code verifier goes with an authorization code, and none is set",
+            ));
+        }
+        if let Some(source) = self.token_source {
+            let session = Session::new(
+                source,
+                self.token_store,
+                "a token source".to_string(),
+                http.clone(),
+            );
+            return Ok(Auth::Session(Box::new(session)));
+        }
+        match (self.access_token, self.client_id) {
+            (Some(_), Some(_)) => Err(config(
+                "set either an access token or client credentials, not both",
+            )),
+            (Some(_), None) if grant.is_some() => {
+                Err(config("set either an access token or a grant, not both"))
+            }
+            (Some(token), None) => {
+                if grant_settings {
+                    return Err(config(
+                        "a client secret, scope, auth URL or revoke URL needs a client id, not \
+                         an access token",
+                    ));
+                }
+                let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        config("the access token contains characters a header cannot carry")
+                    })?;
+                header.set_sensitive(true);
+                let token = Token::new(token.into_inner());
+                match self.refresh_with {
+                    Some(callback) => {
+                        let session = Session::new(
+                            Box::new(Refreshed::new(token, callback)),
+                            self.token_store,
+                            "an access token replaced by a callback".to_string(),
+                            http.clone(),
+                        );
+                        Ok(Auth::Session(Box::new(session)))
+                    }
+                    None if self.token_store.is_some() => Err(config(
+                        "a token store keeps a session's tokens: an access token given alone \
+                         is never replaced (use a grant, a token source or a refresh callback)",
+                    )),
+                    None => Ok(Auth::Token(token, header)),
+                }
+            }
+            (None, Some(client_id)) => {
+                if client_id.is_empty() {
+                    return Err(config("the client id is empty"));
+                }
+                let auth_url = self
+                    .auth_url
+                    .unwrap_or_else(|| format!("https://auth.{domain}/oauth/token"));
+                let mut grant = match grant {
+                    Some(grant) => grant.into_grant(client_id),
+                    None => Grant::client_credentials(client_id),
+                }
+                .auth_url(auth_url);
+                if let Some(secret) = self.client_secret {
+                    grant = grant.client_secret(secret.into_inner());
+                }
+                if let Some(scope) = self.scope {
+                    grant = grant.scope(scope);
+                }
+                if let Some(url) = self.revoke_url {
+                    grant = grant.revoke_url(url);
+                }
+                if let Some(verifier) = self.code_verifier {
+                    grant = grant.code_verifier(verifier.into_inner());
+                }
+                grant.check()?;
+                let description = format!("{grant:?}");
+                let session =
+                    Session::new(Box::new(grant), self.token_store, description, http.clone());
+                Ok(Auth::Session(Box::new(session)))
+            }
+            (None, None) => match grant {
+                Some(grant) => Err(config(format!(
+                    "the {} grant needs a client id",
+                    grant.name()
+                ))),
+                None => Err(config(
+                    "set an access token, client credentials (a client id), a grant or a token \
+                     source",
+                )),
+            },
+        }
+    }
+}
+
+/// Checks an organization slug: 1 to 63 lowercase letters, digits and dashes.
+fn check_slug(slug: &str, what: &str) -> Result<()> {
+    let valid = !slug.is_empty()
+        && slug.len() <= 63
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(config(format!(
+            "{what} must be 1 to 63 lowercase letters, digits and dashes (such as `acme`)"
+        )))
+    }
+}
+
+/// Checks a domain: dot-separated labels of lowercase letters, digits and dashes.
+fn check_domain(domain: &str) -> Result<()> {
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(config(
+            "the domain must be dot-separated lowercase letters, digits and dashes (such as \
+             `commercelayer.io`)",
+        ))
+    }
+}
+
+/// The organization slug an access token's claims name (expired or not), checked.
+fn slug_of(token: &str) -> Result<String> {
+    let claims = Claims::decode_ignoring_expiry(token).map_err(|error| {
+        let reason = match &error {
+            Error::Auth { message, .. } => message.clone(),
+            other => other.to_string(),
+        };
+        config(format!(
+            "set an organization slug or a base URL: the access token does not name its \
+             organization ({reason})"
+        ))
+    })?;
+    let slug = claims.organization_slug().ok_or_else(|| {
+        config(format!(
+            "set an organization slug or a base URL: the access token (of a {} application) \
+             names no organization",
+            crate::redact::Redactor::default().line(claims.application_kind())
+        ))
+    })?;
+    check_slug(slug, "the organization slug in the access token")?;
+    Ok(slug.to_string())
+}
+
 fn config(message: impl Into<String>) -> Error {
     Error::Config {
         message: message.into(),
@@ -630,7 +1062,7 @@ fn config(message: impl Into<String>) -> Error {
 
 /// Checks a base or auth URL: http or https, with a host, no query or fragment, and no
 /// credentials. No message repeats the URL, which may hold secrets in any of those parts.
-fn check_url(url: &str, what: &str) -> Result<reqwest::Url> {
+pub(crate) fn check_url(url: &str, what: &str) -> Result<reqwest::Url> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| config(format!("the {what} is not a URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {

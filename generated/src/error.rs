@@ -167,9 +167,11 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// No access token could be obtained with the client credentials: the token endpoint
-    /// refused them, redirected, gave an answer that is not a token (or too large a one), or
-    /// could not be reached. Neither the client secret nor a token is ever part of it.
+    /// No access token could be obtained: the token endpoint refused the grant (the message
+    /// names it), redirected, gave an answer that is not a token (or too large a one), or could
+    /// not be reached; or a token source failed. Also a token whose claims cannot be decoded,
+    /// and a revoke that failed. No secret (client secret, password, code, assertion) nor a
+    /// token is ever part of it.
     #[non_exhaustive]
     Auth {
         /// The call that needed the token, when there was one.

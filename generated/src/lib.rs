@@ -41,7 +41,7 @@
 //! never edited by hand. Everything else (the client, calls, errors, query encoding,
 //! JSON:API building blocks) is the hand-written runtime they share.
 
-mod auth;
+pub mod auth;
 mod call;
 pub mod callbacks;
 mod checked;
@@ -82,7 +82,7 @@ pub use futures_util::{Stream, StreamExt, TryStreamExt};
 pub use reqwest::header::{HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 pub use serde_json::{Map, Value, json};
-pub use {futures_util, reqwest, serde_json};
+pub use {chrono, futures_util, reqwest, serde_json};
 // Each resource module is behind its feature; with none enabled there is nothing to re-export.
 #[allow(unused_imports)]
 pub use resources::*;

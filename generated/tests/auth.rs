@@ -245,7 +245,7 @@ async fn a_401_to_a_fixed_token_is_not_retried() {
     assert_eq!(received(&server).await.len(), 1);
 }
 
-// A refused token request is Error::Auth with the endpoint's status, reason and body; the API is never called.
+// A refused token request is Error::Auth naming the grant, with the endpoint's status, reason and body; the API is never called.
 #[tokio::test]
 async fn a_refused_token_request_is_an_auth_error() {
     let server = MockServer::start().await;
@@ -264,8 +264,8 @@ async fn a_refused_token_request_is_an_auth_error() {
 
     assert_eq!(
         error.to_string(),
-        "GET /api/customer_groups/xYZkjABcde: authentication failed: the token endpoint \
-         answered 401 Unauthorized: Client \
+        "GET /api/customer_groups/xYZkjABcde: authentication failed: client credentials \
+         grant: the token endpoint answered 401 Unauthorized: Client \
          authentication failed due to unknown client, no client authentication included, or \
          unsupported authentication method. (invalid_client)"
     );
@@ -304,8 +304,8 @@ async fn an_unreachable_token_endpoint_is_an_auth_error() {
     let message = error.to_string();
     assert!(
         message.starts_with(&format!(
-            "GET /api/customer_groups/xYZkjABcde: authentication failed: cannot reach the \
-             token endpoint {auth_url}: "
+            "GET /api/customer_groups/xYZkjABcde: authentication failed: client credentials \
+             grant: cannot reach the token endpoint {auth_url}: "
         )),
         "{message}"
     );
