@@ -46,6 +46,7 @@ mod call;
 mod client;
 pub mod error;
 pub mod jsonapi;
+pub mod object;
 mod prelude;
 pub mod query;
 mod retry;

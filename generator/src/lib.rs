@@ -7,19 +7,25 @@
 //! ```
 //!
 //! - [`load()`] reads and parses the YAML ([`spec`]), recording where each key sits;
-//! - [`lower()`] validates it into the [`model`], every error with file, line and column;
-//! - [`render()`] runs the askama templates of `templates/` ([`mod@render`]);
+//! - [`lower()`] validates it into the [`model`], every error with file, line and column,
+//!   derives every member each module will define ([`members`]) and refuses clashes
+//!   ([`clashes`], [`reserved`]);
+//! - [`render()`] runs the askama templates of `templates/` ([`mod@render`], [`docs`]);
 //! - [`format()`] parses the result with syn, prints it with prettyplease and adds the banner.
 //!
 //! Same input, same bytes: the model is sorted and nothing iterates a hash map into output.
 
+pub mod clashes;
 pub mod conformance;
+pub mod docs;
 pub mod error;
 pub mod format;
 pub mod lower;
+pub mod members;
 pub mod model;
 pub mod naming;
 pub mod render;
+pub mod reserved;
 pub mod spec;
 
 use std::path::Path;
