@@ -275,7 +275,56 @@ impl Ctx<'_> {
             );
         }
         let ty = self.attr_type(&path, name, spec, struct_name);
-        let flag_error = |ctx: &mut Self, message: String| ctx.key_error(&path, message);
+        self.attribute_flags(&path, name, spec);
+        let ty = ty?;
+        if let Some(example) = &spec.example {
+            if !example_fits(&ty, example) {
+                self.value_error(
+                    &format!("{path}.example"),
+                    format!(
+                        "attribute `{name}`: the example {} is not a value of its type",
+                        shorten(&example.to_string())
+                    ),
+                );
+            }
+        }
+        if spec.confidential && ty != AttrType::String {
+            self.key_error(
+                &path,
+                format!("attribute `{name}` is confidential: only a string can be kept secret"),
+            );
+        }
+        if self.errors.len() != errors_before {
+            return None;
+        }
+        let variant = naming::type_ident(name)
+            .map_err(|why| self.key_error(&path, why))
+            .ok()?;
+        Some(Attribute {
+            name: name.to_string(),
+            ident: naming::snake_ident(name),
+            method: String::new(),
+            variant,
+            ty,
+            description: spec.description.clone(),
+            example: spec.example.clone(),
+            required: spec.required,
+            creatable: spec.creatable,
+            updatable: spec.updatable,
+            nullable: spec.nullable,
+            filterable: spec.filterable,
+            sortable: spec.sortable,
+            fetchable: spec.fetchable,
+            trigger: spec.trigger,
+            confidential: spec.confidential,
+            deprecated: spec.deprecated,
+        })
+    }
+
+    /// Checks that an attribute's flags agree: what is required is creatable, what is read
+    /// only is not writable, and a trigger is a write-only boolean sent as `true`.
+    fn attribute_flags(&mut self, path: &str, name: &str, spec: &AttributeSpec) {
+        let flag_error = |ctx: &mut Self, message: String| ctx.key_error(path, message);
         if spec.required && !spec.creatable {
             flag_error(
                 self,
@@ -334,49 +383,6 @@ impl Ctx<'_> {
                 format!("attribute `{name}` is neither fetchable, creatable nor updatable"),
             );
         }
-        let ty = ty?;
-        if let Some(example) = &spec.example {
-            if !example_fits(&ty, example) {
-                self.value_error(
-                    &format!("{path}.example"),
-                    format!(
-                        "attribute `{name}`: the example {} is not a value of its type",
-                        shorten(&example.to_string())
-                    ),
-                );
-            }
-        }
-        if spec.confidential && ty != AttrType::String {
-            flag_error(
-                self,
-                format!("attribute `{name}` is confidential: only a string can be kept secret"),
-            );
-        }
-        if self.errors.len() != errors_before {
-            return None;
-        }
-        let variant = naming::type_ident(name)
-            .map_err(|why| self.key_error(&path, why))
-            .ok()?;
-        Some(Attribute {
-            name: name.to_string(),
-            ident: naming::snake_ident(name),
-            method: String::new(),
-            variant,
-            ty,
-            description: spec.description.clone(),
-            example: spec.example.clone(),
-            required: spec.required,
-            creatable: spec.creatable,
-            updatable: spec.updatable,
-            nullable: spec.nullable,
-            filterable: spec.filterable,
-            sortable: spec.sortable,
-            fetchable: spec.fetchable,
-            trigger: spec.trigger,
-            confidential: spec.confidential,
-            deprecated: spec.deprecated,
-        })
     }
 
     fn attr_type(
@@ -509,34 +515,9 @@ impl Ctx<'_> {
         }))
     }
 
-    fn relationship(&mut self, name: &str, spec: &RelationshipSpec) -> Option<Relationship> {
-        let path = format!("relationships.{name}");
-        let errors_before = self.errors.len();
-        if !self.wire_name(&path, "relationship", name, true) {
-            return None;
-        }
-        if name == "id" || name == "type" {
-            self.key_error(
-                &path,
-                format!(
-                    "`{name}` names the resource itself in JSON:API; a relationship cannot use it"
-                ),
-            );
-        }
-        let cardinality = match spec.cardinality.as_str() {
-            "one" => Some(Cardinality::One),
-            "many" => Some(Cardinality::Many),
-            other => {
-                self.value_error(
-                    &format!("{path}.cardinality"),
-                    format!(
-                        "relationship `{name}`: unknown cardinality `{}`, expected `one` or `many`",
-                        other.escape_debug()
-                    ),
-                );
-                None
-            }
-        };
+    /// A relationship's target types: one, or at least two when polymorphic, each a wire
+    /// name, none twice.
+    fn targets(&mut self, path: &str, name: &str, spec: &RelationshipSpec) -> Vec<String> {
         let targets: Vec<String> = match (&spec.target, &spec.targets) {
             (Some(target), None) => vec![target.clone()],
             (None, Some(targets)) if targets.len() >= 2 => targets.clone(),
@@ -558,7 +539,7 @@ impl Ctx<'_> {
             }
             (None, None) => {
                 self.key_error(
-                    &path,
+                    path,
                     format!(
                         "relationship `{name}`: missing `target` (the related type) or `targets` (several, when polymorphic)"
                     ),
@@ -590,6 +571,38 @@ impl Ctx<'_> {
                 );
             }
         }
+        targets
+    }
+
+    fn relationship(&mut self, name: &str, spec: &RelationshipSpec) -> Option<Relationship> {
+        let path = format!("relationships.{name}");
+        let errors_before = self.errors.len();
+        if !self.wire_name(&path, "relationship", name, true) {
+            return None;
+        }
+        if name == "id" || name == "type" {
+            self.key_error(
+                &path,
+                format!(
+                    "`{name}` names the resource itself in JSON:API; a relationship cannot use it"
+                ),
+            );
+        }
+        let cardinality = match spec.cardinality.as_str() {
+            "one" => Some(Cardinality::One),
+            "many" => Some(Cardinality::Many),
+            other => {
+                self.value_error(
+                    &format!("{path}.cardinality"),
+                    format!(
+                        "relationship `{name}`: unknown cardinality `{}`, expected `one` or `many`",
+                        other.escape_debug()
+                    ),
+                );
+                None
+            }
+        };
+        let targets = self.targets(&path, name, spec);
         if spec.required && !spec.creatable {
             self.key_error(
                 &path,
