@@ -349,6 +349,41 @@ impl Member {
 }
 
 impl BodyAttribute {
+    /// The field's type: the value when the constructor takes it, a `Patch` when a builder
+    /// method can clear it, else an `Option`.
+    pub fn field_type(&self, attribute: &Attribute) -> String {
+        let value = attribute.body_value_type();
+        if self.param.is_some() {
+            value
+        } else if self.clear.is_some() {
+            format!("Patch<{value}>")
+        } else {
+            format!("Option<{value}>")
+        }
+    }
+
+    /// When serde leaves the field out, as a Rust string literal: never, when the
+    /// constructor takes it; when unchanged, for a `Patch`; when `None`, else.
+    pub fn skip(&self) -> &'static str {
+        if self.param.is_some() {
+            ""
+        } else if self.clear.is_some() {
+            "\"Patch::is_unchanged\""
+        } else {
+            "\"Option::is_none\""
+        }
+    }
+
+    /// What the setter wraps the value in: `Patch::Set` where the field is a `Patch`, else
+    /// `Some`.
+    pub fn wrap(&self) -> &'static str {
+        if self.clear.is_some() {
+            "Patch::Set"
+        } else {
+            "Some"
+        }
+    }
+
     /// How the constructor sets a required attribute from its parameter (`name:
     /// name.into()`, or the shorthand `count` when nothing converts it), or leaves an
     /// optional one out (`code: None`).
@@ -392,25 +427,6 @@ impl Attribute {
     /// (`fields[type]`) may leave any attribute out.
     pub fn response_type(&self) -> String {
         format!("Option<{}>", self.value_type())
-    }
-
-    /// The create body's field type: the value for a required attribute, else an `Option`.
-    pub fn create_type(&self) -> String {
-        if self.required {
-            self.body_value_type()
-        } else {
-            format!("Option<{}>", self.body_value_type())
-        }
-    }
-
-    /// The update body's field type: `Patch` where the attribute can be cleared, else an
-    /// `Option`.
-    pub fn update_type(&self) -> String {
-        if self.nullable {
-            format!("Patch<{}>", self.body_value_type())
-        } else {
-            format!("Option<{}>", self.body_value_type())
-        }
     }
 
     /// A builder method's parameter type: `impl Into<String>` for strings, `impl
