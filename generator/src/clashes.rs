@@ -1,7 +1,7 @@
 //! The clash check: every name a generated module defines must be unique in its scope, and
 //! none may be a name the runtime or the generated code already uses there. It walks the
-//! model's lists ([`Members`]) scope by scope, seeding each with its reserved names
-//! ([`crate::reserved`]); it knows nothing of the templates. This is where two spec names
+//! model's lists ([`Members`](crate::model::Members)) scope by scope, seeding each with
+//! its reserved names ([`crate::reserved`]); it knows nothing of the templates. This is where two spec names
 //! that become one Rust name, or a spec name the runtime already uses, become spec errors.
 
 use std::collections::{HashMap, HashSet};

@@ -285,7 +285,7 @@ pub enum Origin {
 }
 
 /// Everything a resource's generated module defines, derived once from its spec by
-/// [`crate::lower`]: the types, the endpoint methods, the fields, the builder methods and
+/// [`crate::lower()`]: the types, the endpoint methods, the fields, the builder methods and
 /// the enum variants, each a [`Member`]. Whether something exists is decided here and
 /// nowhere else.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

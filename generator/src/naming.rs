@@ -150,7 +150,7 @@ pub fn words(wire: &str) -> String {
 }
 
 /// The indefinite article for a phrase, by the sound its first word starts with: `an` for
-/// `order`, `address` or "[`Order`]" (Markdown before the word is skipped), `a` for `sku`,
+/// `order`, `address` or "\[`Order`\]" (Markdown before the word is skipped), `a` for `sku`,
 /// `user`, `unique` or `one-time`.
 pub fn article(phrase: &str) -> &'static str {
     /// Words that start with a vowel letter and a consonant sound ("you", "w").
@@ -189,7 +189,7 @@ pub fn article(phrase: &str) -> &'static str {
     if vowel { "an" } else { "a" }
 }
 
-/// A phrase with its indefinite article: `an order`, `a customer group`, "an [`Address`]".
+/// A phrase with its indefinite article: `an order`, `a customer group`, "an \[`Address`\]".
 pub fn with_article(phrase: &str) -> String {
     format!("{} {phrase}", article(phrase))
 }
