@@ -1,14 +1,15 @@
 //! The clash check: every name a generated module defines must be unique in its scope, and
 //! none may be a name the runtime or the generated code already uses there. It walks the
 //! model's lists ([`Members`](crate::model::Members)) scope by scope, seeding each with
-//! its reserved names ([`crate::reserved`]); it knows nothing of the templates. This is where two spec names
-//! that become one Rust name, or a spec name the runtime already uses, become spec errors.
+//! its reserved names ([`crate::reserved`]); it knows nothing of the templates. This is
+//! where two spec names that become one Rust name, or a spec name the runtime already
+//! uses, become spec errors.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use crate::error::SpecError;
 use crate::model::{Body, Member, NameKind, Origin, Resource};
-use crate::naming::module_file_name;
 use crate::reserved::{self, Scope};
 use crate::spec::SpecFile;
 
@@ -51,32 +52,79 @@ pub fn check_model(resources: &[(Resource, &SpecFile)], errors: &mut Vec<SpecErr
     let mut modules = Names::new("module", Scope::Module);
     let mut accessors = Names::new("`Client` method", Scope::ClientMethod);
     for (r, file) in resources {
-        let what = format!("resource type `{}`", r.type_name);
+        let what = What::ResourceType(&r.type_name);
         let clash = modules
-            .claim(&module_file_name(&r.module), &what)
-            .or_else(|| accessors.claim(&module_file_name(&r.accessor), &what));
+            .claim(r.module.trim_start_matches("r#"), what)
+            .or_else(|| accessors.claim(r.accessor.trim_start_matches("r#"), what));
         if let Some(message) = clash {
             errors.push(SpecError::new(file.value_location("type"), message));
         }
     }
 }
 
+/// Who claims a name, for messages; written out only when there is a clash.
+#[derive(Debug, Clone, Copy)]
+enum What<'a> {
+    /// Reserved: who already uses it.
+    Reserved(&'static str),
+    /// Something of the resource itself ("the endpoints handle").
+    Resource(&'static str),
+    /// A member, with its role ("the clearing method of").
+    Member(&'static str, &'a Member),
+    /// A target type of a polymorphic relationship, claiming its variant.
+    Target(&'a str, &'a Member),
+    /// A resource type, claiming its module and accessor.
+    ResourceType(&'a str),
+}
+
+impl fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            What::Reserved(owner) => write!(f, "{owner}"),
+            What::Resource(what) => write!(f, "{what}"),
+            What::Member(role, member) => {
+                if !role.is_empty() {
+                    write!(f, "{role} ")?;
+                }
+                write_member(f, member)
+            }
+            What::Target(type_name, relationship) => {
+                write!(f, "target `{type_name}` of ")?;
+                write_member(f, relationship)
+            }
+            What::ResourceType(type_name) => write!(f, "resource type `{type_name}`"),
+        }
+    }
+}
+
+/// The spec item a member comes from: "attribute `code`".
+fn write_member(f: &mut fmt::Formatter<'_>, member: &Member) -> fmt::Result {
+    let kind = match member.origin {
+        Origin::Resource => "resource type",
+        Origin::Id => return write!(f, "the resource id"),
+        Origin::Action => "action",
+        Origin::Attribute(_) => "attribute",
+        Origin::Relationship(_) => "relationship",
+    };
+    write!(f, "{kind} `{}`", member.spec)
+}
+
 /// The names claimed in one scope, and by whom.
-struct Names {
+struct Names<'a> {
     /// What a name of this scope is, for messages (`create builder method`).
     kind: &'static str,
-    /// Each claimed name, with the message's end naming who claimed it.
-    claimed: HashMap<String, String>,
+    /// Each claimed name, with who claimed it.
+    claimed: HashMap<&'a str, What<'a>>,
     /// The clashes found so far.
     clashes: Vec<Clash>,
 }
 
-impl Names {
+impl<'a> Names<'a> {
     /// A scope holding its reserved names already.
     fn new(kind: &'static str, scope: Scope) -> Self {
         let mut names = Self::unreserved(kind);
         names.claimed = reserved::names(scope)
-            .map(|(name, owner)| (name.to_string(), format!("is taken by {owner}")))
+            .map(|(name, owner)| (name, What::Reserved(owner)))
             .collect();
         names
     }
@@ -91,52 +139,37 @@ impl Names {
     }
 
     /// Claims `name` for `what`; returns the message when it is taken.
-    fn claim(&mut self, name: &str, what: &str) -> Option<String> {
-        match self.claimed.get(name) {
-            Some(first) => Some(format!(
-                "{what} would generate the {} `{name}`, which {first}",
-                self.kind
-            )),
-            None => {
-                self.claimed
-                    .insert(name.to_string(), format!("{what} already generates"));
-                None
-            }
-        }
+    fn claim(&mut self, name: &'a str, what: What<'a>) -> Option<String> {
+        let Some(&first) = self.claimed.get(name) else {
+            self.claimed.insert(name, what);
+            return None;
+        };
+        let taken = match first {
+            What::Reserved(_) => format!("is taken by {first}"),
+            _ => format!("{first} already generates"),
+        };
+        Some(format!(
+            "{what} would generate the {} `{name}`, which {taken}",
+            self.kind
+        ))
     }
 
     /// Claims a name for the spec item at `path`, recording a clash.
-    fn claim_at(&mut self, name: &str, path: String, what: &str) {
+    fn claim_at(&mut self, name: &'a str, path: impl FnOnce() -> String, what: What<'a>) {
         if let Some(message) = self.claim(name, what) {
-            self.clashes.push((path, message));
+            self.clashes.push((path(), message));
         }
     }
 
-    /// Claims a member for the spec item it comes from, described by [`what`].
-    fn member(&mut self, member: &Member) {
-        self.claim_at(&member.rust, member.path(), &what(member));
+    /// Claims a member for the spec item it comes from.
+    fn member(&mut self, member: &'a Member) {
+        self.member_as(member, "");
     }
 
-    /// Claims a member described otherwise (`the clearing method of attribute `code``).
-    fn member_as(&mut self, member: &Member, role: &str) {
-        self.claim_at(
-            &member.rust,
-            member.path(),
-            &format!("{role} {}", what(member)),
-        );
+    /// Claims a member in a role ("the clearing method of").
+    fn member_as(&mut self, member: &'a Member, role: &'static str) {
+        self.claim_at(&member.rust, || member.path(), What::Member(role, member));
     }
-}
-
-/// The spec item a member comes from, for messages: "attribute `code`".
-fn what(member: &Member) -> String {
-    let kind = match member.origin {
-        Origin::Resource => "resource type",
-        Origin::Id => return "the resource id".to_string(),
-        Origin::Action => "action",
-        Origin::Attribute(_) => "attribute",
-        Origin::Relationship(_) => "relationship",
-    };
-    format!("{kind} `{}`", member.spec)
 }
 
 /// The types of the module, beside the prelude's and the harness's.
@@ -144,15 +177,15 @@ fn types(r: &Resource) -> Vec<Clash> {
     let m = &r.members;
     let mut types = Names::new("type", Scope::Type);
     let path = || "type".to_string();
-    types.claim_at(&r.struct_name, path(), "the resource");
-    types.claim_at(&r.api_name, path(), "the endpoints handle");
+    types.claim_at(&r.struct_name, path, What::Resource("the resource"));
+    types.claim_at(&r.api_name, path, What::Resource("the endpoints handle"));
     let generated = [&m.attributes_struct, &m.relationships_struct]
         .into_iter()
         .chain(m.create.iter().map(|b| &b.name))
         .chain(m.update.iter().map(|b| &b.name))
         .chain(m.name_enums.iter().map(|e| &e.name));
     for name in generated {
-        types.claim_at(name, path(), "a generated type");
+        types.claim_at(name, path, What::Resource("a generated type"));
     }
     for e in &m.value_enums {
         types.member_as(e, "the enum of");
@@ -252,8 +285,8 @@ fn variants(r: &Resource) -> Vec<Clash> {
     for e in &r.members.target_enums {
         let mut names = Names::new("variant", Scope::EnumVariant);
         for variant in &e.variants {
-            let what = format!("target `{}` of {}", variant.type_name, what(&e.name));
-            names.claim_at(&variant.variant, e.name.path(), &what);
+            let what = What::Target(&variant.type_name, &e.name);
+            names.claim_at(&variant.variant, || e.name.path(), what);
         }
         clashes.extend(names.clashes);
     }

@@ -225,12 +225,17 @@ pub fn prose_docs(text: &str) -> Vec<String> {
 pub fn doc_attrs(markdown: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for raw in markdown.lines() {
-        let line: String = raw
-            .trim()
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .filter(|&c| !invisible(c))
-            .collect();
+        let raw = raw.trim();
+        // Most lines are printable ASCII: nothing to map or drop.
+        let line: std::borrow::Cow<str> = if raw.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            raw.into()
+        } else {
+            raw.chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .filter(|&c| !invisible(c))
+                .collect::<String>()
+                .into()
+        };
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
@@ -239,16 +244,26 @@ pub fn doc_attrs(markdown: &str) -> Vec<String> {
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
-    lines
-        .iter()
-        .map(|line| {
-            if line.is_empty() {
-                "#[doc = \"\"]".to_string()
-            } else {
-                format!("#[doc = {}]", string_literal(&format!(" {line}")))
-            }
-        })
-        .collect()
+    lines.iter().map(|line| doc_attr(line)).collect()
+}
+
+/// `#[doc = " {line}"]`, for a line without control characters: only quotes and
+/// backslashes need escaping in the literal.
+fn doc_attr(line: &str) -> String {
+    if line.is_empty() {
+        return "#[doc = \"\"]".to_string();
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    out.push_str("#[doc = \" ");
+    for c in line.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("\"]");
+    out
 }
 
 /// Characters that do not belong in a doc comment: control characters (a bare carriage
@@ -267,7 +282,7 @@ const DOC_WIDTH: usize = 88;
 /// block (a heading, a list item, a quote, a table), so wrapping cannot change what the text
 /// means; a word longer than the width stays whole.
 fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
-    if line.chars().count() <= width {
+    if line.len() <= width || line.chars().count() <= width {
         out.push(line.to_string());
         return;
     }
@@ -280,16 +295,21 @@ fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
                     .starts_with(['.', ')']))
     };
     let mut current = String::new();
+    let mut current_width = 0;
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let fits = current.chars().count() + 1 + word.chars().count() <= width;
+        let word_width = word.chars().count();
+        let fits = current_width + 1 + word_width <= width;
         if current.is_empty() || fits || starts_block(word) {
             if !current.is_empty() {
                 current.push(' ');
+                current_width += 1;
             }
             current.push_str(word);
+            current_width += word_width;
         } else {
             out.push(std::mem::take(&mut current));
             current.push_str(word);
+            current_width = word_width;
         }
     }
     if !current.is_empty() {
@@ -331,7 +351,11 @@ pub fn escape_markdown(text: &str) -> String {
 
 fn escape_word(word: &str, out: &mut String) {
     // An address, less the punctuation that ends the sentence or closes a quote around it.
-    let start = word.find("https://").or_else(|| word.find("http://"));
+    let start = if word.contains(':') {
+        word.find("https://").or_else(|| word.find("http://"))
+    } else {
+        None
+    };
     if let Some(start) = start {
         let rest = &word[start..];
         let url = rest.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '!', '?']);
@@ -348,8 +372,13 @@ fn escape_word(word: &str, out: &mut String) {
             return;
         }
     }
+    const MARKUP: [char; 7] = ['`', '~', '[', ']', '<', '>', '\\'];
+    if !word.contains(MARKUP) {
+        out.push_str(word);
+        return;
+    }
     for c in word.chars() {
-        if matches!(c, '`' | '~' | '[' | ']' | '<' | '>' | '\\') {
+        if MARKUP.contains(&c) {
             out.push('\\');
         }
         out.push(c);
