@@ -3,9 +3,8 @@
 
 use serde_json::{Map, Value};
 
-/// A JSON object for an attribute of type `object` (such as `metadata`): a
-/// [`Map`](serde_json::Map), or the [`Value`](serde_json::Value) that
-/// [`json!`](serde_json::json) builds.
+/// A JSON object for an attribute of type `object` (such as `metadata`): a [`Map`], or the
+/// [`Value`] that [`json!`](serde_json::json) builds.
 ///
 /// ```no_run
 /// # #[cfg(feature = "customer_groups")]
