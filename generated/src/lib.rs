@@ -48,6 +48,7 @@ mod checked;
 mod client;
 pub mod error;
 pub mod jsonapi;
+pub mod object;
 mod prelude;
 pub mod query;
 mod redact;

@@ -1,7 +1,7 @@
 //! What the generated resource modules use, in one glob import (`use crate::prelude::*;`).
 //!
 //! Names here are reserved: the generator refuses a spec that would define a type with one
-//! of them (see `RESERVED_TYPE_NAMES` in `generator/src/lower.rs`).
+//! of them (see `generator/src/reserved.rs`).
 #![allow(unused_imports)] // each resource uses a different part of it
 
 pub(crate) use std::fmt;
@@ -16,5 +16,6 @@ pub(crate) use crate::jsonapi::{
     FieldName, GenericResource, Linkage, Linkages, Patch, RawName, Resource, ResourceIdentifier,
     ResourceLinks, ResourceMeta, Secret, ToMany, ToOne,
 };
+pub(crate) use crate::object::IntoObject;
 pub(crate) use crate::query::{FilterField, FilterValue};
 pub(crate) use crate::support::{Trigger, decode_variant, deserialize_enum, tagged};

@@ -4,13 +4,16 @@
 //!
 //! Rendered into `generated/tests/conformance/resources.rs` by `cargo xtask codegen`; the
 //! test's root (`main.rs`) and the harness the tests call (`harness.rs`) are hand-written.
+//! Like the resource modules, the tests follow the model's lists of members: a test calls
+//! each endpoint the handle has, builds each body with the methods it has.
 
 use askama::Template;
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, Result};
-use crate::model::{AttrType, Attribute, Cardinality, Model, Relationship, Resource};
+use crate::error::Result;
+use crate::model::{AttrType, Attribute, Body, Cardinality, Model, Relationship, Resource};
 use crate::naming::string_literal;
+use crate::render::template_error;
 
 /// The id every conformance resource has.
 const ID: &str = "xYZkjABcde";
@@ -31,16 +34,23 @@ pub struct ResourceCase<'a> {
     pub resource_json: String,
     /// Assertions on a decoded resource named `resource`.
     pub checks: Vec<String>,
-    /// The create body's constructor arguments, as Rust expressions.
-    pub create_args: Vec<String>,
-    /// The create request's expected body, as a Rust string literal.
-    pub create_body: String,
-    /// The update body's builder calls (`.name("VIP")`), as Rust source.
-    pub update_calls: String,
-    /// The update request's expected body, as a Rust string literal.
-    pub update_body: String,
+    /// The create call, when the resource can be created.
+    pub create: Option<Write>,
+    /// The update call, when the resource can be updated.
+    pub update: Option<Write>,
     /// The triggers: method and expected body (as a Rust string literal).
-    pub triggers: Vec<(String, String)>,
+    pub triggers: Vec<(&'a str, String)>,
+}
+
+/// A create or update in a conformance test: the body it builds and the body it expects.
+pub struct Write {
+    /// The body's struct (`CustomerGroupCreate`).
+    pub body: String,
+    /// What follows the struct to build the body: the constructor's arguments and builder
+    /// calls (`::new("VIP")`, `::new().name("VIP")`), as Rust source.
+    pub build: String,
+    /// The request's expected body, as a Rust string literal.
+    pub expected: String,
 }
 
 /// Renders the conformance tests of every resource, unformatted.
@@ -48,27 +58,46 @@ pub fn render(model: &Model) -> Result<String> {
     let resources = model.resources.iter().map(case).collect();
     ConformanceTemplate { resources }
         .render()
-        .map_err(|e| Error::Render {
-            what: "conformance/resources.rs".to_string(),
-            message: format!("template failed: {e}"),
-        })
+        .map_err(|e| template_error("conformance/resources.rs", &e))
 }
 
 fn case(r: &Resource) -> ResourceCase<'_> {
-    // The response: every attribute the API returns, with its example.
+    let (resource_json, checks) = response(r);
+    let triggers = r
+        .trigger_endpoints()
+        .into_iter()
+        .map(|(method, a)| {
+            let body =
+                json!({"data": {"type": r.type_name, "id": ID, "attributes": {&a.name: true}}});
+            (method.rust.as_str(), string_literal(&body.to_string()))
+        })
+        .collect();
+    ResourceCase {
+        r,
+        resource_json: string_literal(&resource_json.to_string()),
+        checks,
+        create: r.members.create.as_ref().map(|body| create(r, body)),
+        update: r.members.update.as_ref().map(|body| update(r, body)),
+        triggers,
+    }
+}
+
+/// The response (every attribute the API returns, with its example, and the links of every
+/// relationship) and the assertions that it decoded.
+fn response(r: &Resource) -> (Value, Vec<String>) {
     let mut attributes = Map::new();
     let mut checks = vec![format!("assert_eq!(resource.id, {});", string_literal(ID))];
-    for a in r.attributes.iter().filter(|a| a.fetchable) {
+    for (field, a) in r.attribute_fields() {
         let Some(example) = &a.example else { continue };
         attributes.insert(a.name.clone(), example.clone());
-        checks.push(check(a, example));
+        checks.push(check(&field.rust, a, example));
     }
     let mut relationships = Map::new();
-    for rel in &r.relationships {
-        let base = format!(
-            "https://yourdomain.commercelayer.io/api/{}/{ID}",
-            r.type_name
-        );
+    let base = format!(
+        "https://yourdomain.commercelayer.io/api/{}/{ID}",
+        r.type_name
+    );
+    for (field, rel) in r.relationship_fields() {
         relationships.insert(
             rel.name.clone(),
             json!({"links": {
@@ -78,78 +107,77 @@ fn case(r: &Resource) -> ResourceCase<'_> {
         );
         checks.push(format!(
             "assert_related(resource.relationships.{}.as_ref().and_then(|r| r.links.as_ref()), {});",
-            rel.ident,
+            field.rust,
             string_literal(&format!("/{}", rel.name))
         ));
     }
     checks.push("assert_eq!(resource.meta.mode, Some(Mode::Test));".to_string());
-    let resource_json = json!({
+    let resource = json!({
         "id": ID,
         "type": r.type_name,
-        "links": {"self": format!("https://yourdomain.commercelayer.io/api/{}/{ID}", r.type_name)},
+        "links": {"self": base},
         "attributes": attributes,
         "relationships": relationships,
         "meta": {"mode": "test"},
     });
+    (resource, checks)
+}
 
-    // Create: the required attributes and relationships, from their examples.
-    let mut create_args = Vec::new();
-    let mut create_attributes = Map::new();
-    for a in r.attributes.iter().filter(|a| a.creatable && a.required) {
-        let value = value_of(a);
-        create_args.push(rust_expr(&a.ty, &value));
-        create_attributes.insert(a.name.clone(), value);
+/// A create giving the constructor what it takes (the required attributes and
+/// relationships), from their examples.
+fn create(r: &Resource, body: &Body) -> Write {
+    let mut args = Vec::new();
+    let mut attributes = Map::new();
+    for (b, a) in r.body_attributes(body) {
+        if b.param.is_some() {
+            let value = value_of(a);
+            args.push(rust_expr(&a.ty, &value));
+            attributes.insert(a.name.clone(), value);
+        }
     }
-    let mut create_relationships = Map::new();
-    for rel in r.relationships.iter().filter(|r| r.creatable && r.required) {
-        let (arg, linkage) = link_example(rel);
-        create_args.push(arg);
-        create_relationships.insert(rel.name.clone(), json!({ "data": linkage }));
+    let mut relationships = Map::new();
+    for (b, rel) in r.body_relationships(body) {
+        if b.param.is_some() {
+            let (arg, linkage) = link_example(rel);
+            args.push(arg);
+            relationships.insert(rel.name.clone(), json!({ "data": linkage }));
+        }
     }
-    let mut create_data = json!({"type": r.type_name, "attributes": create_attributes});
-    if !create_relationships.is_empty() {
-        create_data["relationships"] = Value::Object(create_relationships);
+    let mut data = json!({"type": r.type_name, "attributes": attributes});
+    if !relationships.is_empty() {
+        data["relationships"] = Value::Object(relationships);
     }
-
-    // Update: the first updatable attribute that is not a trigger, set to its example.
-    let mut update_attributes = Map::new();
-    let mut update_calls = String::new();
-    if let Some(a) = r.attributes.iter().find(|a| a.updatable && !a.trigger) {
-        let value = value_of(a);
-        update_calls = format!(".{}({})", a.method, rust_expr(&a.ty, &value));
-        update_attributes.insert(a.name.clone(), value);
-    }
-    let update_data = json!({"type": r.type_name, "id": ID, "attributes": update_attributes});
-
-    let triggers = if r.actions.update && !r.singleton {
-        r.attributes
-            .iter()
-            .filter(|a| a.trigger && a.updatable)
-            .map(|a| {
-                let body =
-                    json!({"data": {"type": r.type_name, "id": ID, "attributes": {&a.name: true}}});
-                (a.method.clone(), string_literal(&body.to_string()))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-
-    ResourceCase {
-        r,
-        resource_json: string_literal(&resource_json.to_string()),
-        checks,
-        create_args,
-        create_body: string_literal(&json!({ "data": create_data }).to_string()),
-        update_calls,
-        update_body: string_literal(&json!({ "data": update_data }).to_string()),
-        triggers,
+    Write {
+        body: body.name.clone(),
+        build: format!("::new({})", args.join(", ")),
+        expected: string_literal(&json!({ "data": data }).to_string()),
     }
 }
 
-/// An assertion that a decoded attribute holds its example.
-fn check(a: &Attribute, example: &Value) -> String {
-    let field = format!("resource.attributes.{}", a.ident);
+/// An update setting the first attribute it can set that is not a trigger, to its example.
+fn update(r: &Resource, body: &Body) -> Write {
+    let mut build = "::new()".to_string();
+    let mut attributes = Map::new();
+    let settable = r
+        .body_attributes(body)
+        .into_iter()
+        .find_map(|(b, a)| Some((b.set.as_ref()?, a)).filter(|_| !a.trigger));
+    if let Some((set, a)) = settable {
+        let value = value_of(a);
+        build.push_str(&format!(".{}({})", set.rust, rust_expr(&a.ty, &value)));
+        attributes.insert(a.name.clone(), value);
+    }
+    let data = json!({"type": r.type_name, "id": ID, "attributes": attributes});
+    Write {
+        body: body.name.clone(),
+        build,
+        expected: string_literal(&json!({ "data": data }).to_string()),
+    }
+}
+
+/// An assertion that a decoded attribute (the field `field`) holds its example.
+fn check(field: &str, a: &Attribute, example: &Value) -> String {
+    let field = format!("resource.attributes.{field}");
     match (&a.ty, example) {
         (AttrType::String, Value::String(s)) if a.confidential => format!(
             "assert_eq!({field}.as_ref().map(Secret::expose), Some({}));",

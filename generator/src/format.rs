@@ -6,6 +6,14 @@ use crate::error::{Error, Result};
 /// Parses and pretty-prints rendered Rust, with a blank line between items (at the top level
 /// and inside `impl` blocks). Fails only on a generator bug.
 pub fn format_source(what: &str, source: &str) -> Result<String> {
+    let formatted = parse_and_print(what, source);
+    // The lexer keeps a copy of every text it reads, for the line and column of its spans,
+    // for as long as the thread lives; no span outlives this call, so let the copy go.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    formatted
+}
+
+fn parse_and_print(what: &str, source: &str) -> Result<String> {
     let file = syn::parse_file(source).map_err(|error| {
         let start = error.span().start();
         Error::Render {

@@ -1,98 +1,25 @@
 //! Spec -> model: every check on a spec, each failure with its file, line and column.
 //!
-//! All files are checked before anything is reported, so one run lists every problem.
+//! Two phases. First each spec is validated into a [`Resource`] of its own; then, with every
+//! resource known (relationships point at one another), the members each module will define
+//! are derived ([`crate::members`]) and checked for clashes ([`crate::clashes`]). All files
+//! are checked before anything is reported, so one run lists every problem.
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Error, Location, Result, SpecError};
 use crate::model::{
-    Actions, AttrType, Attribute, Cardinality, EnumType, EnumValue, Model, Relationship, Resource,
-    Target, TargetResource,
+    Actions, AttrType, Attribute, Cardinality, EnumType, EnumValue, Members, Model, Relationship,
+    Resource, Target, TargetResource,
 };
-use crate::naming;
+use crate::reserved::{self, Scope};
 use crate::spec::{ActionSpec, AttributeSpec, RelationshipSpec, SpecFile, TypeSpec};
-
-/// Names the generated code takes from the standard library and from the runtime's prelude:
-/// a generated type with one of these names would shadow them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    // std prelude and std types the generated code spells
-    "Box",
-    "Clone",
-    "Copy",
-    "Debug",
-    "Default",
-    "Eq",
-    "Err",
-    "Hash",
-    "Into",
-    "None",
-    "Ok",
-    "Option",
-    "PartialEq",
-    "Result",
-    "Self",
-    "Send",
-    "Some",
-    "String",
-    "Sync",
-    "ToString",
-    "Vec",
-    "Fmt",
-    "Formatter",
-    "Display",
-    "FromStr",
-    "Infallible",
-    // the runtime prelude (`generated/src/prelude.rs`)
-    "Client",
-    "DateTime",
-    "DeleteCall",
-    "Deserialize",
-    "Deserializer",
-    "FieldName",
-    "FilterField",
-    "FilterValue",
-    "GenericResource",
-    "ItemCall",
-    "ListCall",
-    "Map",
-    "Patch",
-    "Relationship",
-    "Resource",
-    "ResourceIdentifier",
-    "ResourceLinks",
-    "ResourceMeta",
-    "Secret",
-    "Serialize",
-    "Serializer",
-    "ToMany",
-    "ToOne",
-    "Utc",
-    "Value",
-    "Linkage",
-    "Linkages",
-    "RawName",
-    "Trigger",
-    "IntoIterator",
-    "Iterator",
-];
-
-/// Methods `Client` already has: a resource accessor must not reuse one.
-/// (A test checks this list against `generated/src/client.rs`.)
-const CLIENT_METHODS: &[&str] = &[
-    "attempt",
-    "base_url",
-    "builder",
-    "clone",
-    "fmt",
-    "new",
-    "rate_limit",
-    "send",
-];
+use crate::{clashes, members, naming};
 
 /// Validates the specs and builds the model.
 pub fn lower(files: &[SpecFile]) -> Result<Model> {
     let mut errors = Vec::new();
-    let mut resources = Vec::new();
+    let mut checked: Vec<(Resource, &SpecFile)> = Vec::new();
     let mut seen: HashMap<String, &SpecFile> = HashMap::new();
     for file in files {
         let mut ctx = Ctx {
@@ -111,23 +38,30 @@ pub fn lower(files: &[SpecFile]) -> Result<Model> {
                 );
             } else {
                 seen.insert(resource.type_name.clone(), file);
-                resources.push(resource);
+                checked.push((resource, file));
             }
         }
     }
+    checked.sort_by(|a, b| a.0.type_name.cmp(&b.0.type_name));
+    link_targets(&mut checked);
+    for (resource, file) in &mut checked {
+        resource.members = members::derive(resource);
+        clashes::check_resource(resource, file, &mut errors);
+    }
+    clashes::check_model(&checked, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Spec(errors));
     }
-    resources.sort_by(|a, b| a.type_name.cmp(&b.type_name));
-    link_targets(&mut resources);
-    Ok(Model { resources })
+    Ok(Model {
+        resources: checked.into_iter().map(|(resource, _)| resource).collect(),
+    })
 }
 
 /// Marks each relationship target that has a spec of its own.
-fn link_targets(resources: &mut [Resource]) {
+fn link_targets(resources: &mut [(Resource, &SpecFile)]) {
     let known: BTreeMap<String, TargetResource> = resources
         .iter()
-        .map(|r| {
+        .map(|(r, _)| {
             (
                 r.type_name.clone(),
                 TargetResource {
@@ -137,7 +71,7 @@ fn link_targets(resources: &mut [Resource]) {
             )
         })
         .collect();
-    for resource in resources {
+    for (resource, _) in resources {
         for relationship in &mut resource.relationships {
             for target in &mut relationship.targets {
                 target.resource = known.get(&target.type_name).cloned();
@@ -214,17 +148,6 @@ impl Ctx<'_> {
         } else {
             None
         };
-        let accessor = naming::snake_ident(&spec.type_name);
-        if type_ok && CLIENT_METHODS.contains(&accessor.as_str()) {
-            self.value_error(
-                "type",
-                format!(
-                    "resource type `{}` would make `Client::{accessor}`, which the client already has",
-                    spec.type_name
-                ),
-            );
-        }
-
         let actions = self.actions();
         let attributes: Vec<Attribute> = spec
             .attributes
@@ -256,6 +179,7 @@ impl Ctx<'_> {
         };
         let (attributes, relationships) = name_methods(attributes, relationships, &struct_name);
         let module = naming::snake_ident(&spec.type_name);
+        let accessor = module.clone();
         let resource = Resource {
             type_name: spec.type_name.clone(),
             singular: spec.singular.clone(),
@@ -271,14 +195,14 @@ impl Ctx<'_> {
             actions,
             attributes,
             relationships,
+            members: Members::default(),
         };
-        self.check_names(&resource);
         (self.errors.len() == errors_before).then_some(resource)
     }
 
     fn type_name(&mut self, path: &str, name: &str) -> Option<String> {
         match naming::type_ident(name) {
-            Ok(ident) if RESERVED_TYPE_NAMES.contains(&ident.as_str()) => {
+            Ok(ident) if reserved::owner(Scope::Type, &ident).is_some() => {
                 self.value_error(
                     path,
                     format!(
@@ -351,7 +275,56 @@ impl Ctx<'_> {
             );
         }
         let ty = self.attr_type(&path, name, spec, struct_name);
-        let flag_error = |ctx: &mut Self, message: String| ctx.key_error(&path, message);
+        self.attribute_flags(&path, name, spec);
+        let ty = ty?;
+        if let Some(example) = &spec.example {
+            if !example_fits(&ty, example) {
+                self.value_error(
+                    &format!("{path}.example"),
+                    format!(
+                        "attribute `{name}`: the example {} is not a value of its type",
+                        shorten(&example.to_string())
+                    ),
+                );
+            }
+        }
+        if spec.confidential && ty != AttrType::String {
+            self.key_error(
+                &path,
+                format!("attribute `{name}` is confidential: only a string can be kept secret"),
+            );
+        }
+        if self.errors.len() != errors_before {
+            return None;
+        }
+        let variant = naming::type_ident(name)
+            .map_err(|why| self.key_error(&path, why))
+            .ok()?;
+        Some(Attribute {
+            name: name.to_string(),
+            ident: naming::snake_ident(name),
+            method: String::new(),
+            variant,
+            ty,
+            description: spec.description.clone(),
+            example: spec.example.clone(),
+            required: spec.required,
+            creatable: spec.creatable,
+            updatable: spec.updatable,
+            nullable: spec.nullable,
+            filterable: spec.filterable,
+            sortable: spec.sortable,
+            fetchable: spec.fetchable,
+            trigger: spec.trigger,
+            confidential: spec.confidential,
+            deprecated: spec.deprecated,
+        })
+    }
+
+    /// Checks that an attribute's flags agree: what is required is creatable, what is read
+    /// only is not writable, and a trigger is a write-only boolean sent as `true`.
+    fn attribute_flags(&mut self, path: &str, name: &str, spec: &AttributeSpec) {
+        let flag_error = |ctx: &mut Self, message: String| ctx.key_error(path, message);
         if spec.required && !spec.creatable {
             flag_error(
                 self,
@@ -410,49 +383,6 @@ impl Ctx<'_> {
                 format!("attribute `{name}` is neither fetchable, creatable nor updatable"),
             );
         }
-        let ty = ty?;
-        if let Some(example) = &spec.example {
-            if !example_fits(&ty, example) {
-                self.value_error(
-                    &format!("{path}.example"),
-                    format!(
-                        "attribute `{name}`: the example {} is not a value of its type",
-                        shorten(&example.to_string())
-                    ),
-                );
-            }
-        }
-        if spec.confidential && ty != AttrType::String {
-            flag_error(
-                self,
-                format!("attribute `{name}` is confidential: only a string can be kept secret"),
-            );
-        }
-        if self.errors.len() != errors_before {
-            return None;
-        }
-        let variant = naming::type_ident(name)
-            .map_err(|why| self.key_error(&path, why))
-            .ok()?;
-        Some(Attribute {
-            name: name.to_string(),
-            ident: naming::snake_ident(name),
-            method: String::new(),
-            variant,
-            ty,
-            description: spec.description.clone(),
-            example: spec.example.clone(),
-            required: spec.required,
-            creatable: spec.creatable,
-            updatable: spec.updatable,
-            nullable: spec.nullable,
-            filterable: spec.filterable,
-            sortable: spec.sortable,
-            fetchable: spec.fetchable,
-            trigger: spec.trigger,
-            confidential: spec.confidential,
-            deprecated: spec.deprecated,
-        })
     }
 
     fn attr_type(
@@ -551,11 +481,11 @@ impl Ctx<'_> {
                     continue;
                 }
             };
-            if variant == "Other" {
+            if let Some(owner) = reserved::owner(Scope::EnumVariant, &variant) {
                 self.value_error(
                     &value_path,
                     format!(
-                        "attribute `{name}`: enum value {value:?} would be variant `Other`, which holds values the spec does not list"
+                        "attribute `{name}`: enum value {value:?} would be variant `{variant}`, which is taken by {owner}"
                     ),
                 );
                 ok = false;
@@ -576,8 +506,7 @@ impl Ctx<'_> {
                 variant,
             });
         }
-        let type_name = naming::type_ident(name)
-            .map(|camel| format!("{struct_name}{}", camel.trim_end_matches('_')))
+        let type_name = naming::value_enum(struct_name, name)
             .map_err(|why| self.key_error(path, why))
             .ok()?;
         ok.then_some(AttrType::Enum(EnumType {
@@ -586,34 +515,9 @@ impl Ctx<'_> {
         }))
     }
 
-    fn relationship(&mut self, name: &str, spec: &RelationshipSpec) -> Option<Relationship> {
-        let path = format!("relationships.{name}");
-        let errors_before = self.errors.len();
-        if !self.wire_name(&path, "relationship", name, true) {
-            return None;
-        }
-        if name == "id" || name == "type" {
-            self.key_error(
-                &path,
-                format!(
-                    "`{name}` names the resource itself in JSON:API; a relationship cannot use it"
-                ),
-            );
-        }
-        let cardinality = match spec.cardinality.as_str() {
-            "one" => Some(Cardinality::One),
-            "many" => Some(Cardinality::Many),
-            other => {
-                self.value_error(
-                    &format!("{path}.cardinality"),
-                    format!(
-                        "relationship `{name}`: unknown cardinality `{}`, expected `one` or `many`",
-                        other.escape_debug()
-                    ),
-                );
-                None
-            }
-        };
+    /// A relationship's target types: one, or at least two when polymorphic, each a wire
+    /// name, none twice.
+    fn targets(&mut self, path: &str, name: &str, spec: &RelationshipSpec) -> Vec<String> {
         let targets: Vec<String> = match (&spec.target, &spec.targets) {
             (Some(target), None) => vec![target.clone()],
             (None, Some(targets)) if targets.len() >= 2 => targets.clone(),
@@ -635,7 +539,7 @@ impl Ctx<'_> {
             }
             (None, None) => {
                 self.key_error(
-                    &path,
+                    path,
                     format!(
                         "relationship `{name}`: missing `target` (the related type) or `targets` (several, when polymorphic)"
                     ),
@@ -667,6 +571,38 @@ impl Ctx<'_> {
                 );
             }
         }
+        targets
+    }
+
+    fn relationship(&mut self, name: &str, spec: &RelationshipSpec) -> Option<Relationship> {
+        let path = format!("relationships.{name}");
+        let errors_before = self.errors.len();
+        if !self.wire_name(&path, "relationship", name, true) {
+            return None;
+        }
+        if name == "id" || name == "type" {
+            self.key_error(
+                &path,
+                format!(
+                    "`{name}` names the resource itself in JSON:API; a relationship cannot use it"
+                ),
+            );
+        }
+        let cardinality = match spec.cardinality.as_str() {
+            "one" => Some(Cardinality::One),
+            "many" => Some(Cardinality::Many),
+            other => {
+                self.value_error(
+                    &format!("{path}.cardinality"),
+                    format!(
+                        "relationship `{name}`: unknown cardinality `{}`, expected `one` or `many`",
+                        other.escape_debug()
+                    ),
+                );
+                None
+            }
+        };
+        let targets = self.targets(&path, name, spec);
         if spec.required && !spec.creatable {
             self.key_error(
                 &path,
@@ -702,240 +638,6 @@ impl Ctx<'_> {
             deprecated: spec.deprecated,
             enum_name: None,
         })
-    }
-
-    /// Every name the generated module, its structs and its endpoint handle will hold must be
-    /// unique in its scope: this is where two spec names that become one Rust name are caught.
-    fn check_names(&mut self, resource: &Resource) {
-        let s = &resource.struct_name;
-        // Module-level types.
-        let mut types = Names::new("type");
-        types.add(s.clone(), "type".into(), "the resource");
-        for suffix in [
-            "Attributes",
-            "Relationships",
-            "Create",
-            "Update",
-            "Sort",
-            "Filter",
-            "Include",
-            "Field",
-        ] {
-            types.add(format!("{s}{suffix}"), "type".into(), "a generated type");
-        }
-        types.add(
-            resource.api_name.clone(),
-            "type".into(),
-            "the endpoints handle",
-        );
-        for attribute in &resource.attributes {
-            if let AttrType::Enum(e) = &attribute.ty {
-                if RESERVED_TYPE_NAMES.contains(&e.name.as_str()) {
-                    self.key_error(
-                        &format!("attributes.{}", attribute.name),
-                        format!(
-                            "attribute `{}` would make an enum named `{}`, which would shadow the `{}` the generated code uses",
-                            attribute.name, e.name, e.name
-                        ),
-                    );
-                }
-                types.add(
-                    e.name.clone(),
-                    format!("attributes.{}", attribute.name),
-                    &format!("the enum of attribute `{}`", attribute.name),
-                );
-            }
-        }
-
-        // Endpoint methods on the handle.
-        let mut methods = Names::new("endpoint method");
-        for (on, name) in [
-            (resource.actions.list, "list"),
-            (resource.actions.retrieve, "retrieve"),
-            (resource.actions.create, "create"),
-            (resource.actions.update, "update"),
-            (resource.actions.delete, "delete"),
-        ] {
-            if on {
-                methods.add(
-                    name.to_string(),
-                    "actions".into(),
-                    &format!("action `{name}`"),
-                );
-            }
-        }
-        if !resource.singleton {
-            for relationship in resource.relationships.iter().filter(|r| r.fetchable) {
-                methods.add(
-                    relationship.method.clone(),
-                    format!("relationships.{}", relationship.name),
-                    &format!("the fetcher of relationship `{}`", relationship.name),
-                );
-            }
-        }
-        if resource.actions.update && !resource.singleton {
-            for attribute in resource
-                .attributes
-                .iter()
-                .filter(|a| a.trigger && a.updatable)
-            {
-                methods.add(
-                    attribute.method.clone(),
-                    format!("attributes.{}", attribute.name),
-                    &format!("the method of trigger `{}`", attribute.name),
-                );
-            }
-        }
-        for relationship in &resource.relationships {
-            if let Some(name) = &relationship.enum_name {
-                types.add(
-                    name.clone(),
-                    format!("relationships.{}", relationship.name),
-                    &format!("the enum of relationship `{}`", relationship.name),
-                );
-            }
-        }
-
-        // Builder methods on the create and update bodies.
-        let mut create = Names::new("create builder method");
-        create.add("new".into(), "type".into(), "the constructor");
-        let mut update = Names::new("update builder method");
-        update.add("new".into(), "type".into(), "the constructor");
-        for attribute in &resource.attributes {
-            let path = format!("attributes.{}", attribute.name);
-            let what = format!("attribute `{}`", attribute.name);
-            if attribute.creatable && !attribute.required {
-                create.add(attribute.method.clone(), path.clone(), &what);
-            }
-            if attribute.updatable {
-                update.add(attribute.method.clone(), path.clone(), &what);
-                if attribute.nullable {
-                    update.add(
-                        clear_method(&attribute.method),
-                        path,
-                        &format!("the clearing method of attribute `{}`", attribute.name),
-                    );
-                }
-            }
-        }
-        for relationship in &resource.relationships {
-            let path = format!("relationships.{}", relationship.name);
-            let what = format!("relationship `{}`", relationship.name);
-            if relationship.creatable && !relationship.required {
-                create.add(relationship.method.clone(), path.clone(), &what);
-            }
-            if relationship.updatable {
-                update.add(relationship.method.clone(), path.clone(), &what);
-                if relationship.cardinality == Cardinality::One && !relationship.required {
-                    update.add(
-                        clear_method(&relationship.method),
-                        path,
-                        &format!(
-                            "the clearing method of relationship `{}`",
-                            relationship.name
-                        ),
-                    );
-                }
-            }
-        }
-
-        // Fields of the create and update bodies, which keep their links in `relationships`.
-        let mut create_fields = Names::new("create body field");
-        let mut update_fields = Names::new("update body field");
-        // The constructor's parameters, beside its local `relationships`.
-        let mut constructor = Names::new("constructor parameter");
-        for relationship in resource
-            .relationships
-            .iter()
-            .filter(|r| r.creatable && r.required)
-        {
-            constructor.add(
-                relationship.method.clone(),
-                format!("relationships.{}", relationship.name),
-                &format!("relationship `{}`", relationship.name),
-            );
-        }
-        for scope in [&mut create_fields, &mut update_fields, &mut constructor] {
-            scope.add(
-                "relationships".into(),
-                "type".into(),
-                "the relationships to link",
-            );
-        }
-        for attribute in &resource.attributes {
-            let path = format!("attributes.{}", attribute.name);
-            let what = format!("attribute `{}`", attribute.name);
-            if attribute.creatable {
-                create_fields.add(attribute.ident.clone(), path.clone(), &what);
-                if attribute.required {
-                    constructor.add(attribute.method.clone(), path.clone(), &what);
-                }
-            }
-            if attribute.updatable {
-                update_fields.add(attribute.ident.clone(), path, &what);
-            }
-        }
-
-        let mut clashes = Vec::new();
-        // Fields of the response structs, and variants of the name enums.
-        let mut attribute_fields = Names::new("field");
-        let mut relationship_fields = Names::new("field");
-        let mut sort = Names::new("sort variant");
-        let mut filter = Names::new("filter variant");
-        let mut fields = Names::new("field variant");
-        let mut include = Names::new("include variant");
-        for scope in [&mut sort, &mut filter] {
-            scope.add("Id".into(), "type".into(), "the resource id");
-        }
-        for attribute in &resource.attributes {
-            let path = format!("attributes.{}", attribute.name);
-            let what = format!("attribute `{}`", attribute.name);
-            attribute_fields.add(attribute.ident.clone(), path.clone(), &what);
-            if attribute.sortable {
-                sort.add(attribute.variant.clone(), path.clone(), &what);
-            }
-            if attribute.filterable {
-                filter.add(attribute.variant.clone(), path.clone(), &what);
-            }
-            if attribute.fetchable {
-                fields.add(attribute.variant.clone(), path, &what);
-            }
-        }
-        for relationship in &resource.relationships {
-            let path = format!("relationships.{}", relationship.name);
-            let what = format!("relationship `{}`", relationship.name);
-            relationship_fields.add(relationship.ident.clone(), path.clone(), &what);
-            fields.add(relationship.variant.clone(), path.clone(), &what);
-            if relationship.includable {
-                include.add(relationship.variant.clone(), path, &what);
-            }
-        }
-
-        for names in [
-            types,
-            methods,
-            create,
-            update,
-            create_fields,
-            update_fields,
-            constructor,
-            attribute_fields,
-            relationship_fields,
-            sort,
-            filter,
-            fields,
-            include,
-        ] {
-            clashes.extend(names.clashes);
-        }
-        // One clash is enough to say about each spec item: `self_` next to `self` clashes as
-        // a field, a variant and a method, but the fix is one.
-        let mut reported = std::collections::HashSet::new();
-        for (path, message) in clashes {
-            if reported.insert(path.clone()) {
-                self.key_error(&path, message);
-            }
-        }
     }
 }
 
@@ -977,113 +679,44 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// `clear_code` for `code`, `clear_type` for `r#type`, `clear_note` for `_note`.
-pub fn clear_method(method: &str) -> String {
-    format!(
-        "clear_{}",
-        method.trim_start_matches("r#").trim_start_matches('_')
-    )
-}
-
-/// Names the builder and endpoint methods, and the enums of polymorphic relationships.
+/// Names the builder and endpoint methods ([`naming::method_ident`]), and the enums of
+/// polymorphic relationships.
 ///
 /// A method drops the leading underscores of its wire name (`_place` -> `place`), unless
-/// the bare name is another attribute, relationship or action of the resource: `_update`
-/// next to the `update` action, or `_capture_amount_cents` next to `capture_amount_cents`,
-/// keep their underscore.
+/// the bare name is another attribute, relationship or action of the resource, or a method
+/// the generated code already has: `_update` next to the `update` action, or
+/// `_capture_amount_cents` next to `capture_amount_cents`, keep their underscore.
 fn name_methods(
     mut attributes: Vec<Attribute>,
     mut relationships: Vec<Relationship>,
     struct_name: &str,
 ) -> (Vec<Attribute>, Vec<Relationship>) {
-    let mut taken: std::collections::HashSet<String> =
-        ["list", "retrieve", "create", "update", "delete", "new"]
-            .into_iter()
-            .map(str::to_string)
-            .collect();
-    taken.extend(attributes.iter().map(|a| a.name.clone()));
-    taken.extend(relationships.iter().map(|r| r.name.clone()));
-    let method = |name: &str| {
-        let bare = name.trim_start_matches('_');
-        if bare == name || taken.contains(bare) {
-            naming::snake_ident(name)
-        } else {
-            naming::snake_ident(bare)
-        }
+    let mut taken: std::collections::HashSet<&str> =
+        ["list", "retrieve", "create", "update", "delete"].into();
+    taken.extend(attributes.iter().map(|a| a.name.as_str()));
+    taken.extend(relationships.iter().map(|r| r.name.as_str()));
+    let is_taken = |bare: &str| {
+        taken.contains(bare)
+            || reserved::owner(Scope::BodyMethod, bare).is_some()
+            || reserved::owner(Scope::HandleMethod, bare).is_some()
     };
-    for attribute in &mut attributes {
-        attribute.method = method(&attribute.name);
+    let methods: Vec<String> = attributes
+        .iter()
+        .map(|a| naming::method_ident(&a.name, is_taken))
+        .collect();
+    let relationship_methods: Vec<String> = relationships
+        .iter()
+        .map(|r| naming::method_ident(&r.name, is_taken))
+        .collect();
+    for (attribute, method) in attributes.iter_mut().zip(methods) {
+        attribute.method = method;
     }
-    for relationship in &mut relationships {
-        relationship.method = method(&relationship.name);
+    for (relationship, method) in relationships.iter_mut().zip(relationship_methods) {
+        relationship.method = method;
         if relationship.polymorphic() {
-            relationship.enum_name = Some(format!("{struct_name}{}", relationship.variant));
+            relationship.enum_name =
+                Some(naming::compound_type(struct_name, &relationship.variant));
         }
     }
     (attributes, relationships)
-}
-
-/// A scope of generated names, recording which spec item claimed each.
-struct Names {
-    kind: &'static str,
-    claimed: HashMap<String, String>,
-    clashes: Vec<(String, String)>,
-}
-
-impl Names {
-    fn new(kind: &'static str) -> Self {
-        Self {
-            kind,
-            claimed: HashMap::new(),
-            clashes: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, name: String, path: String, what: &str) {
-        match self.claimed.get(&name) {
-            Some(first) => self.clashes.push((
-                path,
-                format!(
-                    "{what} would generate the {} `{name}`, which {first} already generates",
-                    self.kind
-                ),
-            )),
-            None => {
-                self.claimed.insert(name, what.to_string());
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::CLIENT_METHODS;
-
-    /// Every method `Client` has is reserved, so that no resource accessor can clash with one.
-    #[test]
-    fn client_methods_are_reserved() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/src/client.rs");
-        let file = syn::parse_file(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let mut methods = Vec::new();
-        for item in file.items {
-            if let syn::Item::Impl(block) = item {
-                let is_client =
-                    matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-                if is_client && block.trait_.is_none() {
-                    for item in block.items {
-                        if let syn::ImplItem::Fn(method) = item {
-                            methods.push(method.sig.ident.to_string());
-                        }
-                    }
-                }
-            }
-        }
-        assert!(methods.contains(&"builder".to_string()), "{methods:?}");
-        for method in methods {
-            assert!(
-                CLIENT_METHODS.contains(&method.as_str()),
-                "`Client::{method}` is not reserved"
-            );
-        }
-    }
 }

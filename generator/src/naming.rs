@@ -1,5 +1,7 @@
-//! The only place where wire names become Rust names: casing, keyword escaping, and the
-//! rules a name must follow to become an identifier at all.
+//! The only place where names are made: wire names become Rust names (casing, keyword
+//! escaping, the rules a name must follow to become an identifier at all, the names derived
+//! from others such as `clear_code`), class names become wire names, and wire names become
+//! English for the generated docs (words, articles).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -87,6 +89,120 @@ fn escape_keyword(ident: &str) -> String {
     }
 }
 
+/// The method of a builder or endpoint for a checked wire name: the name without its
+/// leading underscores (`_place` -> `place`), unless that bare name is `taken` by another
+/// name of the resource (`_update` beside the `update` action stays `_update`); escaped
+/// like [`snake_ident`].
+pub fn method_ident(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let bare = name.trim_start_matches('_');
+    if bare == name || taken(bare) {
+        snake_ident(name)
+    } else {
+        snake_ident(bare)
+    }
+}
+
+/// The builder method clearing what `method` sets: `clear_code` for `code`, `clear_type`
+/// for `r#type`, `clear_note` for `_note`.
+pub fn clear_method(method: &str) -> String {
+    format!(
+        "clear_{}",
+        method.trim_start_matches("r#").trim_start_matches('_')
+    )
+}
+
+/// A type named after the resource's struct and what it holds: `CustomerGroup` and
+/// `Create` make `CustomerGroupCreate`; `LineItem` and the relationship variant `Item`
+/// make `LineItemItem`, the enum of a polymorphic relationship.
+pub fn compound_type(struct_name: &str, suffix: &str) -> String {
+    format!("{struct_name}{suffix}")
+}
+
+/// The string enum of an enum attribute: the struct and the attribute's type name, without
+/// a keyword's trailing underscore (`Order` and `status` make `OrderStatus`, `Thing` and
+/// `self` make `ThingSelf`).
+pub fn value_enum(struct_name: &str, attribute: &str) -> Result<String, String> {
+    let camel = type_ident(attribute)?;
+    Ok(format!("{struct_name}{}", camel.trim_end_matches('_')))
+}
+
+/// A class name of the vendor catalogue as a wire name: `PaymentSource` ->
+/// `payment_source` (an underscore before every capital but the first).
+pub fn snake_case(class_name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in class_name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A wire name as English words: `customer_groups` -> `customer groups`, `_place` ->
+/// `place`.
+pub fn words(wire: &str) -> String {
+    wire.trim_matches('_').replace('_', " ")
+}
+
+/// The indefinite article for a phrase, by the sound its first word starts with: `an` for
+/// `order`, `address` or "\[`Order`\]" (Markdown before the word is skipped), `a` for `sku`,
+/// `user`, `unique` or `one-time`.
+pub fn article(phrase: &str) -> &'static str {
+    /// Words that start with a vowel letter and a consonant sound ("you", "w").
+    const CONSONANT_SOUND: &[&str] = &[
+        "eu", "one", "once", "ubiq", "uganda", "ukrain", "unanim", "uni", "uranium", "url", "usa",
+        "usab", "usag", "use", "using", "usu", "uten", "uti", "uuid",
+    ];
+    /// Words that start with a consonant letter and a vowel sound.
+    const VOWEL_SOUND: &[&str] = &["heir", "honest", "honor", "honour", "hour"];
+    /// `uni-` words that start with "un", not "you".
+    const UN: &[&str] = &["unin", "unim", "unid"];
+    let word = phrase
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| word.starts_with(p));
+    // A lone letter, or a letter before a digit (`x2`), is read by the letter's name.
+    let mut chars = word.chars();
+    let spelled = match (chars.next(), chars.next()) {
+        (Some(first), None) => Some(first),
+        (Some(first), Some(next)) if first.is_alphabetic() && !next.is_alphabetic() => Some(first),
+        _ => None,
+    };
+    if let Some(letter) = spelled {
+        return if "aefhilmnorsx8".contains(letter) {
+            "an"
+        } else {
+            "a"
+        };
+    }
+    let vowel = match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => !starts(CONSONANT_SOUND) || starts(UN),
+        Some('8') => true,
+        Some(_) => starts(VOWEL_SOUND),
+        None => false,
+    };
+    if vowel { "an" } else { "a" }
+}
+
+/// A phrase with its indefinite article: `an order`, `a customer group`, "an \[`Address`\]".
+pub fn with_article(phrase: &str) -> String {
+    format!("{} {phrase}", article(phrase))
+}
+
+/// The text with its first letter in upper case: `an order` -> `An order`.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A Rust string literal for any text: quotes, backslashes and control characters escaped.
 pub fn string_literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
@@ -109,12 +225,17 @@ pub fn prose_docs(text: &str) -> Vec<String> {
 pub fn doc_attrs(markdown: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for raw in markdown.lines() {
-        let line: String = raw
-            .trim()
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .filter(|&c| !invisible(c))
-            .collect();
+        let raw = raw.trim();
+        // Most lines are printable ASCII: nothing to map or drop.
+        let line: std::borrow::Cow<str> = if raw.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            raw.into()
+        } else {
+            raw.chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .filter(|&c| !invisible(c))
+                .collect::<String>()
+                .into()
+        };
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
@@ -123,16 +244,26 @@ pub fn doc_attrs(markdown: &str) -> Vec<String> {
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
-    lines
-        .iter()
-        .map(|line| {
-            if line.is_empty() {
-                "#[doc = \"\"]".to_string()
-            } else {
-                format!("#[doc = {}]", string_literal(&format!(" {line}")))
-            }
-        })
-        .collect()
+    lines.iter().map(|line| doc_attr(line)).collect()
+}
+
+/// `#[doc = " {line}"]`, for a line without control characters: only quotes and
+/// backslashes need escaping in the literal.
+fn doc_attr(line: &str) -> String {
+    if line.is_empty() {
+        return "#[doc = \"\"]".to_string();
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    out.push_str("#[doc = \" ");
+    for c in line.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("\"]");
+    out
 }
 
 /// Characters that do not belong in a doc comment: control characters (a bare carriage
@@ -151,7 +282,7 @@ const DOC_WIDTH: usize = 88;
 /// block (a heading, a list item, a quote, a table), so wrapping cannot change what the text
 /// means; a word longer than the width stays whole.
 fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
-    if line.chars().count() <= width {
+    if line.len() <= width || line.chars().count() <= width {
         out.push(line.to_string());
         return;
     }
@@ -164,16 +295,21 @@ fn wrap(line: &str, width: usize, out: &mut Vec<String>) {
                     .starts_with(['.', ')']))
     };
     let mut current = String::new();
+    let mut current_width = 0;
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        let fits = current.chars().count() + 1 + word.chars().count() <= width;
+        let word_width = word.chars().count();
+        let fits = current_width + 1 + word_width <= width;
         if current.is_empty() || fits || starts_block(word) {
             if !current.is_empty() {
                 current.push(' ');
+                current_width += 1;
             }
             current.push_str(word);
+            current_width += word_width;
         } else {
             out.push(std::mem::take(&mut current));
             current.push_str(word);
+            current_width = word_width;
         }
     }
     if !current.is_empty() {
@@ -215,7 +351,11 @@ pub fn escape_markdown(text: &str) -> String {
 
 fn escape_word(word: &str, out: &mut String) {
     // An address, less the punctuation that ends the sentence or closes a quote around it.
-    let start = word.find("https://").or_else(|| word.find("http://"));
+    let start = if word.contains(':') {
+        word.find("https://").or_else(|| word.find("http://"))
+    } else {
+        None
+    };
     if let Some(start) = start {
         let rest = &word[start..];
         let url = rest.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'', '!', '?']);
@@ -232,8 +372,13 @@ fn escape_word(word: &str, out: &mut String) {
             return;
         }
     }
+    const MARKUP: [char; 7] = ['`', '~', '[', ']', '<', '>', '\\'];
+    if !word.contains(MARKUP) {
+        out.push_str(word);
+        return;
+    }
     for c in word.chars() {
-        if matches!(c, '`' | '~' | '[' | ']' | '<' | '>' | '\\') {
+        if MARKUP.contains(&c) {
             out.push('\\');
         }
         out.push(c);
@@ -315,6 +460,111 @@ mod tests {
         }
         assert!(variant_ident("---").is_err());
         assert!(variant_ident("").is_err());
+    }
+
+    #[test]
+    fn method_idents() {
+        let taken = |name: &str| ["update", "capture_amount_cents"].contains(&name);
+        let table = [
+            ("name", "name"),
+            ("_place", "place"),
+            ("__private", "private"),
+            ("_update", "_update"),
+            ("_capture_amount_cents", "_capture_amount_cents"),
+            ("_type", "r#type"),
+            ("type", "r#type"),
+            ("_self", "self_"),
+        ];
+        for (wire, method) in table {
+            assert_eq!(method_ident(wire, taken), method, "{wire}");
+        }
+    }
+
+    #[test]
+    fn clear_methods() {
+        let table = [
+            ("code", "clear_code"),
+            ("r#type", "clear_type"),
+            ("_note", "clear_note"),
+            ("self_", "clear_self_"),
+            ("shipping_address", "clear_shipping_address"),
+        ];
+        for (method, clear) in table {
+            assert_eq!(clear_method(method), clear, "{method}");
+        }
+    }
+
+    #[test]
+    fn compound_types() {
+        assert_eq!(
+            compound_type("CustomerGroup", "Create"),
+            "CustomerGroupCreate"
+        );
+        assert_eq!(compound_type("Super_", "Sort"), "Super_Sort");
+        assert_eq!(compound_type("LineItem", "Self_"), "LineItemSelf_");
+        assert_eq!(value_enum("Order", "status").as_deref(), Ok("OrderStatus"));
+        assert_eq!(value_enum("Thing", "self").as_deref(), Ok("ThingSelf"));
+        assert_eq!(value_enum("Thing", "type").as_deref(), Ok("ThingType"));
+        assert_eq!(value_enum("Super_", "kind").as_deref(), Ok("Super_Kind"));
+        assert!(value_enum("Thing", "_2fa").is_err());
+    }
+
+    #[test]
+    fn class_names() {
+        let table = [
+            ("Order", "order"),
+            ("PaymentSource", "payment_source"),
+            ("SkuListItem", "sku_list_item"),
+            ("OrderCopy", "order_copy"),
+            ("X", "x"),
+        ];
+        for (class, wire) in table {
+            assert_eq!(snake_case(class), wire, "{class}");
+        }
+    }
+
+    #[test]
+    fn english_words() {
+        assert_eq!(words("customer_groups"), "customer groups");
+        assert_eq!(words("_place"), "place");
+        assert_eq!(words("in_stock_subscription"), "in stock subscription");
+        assert_eq!(capitalize("an order"), "An order");
+        assert_eq!(capitalize(""), "");
+    }
+
+    #[test]
+    fn articles() {
+        let table = [
+            ("order", "an order"),
+            ("address", "an address"),
+            ("in stock subscription", "an in stock subscription"),
+            ("easypost pickup", "an easypost pickup"),
+            ("external gateway", "an external gateway"),
+            ("import", "an import"),
+            ("[`Order`]", "an [`Order`]"),
+            ("[`Address`]", "an [`Address`]"),
+            ("`InventoryModel`", "an `InventoryModel`"),
+            ("hour", "an hour"),
+            ("customer group", "a customer group"),
+            ("sku", "a sku"),
+            ("SKU", "a SKU"),
+            ("[`Sku`]", "a [`Sku`]"),
+            ("user", "a user"),
+            ("unique code", "a unique code"),
+            ("unit", "a unit"),
+            ("uninstalled plugin", "an uninstalled plugin"),
+            ("url", "a url"),
+            ("euro", "a euro"),
+            ("one-time code", "a one-time code"),
+            ("webhook", "a webhook"),
+            ("x", "an x"),
+            ("x2 line", "an x2 line"),
+            ("b2b order", "a b2b order"),
+            ("8-bit value", "an 8-bit value"),
+        ];
+        for (phrase, expected) in table {
+            assert_eq!(with_article(phrase), expected, "{phrase}");
+        }
     }
 
     #[test]

@@ -1,15 +1,21 @@
 //! Model -> Rust source text, through the askama templates in `templates/`.
 //!
-//! Templates only loop and branch. Every type spelling, literal and doc line comes from the
-//! methods below, and every piece of spec text reaches the output through
-//! the escaping functions of [`crate::naming`] and into a string literal, so none can become
-//! code.
+//! Templates only loop and branch over the model's lists ([`crate::model::Members`]); what
+//! exists was decided when lowering. Every type spelling and literal comes from the methods
+//! below, every doc line from [`crate::docs`], and every piece of spec text reaches the
+//! output through the escaping functions of [`crate::naming`] and into a string literal or
+//! a doc attribute, so none can become code.
 
 use askama::Template;
 
+use crate::docs::Docs;
 use crate::error::{Error, Result};
-use crate::model::{AttrType, Attribute, Cardinality, EnumType, Model, Relationship, Resource};
-use crate::naming::{code_span, doc_attrs, escape_markdown, prose_docs, string_literal};
+use crate::model::{
+    AttrType, Attribute, Body, BodyAttribute, BodyRelationship, Cardinality, EnumType, EnumValue,
+    Member, Model, NameEnum, NameKind, Origin, Relationship, Resource, Target, TargetEnum,
+    TargetResource,
+};
+use crate::naming::string_literal;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -81,50 +87,16 @@ pub fn cfg(gates: bool, type_name: &str) -> String {
     }
 }
 
-fn template_error(what: &str, error: &askama::Error) -> Error {
+pub(crate) fn template_error(what: &str, error: &askama::Error) -> Error {
     Error::Render {
         what: what.to_string(),
         message: format!("template failed: {error}"),
     }
 }
 
-/// A variant of one of the name enums (sort, filter, include, field).
-pub struct NameVariant {
-    /// The variant.
-    pub variant: String,
-    /// The wire name, as a Rust string literal.
-    pub literal: String,
-    /// Its doc attributes.
-    pub docs: Vec<String>,
-}
-
-/// One of the name enums of a resource: sort, filter, include, field.
-pub struct NameEnum {
-    /// The enum (`CustomerGroupSort`).
-    pub name: String,
-    /// Its doc attributes.
-    pub docs: Vec<String>,
-    /// Its variants, possibly none.
-    pub variants: Vec<NameVariant>,
-    /// Whether it names filterable attributes (and so gets the predicates).
-    pub filter: bool,
-}
-
-/// The enum of a polymorphic relationship's possible targets.
-pub struct PolyEnum<'a> {
-    /// The relationship.
-    pub rel: &'a Relationship,
-    /// The enum (`LineItemItem`).
-    pub name: String,
-    /// Its doc attributes.
-    pub docs: Vec<String>,
-    /// One variant per target with a spec.
-    pub variants: Vec<PolyVariant>,
-}
-
-/// A variant of a [`PolyEnum`].
-pub struct PolyVariant {
-    /// The variant, named after the target's struct (`Sku`).
+/// A variant of a polymorphic relationship's enum, as the module spells it.
+pub struct TargetVariantView {
+    /// The variant (`Sku`).
     pub variant: String,
     /// The target's type as a Rust string literal (`"skus"`).
     pub literal: String,
@@ -133,21 +105,13 @@ pub struct PolyVariant {
     /// The feature gate, when gating.
     pub cfg: String,
     /// Its doc attributes.
-    pub docs: Vec<String>,
+    pub docs: Docs,
 }
 
-/// An endpoint that fires a trigger: `PATCH /{type}/{id}` with `{"_place": true}`.
-pub struct TriggerMethod<'a> {
-    /// The trigger attribute.
-    pub attr: &'a Attribute,
-    /// The wire name as a Rust string literal.
-    pub literal: String,
-    /// Its doc attributes.
-    pub docs: Vec<String>,
-}
-
-/// An endpoint for a relationship: `GET /{type}/{id}/{relationship}`.
+/// A relationship's endpoint, `GET /{type}/{id}/{relationship}`, as the module spells it.
 pub struct Fetcher<'a> {
+    /// The method.
+    pub method: &'a Member,
     /// The relationship.
     pub rel: &'a Relationship,
     /// `ListCall` or `ItemCall`.
@@ -157,40 +121,174 @@ pub struct Fetcher<'a> {
     pub target: String,
     /// `Some("customers")` when the related type is known, as Rust source.
     pub type_name: String,
-    /// The relationship's wire name as a Rust string literal.
-    pub name_literal: String,
     /// The feature gate of the related type, when gating.
     pub cfg: String,
     /// Its doc attributes.
-    pub docs: Vec<String>,
+    pub docs: Docs,
 }
 
-/// Doc attributes for a documented item: its description, else a fallback sentence.
-fn docs_or(description: &str, fallback: &str) -> Vec<String> {
-    if description.trim().is_empty() {
-        doc_attrs(fallback)
-    } else {
-        prose_docs(description)
-    }
-}
-
-/// Turns `#[doc = ...]` into `#![doc = ...]`, for a module's own documentation.
-fn inner(attrs: Vec<String>) -> Vec<String> {
-    attrs
-        .into_iter()
-        .map(|attr| attr.replacen("#[", "#![", 1))
-        .collect()
-}
-
+/// The views the templates loop over: each pairs a member of the model's lists with the
+/// spec item it comes from. They follow the lists; none adds or drops a member.
 impl Resource {
-    /// `customer groups`
-    pub fn plural_words(&self) -> String {
-        self.type_name.trim_matches('_').replace('_', " ")
+    fn attribute_of(&self, member: &Member) -> Option<&Attribute> {
+        match member.origin {
+            Origin::Attribute(i) => self.attributes.get(i),
+            _ => None,
+        }
     }
 
-    /// `customer group`
-    pub fn singular_words(&self) -> String {
-        self.singular.trim_matches('_').replace('_', " ")
+    fn relationship_of(&self, member: &Member) -> Option<&Relationship> {
+        match member.origin {
+            Origin::Relationship(i) => self.relationships.get(i),
+            _ => None,
+        }
+    }
+
+    /// The fields of the attributes struct, with their attributes.
+    pub fn attribute_fields(&self) -> Vec<(&Member, &Attribute)> {
+        let fields = self.members.attribute_fields.iter();
+        fields
+            .filter_map(|f| Some((f, self.attribute_of(f)?)))
+            .collect()
+    }
+
+    /// The fields of the relationships struct, with their relationships.
+    pub fn relationship_fields(&self) -> Vec<(&Member, &Relationship)> {
+        let fields = self.members.relationship_fields.iter();
+        fields
+            .filter_map(|f| Some((f, self.relationship_of(f)?)))
+            .collect()
+    }
+
+    /// The value enums, with their attributes.
+    pub fn value_enums(&self) -> Vec<(&Attribute, &EnumType)> {
+        let enums = self.members.value_enums.iter();
+        enums
+            .filter_map(|e| {
+                let attribute = self.attribute_of(e)?;
+                Some((attribute, attribute.enum_type()?))
+            })
+            .collect()
+    }
+
+    /// A body's attributes, each with its attribute.
+    pub fn body_attributes<'a>(
+        &'a self,
+        body: &'a Body,
+    ) -> Vec<(&'a BodyAttribute, &'a Attribute)> {
+        let attributes = body.attributes.iter();
+        attributes
+            .filter_map(|b| Some((b, self.attributes.get(b.attribute)?)))
+            .collect()
+    }
+
+    /// A body's relationships, each with its relationship.
+    pub fn body_relationships<'a>(
+        &'a self,
+        body: &'a Body,
+    ) -> Vec<(&'a BodyRelationship, &'a Relationship)> {
+        let relationships = body.relationships.iter();
+        relationships
+            .filter_map(|b| Some((b, self.relationships.get(b.relationship)?)))
+            .collect()
+    }
+
+    /// The trigger endpoints, with their attributes.
+    pub fn trigger_endpoints(&self) -> Vec<(&Member, &Attribute)> {
+        let triggers = self.members.endpoints.triggers.iter();
+        triggers
+            .filter_map(|t| Some((t, self.attribute_of(t)?)))
+            .collect()
+    }
+
+    /// The relationship endpoints.
+    pub fn fetchers(&self, gates: bool) -> Vec<Fetcher<'_>> {
+        let related = self.members.endpoints.related.iter();
+        related
+            .filter_map(|method| Some(self.fetcher(method, self.relationship_of(method)?, gates)))
+            .collect()
+    }
+
+    fn fetcher<'a>(
+        &'a self,
+        method: &'a Member,
+        rel: &'a Relationship,
+        gates: bool,
+    ) -> Fetcher<'a> {
+        let known = match rel.targets.as_slice() {
+            [only] => self.reference(only, gates).map(|r| (only, r)),
+            _ => None,
+        };
+        let (target, type_name, gate) = match (known, &rel.enum_name) {
+            (Some((only, (path, cfg))), _) => {
+                let known_type = format!("Some({})", string_literal(&only.type_name));
+                (path, known_type, cfg)
+            }
+            (None, Some(enum_name)) => (enum_name.clone(), "None".to_string(), String::new()),
+            (None, None) => (
+                "GenericResource".to_string(),
+                rel.targets.first().map_or_else(
+                    || "None".to_string(),
+                    |t| format!("Some({})", string_literal(&t.type_name)),
+                ),
+                String::new(),
+            ),
+        };
+        let (call, target) = match rel.cardinality {
+            // A to-one relationship may be empty: `{"data": null}`.
+            Cardinality::One => ("ItemCall", format!("Option<{target}>")),
+            Cardinality::Many => ("ListCall", target),
+        };
+        let feature = (!gate.is_empty()).then(|| rel.targets[0].type_name.as_str());
+        Fetcher {
+            method,
+            rel,
+            call,
+            target,
+            type_name,
+            docs: self.fetcher_docs(rel, feature),
+            cfg: gate,
+        }
+    }
+
+    /// How this resource's module names a related resource that has a spec, and the feature
+    /// gate that reference needs (none inside the module itself).
+    fn reference(&self, target: &Target, gates: bool) -> Option<(String, String)> {
+        let resource = target.resource.as_ref()?;
+        Some(self.reference_to(resource, &target.type_name, gates))
+    }
+
+    fn reference_to(&self, t: &TargetResource, type_name: &str, gates: bool) -> (String, String) {
+        if t.module == self.module {
+            (t.struct_name.clone(), String::new())
+        } else {
+            (
+                format!("super::{}::{}", t.module, t.struct_name),
+                cfg(gates, type_name),
+            )
+        }
+    }
+
+    /// A polymorphic relationship's enum's variants, as the module spells them.
+    pub fn target_variants(&self, e: &TargetEnum, gates: bool) -> Vec<TargetVariantView> {
+        e.variants
+            .iter()
+            .map(|v| {
+                let (path, cfg) = self.reference_to(&v.resource, &v.type_name, gates);
+                TargetVariantView {
+                    variant: v.variant.clone(),
+                    literal: string_literal(&v.type_name),
+                    path,
+                    cfg,
+                    docs: Relationship::target_docs(&v.type_name),
+                }
+            })
+            .collect()
+    }
+
+    /// The relationship a polymorphic enum is for.
+    pub fn target_relationship(&self, e: &TargetEnum) -> Option<&Relationship> {
+        self.relationship_of(&e.name)
     }
 
     /// `"customer_groups"`
@@ -202,349 +300,126 @@ impl Resource {
     pub fn singular_literal(&self) -> String {
         string_literal(&self.singular)
     }
+}
 
-    /// The module's own documentation.
-    pub fn module_docs(&self) -> Vec<String> {
-        let mut text = format!(
-            "The `{}` resource: {}.",
-            self.type_name,
-            self.plural_words()
-        );
-        if !self.description.trim().is_empty() {
-            text.push_str("\n\n");
-            text.push_str(&escape_markdown(&self.description));
-        }
-        if self.deprecated {
-            text.push_str("\n\nDeprecated by the API.");
-        }
-        inner(doc_attrs(&text))
-    }
-
-    /// The resource struct's documentation.
-    pub fn docs(&self) -> Vec<String> {
-        let fallback = format!("A {}, as the API returns it.", self.singular_words());
-        docs_or(&self.description, &fallback)
-    }
-
-    /// Attributes present in responses.
-    pub fn fetchable_attributes(&self) -> Vec<&Attribute> {
-        self.attributes.iter().filter(|a| a.fetchable).collect()
-    }
-
-    /// Attributes a create must give: the constructor's arguments.
-    pub fn required_attributes(&self) -> Vec<&Attribute> {
-        self.attributes
-            .iter()
-            .filter(|a| a.creatable && a.required)
-            .collect()
-    }
-
-    /// Attributes a create may give.
-    pub fn creatable_attributes(&self) -> Vec<&Attribute> {
-        self.attributes.iter().filter(|a| a.creatable).collect()
-    }
-
-    /// Attributes an update may change.
-    pub fn updatable_attributes(&self) -> Vec<&Attribute> {
-        self.attributes.iter().filter(|a| a.updatable).collect()
-    }
-
-    /// The generated string enums, one per enum attribute.
-    pub fn enums(&self) -> Vec<(&Attribute, &EnumType)> {
-        self.attributes
-            .iter()
-            .filter_map(|a| match &a.ty {
-                AttrType::Enum(e) => Some((a, e)),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn id_variant() -> NameVariant {
-        NameVariant {
-            variant: "Id".to_string(),
-            literal: string_literal("id"),
-            docs: doc_attrs("The resource's id."),
-        }
-    }
-
-    fn attribute_variants(&self, keep: impl Fn(&Attribute) -> bool) -> Vec<NameVariant> {
-        self.attributes
-            .iter()
-            .filter(|a| keep(a))
-            .map(|a| NameVariant {
-                variant: a.variant.clone(),
-                literal: string_literal(&a.name),
-                docs: doc_attrs(&format!("`{}`", a.name)),
-            })
-            .collect()
-    }
-
-    fn relationship_variants(&self, keep: impl Fn(&Relationship) -> bool) -> Vec<NameVariant> {
-        self.relationships
-            .iter()
-            .filter(|r| keep(r))
-            .map(|r| NameVariant {
-                variant: r.variant.clone(),
-                literal: string_literal(&r.name),
-                docs: doc_attrs(&format!("`{}`", r.name)),
-            })
-            .collect()
-    }
-
-    /// The enums naming what queries may use: sortable attributes (with the id), filterable
-    /// attributes (with the id), includable relationships, and fields for sparse fieldsets.
-    pub fn name_enums(&self) -> Vec<NameEnum> {
-        let s = &self.struct_name;
-        let mut sort = vec![Self::id_variant()];
-        sort.extend(self.attribute_variants(|a| a.sortable));
-        let mut filter = vec![Self::id_variant()];
-        filter.extend(self.attribute_variants(|a| a.filterable));
-        let mut fields = self.attribute_variants(|a| a.fetchable);
-        fields.extend(self.relationship_variants(|_| true));
-        let name_enum = |suffix: &str, doc: String, variants, filter| NameEnum {
-            name: format!("{s}{suffix}"),
-            docs: doc_attrs(&doc),
-            variants,
-            filter,
-        };
-        vec![
-            name_enum(
-                "Sort",
-                format!("The attributes a list of [`{s}`] can be sorted by."),
-                sort,
-                false,
-            ),
-            name_enum(
-                "Filter",
-                format!(
-                    "The attributes a list of [`{s}`] can be filtered on, with the predicates \
-                     of [`FilterField`](crate::query::FilterField)."
-                ),
-                filter,
-                true,
-            ),
-            name_enum(
-                "Include",
-                format!("The relationships of a [`{s}`] a response can include."),
-                self.relationship_variants(|r| r.includable),
-                false,
-            ),
-            name_enum(
-                "Field",
-                format!("The fields of a [`{s}`] a sparse fieldset can ask for."),
-                fields,
-                false,
-            ),
-        ]
-    }
-
-    /// The relationship endpoints.
-    pub fn fetchers(&self, gates: bool) -> Vec<Fetcher<'_>> {
-        if self.singleton {
-            return Vec::new();
-        }
-        self.relationships
-            .iter()
-            .filter(|r| r.fetchable)
-            .map(|rel| {
-                let known = match rel.targets.as_slice() {
-                    [only] => self.reference(only, gates).map(|r| (only, r)),
-                    _ => None,
-                };
-                let mut gate = String::new();
-                let (target, type_name) = match (known, &rel.enum_name) {
-                    (Some((only, (path, cfg))), _) => {
-                        gate = cfg;
-                        (path, format!("Some({})", string_literal(&only.type_name)))
-                    }
-                    (None, Some(enum_name)) => (enum_name.clone(), "None".to_string()),
-                    (None, None) => (
-                        "GenericResource".to_string(),
-                        rel.targets
-                            .first()
-                            .map(|t| format!("Some({})", string_literal(&t.type_name)))
-                            .unwrap_or_else(|| "None".to_string()),
-                    ),
-                };
-                let path = format!("{}/{{id}}/{}", self.type_name, rel.name);
-                let what = if rel.description.trim().is_empty() {
-                    format!("The `{}` related to a {}.", rel.name, self.singular_words())
-                } else {
-                    escape_markdown(&rel.description)
-                };
-                let (call, target) = match rel.cardinality {
-                    // A to-one relationship may be empty: `{"data": null}`.
-                    Cardinality::One => ("ItemCall", format!("Option<{target}>")),
-                    Cardinality::Many => ("ListCall", target),
-                };
-                Fetcher {
-                    rel,
-                    name_literal: string_literal(&rel.name),
-                    call,
-                    target,
-                    type_name,
-                    docs: doc_attrs(&if gate.is_empty() {
-                        format!("{what}\n\n`GET /{path}`")
-                    } else {
-                        format!(
-                            "{what}\n\n`GET /{path}`\n\nWith the `{}` feature.",
-                            rel.targets[0].type_name
-                        )
-                    }),
-                    cfg: gate,
-                }
-            })
-            .collect()
+impl Body {
+    /// The constructor's parameters' list, spelled: `name: impl Into<String>, market:
+    /// impl Into<String>`.
+    pub fn param_list(&self, r: &Resource) -> String {
+        let attributes = r.body_attributes(self).into_iter().filter_map(|(b, a)| {
+            let param = b.param.as_ref()?;
+            Some(format!("{}: {}", param.rust, a.param_type()))
+        });
+        let relationships = r
+            .body_relationships(self)
+            .into_iter()
+            .filter_map(|(b, rel)| {
+                let param = b.param.as_ref()?;
+                Some(format!("{}: {}", param.rust, rel.link_param_type()))
+            });
+        attributes
+            .chain(relationships)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
-impl Resource {
-    /// Whether a create must be given something: then `new` takes it, and there is no
-    /// `Default`.
-    pub fn create_has_requirements(&self) -> bool {
-        !self.required_attributes().is_empty() || !self.required_relationships().is_empty()
+impl NameEnum {
+    /// Whether it names filterable attributes (and so gets the predicates).
+    pub fn is_filter(&self) -> bool {
+        self.kind == NameKind::Filter
     }
 
-    /// Relationships a create may link.
-    pub fn creatable_relationships(&self) -> Vec<&Relationship> {
-        self.relationships.iter().filter(|r| r.creatable).collect()
-    }
-
-    /// Relationships a create must link: the constructor's arguments, after the attributes.
-    pub fn required_relationships(&self) -> Vec<&Relationship> {
-        self.relationships
-            .iter()
-            .filter(|r| r.creatable && r.required)
-            .collect()
-    }
-
-    /// Relationships an update may relink.
-    pub fn updatable_relationships(&self) -> Vec<&Relationship> {
-        self.relationships.iter().filter(|r| r.updatable).collect()
-    }
-
-    /// The triggers an update may fire, each with its own endpoint method.
-    pub fn trigger_methods(&self) -> Vec<TriggerMethod<'_>> {
-        if !self.actions.update || self.singleton {
-            return Vec::new();
+    /// The associated type of `Resource` it is (`Sort`).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            NameKind::Sort => "Sort",
+            NameKind::Filter => "Filter",
+            NameKind::Include => "Include",
+            NameKind::Field => "Field",
         }
-        self.attributes
-            .iter()
-            .filter(|a| a.trigger && a.updatable)
-            .map(|attr| {
-                let what = if attr.description.trim().is_empty() {
-                    format!("Fires the `{}` trigger.", attr.name)
-                } else {
-                    escape_markdown(&attr.description)
-                };
-                TriggerMethod {
-                    attr,
-                    literal: string_literal(&attr.name),
-                    docs: doc_attrs(&format!(
-                        "{what}\n\n`PATCH /{}/{{id}}` with `\"{}\": true`.",
-                        self.type_name, attr.name
-                    )),
-                }
-            })
-            .collect()
     }
+}
 
-    /// How this resource's module names a related resource that has a spec, and the feature
-    /// gate that reference needs (none inside the module itself).
-    fn reference(&self, target: &crate::model::Target, gates: bool) -> Option<(String, String)> {
-        let t = target.resource.as_ref()?;
-        Some(if t.module == self.module {
-            (t.struct_name.clone(), String::new())
+impl Member {
+    /// The spec name as a Rust string literal.
+    pub fn literal(&self) -> String {
+        string_literal(&self.spec)
+    }
+}
+
+impl BodyAttribute {
+    /// The field's type: the value when the constructor takes it, a `Patch` when a builder
+    /// method can clear it, else an `Option`.
+    pub fn field_type(&self, attribute: &Attribute) -> String {
+        let value = attribute.body_value_type();
+        if self.param.is_some() {
+            value
+        } else if self.clear.is_some() {
+            format!("Patch<{value}>")
         } else {
-            (
-                format!("super::{}::{}", t.module, t.struct_name),
-                cfg(gates, &target.type_name),
-            )
-        })
+            format!("Option<{value}>")
+        }
     }
 
-    /// The enums of the polymorphic relationships.
-    pub fn poly_enums(&self, gates: bool) -> Vec<PolyEnum<'_>> {
-        self.relationships
-            .iter()
-            .filter_map(|rel| {
-                let name = rel.enum_name.clone()?;
-                let variants = rel
-                    .targets
-                    .iter()
-                    .filter_map(|target| {
-                        let t = target.resource.as_ref()?;
-                        let (path, gate) = self.reference(target, gates)?;
-                        Some(PolyVariant {
-                            variant: t.struct_name.clone(),
-                            literal: string_literal(&target.type_name),
-                            path,
-                            docs: doc_attrs(&format!("`{}`", target.type_name)),
-                            cfg: gate,
-                        })
-                    })
-                    .collect();
-                let types = rel.type_list();
-                let gate_note = if gates {
-                    " A variant is there when its type's feature is on; others arrive as `Other`."
+    /// When serde leaves the field out, as a Rust string literal: never, when the
+    /// constructor takes it; when unchanged, for a `Patch`; when `None`, else.
+    pub fn skip(&self) -> &'static str {
+        if self.param.is_some() {
+            ""
+        } else if self.clear.is_some() {
+            "\"Patch::is_unchanged\""
+        } else {
+            "\"Option::is_none\""
+        }
+    }
+
+    /// What the setter wraps the value in: `Patch::Set` where the field is a `Patch`, else
+    /// `Some`.
+    pub fn wrap(&self) -> &'static str {
+        if self.clear.is_some() {
+            "Patch::Set"
+        } else {
+            "Some"
+        }
+    }
+
+    /// How the constructor sets a required attribute from its parameter (`name:
+    /// name.into()`, or the shorthand `count` when nothing converts it), or leaves an
+    /// optional one out (`code: None`).
+    pub fn init(&self, attribute: &Attribute) -> String {
+        let field = &self.field.rust;
+        match &self.param {
+            None => format!("{field}: None"),
+            Some(param) => {
+                let conversion = attribute.param_conversion();
+                if conversion.is_empty() && *field == param.rust {
+                    field.clone()
                 } else {
-                    ""
-                };
-                Some(PolyEnum {
-                    rel,
-                    docs: doc_attrs(&format!(
-                        "What the `{}` of a [`{}`] can be: {types}.{gate_note}",
-                        rel.name, self.struct_name
-                    )),
-                    name,
-                    variants,
-                })
-            })
-            .collect()
+                    format!("{field}: {}{conversion}", param.rust)
+                }
+            }
+        }
     }
 }
 
 impl Attribute {
-    /// How the constructor sets a required attribute from its parameter: `name: name.into()`,
-    /// or the shorthand `count` when nothing converts it.
-    pub fn required_init(&self) -> String {
-        let conversion = self.param_conversion();
-        if conversion.is_empty() && self.ident == self.method {
-            self.ident.clone()
-        } else {
-            format!("{}: {}{conversion}", self.ident, self.method)
-        }
-    }
-
-    /// The name of the method that clears it in an update (`clear_code`).
-    pub fn clear_method(&self) -> String {
-        crate::lower::clear_method(&self.method)
-    }
-
-    /// The field's documentation: the description, its example, and what the API allows.
-    pub fn docs(&self) -> Vec<String> {
-        let mut text = if self.description.trim().is_empty() {
-            format!("`{}`", self.name)
-        } else {
-            escape_markdown(&self.description)
-        };
-        if let Some(example) = &self.example {
-            text.push_str("\n\nExample: ");
-            text.push_str(&code_span(&example.to_string()));
-        }
-        if self.deprecated {
-            text.push_str("\n\nDeprecated by the API.");
-        }
-        doc_attrs(&text)
-    }
-
-    /// The value's Rust type (`String`, `DateTime<Utc>`, `Vec<String>`, `OrderStatus`).
+    /// The value's Rust type in a response (`String`, `DateTime<Utc>`, `Vec<String>`,
+    /// `OrderStatus`).
     pub fn value_type(&self) -> String {
         if self.confidential {
             "Secret".to_string()
         } else {
             rust_type(&self.ty)
+        }
+    }
+
+    /// The value's Rust type in a body: as in a response, but an object is kept as the JSON
+    /// value it was given (see `IntoObject`).
+    pub fn body_value_type(&self) -> String {
+        match self.ty {
+            AttrType::Object => "Value".to_string(),
+            _ => self.value_type(),
         }
     }
 
@@ -554,30 +429,13 @@ impl Attribute {
         format!("Option<{}>", self.value_type())
     }
 
-    /// The create body's field type: the value for a required attribute, else an `Option`.
-    pub fn create_type(&self) -> String {
-        if self.required {
-            self.value_type()
-        } else {
-            format!("Option<{}>", self.value_type())
-        }
-    }
-
-    /// The update body's field type: `Patch` where the attribute can be cleared, else an
-    /// `Option`.
-    pub fn update_type(&self) -> String {
-        if self.nullable {
-            format!("Patch<{}>", self.value_type())
-        } else {
-            format!("Option<{}>", self.value_type())
-        }
-    }
-
-    /// A builder method's parameter type: `impl Into<String>` for strings.
+    /// A builder method's parameter type: `impl Into<String>` for strings, `impl
+    /// IntoObject` for objects (a `Map`, or the `Value` of `json!({...})`).
     pub fn param_type(&self) -> String {
         match self.ty {
             AttrType::String if self.confidential => "impl Into<Secret>".to_string(),
             AttrType::String => "impl Into<String>".to_string(),
+            AttrType::Object => "impl IntoObject".to_string(),
             _ => self.value_type(),
         }
     }
@@ -586,6 +444,7 @@ impl Attribute {
     pub fn param_conversion(&self) -> &'static str {
         match self.ty {
             AttrType::String => ".into()",
+            AttrType::Object => ".into_object()",
             _ => "",
         }
     }
@@ -598,11 +457,6 @@ impl Attribute {
 }
 
 impl Relationship {
-    /// The name of the method that unlinks it in an update (`clear_customer`).
-    pub fn clear_method(&self) -> String {
-        crate::lower::clear_method(&self.method)
-    }
-
     /// A builder method's parameter type for linking it.
     pub fn link_param_type(&self) -> &'static str {
         match (self.cardinality, self.polymorphic()) {
@@ -613,9 +467,8 @@ impl Relationship {
         }
     }
 
-    /// The expression turning the parameter (named by `method`) into a `Linkage`.
-    pub fn link_expr(&self) -> String {
-        let param = &self.method;
+    /// The expression turning the parameter `param` into a `Linkage`.
+    pub fn link_expr(&self, param: &str) -> String {
         let type_literal = self
             .targets
             .first()
@@ -636,45 +489,6 @@ impl Relationship {
         string_literal(&self.name)
     }
 
-    /// What a builder method linking it says.
-    pub fn link_docs(&self) -> Vec<String> {
-        let what = match (self.cardinality, self.polymorphic()) {
-            (Cardinality::One, false) => format!(
-                "Links `{}` to the `{}` with this id.",
-                self.name, self.targets[0].type_name
-            ),
-            (Cardinality::One, true) => format!(
-                "Links `{}` to this resource, of one of these types: {}.",
-                self.name,
-                self.type_list()
-            ),
-            (Cardinality::Many, false) => format!(
-                "Links `{}` to the `{}` with these ids.",
-                self.name, self.targets[0].type_name
-            ),
-            (Cardinality::Many, true) => format!(
-                "Links `{}` to these resources, each of one of these types: {}.",
-                self.name,
-                self.type_list()
-            ),
-        };
-        doc_attrs(&what)
-    }
-
-    fn type_list(&self) -> String {
-        self.targets
-            .iter()
-            .map(|t| format!("`{}`", t.type_name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// The field's documentation.
-    pub fn docs(&self) -> Vec<String> {
-        let fallback = format!("`{}`", self.name);
-        docs_or(&self.description, &fallback)
-    }
-
     /// The response field's type.
     pub fn response_type(&self) -> &'static str {
         match self.cardinality {
@@ -689,25 +503,10 @@ impl Relationship {
     }
 }
 
-impl EnumType {
-    /// The enum's documentation.
-    pub fn docs(&self, attribute: &Attribute) -> Vec<String> {
-        doc_attrs(&format!(
-            "The values of `{}`. Values this client does not know are kept in `Other`.",
-            attribute.name
-        ))
-    }
-}
-
-impl crate::model::EnumValue {
+impl EnumValue {
     /// The wire value as a Rust string literal.
     pub fn literal(&self) -> String {
         string_literal(&self.wire)
-    }
-
-    /// The variant's documentation: its wire value.
-    pub fn docs(&self) -> Vec<String> {
-        doc_attrs(&code_span(&self.wire))
     }
 }
 

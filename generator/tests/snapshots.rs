@@ -183,3 +183,37 @@ fn no_input_panics() {
     }
     assert!(runs > 5_000, "{runs}");
 }
+
+/// Every "a" and "an" in the generated docs (the generator's sentences and the specs'
+/// prose) is the one the next word takes: "an order", "an [`Address`]", "a unique code".
+#[test]
+fn docs_use_the_article_the_next_word_takes() {
+    let model = generator::lower(&generator::load(Path::new("../spec")).unwrap()).unwrap();
+    let options = generator::Options {
+        feature_gates: true,
+    };
+    let mut files = generator::render(&model, &options).unwrap();
+    let (_, fixtures) = generate(&valid_fixtures(), false);
+    files.extend(fixtures);
+    let mut checked = 0;
+    for file in &files {
+        for line in file.contents.lines().filter(|l| l.contains("doc = ")) {
+            let words: Vec<&str> = line.split(' ').collect();
+            for pair in words.windows(2) {
+                let article = pair[0].trim_start_matches(['"', '(']);
+                if !["a", "A", "an", "An"].contains(&article) || pair[1].is_empty() {
+                    continue;
+                }
+                checked += 1;
+                assert_eq!(
+                    article.to_lowercase(),
+                    generator::naming::article(pair[1]),
+                    "{}: `{article} {}` in {line}",
+                    file.name,
+                    pair[1]
+                );
+            }
+        }
+    }
+    assert!(checked > 1_000, "{checked}");
+}

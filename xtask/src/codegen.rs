@@ -1,8 +1,10 @@
-//! `cargo xtask codegen`: spec/ -> generated/src/resources/, through the generator.
+//! `cargo xtask codegen`: writes what the generator makes ([`generator::workspace`] says
+//! what goes where), and nothing else.
 //!
 //! Every write goes through [`ensure_files`]: it rewrites what is stale, writes what is
 //! missing, and removes generated files that no spec produces any more; in check mode it
-//! changes nothing and fails naming every file that differs.
+//! changes nothing and fails naming every file that differs. Paths are joined onto the
+//! workspace root; the process's working folder is never changed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,43 +20,6 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// One thing `cargo xtask codegen` generates.
-pub struct Job {
-    /// The specs.
-    pub spec: PathBuf,
-    /// The folder of generated modules.
-    pub out: PathBuf,
-    /// Gate each module behind a cargo feature named after its resource type.
-    pub gates: bool,
-    /// The manifest to write those features into.
-    pub features: Option<PathBuf>,
-    /// The folder to write the conformance tests into (`resources.rs`).
-    pub tests: Option<PathBuf>,
-}
-
-/// What `cargo xtask codegen` generates by default: the resources (one cargo feature each),
-/// and the generator's valid fixtures, compiled into the client's tests so that every case
-/// they exercise (keywords, digits, hostile text...) is proven to compile without warnings.
-pub fn default_jobs() -> [Job; 2] {
-    let root = root();
-    [
-        Job {
-            spec: root.join("spec"),
-            out: root.join("generated/src/resources"),
-            gates: true,
-            features: Some(root.join("generated/Cargo.toml")),
-            tests: Some(root.join("generated/tests/conformance")),
-        },
-        Job {
-            spec: root.join("generator/tests/fixtures/valid"),
-            out: root.join("generated/src/test_fixtures"),
-            gates: false,
-            features: None,
-            tests: None,
-        },
-    ]
-}
-
 /// The path following an option such as `--out`, resolved against the current folder.
 pub fn path_value(option: &str, value: Option<&String>) -> Result<PathBuf, String> {
     let value = value.ok_or_else(|| format!("`{option}` needs a path"))?;
@@ -63,7 +28,8 @@ pub fn path_value(option: &str, value: Option<&String>) -> Result<PathBuf, Strin
         .join(value))
 }
 
-/// Parses the arguments of `cargo xtask codegen` and runs it.
+/// Parses the arguments of `cargo xtask codegen` and runs it: the generator says what to
+/// write where ([`generator::workspace`]), this writes it.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
@@ -83,82 +49,50 @@ pub fn run(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option `{other}` for codegen")),
         }
     }
-    if spec.is_none() && out.is_none() {
-        let mut failures = Vec::new();
-        for job in default_jobs() {
-            if let Err(message) = codegen(&job, check) {
-                failures.push(message);
-            }
-        }
-        return if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(failures.join("\n\n"))
-        };
+    let root = root();
+    let spec = spec.unwrap_or_else(|| PathBuf::from(generator::SPEC_DIR));
+    let outputs = match out {
+        None => generator::workspace(&root, &spec),
+        Some(out) => generator::modules_into(&root, &spec, &out),
     }
-    let [default, _] = default_jobs();
-    let job = Job {
-        spec: spec.unwrap_or(default.spec),
-        gates: true,
-        // Another output folder is another crate: its manifest and tests are not ours to write.
-        features: out.is_none().then_some(default.features).flatten(),
-        tests: out.is_none().then_some(default.tests).flatten(),
-        out: out.unwrap_or(default.out),
-    };
-    codegen(&job, check)
+    .map_err(|e| e.to_string())?;
+    write(&outputs, check)
 }
 
-/// Generates from `spec` into `out`; in check mode, only compares.
-///
-/// Spec paths reach the generator relative to the workspace root when they are inside it, so
-/// banners and messages read `spec/customer_groups.yaml` from whatever folder this runs.
-pub fn codegen(job: &Job, check: bool) -> Result<(), String> {
-    let root = root();
-    let out = job.out.as_path();
-    let spec = match job.spec.strip_prefix(&root) {
-        Ok(relative) => {
-            std::env::set_current_dir(&root)
-                .map_err(|e| format!("{}: cannot enter: {e}", root.display()))?;
-            relative.to_path_buf()
+/// Writes every output (in check mode, only compares), and says what changed.
+pub fn write(outputs: &[generator::Output], check: bool) -> Result<(), String> {
+    let mut report = Vec::new();
+    let mut summary = Vec::new();
+    for output in outputs {
+        match output {
+            generator::Output::Folder { path, files } => {
+                report.extend(ensure_files(path, files, check, |text| {
+                    text.starts_with(GENERATED_MARKER)
+                })?);
+                summary.push(format!(
+                    "{} files generated in {}",
+                    files.len(),
+                    display_path(path).display()
+                ));
+            }
+            generator::Output::Features { manifest, text } => {
+                report.extend(ensure_features(manifest, text, check)?);
+            }
         }
-        Err(_) => job.spec.clone(),
-    };
-    let options = generator::Options {
-        feature_gates: job.gates,
-    };
-    let (model, files) = generator::generate(&spec, &options).map_err(|e| e.to_string())?;
-    let mut report = ensure_files(out, &files, check, |text| {
-        text.starts_with(GENERATED_MARKER)
-    })?;
-    if let Some(manifest) = &job.features {
-        let features = generator::render::features_toml(&model);
-        report.extend(ensure_features(manifest, &features, check)?);
-    }
-    if let Some(tests) = &job.tests {
-        let conformance = generator::conformance_tests(&model).map_err(|e| e.to_string())?;
-        report.extend(ensure_files(tests, &[conformance], check, |text| {
-            text.starts_with(GENERATED_MARKER)
-        })?);
     }
     if check {
         if report.is_empty() {
             Ok(())
         } else {
             Err(format!(
-                "the generated code in {} is out of date:\n{}\nrun `cargo xtask codegen` and commit the result",
-                display_path(out).display(),
+                "the generated code is out of date:\n{}\nrun `cargo xtask codegen` and commit the result",
                 report.join("\n")
             ))
         }
     } else {
-        for line in &report {
+        for line in report.iter().chain(&summary) {
             println!("{line}");
         }
-        println!(
-            "{} files generated in {}",
-            files.len(),
-            display_path(out).display()
-        );
         Ok(())
     }
 }
@@ -257,12 +191,10 @@ fn normalize(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 
-/// A path relative to the current folder when it is inside it, for short messages.
+/// A path relative to the workspace root when it is inside it, for short messages.
 fn display_path(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
+    path.strip_prefix(root())
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 #[cfg(test)]
@@ -272,10 +204,11 @@ mod tests {
     /// The committed generated code is what the committed specs (and fixtures) produce.
     #[test]
     fn generated_code_is_fresh() {
-        for job in default_jobs() {
-            if let Err(message) = codegen(&job, true) {
-                panic!("{message}");
-            }
+        let root = root();
+        let outputs = generator::workspace(&root, Path::new(generator::SPEC_DIR))
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Err(message) = write(&outputs, true) {
+            panic!("{message}");
         }
     }
 
@@ -302,15 +235,12 @@ mod tests {
         let spec = dir.join("spec");
         let out = dir.join("out");
         copy_dir(&root.join("spec"), &spec);
-        let job = Job {
-            spec: spec.clone(),
-            out: out.clone(),
-            gates: true,
-            features: None,
-            tests: None,
+        let codegen = |check| {
+            let outputs = generator::modules_into(&root, &spec, &out).unwrap();
+            write(&outputs, check)
         };
-        codegen(&job, false).unwrap();
-        codegen(&job, true).unwrap();
+        codegen(false).unwrap();
+        codegen(true).unwrap();
 
         let path = spec.join("customer_groups.yaml");
         let text = fs::read_to_string(&path).unwrap();
@@ -328,7 +258,7 @@ mod tests {
         fs::write(out.join("notes.txt"), "hand-written").unwrap();
         fs::remove_file(out.join("mod.rs")).unwrap();
 
-        let message = codegen(&job, true).unwrap_err();
+        let message = codegen(true).unwrap_err();
         assert!(message.contains("stale: "), "{message}");
         assert!(message.contains("customer_groups.rs"), "{message}");
         assert!(message.contains("missing: "), "{message}");
@@ -340,8 +270,8 @@ mod tests {
         assert!(message.contains("gone.rs"), "{message}");
         assert!(!message.contains("notes.txt"), "{message}");
 
-        codegen(&job, false).unwrap();
-        codegen(&job, true).unwrap();
+        codegen(false).unwrap();
+        codegen(true).unwrap();
         assert!(!out.join("gone.rs").exists());
         assert!(out.join("notes.txt").exists());
         let regenerated = fs::read_to_string(out.join("customer_groups.rs")).unwrap();

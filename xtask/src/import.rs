@@ -9,6 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use generator::naming::snake_case;
 use generator::spec::{ActionSpec, AttributeSpec, RelationshipSpec, ResourceSpec, TypeSpec};
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -630,22 +631,6 @@ fn capitalize(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// `PaymentSource` -> `payment_source`.
-fn snake_case(class_name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in class_name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The JSON:API type of a singular resource name, by English rules (`tax_category` ->

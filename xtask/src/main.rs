@@ -11,9 +11,11 @@ usage: cargo xtask <task>
 
 tasks:
   codegen [--spec DIR] [--out DIR] [--check]
-      regenerate the client's resource modules from the specs
-      (defaults: spec/ and generated/src/resources/); with --check,
-      write nothing and fail if any generated file is stale, missing or extra
+      regenerate everything the generator makes from spec/: the resource
+      modules, their cargo features, the conformance tests and the
+      fixtures' modules; --spec reads other specs; --out writes only the
+      resource modules, into another folder; with --check, write nothing
+      and fail if any generated file is stale, missing or extra
   import [--from FILE] [--out DIR] [--check]
       write one spec per resource of the vendor catalogue (default:
       ../shared/commercelayer/resources.json) into spec/, with the

@@ -2,10 +2,129 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `addresses` resource: addresses.
+//!
+//! Start from [`Addresses`], the endpoints that [`Client::addresses`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.addresses().list().await?;
+//! for address in &page.data {
+//!     println!("{}", address.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A address, as the API returns it.
+/// The `addresses` endpoints, from [`Client::addresses`].
+#[derive(Debug, Clone)]
+pub struct Addresses {
+    client: Client,
+}
+
+impl Client {
+    /// The `addresses` endpoints: addresses.
+    pub fn addresses(&self) -> Addresses {
+        Addresses { client: self.clone() }
+    }
+}
+
+impl Addresses {
+    /// Lists addresses, a page at a time: `GET /addresses`.
+    pub fn list(&self) -> ListCall<Address> {
+        ListCall::list(&self.client, "addresses")
+    }
+
+    /// Retrieves an address by id: `GET /addresses/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Address> {
+        ItemCall::retrieve(&self.client, "addresses", id)
+    }
+
+    /// Creates an address: `POST /addresses`.
+    pub fn create(&self, body: &AddressCreate) -> ItemCall<Address> {
+        ItemCall::create_linked(
+            &self.client,
+            "addresses",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an address: `PATCH /addresses/{id}`.
+    pub fn update(&self, id: &str, body: &AddressUpdate) -> ItemCall<Address> {
+        ItemCall::update_linked(
+            &self.client,
+            "addresses",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes an address: `DELETE /addresses/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "addresses", id)
+    }
+
+    /// The geocoder attached to the address, to be used for geocoding.
+    ///
+    /// `GET /addresses/{id}/geocoder`
+    ///
+    /// With the `geocoders` feature.
+    #[cfg(feature = "geocoders")]
+    pub fn geocoder(&self, id: &str) -> ItemCall<Option<super::geocoders::Geocoder>> {
+        ItemCall::related(&self.client, "addresses", id, "geocoder", Some("geocoders"))
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /addresses/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "addresses", id, "events", Some("events"))
+    }
+
+    /// The associated tags. Cannot be passed by sales channels.
+    ///
+    /// `GET /addresses/{id}/tags`
+    ///
+    /// With the `tags` feature.
+    #[cfg(feature = "tags")]
+    pub fn tags(&self, id: &str) -> ListCall<super::tags::Tag> {
+        ListCall::related(&self.client, "addresses", id, "tags", Some("tags"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /addresses/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "addresses", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /addresses/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "addresses",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An address, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Address {
@@ -34,7 +153,7 @@ impl Resource for Address {
     type Field = AddressField;
 }
 
-/// The attributes of a [`Address`].
+/// The attributes of an [`Address`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AddressAttributes {
@@ -166,7 +285,7 @@ pub struct AddressAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Address`].
+/// The relationships of an [`Address`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AddressRelationships {
@@ -182,267 +301,8 @@ pub struct AddressRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The attributes a list of [`Address`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddressSort {
-    /// The resource's id.
-    Id,
-    /// `city`
-    City,
-    /// `state_code`
-    StateCode,
-    /// `country_code`
-    CountryCode,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AddressSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::City => "city",
-            Self::StateCode => "state_code",
-            Self::CountryCode => "country_code",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Address`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddressFilter {
-    /// The resource's id.
-    Id,
-    /// `business`
-    Business,
-    /// `first_name`
-    FirstName,
-    /// `last_name`
-    LastName,
-    /// `company`
-    Company,
-    /// `line_1`
-    Line1,
-    /// `line_2`
-    Line2,
-    /// `city`
-    City,
-    /// `zip_code`
-    ZipCode,
-    /// `state_code`
-    StateCode,
-    /// `country_code`
-    CountryCode,
-    /// `phone`
-    Phone,
-    /// `email`
-    Email,
-    /// `notes`
-    Notes,
-    /// `lat`
-    Lat,
-    /// `lng`
-    Lng,
-    /// `billing_info`
-    BillingInfo,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AddressFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Business => "business",
-            Self::FirstName => "first_name",
-            Self::LastName => "last_name",
-            Self::Company => "company",
-            Self::Line1 => "line_1",
-            Self::Line2 => "line_2",
-            Self::City => "city",
-            Self::ZipCode => "zip_code",
-            Self::StateCode => "state_code",
-            Self::CountryCode => "country_code",
-            Self::Phone => "phone",
-            Self::Email => "email",
-            Self::Notes => "notes",
-            Self::Lat => "lat",
-            Self::Lng => "lng",
-            Self::BillingInfo => "billing_info",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AddressFilter {}
-
-/// The relationships of a [`Address`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddressInclude {
-    /// `geocoder`
-    Geocoder,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for AddressInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Geocoder => "geocoder",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Address`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddressField {
-    /// `business`
-    Business,
-    /// `first_name`
-    FirstName,
-    /// `last_name`
-    LastName,
-    /// `company`
-    Company,
-    /// `full_name`
-    FullName,
-    /// `line_1`
-    Line1,
-    /// `line_2`
-    Line2,
-    /// `city`
-    City,
-    /// `zip_code`
-    ZipCode,
-    /// `state_code`
-    StateCode,
-    /// `country_code`
-    CountryCode,
-    /// `phone`
-    Phone,
-    /// `full_address`
-    FullAddress,
-    /// `name`
-    Name,
-    /// `email`
-    Email,
-    /// `notes`
-    Notes,
-    /// `lat`
-    Lat,
-    /// `lng`
-    Lng,
-    /// `is_localized`
-    IsLocalized,
-    /// `is_geocoded`
-    IsGeocoded,
-    /// `provider_name`
-    ProviderName,
-    /// `map_url`
-    MapUrl,
-    /// `static_map_url`
-    StaticMapUrl,
-    /// `billing_info`
-    BillingInfo,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `geocoder`
-    Geocoder,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for AddressField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Business => "business",
-            Self::FirstName => "first_name",
-            Self::LastName => "last_name",
-            Self::Company => "company",
-            Self::FullName => "full_name",
-            Self::Line1 => "line_1",
-            Self::Line2 => "line_2",
-            Self::City => "city",
-            Self::ZipCode => "zip_code",
-            Self::StateCode => "state_code",
-            Self::CountryCode => "country_code",
-            Self::Phone => "phone",
-            Self::FullAddress => "full_address",
-            Self::Name => "name",
-            Self::Email => "email",
-            Self::Notes => "notes",
-            Self::Lat => "lat",
-            Self::Lng => "lng",
-            Self::IsLocalized => "is_localized",
-            Self::IsGeocoded => "is_geocoded",
-            Self::ProviderName => "provider_name",
-            Self::MapUrl => "map_url",
-            Self::StaticMapUrl => "static_map_url",
-            Self::BillingInfo => "billing_info",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Geocoder => "geocoder",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Address`]: [`AddressCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating an [`Address`]: [`AddressCreate::new`] takes what the API
+/// requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddressCreate {
@@ -544,7 +404,7 @@ pub struct AddressCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -583,109 +443,151 @@ impl AddressCreate {
     }
 
     /// Sets `business`.
+    ///
+    /// Indicates if it's a business or a personal address. Optional, default is 'false'.
     pub fn business(mut self, business: bool) -> Self {
         self.business = Some(business);
         self
     }
 
     /// Sets `first_name`.
+    ///
+    /// Address first name (personal). Required if 'business' is 'false'.
     pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
         self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets `last_name`.
+    ///
+    /// Address last name (personal). Required if 'business' is 'false'.
     pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `company`.
+    ///
+    /// Address company name (business). Required if 'business' is 'true'.
     pub fn company(mut self, company: impl Into<String>) -> Self {
         self.company = Some(company.into());
         self
     }
 
     /// Sets `line_2`.
+    ///
+    /// Address line 2, i.e. Apartment, Suite, Building.
     pub fn line_2(mut self, line_2: impl Into<String>) -> Self {
         self.line_2 = Some(line_2.into());
         self
     }
 
     /// Sets `zip_code`.
+    ///
+    /// ZIP or postal code. Required, but for some countries.
     pub fn zip_code(mut self, zip_code: impl Into<String>) -> Self {
         self.zip_code = Some(zip_code.into());
         self
     }
 
     /// Sets `state_code`.
+    ///
+    /// State, province or region code.
     pub fn state_code(mut self, state_code: impl Into<String>) -> Self {
         self.state_code = Some(state_code.into());
         self
     }
 
     /// Sets `email`.
+    ///
+    /// Email address.
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// Sets `notes`.
+    ///
+    /// A free notes attached to the address. When used as a shipping address, this can be
+    /// useful to let the customers add specific delivery instructions.
     pub fn notes(mut self, notes: impl Into<String>) -> Self {
         self.notes = Some(notes.into());
         self
     }
 
     /// Sets `lat`.
+    ///
+    /// The address geocoded latitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
     pub fn lat(mut self, lat: f64) -> Self {
         self.lat = Some(lat);
         self
     }
 
     /// Sets `lng`.
+    ///
+    /// The address geocoded longitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
     pub fn lng(mut self, lng: f64) -> Self {
         self.lng = Some(lng);
         self
     }
 
     /// Sets `billing_info`.
+    ///
+    /// Customer's billing information (i.e. VAT number, codice fiscale).
     pub fn billing_info(mut self, billing_info: impl Into<String>) -> Self {
         self.billing_info = Some(billing_info.into());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 
     /// Links `geocoder` to the `geocoders` with this id.
+    ///
+    /// The geocoder attached to the address, to be used for geocoding.
     pub fn geocoder(mut self, geocoder: impl Into<String>) -> Self {
         self.relationships.set("geocoder", Linkage::to("geocoders", geocoder));
         self
     }
 
     /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.relationships.set("tags", Linkage::to_many("tags", tags));
         self
     }
 }
 
-/// The body of a request updating a [`Address`]: what is left alone is not sent.
+/// The body of a request updating an [`Address`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddressUpdate {
@@ -799,7 +701,7 @@ pub struct AddressUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -812,6 +714,8 @@ impl AddressUpdate {
     }
 
     /// Sets `business`.
+    ///
+    /// Indicates if it's a business or a personal address. Optional, default is 'false'.
     pub fn business(mut self, business: bool) -> Self {
         self.business = Patch::Set(business);
         self
@@ -824,30 +728,40 @@ impl AddressUpdate {
     }
 
     /// Sets `first_name`.
+    ///
+    /// Address first name (personal). Required if 'business' is 'false'.
     pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
         self.first_name = Some(first_name.into());
         self
     }
 
     /// Sets `last_name`.
+    ///
+    /// Address last name (personal). Required if 'business' is 'false'.
     pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
         self.last_name = Some(last_name.into());
         self
     }
 
     /// Sets `company`.
+    ///
+    /// Address company name (business). Required if 'business' is 'true'.
     pub fn company(mut self, company: impl Into<String>) -> Self {
         self.company = Some(company.into());
         self
     }
 
     /// Sets `line_1`.
+    ///
+    /// Address line 1, i.e. Street address, PO Box.
     pub fn line_1(mut self, line_1: impl Into<String>) -> Self {
         self.line_1 = Some(line_1.into());
         self
     }
 
     /// Sets `line_2`.
+    ///
+    /// Address line 2, i.e. Apartment, Suite, Building.
     pub fn line_2(mut self, line_2: impl Into<String>) -> Self {
         self.line_2 = Patch::Set(line_2.into());
         self
@@ -860,18 +774,24 @@ impl AddressUpdate {
     }
 
     /// Sets `city`.
+    ///
+    /// Address city.
     pub fn city(mut self, city: impl Into<String>) -> Self {
         self.city = Some(city.into());
         self
     }
 
     /// Sets `zip_code`.
+    ///
+    /// ZIP or postal code. Required, but for some countries.
     pub fn zip_code(mut self, zip_code: impl Into<String>) -> Self {
         self.zip_code = Some(zip_code.into());
         self
     }
 
     /// Sets `state_code`.
+    ///
+    /// State, province or region code.
     pub fn state_code(mut self, state_code: impl Into<String>) -> Self {
         self.state_code = Patch::Set(state_code.into());
         self
@@ -884,18 +804,24 @@ impl AddressUpdate {
     }
 
     /// Sets `country_code`.
+    ///
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard.
     pub fn country_code(mut self, country_code: impl Into<String>) -> Self {
         self.country_code = Some(country_code.into());
         self
     }
 
     /// Sets `phone`.
+    ///
+    /// Phone number (including extension).
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
     }
 
     /// Sets `email`.
+    ///
+    /// Email address.
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Patch::Set(email.into());
         self
@@ -908,6 +834,9 @@ impl AddressUpdate {
     }
 
     /// Sets `notes`.
+    ///
+    /// A free notes attached to the address. When used as a shipping address, this can be
+    /// useful to let the customers add specific delivery instructions.
     pub fn notes(mut self, notes: impl Into<String>) -> Self {
         self.notes = Patch::Set(notes.into());
         self
@@ -920,6 +849,10 @@ impl AddressUpdate {
     }
 
     /// Sets `lat`.
+    ///
+    /// The address geocoded latitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
     pub fn lat(mut self, lat: f64) -> Self {
         self.lat = Patch::Set(lat);
         self
@@ -932,6 +865,10 @@ impl AddressUpdate {
     }
 
     /// Sets `lng`.
+    ///
+    /// The address geocoded longitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
     pub fn lng(mut self, lng: f64) -> Self {
         self.lng = Patch::Set(lng);
         self
@@ -944,6 +881,8 @@ impl AddressUpdate {
     }
 
     /// Sets `billing_info`.
+    ///
+    /// Customer's billing information (i.e. VAT number, codice fiscale).
     pub fn billing_info(mut self, billing_info: impl Into<String>) -> Self {
         self.billing_info = Patch::Set(billing_info.into());
         self
@@ -956,18 +895,28 @@ impl AddressUpdate {
     }
 
     /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
     pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
         self._add_tags = Some(add_tags.into());
         self
     }
 
     /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
     pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
         self._remove_tags = Some(remove_tags.into());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -980,6 +929,8 @@ impl AddressUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -992,8 +943,11 @@ impl AddressUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -1004,6 +958,8 @@ impl AddressUpdate {
     }
 
     /// Links `geocoder` to the `geocoders` with this id.
+    ///
+    /// The geocoder attached to the address, to be used for geocoding.
     pub fn geocoder(mut self, geocoder: impl Into<String>) -> Self {
         self.relationships.set("geocoder", Linkage::to("geocoders", geocoder));
         self
@@ -1016,115 +972,287 @@ impl AddressUpdate {
     }
 
     /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.relationships.set("tags", Linkage::to_many("tags", tags));
         self
     }
 }
 
-/// The `addresses` endpoints, from [`Client::addresses`].
-#[derive(Debug, Clone)]
-pub struct Addresses {
-    client: Client,
+/// The attributes a list of [`Address`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddressSort {
+    /// The resource's id.
+    Id,
+    /// Address city.
+    City,
+    /// State, province or region code.
+    StateCode,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard.
+    CountryCode,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
 }
 
-impl Client {
-    /// The `addresses` endpoints: addresses.
-    pub fn addresses(&self) -> Addresses {
-        Addresses { client: self.clone() }
+impl FieldName for AddressSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::City => "city",
+            Self::StateCode => "state_code",
+            Self::CountryCode => "country_code",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
     }
 }
 
-impl Addresses {
-    /// Lists addresses, a page at a time: `GET /addresses`.
-    pub fn list(&self) -> ListCall<Address> {
-        ListCall::list(&self.client, "addresses")
-    }
+/// The attributes a list of [`Address`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddressFilter {
+    /// The resource's id.
+    Id,
+    /// Indicates if it's a business or a personal address. Optional, default is 'false'.
+    Business,
+    /// Address first name (personal). Required if 'business' is 'false'.
+    FirstName,
+    /// Address last name (personal). Required if 'business' is 'false'.
+    LastName,
+    /// Address company name (business). Required if 'business' is 'true'.
+    Company,
+    /// Address line 1, i.e. Street address, PO Box.
+    Line1,
+    /// Address line 2, i.e. Apartment, Suite, Building.
+    Line2,
+    /// Address city.
+    City,
+    /// ZIP or postal code. Required, but for some countries.
+    ZipCode,
+    /// State, province or region code.
+    StateCode,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard.
+    CountryCode,
+    /// Phone number (including extension).
+    Phone,
+    /// Email address.
+    Email,
+    /// A free notes attached to the address. When used as a shipping address, this can be
+    /// useful to let the customers add specific delivery instructions.
+    Notes,
+    /// The address geocoded latitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
+    Lat,
+    /// The address geocoded longitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
+    Lng,
+    /// Customer's billing information (i.e. VAT number, codice fiscale).
+    BillingInfo,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
 
-    /// Retrieves a address by id: `GET /addresses/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Address> {
-        ItemCall::retrieve(&self.client, "addresses", id)
+impl FieldName for AddressFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Business => "business",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::Company => "company",
+            Self::Line1 => "line_1",
+            Self::Line2 => "line_2",
+            Self::City => "city",
+            Self::ZipCode => "zip_code",
+            Self::StateCode => "state_code",
+            Self::CountryCode => "country_code",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Notes => "notes",
+            Self::Lat => "lat",
+            Self::Lng => "lng",
+            Self::BillingInfo => "billing_info",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Creates a address: `POST /addresses`.
-    pub fn create(&self, body: &AddressCreate) -> ItemCall<Address> {
-        ItemCall::create_linked(
-            &self.client,
-            "addresses",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
+impl FilterField for AddressFilter {}
 
-    /// Updates a address: `PATCH /addresses/{id}`.
-    pub fn update(&self, id: &str, body: &AddressUpdate) -> ItemCall<Address> {
-        ItemCall::update_linked(
-            &self.client,
-            "addresses",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a address: `DELETE /addresses/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "addresses", id)
-    }
-
+/// The relationships of an [`Address`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddressInclude {
     /// The geocoder attached to the address, to be used for geocoding.
-    ///
-    /// `GET /addresses/{id}/geocoder`
-    ///
-    /// With the `geocoders` feature.
-    #[cfg(feature = "geocoders")]
-    pub fn geocoder(&self, id: &str) -> ItemCall<Option<super::geocoders::Geocoder>> {
-        ItemCall::related(&self.client, "addresses", id, "geocoder", Some("geocoders"))
-    }
-
+    Geocoder,
     /// The associated events.
-    ///
-    /// `GET /addresses/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "addresses", id, "events", Some("events"))
-    }
-
+    Events,
     /// The associated tags. Cannot be passed by sales channels.
-    ///
-    /// `GET /addresses/{id}/tags`
-    ///
-    /// With the `tags` feature.
-    #[cfg(feature = "tags")]
-    pub fn tags(&self, id: &str) -> ListCall<super::tags::Tag> {
-        ListCall::related(&self.client, "addresses", id, "tags", Some("tags"))
-    }
-
+    Tags,
     /// The associated changes.
-    ///
-    /// `GET /addresses/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "addresses", id, "versions", Some("versions"))
-    }
+    Versions,
+}
 
+impl FieldName for AddressInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Geocoder => "geocoder",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`Address`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AddressField {
+    /// Indicates if it's a business or a personal address. Optional, default is 'false'.
+    Business,
+    /// Address first name (personal). Required if 'business' is 'false'.
+    FirstName,
+    /// Address last name (personal). Required if 'business' is 'false'.
+    LastName,
+    /// Address company name (business). Required if 'business' is 'true'.
+    Company,
+    /// Company name (business) of first name and last name (personal).
+    FullName,
+    /// Address line 1, i.e. Street address, PO Box.
+    Line1,
+    /// Address line 2, i.e. Apartment, Suite, Building.
+    Line2,
+    /// Address city.
+    City,
+    /// ZIP or postal code. Required, but for some countries.
+    ZipCode,
+    /// State, province or region code.
+    StateCode,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard.
+    CountryCode,
+    /// Phone number (including extension).
+    Phone,
+    /// Compact description of the address location, without the full name.
+    FullAddress,
+    /// Compact description of the address location, including the full name.
+    Name,
+    /// Email address.
+    Email,
+    /// A free notes attached to the address. When used as a shipping address, this can be
+    /// useful to let the customers add specific delivery instructions.
+    Notes,
+    /// The address geocoded latitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
+    Lat,
+    /// The address geocoded longitude. This is automatically generated when creating a
+    /// shipping/billing address for an order and a valid geocoder is attached to the order's
+    /// market.
+    Lng,
+    /// Indicates if the latitude and logitude are present, either geocoded or manually updated.
+    IsLocalized,
+    /// Indicates if the address has been successfully geocoded.
+    IsGeocoded,
+    /// The geocoder provider name (either Google or Bing).
+    ProviderName,
+    /// The map url of the geocoded address (if geocoded).
+    MapUrl,
+    /// The static map image url of the geocoded address (if geocoded).
+    StaticMapUrl,
+    /// Customer's billing information (i.e. VAT number, codice fiscale).
+    BillingInfo,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The geocoder attached to the address, to be used for geocoding.
+    Geocoder,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
     /// The associated event stores.
-    ///
-    /// `GET /addresses/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "addresses",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for AddressField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Business => "business",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::Company => "company",
+            Self::FullName => "full_name",
+            Self::Line1 => "line_1",
+            Self::Line2 => "line_2",
+            Self::City => "city",
+            Self::ZipCode => "zip_code",
+            Self::StateCode => "state_code",
+            Self::CountryCode => "country_code",
+            Self::Phone => "phone",
+            Self::FullAddress => "full_address",
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Notes => "notes",
+            Self::Lat => "lat",
+            Self::Lng => "lng",
+            Self::IsLocalized => "is_localized",
+            Self::IsGeocoded => "is_geocoded",
+            Self::ProviderName => "provider_name",
+            Self::MapUrl => "map_url",
+            Self::StaticMapUrl => "static_map_url",
+            Self::BillingInfo => "billing_info",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Geocoder => "geocoder",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,10 +2,90 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `adjustments` resource: adjustments.
+//!
+//! Start from [`Adjustments`], the endpoints that [`Client::adjustments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.adjustments().list().await?;
+//! for adjustment in &page.data {
+//!     println!("{}", adjustment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A adjustment, as the API returns it.
+/// The `adjustments` endpoints, from [`Client::adjustments`].
+#[derive(Debug, Clone)]
+pub struct Adjustments {
+    client: Client,
+}
+
+impl Client {
+    /// The `adjustments` endpoints: adjustments.
+    pub fn adjustments(&self) -> Adjustments {
+        Adjustments {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Adjustments {
+    /// Lists adjustments, a page at a time: `GET /adjustments`.
+    pub fn list(&self) -> ListCall<Adjustment> {
+        ListCall::list(&self.client, "adjustments")
+    }
+
+    /// Retrieves an adjustment by id: `GET /adjustments/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Adjustment> {
+        ItemCall::retrieve(&self.client, "adjustments", id)
+    }
+
+    /// Creates an adjustment: `POST /adjustments`.
+    pub fn create(&self, body: &AdjustmentCreate) -> ItemCall<Adjustment> {
+        ItemCall::create(&self.client, "adjustments", body)
+    }
+
+    /// Updates an adjustment: `PATCH /adjustments/{id}`.
+    pub fn update(&self, id: &str, body: &AdjustmentUpdate) -> ItemCall<Adjustment> {
+        ItemCall::update(&self.client, "adjustments", id, body)
+    }
+
+    /// Deletes an adjustment: `DELETE /adjustments/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "adjustments", id)
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /adjustments/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "adjustments", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /adjustments/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "adjustments",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An adjustment, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Adjustment {
@@ -34,7 +114,7 @@ impl Resource for Adjustment {
     type Field = AdjustmentField;
 }
 
-/// The attributes of a [`Adjustment`].
+/// The attributes of an [`Adjustment`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AdjustmentAttributes {
@@ -88,7 +168,7 @@ pub struct AdjustmentAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Adjustment`].
+/// The relationships of an [`Adjustment`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AdjustmentRelationships {
@@ -98,156 +178,8 @@ pub struct AdjustmentRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The attributes a list of [`Adjustment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdjustmentSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `amount_cents`
-    AmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AdjustmentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::AmountCents => "amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Adjustment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdjustmentFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `amount_cents`
-    AmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AdjustmentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::AmountCents => "amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AdjustmentFilter {}
-
-/// The relationships of a [`Adjustment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdjustmentInclude {
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for AdjustmentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Adjustment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdjustmentField {
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `amount_cents`
-    AmountCents,
-    /// `amount_float`
-    AmountFloat,
-    /// `formatted_amount`
-    FormattedAmount,
-    /// `distribute_discount`
-    DistributeDiscount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for AdjustmentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::AmountCents => "amount_cents",
-            Self::AmountFloat => "amount_float",
-            Self::FormattedAmount => "formatted_amount",
-            Self::DistributeDiscount => "distribute_discount",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Adjustment`]: [`AdjustmentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating an [`Adjustment`]: [`AdjustmentCreate::new`] takes what
+/// the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AdjustmentCreate {
@@ -286,7 +218,7 @@ pub struct AdjustmentCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
 }
 
 impl AdjustmentCreate {
@@ -308,31 +240,43 @@ impl AdjustmentCreate {
     }
 
     /// Sets `distribute_discount`.
+    ///
+    /// Indicates if negative adjustment amount is distributed for tax calculation. Optional,
+    /// default is 'true'.
     pub fn distribute_discount(mut self, distribute_discount: bool) -> Self {
         self.distribute_discount = Some(distribute_discount);
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 }
 
-/// The body of a request updating a [`Adjustment`]: what is left alone is not sent.
+/// The body of a request updating an [`Adjustment`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AdjustmentUpdate {
@@ -374,7 +318,7 @@ pub struct AdjustmentUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
 }
 
 impl AdjustmentUpdate {
@@ -384,24 +328,33 @@ impl AdjustmentUpdate {
     }
 
     /// Sets `name`.
+    ///
+    /// The adjustment name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
     pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
         self.currency_code = Some(currency_code.into());
         self
     }
 
     /// Sets `amount_cents`.
+    ///
+    /// The adjustment amount, in cents.
     pub fn amount_cents(mut self, amount_cents: i64) -> Self {
         self.amount_cents = Some(amount_cents);
         self
     }
 
     /// Sets `distribute_discount`.
+    ///
+    /// Indicates if negative adjustment amount is distributed for tax calculation. Optional,
+    /// default is 'true'.
     pub fn distribute_discount(mut self, distribute_discount: bool) -> Self {
         self.distribute_discount = Patch::Set(distribute_discount);
         self
@@ -414,6 +367,10 @@ impl AdjustmentUpdate {
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -426,6 +383,8 @@ impl AdjustmentUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -438,8 +397,11 @@ impl AdjustmentUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -450,70 +412,159 @@ impl AdjustmentUpdate {
     }
 }
 
-/// The `adjustments` endpoints, from [`Client::adjustments`].
-#[derive(Debug, Clone)]
-pub struct Adjustments {
-    client: Client,
+/// The attributes a list of [`Adjustment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdjustmentSort {
+    /// The resource's id.
+    Id,
+    /// The adjustment name.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// The adjustment amount, in cents.
+    AmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
 }
 
-impl Client {
-    /// The `adjustments` endpoints: adjustments.
-    pub fn adjustments(&self) -> Adjustments {
-        Adjustments {
-            client: self.clone(),
+impl FieldName for AdjustmentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::AmountCents => "amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
         }
     }
 }
 
-impl Adjustments {
-    /// Lists adjustments, a page at a time: `GET /adjustments`.
-    pub fn list(&self) -> ListCall<Adjustment> {
-        ListCall::list(&self.client, "adjustments")
-    }
+/// The attributes a list of [`Adjustment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdjustmentFilter {
+    /// The resource's id.
+    Id,
+    /// The adjustment name.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// The adjustment amount, in cents.
+    AmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
 
-    /// Retrieves a adjustment by id: `GET /adjustments/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Adjustment> {
-        ItemCall::retrieve(&self.client, "adjustments", id)
+impl FieldName for AdjustmentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::AmountCents => "amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Creates a adjustment: `POST /adjustments`.
-    pub fn create(&self, body: &AdjustmentCreate) -> ItemCall<Adjustment> {
-        ItemCall::create(&self.client, "adjustments", body)
-    }
+impl FilterField for AdjustmentFilter {}
 
-    /// Updates a adjustment: `PATCH /adjustments/{id}`.
-    pub fn update(&self, id: &str, body: &AdjustmentUpdate) -> ItemCall<Adjustment> {
-        ItemCall::update(&self.client, "adjustments", id, body)
-    }
-
-    /// Deletes a adjustment: `DELETE /adjustments/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "adjustments", id)
-    }
-
+/// The relationships of an [`Adjustment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdjustmentInclude {
     /// The associated changes.
-    ///
-    /// `GET /adjustments/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "adjustments", id, "versions", Some("versions"))
-    }
+    Versions,
+}
 
+impl FieldName for AdjustmentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`Adjustment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdjustmentField {
+    /// The adjustment name.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// The adjustment amount, in cents.
+    AmountCents,
+    /// The adjustment amount, float.
+    AmountFloat,
+    /// The adjustment amount, formatted.
+    FormattedAmount,
+    /// Indicates if negative adjustment amount is distributed for tax calculation. Optional,
+    /// default is 'true'.
+    DistributeDiscount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated changes.
+    Versions,
     /// The associated event stores.
-    ///
-    /// `GET /adjustments/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "adjustments",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for AdjustmentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::AmountCents => "amount_cents",
+            Self::AmountFloat => "amount_float",
+            Self::FormattedAmount => "formatted_amount",
+            Self::DistributeDiscount => "distribute_discount",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

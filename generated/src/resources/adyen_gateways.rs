@@ -2,10 +2,159 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `adyen_gateways` resource: adyen gateways.
+//!
+//! Start from [`AdyenGateways`], the endpoints that [`Client::adyen_gateways`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.adyen_gateways().list().await?;
+//! for adyen_gateway in &page.data {
+//!     println!("{}", adyen_gateway.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A adyen gateway, as the API returns it.
+/// The `adyen_gateways` endpoints, from [`Client::adyen_gateways`].
+#[derive(Debug, Clone)]
+pub struct AdyenGateways {
+    client: Client,
+}
+
+impl Client {
+    /// The `adyen_gateways` endpoints: adyen gateways.
+    pub fn adyen_gateways(&self) -> AdyenGateways {
+        AdyenGateways {
+            client: self.clone(),
+        }
+    }
+}
+
+impl AdyenGateways {
+    /// Lists adyen gateways, a page at a time: `GET /adyen_gateways`.
+    pub fn list(&self) -> ListCall<AdyenGateway> {
+        ListCall::list(&self.client, "adyen_gateways")
+    }
+
+    /// Retrieves an adyen gateway by id: `GET /adyen_gateways/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<AdyenGateway> {
+        ItemCall::retrieve(&self.client, "adyen_gateways", id)
+    }
+
+    /// Creates an adyen gateway: `POST /adyen_gateways`.
+    pub fn create(&self, body: &AdyenGatewayCreate) -> ItemCall<AdyenGateway> {
+        ItemCall::create_linked(
+            &self.client,
+            "adyen_gateways",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an adyen gateway: `PATCH /adyen_gateways/{id}`.
+    pub fn update(&self, id: &str, body: &AdyenGatewayUpdate) -> ItemCall<AdyenGateway> {
+        ItemCall::update_linked(
+            &self.client,
+            "adyen_gateways",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes an adyen gateway: `DELETE /adyen_gateways/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "adyen_gateways", id)
+    }
+
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// `PATCH /adyen_gateways/{id}` with `"_disable": true`.
+    pub fn disable(&self, id: &str) -> ItemCall<AdyenGateway> {
+        ItemCall::update(&self.client, "adyen_gateways", id, &Trigger("_disable"))
+    }
+
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// `PATCH /adyen_gateways/{id}` with `"_enable": true`.
+    pub fn enable(&self, id: &str) -> ItemCall<AdyenGateway> {
+        ItemCall::update(&self.client, "adyen_gateways", id, &Trigger("_enable"))
+    }
+
+    /// The associated payment methods.
+    ///
+    /// `GET /adyen_gateways/{id}/payment_methods`
+    ///
+    /// With the `payment_methods` feature.
+    #[cfg(feature = "payment_methods")]
+    pub fn payment_methods(
+        &self,
+        id: &str,
+    ) -> ListCall<super::payment_methods::PaymentMethod> {
+        ListCall::related(
+            &self.client,
+            "adyen_gateways",
+            id,
+            "payment_methods",
+            Some("payment_methods"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /adyen_gateways/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "adyen_gateways",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /adyen_gateways/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "adyen_gateways",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+
+    /// The associated payments.
+    ///
+    /// `GET /adyen_gateways/{id}/adyen_payments`
+    ///
+    /// With the `adyen_payments` feature.
+    #[cfg(feature = "adyen_payments")]
+    pub fn adyen_payments(
+        &self,
+        id: &str,
+    ) -> ListCall<super::adyen_payments::AdyenPayment> {
+        ListCall::related(
+            &self.client,
+            "adyen_gateways",
+            id,
+            "adyen_payments",
+            Some("adyen_payments"),
+        )
+    }
+}
+
+/// An adyen gateway, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AdyenGateway {
@@ -34,7 +183,7 @@ impl Resource for AdyenGateway {
     type Field = AdyenGatewayField;
 }
 
-/// The attributes of a [`AdyenGateway`].
+/// The attributes of an [`AdyenGateway`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AdyenGatewayAttributes {
@@ -114,7 +263,7 @@ pub struct AdyenGatewayAttributes {
     pub webhook_endpoint_url: Option<String>,
 }
 
-/// The relationships of a [`AdyenGateway`].
+/// The relationships of an [`AdyenGateway`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AdyenGatewayRelationships {
@@ -128,180 +277,8 @@ pub struct AdyenGatewayRelationships {
     pub adyen_payments: Option<ToMany>,
 }
 
-/// The attributes a list of [`AdyenGateway`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenGatewaySort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `merchant_account`
-    MerchantAccount,
-}
-
-impl FieldName for AdyenGatewaySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::MerchantAccount => "merchant_account",
-        }
-    }
-}
-
-/// The attributes a list of [`AdyenGateway`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenGatewayFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AdyenGatewayFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AdyenGatewayFilter {}
-
-/// The relationships of a [`AdyenGateway`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenGatewayInclude {
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `adyen_payments`
-    AdyenPayments,
-}
-
-impl FieldName for AdyenGatewayInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::AdyenPayments => "adyen_payments",
-        }
-    }
-}
-
-/// The fields of a [`AdyenGateway`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenGatewayField {
-    /// `name`
-    Name,
-    /// `force_payments`
-    ForcePayments,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `live_url_prefix`
-    LiveUrlPrefix,
-    /// `api_version`
-    ApiVersion,
-    /// `async_api`
-    AsyncApi,
-    /// `partial_payments`
-    PartialPayments,
-    /// `order_expiration_mins`
-    OrderExpirationMins,
-    /// `native_customer_payment_sources`
-    NativeCustomerPaymentSources,
-    /// `webhook_endpoint_secret`
-    WebhookEndpointSecret,
-    /// `webhook_endpoint_url`
-    WebhookEndpointUrl,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `adyen_payments`
-    AdyenPayments,
-}
-
-impl FieldName for AdyenGatewayField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::ForcePayments => "force_payments",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::LiveUrlPrefix => "live_url_prefix",
-            Self::ApiVersion => "api_version",
-            Self::AsyncApi => "async_api",
-            Self::PartialPayments => "partial_payments",
-            Self::OrderExpirationMins => "order_expiration_mins",
-            Self::NativeCustomerPaymentSources => "native_customer_payment_sources",
-            Self::WebhookEndpointSecret => "webhook_endpoint_secret",
-            Self::WebhookEndpointUrl => "webhook_endpoint_url",
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::AdyenPayments => "adyen_payments",
-        }
-    }
-}
-
-/// The body of a request creating a [`AdyenGateway`]: [`AdyenGatewayCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating an [`AdyenGateway`]: [`AdyenGatewayCreate::new`] takes
+/// what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AdyenGatewayCreate {
@@ -342,7 +319,7 @@ pub struct AdyenGatewayCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
     /// The gateway merchant account.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
@@ -432,72 +409,105 @@ impl AdyenGatewayCreate {
     }
 
     /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
     pub fn force_payments(mut self, force_payments: bool) -> Self {
         self.force_payments = Some(force_payments);
         self
     }
 
     /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
     pub fn disable(mut self) -> Self {
         self._disable = Some(true);
         self
     }
 
     /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
     pub fn enable(mut self) -> Self {
         self._enable = Some(true);
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 
     /// Sets `public_key`.
+    ///
+    /// The public key linked to your API credential.
     pub fn public_key(mut self, public_key: impl Into<String>) -> Self {
         self.public_key = Some(public_key.into());
         self
     }
 
     /// Sets `api_version`.
+    ///
+    /// The checkout API version, supported range is from 66 to 71, default is 71. Optional,
+    /// default is '71'.
     pub fn api_version(mut self, api_version: i64) -> Self {
         self.api_version = Some(api_version);
         self
     }
 
     /// Sets `async_api`.
+    ///
+    /// Indicates if the gateway will leverage on the Adyen notification webhooks, using latest
+    /// API version. Optional, default is 'false'.
     pub fn async_api(mut self, async_api: bool) -> Self {
         self.async_api = Some(async_api);
         self
     }
 
     /// Sets `partial_payments`.
+    ///
+    /// Send this attribute if you want to enable partial payments for the order. Optional,
+    /// default is 'false'.
     pub fn partial_payments(mut self, partial_payments: bool) -> Self {
         self.partial_payments = Some(partial_payments);
         self
     }
 
     /// Sets `order_expiration_mins`.
+    ///
+    /// The minutes after which the order created for partial payments automatically expires.
+    /// Optional, default is one day (1440 minutes).
     pub fn order_expiration_mins(mut self, order_expiration_mins: i64) -> Self {
         self.order_expiration_mins = Some(order_expiration_mins);
         self
     }
 
     /// Sets `native_customer_payment_sources`.
+    ///
+    /// Indicates if the gateway will use the native customer payment sources. Optional, default
+    /// is 'false'.
     pub fn native_customer_payment_sources(
         mut self,
         native_customer_payment_sources: bool,
@@ -507,6 +517,9 @@ impl AdyenGatewayCreate {
     }
 
     /// Sets `webhook_endpoint_secret`.
+    ///
+    /// The gateway webhook endpoint secret, generated by Adyen customer area. Required, if
+    /// async_api is truthy.
     pub fn webhook_endpoint_secret(
         mut self,
         webhook_endpoint_secret: impl Into<Secret>,
@@ -516,6 +529,8 @@ impl AdyenGatewayCreate {
     }
 
     /// Links `adyen_payments` to the `adyen_payments` with these ids.
+    ///
+    /// The associated payments.
     pub fn adyen_payments(
         mut self,
         adyen_payments: impl IntoIterator<Item = impl Into<String>>,
@@ -526,7 +541,7 @@ impl AdyenGatewayCreate {
     }
 }
 
-/// The body of a request updating a [`AdyenGateway`]: what is left alone is not sent.
+/// The body of a request updating an [`AdyenGateway`]: what is left alone is not sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AdyenGatewayUpdate {
@@ -568,7 +583,7 @@ pub struct AdyenGatewayUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
     /// The gateway merchant account.
     ///
     /// Example: `"xxxx-yyyy-zzzz"`
@@ -637,12 +652,17 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `name`.
+    ///
+    /// The payment gateway's internal name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
     pub fn force_payments(mut self, force_payments: bool) -> Self {
         self.force_payments = Patch::Set(force_payments);
         self
@@ -655,18 +675,26 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
     pub fn disable(mut self) -> Self {
         self._disable = Some(true);
         self
     }
 
     /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
     pub fn enable(mut self) -> Self {
         self._enable = Some(true);
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -679,6 +707,8 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -691,8 +721,11 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -703,30 +736,41 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `merchant_account`.
+    ///
+    /// The gateway merchant account.
     pub fn merchant_account(mut self, merchant_account: impl Into<String>) -> Self {
         self.merchant_account = Some(merchant_account.into());
         self
     }
 
     /// Sets `api_key`.
+    ///
+    /// The gateway API key.
     pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
 
     /// Sets `public_key`.
+    ///
+    /// The public key linked to your API credential.
     pub fn public_key(mut self, public_key: impl Into<String>) -> Self {
         self.public_key = Some(public_key.into());
         self
     }
 
     /// Sets `live_url_prefix`.
+    ///
+    /// The prefix of the endpoint used for live transactions.
     pub fn live_url_prefix(mut self, live_url_prefix: impl Into<String>) -> Self {
         self.live_url_prefix = Some(live_url_prefix.into());
         self
     }
 
     /// Sets `api_version`.
+    ///
+    /// The checkout API version, supported range is from 66 to 71, default is 71. Optional,
+    /// default is '71'.
     pub fn api_version(mut self, api_version: i64) -> Self {
         self.api_version = Patch::Set(api_version);
         self
@@ -739,6 +783,9 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `async_api`.
+    ///
+    /// Indicates if the gateway will leverage on the Adyen notification webhooks, using latest
+    /// API version. Optional, default is 'false'.
     pub fn async_api(mut self, async_api: bool) -> Self {
         self.async_api = Patch::Set(async_api);
         self
@@ -751,6 +798,9 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `partial_payments`.
+    ///
+    /// Send this attribute if you want to enable partial payments for the order. Optional,
+    /// default is 'false'.
     pub fn partial_payments(mut self, partial_payments: bool) -> Self {
         self.partial_payments = Patch::Set(partial_payments);
         self
@@ -763,6 +813,9 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `order_expiration_mins`.
+    ///
+    /// The minutes after which the order created for partial payments automatically expires.
+    /// Optional, default is one day (1440 minutes).
     pub fn order_expiration_mins(mut self, order_expiration_mins: i64) -> Self {
         self.order_expiration_mins = Patch::Set(order_expiration_mins);
         self
@@ -775,6 +828,9 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `native_customer_payment_sources`.
+    ///
+    /// Indicates if the gateway will use the native customer payment sources. Optional, default
+    /// is 'false'.
     pub fn native_customer_payment_sources(
         mut self,
         native_customer_payment_sources: bool,
@@ -792,6 +848,9 @@ impl AdyenGatewayUpdate {
     }
 
     /// Sets `webhook_endpoint_secret`.
+    ///
+    /// The gateway webhook endpoint secret, generated by Adyen customer area. Required, if
+    /// async_api is truthy.
     pub fn webhook_endpoint_secret(
         mut self,
         webhook_endpoint_secret: impl Into<Secret>,
@@ -801,6 +860,8 @@ impl AdyenGatewayUpdate {
     }
 
     /// Links `adyen_payments` to the `adyen_payments` with these ids.
+    ///
+    /// The associated payments.
     pub fn adyen_payments(
         mut self,
         adyen_payments: impl IntoIterator<Item = impl Into<String>>,
@@ -811,139 +872,189 @@ impl AdyenGatewayUpdate {
     }
 }
 
-/// The `adyen_gateways` endpoints, from [`Client::adyen_gateways`].
-#[derive(Debug, Clone)]
-pub struct AdyenGateways {
-    client: Client,
+/// The attributes a list of [`AdyenGateway`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenGatewaySort {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The gateway merchant account.
+    MerchantAccount,
 }
 
-impl Client {
-    /// The `adyen_gateways` endpoints: adyen gateways.
-    pub fn adyen_gateways(&self) -> AdyenGateways {
-        AdyenGateways {
-            client: self.clone(),
+impl FieldName for AdyenGatewaySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::MerchantAccount => "merchant_account",
         }
     }
 }
 
-impl AdyenGateways {
-    /// Lists adyen gateways, a page at a time: `GET /adyen_gateways`.
-    pub fn list(&self) -> ListCall<AdyenGateway> {
-        ListCall::list(&self.client, "adyen_gateways")
-    }
+/// The attributes a list of [`AdyenGateway`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenGatewayFilter {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
 
-    /// Retrieves a adyen gateway by id: `GET /adyen_gateways/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<AdyenGateway> {
-        ItemCall::retrieve(&self.client, "adyen_gateways", id)
+impl FieldName for AdyenGatewayFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Creates a adyen gateway: `POST /adyen_gateways`.
-    pub fn create(&self, body: &AdyenGatewayCreate) -> ItemCall<AdyenGateway> {
-        ItemCall::create_linked(
-            &self.client,
-            "adyen_gateways",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
+impl FilterField for AdyenGatewayFilter {}
 
-    /// Updates a adyen gateway: `PATCH /adyen_gateways/{id}`.
-    pub fn update(&self, id: &str, body: &AdyenGatewayUpdate) -> ItemCall<AdyenGateway> {
-        ItemCall::update_linked(
-            &self.client,
-            "adyen_gateways",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a adyen gateway: `DELETE /adyen_gateways/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "adyen_gateways", id)
-    }
-
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// `PATCH /adyen_gateways/{id}` with `"_disable": true`.
-    pub fn disable(&self, id: &str) -> ItemCall<AdyenGateway> {
-        ItemCall::update(&self.client, "adyen_gateways", id, &Trigger("_disable"))
-    }
-
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// `PATCH /adyen_gateways/{id}` with `"_enable": true`.
-    pub fn enable(&self, id: &str) -> ItemCall<AdyenGateway> {
-        ItemCall::update(&self.client, "adyen_gateways", id, &Trigger("_enable"))
-    }
-
+/// The relationships of an [`AdyenGateway`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenGatewayInclude {
     /// The associated payment methods.
-    ///
-    /// `GET /adyen_gateways/{id}/payment_methods`
-    ///
-    /// With the `payment_methods` feature.
-    #[cfg(feature = "payment_methods")]
-    pub fn payment_methods(
-        &self,
-        id: &str,
-    ) -> ListCall<super::payment_methods::PaymentMethod> {
-        ListCall::related(
-            &self.client,
-            "adyen_gateways",
-            id,
-            "payment_methods",
-            Some("payment_methods"),
-        )
-    }
-
+    PaymentMethods,
     /// The associated changes.
-    ///
-    /// `GET /adyen_gateways/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "adyen_gateways",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /adyen_gateways/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "adyen_gateways",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
-
+    Versions,
     /// The associated payments.
-    ///
-    /// `GET /adyen_gateways/{id}/adyen_payments`
-    ///
-    /// With the `adyen_payments` feature.
-    #[cfg(feature = "adyen_payments")]
-    pub fn adyen_payments(
-        &self,
-        id: &str,
-    ) -> ListCall<super::adyen_payments::AdyenPayment> {
-        ListCall::related(
-            &self.client,
-            "adyen_gateways",
-            id,
-            "adyen_payments",
-            Some("adyen_payments"),
-        )
+    AdyenPayments,
+}
+
+impl FieldName for AdyenGatewayInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::AdyenPayments => "adyen_payments",
+        }
+    }
+}
+
+/// The fields of an [`AdyenGateway`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenGatewayField {
+    /// The payment gateway's internal name.
+    Name,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ForcePayments,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The prefix of the endpoint used for live transactions.
+    LiveUrlPrefix,
+    /// The checkout API version, supported range is from 66 to 71, default is 71. Optional,
+    /// default is '71'.
+    ApiVersion,
+    /// Indicates if the gateway will leverage on the Adyen notification webhooks, using latest
+    /// API version. Optional, default is 'false'.
+    AsyncApi,
+    /// Send this attribute if you want to enable partial payments for the order. Optional,
+    /// default is 'false'.
+    PartialPayments,
+    /// The minutes after which the order created for partial payments automatically expires.
+    /// Optional, default is one day (1440 minutes).
+    OrderExpirationMins,
+    /// Indicates if the gateway will use the native customer payment sources. Optional, default
+    /// is 'false'.
+    NativeCustomerPaymentSources,
+    /// The gateway webhook endpoint secret, generated by Adyen customer area. Required, if
+    /// async_api is truthy.
+    WebhookEndpointSecret,
+    /// The gateway webhook URL, generated automatically.
+    WebhookEndpointUrl,
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated payments.
+    AdyenPayments,
+}
+
+impl FieldName for AdyenGatewayField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::ForcePayments => "force_payments",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::LiveUrlPrefix => "live_url_prefix",
+            Self::ApiVersion => "api_version",
+            Self::AsyncApi => "async_api",
+            Self::PartialPayments => "partial_payments",
+            Self::OrderExpirationMins => "order_expiration_mins",
+            Self::NativeCustomerPaymentSources => "native_customer_payment_sources",
+            Self::WebhookEndpointSecret => "webhook_endpoint_secret",
+            Self::WebhookEndpointUrl => "webhook_endpoint_url",
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::AdyenPayments => "adyen_payments",
+        }
     }
 }

@@ -2,479 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `adyen_payments` resource: adyen payments.
+//!
+//! Start from [`AdyenPayments`], the endpoints that [`Client::adyen_payments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.adyen_payments().list().await?;
+//! for adyen_payment in &page.data {
+//!     println!("{}", adyen_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A adyen payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AdyenPayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: AdyenPaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: AdyenPaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for AdyenPayment {
-    const TYPE: Option<&'static str> = Some("adyen_payments");
-    type Sort = AdyenPaymentSort;
-    type Filter = AdyenPaymentFilter;
-    type Include = AdyenPaymentInclude;
-    type Field = AdyenPaymentField;
-}
-
-/// The attributes of a [`AdyenPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AdyenPaymentAttributes {
-    /// The public key linked to your API credential.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub public_key: Option<String>,
-    /// The merchant available payment methods for the assoiated order (i.e. country and
-    /// amount). Required by the Adyen JS SDK.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_methods: Option<Map<String, Value>>,
-    /// The Adyen payment request data, collected by client.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_request_data: Option<Map<String, Value>>,
-    /// The Adyen additional details request data, collected by client.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_request_details: Option<Map<String, Value>>,
-    /// The Adyen payment response, used by client (includes 'resultCode' and 'action').
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_response: Option<Map<String, Value>>,
-    /// Indicates if the order current amount differs form the one of the associated
-    /// authorization.
-    ///
-    /// Example: `false`
-    pub mismatched_amounts: Option<bool>,
-    /// The balance remaining on a shopper's gift card, must be computed by using its related
-    /// trigger attribute. Optional, default is "0".
-    ///
-    /// Example: `1000`
-    pub balance: Option<i64>,
-    /// The expiration date/time of this Adyen payment (valid for partial payments only).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`AdyenPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AdyenPaymentRelationships {
-    /// The order associated to the Adyen payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`AdyenPayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenPaymentSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AdyenPaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`AdyenPayment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenPaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AdyenPaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AdyenPaymentFilter {}
-
-/// The relationships of a [`AdyenPayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenPaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for AdyenPaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`AdyenPayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdyenPaymentField {
-    /// `public_key`
-    PublicKey,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `payment_request_data`
-    PaymentRequestData,
-    /// `payment_request_details`
-    PaymentRequestDetails,
-    /// `payment_response`
-    PaymentResponse,
-    /// `mismatched_amounts`
-    MismatchedAmounts,
-    /// `balance`
-    Balance,
-    /// `expires_at`
-    ExpiresAt,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for AdyenPaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::PublicKey => "public_key",
-            Self::PaymentMethods => "payment_methods",
-            Self::PaymentRequestData => "payment_request_data",
-            Self::PaymentRequestDetails => "payment_request_details",
-            Self::PaymentResponse => "payment_response",
-            Self::MismatchedAmounts => "mismatched_amounts",
-            Self::Balance => "balance",
-            Self::ExpiresAt => "expires_at",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`AdyenPayment`]: [`AdyenPaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AdyenPaymentCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AdyenPaymentCreate {
-    /// A new adyen payment with what the API requires.
-    pub fn new(order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`AdyenPayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AdyenPaymentUpdate {
-    /// The Adyen payment request data, collected by client.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_request_data: Patch<Map<String, Value>>,
-    /// The Adyen additional details request data, collected by client.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_request_details: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to authorize the payment.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _authorize: Option<bool>,
-    /// Send this attribute if you want to send additional details the payment request.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _details: Option<bool>,
-    /// Send this attribute if you want retrieve the balance remaining on a shopper's gift card.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _balance: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AdyenPaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `payment_request_data`.
-    pub fn payment_request_data(
-        mut self,
-        payment_request_data: Map<String, Value>,
-    ) -> Self {
-        self.payment_request_data = Patch::Set(payment_request_data);
-        self
-    }
-
-    /// Clears `payment_request_data`: sends `null`.
-    pub fn clear_payment_request_data(mut self) -> Self {
-        self.payment_request_data = Patch::Clear;
-        self
-    }
-
-    /// Sets `payment_request_details`.
-    pub fn payment_request_details(
-        mut self,
-        payment_request_details: Map<String, Value>,
-    ) -> Self {
-        self.payment_request_details = Patch::Set(payment_request_details);
-        self
-    }
-
-    /// Clears `payment_request_details`: sends `null`.
-    pub fn clear_payment_request_details(mut self) -> Self {
-        self.payment_request_details = Patch::Clear;
-        self
-    }
-
-    /// Sends `_authorize: true` with the update.
-    pub fn authorize(mut self) -> Self {
-        self._authorize = Some(true);
-        self
-    }
-
-    /// Sends `_details: true` with the update.
-    pub fn details(mut self) -> Self {
-        self._details = Some(true);
-        self
-    }
-
-    /// Sends `_balance: true` with the update.
-    pub fn _balance(mut self) -> Self {
-        self._balance = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `adyen_payments` endpoints, from [`Client::adyen_payments`].
 #[derive(Debug, Clone)]
@@ -497,12 +38,12 @@ impl AdyenPayments {
         ListCall::list(&self.client, "adyen_payments")
     }
 
-    /// Retrieves a adyen payment by id: `GET /adyen_payments/{id}`.
+    /// Retrieves an adyen payment by id: `GET /adyen_payments/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<AdyenPayment> {
         ItemCall::retrieve(&self.client, "adyen_payments", id)
     }
 
-    /// Creates a adyen payment: `POST /adyen_payments`.
+    /// Creates an adyen payment: `POST /adyen_payments`.
     pub fn create(&self, body: &AdyenPaymentCreate) -> ItemCall<AdyenPayment> {
         ItemCall::create_linked(
             &self.client,
@@ -512,7 +53,7 @@ impl AdyenPayments {
         )
     }
 
-    /// Updates a adyen payment: `PATCH /adyen_payments/{id}`.
+    /// Updates an adyen payment: `PATCH /adyen_payments/{id}`.
     pub fn update(&self, id: &str, body: &AdyenPaymentUpdate) -> ItemCall<AdyenPayment> {
         ItemCall::update_linked(
             &self.client,
@@ -523,7 +64,7 @@ impl AdyenPayments {
         )
     }
 
-    /// Deletes a adyen payment: `DELETE /adyen_payments/{id}`.
+    /// Deletes an adyen payment: `DELETE /adyen_payments/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "adyen_payments", id)
     }
@@ -608,5 +149,517 @@ impl AdyenPayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An adyen payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AdyenPayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: AdyenPaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: AdyenPaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for AdyenPayment {
+    const TYPE: Option<&'static str> = Some("adyen_payments");
+    type Sort = AdyenPaymentSort;
+    type Filter = AdyenPaymentFilter;
+    type Include = AdyenPaymentInclude;
+    type Field = AdyenPaymentField;
+}
+
+/// The attributes of an [`AdyenPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AdyenPaymentAttributes {
+    /// The public key linked to your API credential.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub public_key: Option<String>,
+    /// The merchant available payment methods for the assoiated order (i.e. country and
+    /// amount). Required by the Adyen JS SDK.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_methods: Option<Map<String, Value>>,
+    /// The Adyen payment request data, collected by client.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_request_data: Option<Map<String, Value>>,
+    /// The Adyen additional details request data, collected by client.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_request_details: Option<Map<String, Value>>,
+    /// The Adyen payment response, used by client (includes 'resultCode' and 'action').
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_response: Option<Map<String, Value>>,
+    /// Indicates if the order current amount differs form the one of the associated
+    /// authorization.
+    ///
+    /// Example: `false`
+    pub mismatched_amounts: Option<bool>,
+    /// The balance remaining on a shopper's gift card, must be computed by using its related
+    /// trigger attribute. Optional, default is "0".
+    ///
+    /// Example: `1000`
+    pub balance: Option<i64>,
+    /// The expiration date/time of this Adyen payment (valid for partial payments only).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`AdyenPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AdyenPaymentRelationships {
+    /// The order associated to the Adyen payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`AdyenPayment`]: [`AdyenPaymentCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AdyenPaymentCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AdyenPaymentCreate {
+    /// A new adyen payment with what the API requires.
+    pub fn new(order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`AdyenPayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AdyenPaymentUpdate {
+    /// The Adyen payment request data, collected by client.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_request_data: Patch<Value>,
+    /// The Adyen additional details request data, collected by client.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_request_details: Patch<Value>,
+    /// Send this attribute if you want to authorize the payment.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _authorize: Option<bool>,
+    /// Send this attribute if you want to send additional details the payment request.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _details: Option<bool>,
+    /// Send this attribute if you want retrieve the balance remaining on a shopper's gift card.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _balance: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AdyenPaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `payment_request_data`.
+    ///
+    /// The Adyen payment request data, collected by client.
+    pub fn payment_request_data(
+        mut self,
+        payment_request_data: impl IntoObject,
+    ) -> Self {
+        self.payment_request_data = Patch::Set(payment_request_data.into_object());
+        self
+    }
+
+    /// Clears `payment_request_data`: sends `null`.
+    pub fn clear_payment_request_data(mut self) -> Self {
+        self.payment_request_data = Patch::Clear;
+        self
+    }
+
+    /// Sets `payment_request_details`.
+    ///
+    /// The Adyen additional details request data, collected by client.
+    pub fn payment_request_details(
+        mut self,
+        payment_request_details: impl IntoObject,
+    ) -> Self {
+        self.payment_request_details = Patch::Set(payment_request_details.into_object());
+        self
+    }
+
+    /// Clears `payment_request_details`: sends `null`.
+    pub fn clear_payment_request_details(mut self) -> Self {
+        self.payment_request_details = Patch::Clear;
+        self
+    }
+
+    /// Sends `_authorize: true` with the update.
+    ///
+    /// Send this attribute if you want to authorize the payment.
+    pub fn authorize(mut self) -> Self {
+        self._authorize = Some(true);
+        self
+    }
+
+    /// Sends `_details: true` with the update.
+    ///
+    /// Send this attribute if you want to send additional details the payment request.
+    pub fn details(mut self) -> Self {
+        self._details = Some(true);
+        self
+    }
+
+    /// Sends `_balance: true` with the update.
+    ///
+    /// Send this attribute if you want retrieve the balance remaining on a shopper's gift card.
+    pub fn _balance(mut self) -> Self {
+        self._balance = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the Adyen payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The attributes a list of [`AdyenPayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenPaymentSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for AdyenPaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`AdyenPayment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenPaymentFilter {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for AdyenPaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for AdyenPaymentFilter {}
+
+/// The relationships of an [`AdyenPayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenPaymentInclude {
+    /// The order associated to the Adyen payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for AdyenPaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`AdyenPayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdyenPaymentField {
+    /// The public key linked to your API credential.
+    PublicKey,
+    /// The merchant available payment methods for the assoiated order (i.e. country and
+    /// amount). Required by the Adyen JS SDK.
+    PaymentMethods,
+    /// The Adyen payment request data, collected by client.
+    PaymentRequestData,
+    /// The Adyen additional details request data, collected by client.
+    PaymentRequestDetails,
+    /// The Adyen payment response, used by client (includes 'resultCode' and 'action').
+    PaymentResponse,
+    /// Indicates if the order current amount differs form the one of the associated
+    /// authorization.
+    MismatchedAmounts,
+    /// The balance remaining on a shopper's gift card, must be computed by using its related
+    /// trigger attribute. Optional, default is "0".
+    Balance,
+    /// The expiration date/time of this Adyen payment (valid for partial payments only).
+    ExpiresAt,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the Adyen payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for AdyenPaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::PublicKey => "public_key",
+            Self::PaymentMethods => "payment_methods",
+            Self::PaymentRequestData => "payment_request_data",
+            Self::PaymentRequestDetails => "payment_request_details",
+            Self::PaymentResponse => "payment_response",
+            Self::MismatchedAmounts => "mismatched_amounts",
+            Self::Balance => "balance",
+            Self::ExpiresAt => "expires_at",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

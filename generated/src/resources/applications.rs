@@ -2,10 +2,42 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `applications` resource: applications.
+//!
+//! Start from [`Applications`], the endpoints that [`Client::applications`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let application = client.applications().retrieve().await?.data;
+//! println!("{}", application.id);
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A application, as the API returns it.
+/// The `applications` endpoints, from [`Client::applications`].
+#[derive(Debug, Clone)]
+pub struct Applications {
+    client: Client,
+}
+
+impl Client {
+    /// The `applications` endpoints: applications.
+    pub fn applications(&self) -> Applications {
+        Applications {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Applications {
+    /// Retrieves the application: `GET /application` (a singleton's path is its singular name).
+    pub fn retrieve(&self) -> ItemCall<Application> {
+        ItemCall::singleton(&self.client, "application")
+    }
+}
+
+/// An application, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Application {
@@ -34,7 +66,7 @@ impl Resource for Application {
     type Field = ApplicationField;
 }
 
-/// The attributes of a [`Application`].
+/// The attributes of an [`Application`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationAttributes {
@@ -91,7 +123,7 @@ pub struct ApplicationAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Application`].
+/// The relationships of an [`Application`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationRelationships {}
@@ -269,13 +301,15 @@ impl<'de> Deserialize<'de> for ApplicationKind {
 pub enum ApplicationSort {
     /// The resource's id.
     Id,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -298,23 +332,26 @@ impl FieldName for ApplicationSort {
 pub enum ApplicationFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The application's internal name.
     Name,
-    /// `kind`
+    /// The application's kind. One of 'sales_channel', 'integration', or 'webapp'.
     Kind,
-    /// `public_access`
+    /// Indicates if the application has public access.
     PublicAccess,
-    /// `scopes`
+    /// The application's scopes.
     Scopes,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -337,7 +374,7 @@ impl FieldName for ApplicationFilter {
 
 impl FilterField for ApplicationFilter {}
 
-/// The relationships of a [`Application`] a response can include.
+/// The relationships of an [`Application`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplicationInclude {}
@@ -348,33 +385,36 @@ impl FieldName for ApplicationInclude {
     }
 }
 
-/// The fields of a [`Application`] a sparse fieldset can ask for.
+/// The fields of an [`Application`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplicationField {
-    /// `name`
+    /// The application's internal name.
     Name,
-    /// `kind`
+    /// The application's kind. One of 'sales_channel', 'integration', or 'webapp'.
     Kind,
-    /// `public_access`
+    /// Indicates if the application has public access.
     PublicAccess,
-    /// `redirect_uri`
+    /// The application's redirect URI.
     RedirectUri,
-    /// `uid`
+    /// The application's unique ID.
     Uid,
-    /// `secret`
+    /// The application's secret.
     Secret,
-    /// `scopes`
+    /// The application's scopes.
     Scopes,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -394,28 +434,5 @@ impl FieldName for ApplicationField {
             Self::ReferenceOrigin => "reference_origin",
             Self::Metadata => "metadata",
         }
-    }
-}
-
-/// The `applications` endpoints, from [`Client::applications`].
-#[derive(Debug, Clone)]
-pub struct Applications {
-    client: Client,
-}
-
-impl Client {
-    /// The `applications` endpoints: applications.
-    pub fn applications(&self) -> Applications {
-        Applications {
-            client: self.clone(),
-        }
-    }
-}
-
-impl Applications {
-    /// Retrieves the application: `GET /application` (a singleton's path is
-    /// its singular name).
-    pub fn retrieve(&self) -> ItemCall<Application> {
-        ItemCall::singleton(&self.client, "application")
     }
 }

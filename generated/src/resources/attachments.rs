@@ -2,10 +2,98 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `attachments` resource: attachments.
+//!
+//! Start from [`Attachments`], the endpoints that [`Client::attachments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.attachments().list().await?;
+//! for attachment in &page.data {
+//!     println!("{}", attachment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A attachment, as the API returns it.
+/// The `attachments` endpoints, from [`Client::attachments`].
+#[derive(Debug, Clone)]
+pub struct Attachments {
+    client: Client,
+}
+
+impl Client {
+    /// The `attachments` endpoints: attachments.
+    pub fn attachments(&self) -> Attachments {
+        Attachments {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Attachments {
+    /// Lists attachments, a page at a time: `GET /attachments`.
+    pub fn list(&self) -> ListCall<Attachment> {
+        ListCall::list(&self.client, "attachments")
+    }
+
+    /// Retrieves an attachment by id: `GET /attachments/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Attachment> {
+        ItemCall::retrieve(&self.client, "attachments", id)
+    }
+
+    /// Creates an attachment: `POST /attachments`.
+    pub fn create(&self, body: &AttachmentCreate) -> ItemCall<Attachment> {
+        ItemCall::create_linked(
+            &self.client,
+            "attachments",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an attachment: `PATCH /attachments/{id}`.
+    pub fn update(&self, id: &str, body: &AttachmentUpdate) -> ItemCall<Attachment> {
+        ItemCall::update_linked(
+            &self.client,
+            "attachments",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes an attachment: `DELETE /attachments/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "attachments", id)
+    }
+
+    /// The resource the attachment belongs to.
+    ///
+    /// `GET /attachments/{id}/attachable`
+    pub fn attachable(&self, id: &str) -> ItemCall<Option<AttachmentAttachable>> {
+        ItemCall::related(&self.client, "attachments", id, "attachable", None)
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /attachments/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "attachments",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An attachment, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Attachment {
@@ -34,7 +122,7 @@ impl Resource for Attachment {
     type Field = AttachmentField;
 }
 
-/// The attributes of a [`Attachment`].
+/// The attributes of an [`Attachment`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AttachmentAttributes {
@@ -76,7 +164,7 @@ pub struct AttachmentAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Attachment`].
+/// The relationships of an [`Attachment`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AttachmentRelationships {
@@ -86,21 +174,273 @@ pub struct AttachmentRelationships {
     pub event_stores: Option<ToMany>,
 }
 
+/// The body of a request creating an [`Attachment`]: [`AttachmentCreate::new`] takes what
+/// the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AttachmentCreate {
+    /// The internal name of the attachment.
+    ///
+    /// Example: `"DDT transport document"`
+    pub name: String,
+    /// An internal description of the attachment.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The attachment URL.
+    ///
+    /// Example: `"https://s3.yourdomain.com/attachment.pdf"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AttachmentCreate {
+    /// A new attachment with what the API requires.
+    pub fn new(name: impl Into<String>, attachable: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("attachable", Linkage::To(attachable));
+        Self {
+            name: name.into(),
+            description: None,
+            url: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the attachment.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `url`.
+    ///
+    /// The attachment URL.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`Attachment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AttachmentUpdate {
+    /// The internal name of the attachment.
+    ///
+    /// Example: `"DDT transport document"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An internal description of the attachment.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub description: Patch<String>,
+    /// The attachment URL.
+    ///
+    /// Example: `"https://s3.yourdomain.com/attachment.pdf"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub url: Patch<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AttachmentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The internal name of the attachment.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the attachment.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Patch::Set(description.into());
+        self
+    }
+
+    /// Clears `description`: sends `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Patch::Clear;
+        self
+    }
+
+    /// Sets `url`.
+    ///
+    /// The attachment URL.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Patch::Set(url.into());
+        self
+    }
+
+    /// Clears `url`: sends `null`.
+    pub fn clear_url(mut self) -> Self {
+        self.url = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `attachable` to this resource, of one of these types: `geocoders`, `price_lists`,
+    /// `payment_methods`, `markets`, `customer_groups`, `promotions`, `orders`, `transactions`,
+    /// `tax_calculators`, `tax_categories`, `skus`, `shipping_categories`,
+    /// `order_validation_rules`, `bundles`, `sku_lists`, `stock_items`, `stock_locations`,
+    /// `returns`, `carrier_accounts`, `coupon_recipients`, `customers`, `delivery_lead_times`,
+    /// `shipping_methods`, `shipments`, `discount_engines`, `parcels`, `gift_card_recipients`,
+    /// `gift_cards`, `inventory_models`, `stock_transfers`, `sku_options`, `merchants`,
+    /// `subscription_models`, `payment_options`, `packages`, `prices`, `price_tiers`,
+    /// `shipping_method_tiers`, `shipping_zones`.
+    ///
+    /// The resource the attachment belongs to.
+    pub fn attachable(mut self, attachable: ResourceIdentifier) -> Self {
+        self.relationships.set("attachable", Linkage::To(attachable));
+        self
+    }
+}
+
 /// The attributes a list of [`Attachment`] can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttachmentSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The internal name of the attachment.
     Name,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -124,19 +464,22 @@ impl FieldName for AttachmentSort {
 pub enum AttachmentFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The internal name of the attachment.
     Name,
-    /// `description`
+    /// An internal description of the attachment.
     Description,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -157,11 +500,11 @@ impl FieldName for AttachmentFilter {
 
 impl FilterField for AttachmentFilter {}
 
-/// The relationships of a [`Attachment`] a response can include.
+/// The relationships of an [`Attachment`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttachmentInclude {
-    /// `attachable`
+    /// The resource the attachment belongs to.
     Attachable,
 }
 
@@ -173,29 +516,32 @@ impl FieldName for AttachmentInclude {
     }
 }
 
-/// The fields of a [`Attachment`] a sparse fieldset can ask for.
+/// The fields of an [`Attachment`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttachmentField {
-    /// `name`
+    /// The internal name of the attachment.
     Name,
-    /// `description`
+    /// An internal description of the attachment.
     Description,
-    /// `url`
+    /// The attachment URL.
     Url,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `attachable`
+    /// The resource the attachment belongs to.
     Attachable,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -216,7 +562,7 @@ impl FieldName for AttachmentField {
     }
 }
 
-/// What the `attachable` of a [`Attachment`] can be: `geocoders`, `price_lists`,
+/// What the `attachable` of an [`Attachment`] can be: `geocoders`, `price_lists`,
 /// `payment_methods`, `markets`, `customer_groups`, `promotions`, `orders`, `transactions`,
 /// `tax_calculators`, `tax_categories`, `skus`, `shipping_categories`,
 /// `order_validation_rules`, `bundles`, `sku_lists`, `stock_items`, `stock_locations`,
@@ -442,300 +788,4 @@ impl Resource for AttachmentAttachable {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request creating a [`Attachment`]: [`AttachmentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AttachmentCreate {
-    /// The internal name of the attachment.
-    ///
-    /// Example: `"DDT transport document"`
-    pub name: String,
-    /// An internal description of the attachment.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The attachment URL.
-    ///
-    /// Example: `"https://s3.yourdomain.com/attachment.pdf"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AttachmentCreate {
-    /// A new attachment with what the API requires.
-    pub fn new(name: impl Into<String>, attachable: ResourceIdentifier) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("attachable", Linkage::To(attachable));
-        Self {
-            name: name.into(),
-            description: None,
-            url: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Attachment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AttachmentUpdate {
-    /// The internal name of the attachment.
-    ///
-    /// Example: `"DDT transport document"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// An internal description of the attachment.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub description: Patch<String>,
-    /// The attachment URL.
-    ///
-    /// Example: `"https://s3.yourdomain.com/attachment.pdf"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub url: Patch<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AttachmentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Set(description.into());
-        self
-    }
-
-    /// Clears `description`: sends `null`.
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Clear;
-        self
-    }
-
-    /// Sets `url`.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Patch::Set(url.into());
-        self
-    }
-
-    /// Clears `url`: sends `null`.
-    pub fn clear_url(mut self) -> Self {
-        self.url = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `attachable` to this resource, of one of these types: `geocoders`, `price_lists`,
-    /// `payment_methods`, `markets`, `customer_groups`, `promotions`, `orders`, `transactions`,
-    /// `tax_calculators`, `tax_categories`, `skus`, `shipping_categories`,
-    /// `order_validation_rules`, `bundles`, `sku_lists`, `stock_items`, `stock_locations`,
-    /// `returns`, `carrier_accounts`, `coupon_recipients`, `customers`, `delivery_lead_times`,
-    /// `shipping_methods`, `shipments`, `discount_engines`, `parcels`, `gift_card_recipients`,
-    /// `gift_cards`, `inventory_models`, `stock_transfers`, `sku_options`, `merchants`,
-    /// `subscription_models`, `payment_options`, `packages`, `prices`, `price_tiers`,
-    /// `shipping_method_tiers`, `shipping_zones`.
-    pub fn attachable(mut self, attachable: ResourceIdentifier) -> Self {
-        self.relationships.set("attachable", Linkage::To(attachable));
-        self
-    }
-}
-
-/// The `attachments` endpoints, from [`Client::attachments`].
-#[derive(Debug, Clone)]
-pub struct Attachments {
-    client: Client,
-}
-
-impl Client {
-    /// The `attachments` endpoints: attachments.
-    pub fn attachments(&self) -> Attachments {
-        Attachments {
-            client: self.clone(),
-        }
-    }
-}
-
-impl Attachments {
-    /// Lists attachments, a page at a time: `GET /attachments`.
-    pub fn list(&self) -> ListCall<Attachment> {
-        ListCall::list(&self.client, "attachments")
-    }
-
-    /// Retrieves a attachment by id: `GET /attachments/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Attachment> {
-        ItemCall::retrieve(&self.client, "attachments", id)
-    }
-
-    /// Creates a attachment: `POST /attachments`.
-    pub fn create(&self, body: &AttachmentCreate) -> ItemCall<Attachment> {
-        ItemCall::create_linked(
-            &self.client,
-            "attachments",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a attachment: `PATCH /attachments/{id}`.
-    pub fn update(&self, id: &str, body: &AttachmentUpdate) -> ItemCall<Attachment> {
-        ItemCall::update_linked(
-            &self.client,
-            "attachments",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a attachment: `DELETE /attachments/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "attachments", id)
-    }
-
-    /// The resource the attachment belongs to.
-    ///
-    /// `GET /attachments/{id}/attachable`
-    pub fn attachable(&self, id: &str) -> ItemCall<Option<AttachmentAttachable>> {
-        ItemCall::related(&self.client, "attachments", id, "attachable", None)
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /attachments/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "attachments",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

@@ -2,745 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `authorizations` resource: authorizations.
+//!
+//! Start from [`Authorizations`], the endpoints that [`Client::authorizations`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.authorizations().list().await?;
+//! for authorization in &page.data {
+//!     println!("{}", authorization.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A authorization, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Authorization {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: AuthorizationAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: AuthorizationRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Authorization {
-    const TYPE: Option<&'static str> = Some("authorizations");
-    type Sort = AuthorizationSort;
-    type Filter = AuthorizationFilter;
-    type Include = AuthorizationInclude;
-    type Field = AuthorizationField;
-}
-
-/// The attributes of a [`Authorization`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AuthorizationAttributes {
-    /// The transaction number, auto generated.
-    ///
-    /// Example: `"42/T/001"`
-    pub number: Option<String>,
-    /// The transaction's type.
-    ///
-    /// Example: `"authorizations"`
-    pub r#type: Option<AuthorizationType>,
-    /// Information about the payment method used in the transaction.
-    ///
-    /// Example: `"credit card"`
-    pub payment_method_type: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
-    /// from the associated order.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// The transaction amount, in cents.
-    ///
-    /// Example: `1500`
-    pub amount_cents: Option<i64>,
-    /// The transaction amount, float.
-    ///
-    /// Example: `15.0`
-    pub amount_float: Option<f64>,
-    /// The transaction amount, formatted.
-    ///
-    /// Example: `"€15,00"`
-    pub formatted_amount: Option<String>,
-    /// Indicates if the transaction is successful.
-    ///
-    /// Example: `false`
-    pub succeeded: Option<bool>,
-    /// The message returned by the payment gateway.
-    ///
-    /// Example: `"Accepted"`
-    pub message: Option<String>,
-    /// The error code, if any, returned by the payment gateway.
-    ///
-    /// Example: `"00001"`
-    pub error_code: Option<String>,
-    /// The error detail, if any, returned by the payment gateway.
-    ///
-    /// Example: `"Already settled"`
-    pub error_detail: Option<String>,
-    /// The token identifying the transaction, returned by the payment gateway.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub token: Option<Secret>,
-    /// The ID identifying the transaction, returned by the payment gateway.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub gateway_transaction_id: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The CVV code returned by the payment gateway.
-    ///
-    /// Example: `"000"`
-    pub cvv_code: Option<String>,
-    /// The CVV message returned by the payment gateway.
-    ///
-    /// Example: `"validated"`
-    pub cvv_message: Option<String>,
-    /// The AVS code returned by the payment gateway.
-    ///
-    /// Example: `"000"`
-    pub avs_code: Option<String>,
-    /// The AVS message returned by the payment gateway.
-    ///
-    /// Example: `"validated"`
-    pub avs_message: Option<String>,
-    /// The fraud review message, if any, returned by the payment gateway.
-    ///
-    /// Example: `"passed"`
-    pub fraud_review: Option<String>,
-    /// The amount to be captured, in cents.
-    ///
-    /// Example: `500`
-    pub capture_amount_cents: Option<i64>,
-    /// The amount to be captured, float.
-    ///
-    /// Example: `5.0`
-    pub capture_amount_float: Option<f64>,
-    /// The amount to be captured, formatted.
-    ///
-    /// Example: `"€5,00"`
-    pub formatted_capture_amount: Option<String>,
-    /// The balance to be captured, in cents.
-    ///
-    /// Example: `1000`
-    pub capture_balance_cents: Option<i64>,
-    /// The balance to be captured, float.
-    ///
-    /// Example: `10.0`
-    pub capture_balance_float: Option<f64>,
-    /// The balance to be captured, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_capture_balance: Option<String>,
-    /// The balance to be voided, in cents.
-    ///
-    /// Example: `1500`
-    pub void_balance_cents: Option<i64>,
-    /// The balance to be voided, float.
-    ///
-    /// Example: `15.0`
-    pub void_balance_float: Option<f64>,
-    /// The balance to be voided, formatted.
-    ///
-    /// Example: `"€15,00"`
-    pub formatted_void_balance: Option<String>,
-}
-
-/// The relationships of a [`Authorization`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AuthorizationRelationships {
-    /// The associated order.
-    pub order: Option<ToOne>,
-    /// The associated payment source.
-    pub payment_source: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated captures.
-    pub captures: Option<ToMany>,
-    /// The associated voids.
-    pub voids: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthorizationType {
-    /// `authorizations`
-    Authorizations,
-    /// `voids`
-    Voids,
-    /// `captures`
-    Captures,
-    /// `refunds`
-    Refunds,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl AuthorizationType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authorizations => "authorizations",
-            Self::Voids => "voids",
-            Self::Captures => "captures",
-            Self::Refunds => "refunds",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "authorizations" => Some(Self::Authorizations),
-            "voids" => Some(Self::Voids),
-            "captures" => Some(Self::Captures),
-            "refunds" => Some(Self::Refunds),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for AuthorizationType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for AuthorizationType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for AuthorizationType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizationType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Authorization`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthorizationSort {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `type`
-    Type,
-    /// `amount_cents`
-    AmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AuthorizationSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Type => "type",
-            Self::AmountCents => "amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Authorization`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthorizationFilter {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `type`
-    Type,
-    /// `currency_code`
-    CurrencyCode,
-    /// `amount_cents`
-    AmountCents,
-    /// `succeeded`
-    Succeeded,
-    /// `message`
-    Message,
-    /// `error_code`
-    ErrorCode,
-    /// `error_detail`
-    ErrorDetail,
-    /// `token`
-    Token,
-    /// `gateway_transaction_id`
-    GatewayTransactionId,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AuthorizationFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Type => "type",
-            Self::CurrencyCode => "currency_code",
-            Self::AmountCents => "amount_cents",
-            Self::Succeeded => "succeeded",
-            Self::Message => "message",
-            Self::ErrorCode => "error_code",
-            Self::ErrorDetail => "error_detail",
-            Self::Token => "token",
-            Self::GatewayTransactionId => "gateway_transaction_id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AuthorizationFilter {}
-
-/// The relationships of a [`Authorization`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthorizationInclude {
-    /// `order`
-    Order,
-    /// `payment_source`
-    PaymentSource,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `captures`
-    Captures,
-    /// `voids`
-    Voids,
-}
-
-impl FieldName for AuthorizationInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentSource => "payment_source",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::Captures => "captures",
-            Self::Voids => "voids",
-        }
-    }
-}
-
-/// The fields of a [`Authorization`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuthorizationField {
-    /// `number`
-    Number,
-    /// `type`
-    Type,
-    /// `payment_method_type`
-    PaymentMethodType,
-    /// `currency_code`
-    CurrencyCode,
-    /// `amount_cents`
-    AmountCents,
-    /// `amount_float`
-    AmountFloat,
-    /// `formatted_amount`
-    FormattedAmount,
-    /// `succeeded`
-    Succeeded,
-    /// `message`
-    Message,
-    /// `error_code`
-    ErrorCode,
-    /// `error_detail`
-    ErrorDetail,
-    /// `token`
-    Token,
-    /// `gateway_transaction_id`
-    GatewayTransactionId,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `cvv_code`
-    CvvCode,
-    /// `cvv_message`
-    CvvMessage,
-    /// `avs_code`
-    AvsCode,
-    /// `avs_message`
-    AvsMessage,
-    /// `fraud_review`
-    FraudReview,
-    /// `capture_amount_cents`
-    CaptureAmountCents,
-    /// `capture_amount_float`
-    CaptureAmountFloat,
-    /// `formatted_capture_amount`
-    FormattedCaptureAmount,
-    /// `capture_balance_cents`
-    CaptureBalanceCents,
-    /// `capture_balance_float`
-    CaptureBalanceFloat,
-    /// `formatted_capture_balance`
-    FormattedCaptureBalance,
-    /// `void_balance_cents`
-    VoidBalanceCents,
-    /// `void_balance_float`
-    VoidBalanceFloat,
-    /// `formatted_void_balance`
-    FormattedVoidBalance,
-    /// `order`
-    Order,
-    /// `payment_source`
-    PaymentSource,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `captures`
-    Captures,
-    /// `voids`
-    Voids,
-}
-
-impl FieldName for AuthorizationField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Type => "type",
-            Self::PaymentMethodType => "payment_method_type",
-            Self::CurrencyCode => "currency_code",
-            Self::AmountCents => "amount_cents",
-            Self::AmountFloat => "amount_float",
-            Self::FormattedAmount => "formatted_amount",
-            Self::Succeeded => "succeeded",
-            Self::Message => "message",
-            Self::ErrorCode => "error_code",
-            Self::ErrorDetail => "error_detail",
-            Self::Token => "token",
-            Self::GatewayTransactionId => "gateway_transaction_id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::CvvCode => "cvv_code",
-            Self::CvvMessage => "cvv_message",
-            Self::AvsCode => "avs_code",
-            Self::AvsMessage => "avs_message",
-            Self::FraudReview => "fraud_review",
-            Self::CaptureAmountCents => "capture_amount_cents",
-            Self::CaptureAmountFloat => "capture_amount_float",
-            Self::FormattedCaptureAmount => "formatted_capture_amount",
-            Self::CaptureBalanceCents => "capture_balance_cents",
-            Self::CaptureBalanceFloat => "capture_balance_float",
-            Self::FormattedCaptureBalance => "formatted_capture_balance",
-            Self::VoidBalanceCents => "void_balance_cents",
-            Self::VoidBalanceFloat => "void_balance_float",
-            Self::FormattedVoidBalance => "formatted_void_balance",
-            Self::Order => "order",
-            Self::PaymentSource => "payment_source",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::Captures => "captures",
-            Self::Voids => "voids",
-        }
-    }
-}
-
-/// What the `payment_source` of a [`Authorization`] can be: `adyen_payments`,
-/// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
-/// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
-/// `wire_transfers`. A variant is there when its type's feature is on; others arrive as
-/// `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum AuthorizationPaymentSource {
-    /// `adyen_payments`
-    #[cfg(feature = "adyen_payments")]
-    AdyenPayment(Box<super::adyen_payments::AdyenPayment>),
-    /// `axerve_payments`
-    #[cfg(feature = "axerve_payments")]
-    AxervePayment(Box<super::axerve_payments::AxervePayment>),
-    /// `braintree_payments`
-    #[cfg(feature = "braintree_payments")]
-    BraintreePayment(Box<super::braintree_payments::BraintreePayment>),
-    /// `checkout_com_payments`
-    #[cfg(feature = "checkout_com_payments")]
-    CheckoutComPayment(Box<super::checkout_com_payments::CheckoutComPayment>),
-    /// `external_payments`
-    #[cfg(feature = "external_payments")]
-    ExternalPayment(Box<super::external_payments::ExternalPayment>),
-    /// `klarna_payments`
-    #[cfg(feature = "klarna_payments")]
-    KlarnaPayment(Box<super::klarna_payments::KlarnaPayment>),
-    /// `paypal_payments`
-    #[cfg(feature = "paypal_payments")]
-    PaypalPayment(Box<super::paypal_payments::PaypalPayment>),
-    /// `satispay_payments`
-    #[cfg(feature = "satispay_payments")]
-    SatispayPayment(Box<super::satispay_payments::SatispayPayment>),
-    /// `stripe_payments`
-    #[cfg(feature = "stripe_payments")]
-    StripePayment(Box<super::stripe_payments::StripePayment>),
-    /// `wire_transfers`
-    #[cfg(feature = "wire_transfers")]
-    WireTransfer(Box<super::wire_transfers::WireTransfer>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for AuthorizationPaymentSource {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "adyen_payments")]
-            "adyen_payments" => decode_variant(value).map(Self::AdyenPayment),
-            #[cfg(feature = "axerve_payments")]
-            "axerve_payments" => decode_variant(value).map(Self::AxervePayment),
-            #[cfg(feature = "braintree_payments")]
-            "braintree_payments" => decode_variant(value).map(Self::BraintreePayment),
-            #[cfg(feature = "checkout_com_payments")]
-            "checkout_com_payments" => {
-                decode_variant(value).map(Self::CheckoutComPayment)
-            }
-            #[cfg(feature = "external_payments")]
-            "external_payments" => decode_variant(value).map(Self::ExternalPayment),
-            #[cfg(feature = "klarna_payments")]
-            "klarna_payments" => decode_variant(value).map(Self::KlarnaPayment),
-            #[cfg(feature = "paypal_payments")]
-            "paypal_payments" => decode_variant(value).map(Self::PaypalPayment),
-            #[cfg(feature = "satispay_payments")]
-            "satispay_payments" => decode_variant(value).map(Self::SatispayPayment),
-            #[cfg(feature = "stripe_payments")]
-            "stripe_payments" => decode_variant(value).map(Self::StripePayment),
-            #[cfg(feature = "wire_transfers")]
-            "wire_transfers" => decode_variant(value).map(Self::WireTransfer),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for AuthorizationPaymentSource {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request updating a [`Authorization`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AuthorizationUpdate {
-    /// Indicates if the transaction is successful.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub succeeded: Option<bool>,
-    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
-    /// associated order states accordingly.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _forward: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to create a capture for this authorization.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _capture: Option<bool>,
-    /// Send this attribute as a value in cents if you want to overwrite the amount to be
-    /// captured.
-    ///
-    /// Example: `500`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _capture_amount_cents: Option<i64>,
-    /// Send this attribute if you want to create a void for this authorization.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _void: Option<bool>,
-    /// Send this attribute if you want to void a succeeded authorization of a pending order
-    /// (which is left unpaid).
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel: Option<bool>,
-}
-
-impl AuthorizationUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `succeeded`.
-    pub fn succeeded(mut self, succeeded: bool) -> Self {
-        self.succeeded = Some(succeeded);
-        self
-    }
-
-    /// Sends `_forward: true` with the update.
-    pub fn forward(mut self) -> Self {
-        self._forward = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sends `_capture: true` with the update.
-    pub fn capture(mut self) -> Self {
-        self._capture = Some(true);
-        self
-    }
-
-    /// Sets `_capture_amount_cents`.
-    pub fn _capture_amount_cents(mut self, _capture_amount_cents: i64) -> Self {
-        self._capture_amount_cents = Some(_capture_amount_cents);
-        self
-    }
-
-    /// Sends `_void: true` with the update.
-    pub fn void(mut self) -> Self {
-        self._void = Some(true);
-        self
-    }
-
-    /// Sends `_cancel: true` with the update.
-    pub fn cancel(mut self) -> Self {
-        self._cancel = Some(true);
-        self
-    }
-}
 
 /// The `authorizations` endpoints, from [`Client::authorizations`].
 #[derive(Debug, Clone)]
@@ -763,12 +38,12 @@ impl Authorizations {
         ListCall::list(&self.client, "authorizations")
     }
 
-    /// Retrieves a authorization by id: `GET /authorizations/{id}`.
+    /// Retrieves an authorization by id: `GET /authorizations/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<Authorization> {
         ItemCall::retrieve(&self.client, "authorizations", id)
     }
 
-    /// Updates a authorization: `PATCH /authorizations/{id}`.
+    /// Updates an authorization: `PATCH /authorizations/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -910,4 +185,775 @@ impl Authorizations {
     pub fn voids(&self, id: &str) -> ListCall<super::voids::Void> {
         ListCall::related(&self.client, "authorizations", id, "voids", Some("voids"))
     }
+}
+
+/// An authorization, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Authorization {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: AuthorizationAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: AuthorizationRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Authorization {
+    const TYPE: Option<&'static str> = Some("authorizations");
+    type Sort = AuthorizationSort;
+    type Filter = AuthorizationFilter;
+    type Include = AuthorizationInclude;
+    type Field = AuthorizationField;
+}
+
+/// The attributes of an [`Authorization`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AuthorizationAttributes {
+    /// The transaction number, auto generated.
+    ///
+    /// Example: `"42/T/001"`
+    pub number: Option<String>,
+    /// The transaction's type.
+    ///
+    /// Example: `"authorizations"`
+    pub r#type: Option<AuthorizationType>,
+    /// Information about the payment method used in the transaction.
+    ///
+    /// Example: `"credit card"`
+    pub payment_method_type: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// The transaction amount, in cents.
+    ///
+    /// Example: `1500`
+    pub amount_cents: Option<i64>,
+    /// The transaction amount, float.
+    ///
+    /// Example: `15.0`
+    pub amount_float: Option<f64>,
+    /// The transaction amount, formatted.
+    ///
+    /// Example: `"€15,00"`
+    pub formatted_amount: Option<String>,
+    /// Indicates if the transaction is successful.
+    ///
+    /// Example: `false`
+    pub succeeded: Option<bool>,
+    /// The message returned by the payment gateway.
+    ///
+    /// Example: `"Accepted"`
+    pub message: Option<String>,
+    /// The error code, if any, returned by the payment gateway.
+    ///
+    /// Example: `"00001"`
+    pub error_code: Option<String>,
+    /// The error detail, if any, returned by the payment gateway.
+    ///
+    /// Example: `"Already settled"`
+    pub error_detail: Option<String>,
+    /// The token identifying the transaction, returned by the payment gateway.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub token: Option<Secret>,
+    /// The ID identifying the transaction, returned by the payment gateway.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub gateway_transaction_id: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The CVV code returned by the payment gateway.
+    ///
+    /// Example: `"000"`
+    pub cvv_code: Option<String>,
+    /// The CVV message returned by the payment gateway.
+    ///
+    /// Example: `"validated"`
+    pub cvv_message: Option<String>,
+    /// The AVS code returned by the payment gateway.
+    ///
+    /// Example: `"000"`
+    pub avs_code: Option<String>,
+    /// The AVS message returned by the payment gateway.
+    ///
+    /// Example: `"validated"`
+    pub avs_message: Option<String>,
+    /// The fraud review message, if any, returned by the payment gateway.
+    ///
+    /// Example: `"passed"`
+    pub fraud_review: Option<String>,
+    /// The amount to be captured, in cents.
+    ///
+    /// Example: `500`
+    pub capture_amount_cents: Option<i64>,
+    /// The amount to be captured, float.
+    ///
+    /// Example: `5.0`
+    pub capture_amount_float: Option<f64>,
+    /// The amount to be captured, formatted.
+    ///
+    /// Example: `"€5,00"`
+    pub formatted_capture_amount: Option<String>,
+    /// The balance to be captured, in cents.
+    ///
+    /// Example: `1000`
+    pub capture_balance_cents: Option<i64>,
+    /// The balance to be captured, float.
+    ///
+    /// Example: `10.0`
+    pub capture_balance_float: Option<f64>,
+    /// The balance to be captured, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_capture_balance: Option<String>,
+    /// The balance to be voided, in cents.
+    ///
+    /// Example: `1500`
+    pub void_balance_cents: Option<i64>,
+    /// The balance to be voided, float.
+    ///
+    /// Example: `15.0`
+    pub void_balance_float: Option<f64>,
+    /// The balance to be voided, formatted.
+    ///
+    /// Example: `"€15,00"`
+    pub formatted_void_balance: Option<String>,
+}
+
+/// The relationships of an [`Authorization`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AuthorizationRelationships {
+    /// The associated order.
+    pub order: Option<ToOne>,
+    /// The associated payment source.
+    pub payment_source: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated captures.
+    pub captures: Option<ToMany>,
+    /// The associated voids.
+    pub voids: Option<ToMany>,
+}
+
+/// The body of a request updating an [`Authorization`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AuthorizationUpdate {
+    /// Indicates if the transaction is successful.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succeeded: Option<bool>,
+    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
+    /// associated order states accordingly.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _forward: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// Send this attribute if you want to create a capture for this authorization.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _capture: Option<bool>,
+    /// Send this attribute as a value in cents if you want to overwrite the amount to be
+    /// captured.
+    ///
+    /// Example: `500`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _capture_amount_cents: Option<i64>,
+    /// Send this attribute if you want to create a void for this authorization.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _void: Option<bool>,
+    /// Send this attribute if you want to void a succeeded authorization of a pending order
+    /// (which is left unpaid).
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel: Option<bool>,
+}
+
+impl AuthorizationUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `succeeded`.
+    ///
+    /// Indicates if the transaction is successful.
+    pub fn succeeded(mut self, succeeded: bool) -> Self {
+        self.succeeded = Some(succeeded);
+        self
+    }
+
+    /// Sends `_forward: true` with the update.
+    ///
+    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
+    /// associated order states accordingly.
+    pub fn forward(mut self) -> Self {
+        self._forward = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sends `_capture: true` with the update.
+    ///
+    /// Send this attribute if you want to create a capture for this authorization.
+    pub fn capture(mut self) -> Self {
+        self._capture = Some(true);
+        self
+    }
+
+    /// Sets `_capture_amount_cents`.
+    ///
+    /// Send this attribute as a value in cents if you want to overwrite the amount to be
+    /// captured.
+    pub fn _capture_amount_cents(mut self, _capture_amount_cents: i64) -> Self {
+        self._capture_amount_cents = Some(_capture_amount_cents);
+        self
+    }
+
+    /// Sends `_void: true` with the update.
+    ///
+    /// Send this attribute if you want to create a void for this authorization.
+    pub fn void(mut self) -> Self {
+        self._void = Some(true);
+        self
+    }
+
+    /// Sends `_cancel: true` with the update.
+    ///
+    /// Send this attribute if you want to void a succeeded authorization of a pending order
+    /// (which is left unpaid).
+    pub fn cancel(mut self) -> Self {
+        self._cancel = Some(true);
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationType {
+    /// `authorizations`
+    Authorizations,
+    /// `voids`
+    Voids,
+    /// `captures`
+    Captures,
+    /// `refunds`
+    Refunds,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl AuthorizationType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Authorizations => "authorizations",
+            Self::Voids => "voids",
+            Self::Captures => "captures",
+            Self::Refunds => "refunds",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "authorizations" => Some(Self::Authorizations),
+            "voids" => Some(Self::Voids),
+            "captures" => Some(Self::Captures),
+            "refunds" => Some(Self::Refunds),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for AuthorizationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for AuthorizationType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for AuthorizationType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`Authorization`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationSort {
+    /// The resource's id.
+    Id,
+    /// The transaction number, auto generated.
+    Number,
+    /// The transaction's type.
+    Type,
+    /// The transaction amount, in cents.
+    AmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for AuthorizationSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Type => "type",
+            Self::AmountCents => "amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Authorization`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationFilter {
+    /// The resource's id.
+    Id,
+    /// The transaction number, auto generated.
+    Number,
+    /// The transaction's type.
+    Type,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
+    CurrencyCode,
+    /// The transaction amount, in cents.
+    AmountCents,
+    /// Indicates if the transaction is successful.
+    Succeeded,
+    /// The message returned by the payment gateway.
+    Message,
+    /// The error code, if any, returned by the payment gateway.
+    ErrorCode,
+    /// The error detail, if any, returned by the payment gateway.
+    ErrorDetail,
+    /// The token identifying the transaction, returned by the payment gateway.
+    Token,
+    /// The ID identifying the transaction, returned by the payment gateway.
+    GatewayTransactionId,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for AuthorizationFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Type => "type",
+            Self::CurrencyCode => "currency_code",
+            Self::AmountCents => "amount_cents",
+            Self::Succeeded => "succeeded",
+            Self::Message => "message",
+            Self::ErrorCode => "error_code",
+            Self::ErrorDetail => "error_detail",
+            Self::Token => "token",
+            Self::GatewayTransactionId => "gateway_transaction_id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for AuthorizationFilter {}
+
+/// The relationships of an [`Authorization`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationInclude {
+    /// The associated order.
+    Order,
+    /// The associated payment source.
+    PaymentSource,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated captures.
+    Captures,
+    /// The associated voids.
+    Voids,
+}
+
+impl FieldName for AuthorizationInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentSource => "payment_source",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::Captures => "captures",
+            Self::Voids => "voids",
+        }
+    }
+}
+
+/// The fields of an [`Authorization`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthorizationField {
+    /// The transaction number, auto generated.
+    Number,
+    /// The transaction's type.
+    Type,
+    /// Information about the payment method used in the transaction.
+    PaymentMethodType,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
+    CurrencyCode,
+    /// The transaction amount, in cents.
+    AmountCents,
+    /// The transaction amount, float.
+    AmountFloat,
+    /// The transaction amount, formatted.
+    FormattedAmount,
+    /// Indicates if the transaction is successful.
+    Succeeded,
+    /// The message returned by the payment gateway.
+    Message,
+    /// The error code, if any, returned by the payment gateway.
+    ErrorCode,
+    /// The error detail, if any, returned by the payment gateway.
+    ErrorDetail,
+    /// The token identifying the transaction, returned by the payment gateway.
+    Token,
+    /// The ID identifying the transaction, returned by the payment gateway.
+    GatewayTransactionId,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The CVV code returned by the payment gateway.
+    CvvCode,
+    /// The CVV message returned by the payment gateway.
+    CvvMessage,
+    /// The AVS code returned by the payment gateway.
+    AvsCode,
+    /// The AVS message returned by the payment gateway.
+    AvsMessage,
+    /// The fraud review message, if any, returned by the payment gateway.
+    FraudReview,
+    /// The amount to be captured, in cents.
+    CaptureAmountCents,
+    /// The amount to be captured, float.
+    CaptureAmountFloat,
+    /// The amount to be captured, formatted.
+    FormattedCaptureAmount,
+    /// The balance to be captured, in cents.
+    CaptureBalanceCents,
+    /// The balance to be captured, float.
+    CaptureBalanceFloat,
+    /// The balance to be captured, formatted.
+    FormattedCaptureBalance,
+    /// The balance to be voided, in cents.
+    VoidBalanceCents,
+    /// The balance to be voided, float.
+    VoidBalanceFloat,
+    /// The balance to be voided, formatted.
+    FormattedVoidBalance,
+    /// The associated order.
+    Order,
+    /// The associated payment source.
+    PaymentSource,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated captures.
+    Captures,
+    /// The associated voids.
+    Voids,
+}
+
+impl FieldName for AuthorizationField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Type => "type",
+            Self::PaymentMethodType => "payment_method_type",
+            Self::CurrencyCode => "currency_code",
+            Self::AmountCents => "amount_cents",
+            Self::AmountFloat => "amount_float",
+            Self::FormattedAmount => "formatted_amount",
+            Self::Succeeded => "succeeded",
+            Self::Message => "message",
+            Self::ErrorCode => "error_code",
+            Self::ErrorDetail => "error_detail",
+            Self::Token => "token",
+            Self::GatewayTransactionId => "gateway_transaction_id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::CvvCode => "cvv_code",
+            Self::CvvMessage => "cvv_message",
+            Self::AvsCode => "avs_code",
+            Self::AvsMessage => "avs_message",
+            Self::FraudReview => "fraud_review",
+            Self::CaptureAmountCents => "capture_amount_cents",
+            Self::CaptureAmountFloat => "capture_amount_float",
+            Self::FormattedCaptureAmount => "formatted_capture_amount",
+            Self::CaptureBalanceCents => "capture_balance_cents",
+            Self::CaptureBalanceFloat => "capture_balance_float",
+            Self::FormattedCaptureBalance => "formatted_capture_balance",
+            Self::VoidBalanceCents => "void_balance_cents",
+            Self::VoidBalanceFloat => "void_balance_float",
+            Self::FormattedVoidBalance => "formatted_void_balance",
+            Self::Order => "order",
+            Self::PaymentSource => "payment_source",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::Captures => "captures",
+            Self::Voids => "voids",
+        }
+    }
+}
+
+/// What the `payment_source` of an [`Authorization`] can be: `adyen_payments`,
+/// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
+/// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
+/// `wire_transfers`. A variant is there when its type's feature is on; others arrive as
+/// `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AuthorizationPaymentSource {
+    /// `adyen_payments`
+    #[cfg(feature = "adyen_payments")]
+    AdyenPayment(Box<super::adyen_payments::AdyenPayment>),
+    /// `axerve_payments`
+    #[cfg(feature = "axerve_payments")]
+    AxervePayment(Box<super::axerve_payments::AxervePayment>),
+    /// `braintree_payments`
+    #[cfg(feature = "braintree_payments")]
+    BraintreePayment(Box<super::braintree_payments::BraintreePayment>),
+    /// `checkout_com_payments`
+    #[cfg(feature = "checkout_com_payments")]
+    CheckoutComPayment(Box<super::checkout_com_payments::CheckoutComPayment>),
+    /// `external_payments`
+    #[cfg(feature = "external_payments")]
+    ExternalPayment(Box<super::external_payments::ExternalPayment>),
+    /// `klarna_payments`
+    #[cfg(feature = "klarna_payments")]
+    KlarnaPayment(Box<super::klarna_payments::KlarnaPayment>),
+    /// `paypal_payments`
+    #[cfg(feature = "paypal_payments")]
+    PaypalPayment(Box<super::paypal_payments::PaypalPayment>),
+    /// `satispay_payments`
+    #[cfg(feature = "satispay_payments")]
+    SatispayPayment(Box<super::satispay_payments::SatispayPayment>),
+    /// `stripe_payments`
+    #[cfg(feature = "stripe_payments")]
+    StripePayment(Box<super::stripe_payments::StripePayment>),
+    /// `wire_transfers`
+    #[cfg(feature = "wire_transfers")]
+    WireTransfer(Box<super::wire_transfers::WireTransfer>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for AuthorizationPaymentSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "adyen_payments")]
+            "adyen_payments" => decode_variant(value).map(Self::AdyenPayment),
+            #[cfg(feature = "axerve_payments")]
+            "axerve_payments" => decode_variant(value).map(Self::AxervePayment),
+            #[cfg(feature = "braintree_payments")]
+            "braintree_payments" => decode_variant(value).map(Self::BraintreePayment),
+            #[cfg(feature = "checkout_com_payments")]
+            "checkout_com_payments" => {
+                decode_variant(value).map(Self::CheckoutComPayment)
+            }
+            #[cfg(feature = "external_payments")]
+            "external_payments" => decode_variant(value).map(Self::ExternalPayment),
+            #[cfg(feature = "klarna_payments")]
+            "klarna_payments" => decode_variant(value).map(Self::KlarnaPayment),
+            #[cfg(feature = "paypal_payments")]
+            "paypal_payments" => decode_variant(value).map(Self::PaypalPayment),
+            #[cfg(feature = "satispay_payments")]
+            "satispay_payments" => decode_variant(value).map(Self::SatispayPayment),
+            #[cfg(feature = "stripe_payments")]
+            "stripe_payments" => decode_variant(value).map(Self::StripePayment),
+            #[cfg(feature = "wire_transfers")]
+            "wire_transfers" => decode_variant(value).map(Self::WireTransfer),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for AuthorizationPaymentSource {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

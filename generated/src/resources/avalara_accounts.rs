@@ -2,623 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `avalara_accounts` resource: avalara accounts.
+//!
+//! Start from [`AvalaraAccounts`], the endpoints that [`Client::avalara_accounts`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.avalara_accounts().list().await?;
+//! for avalara_account in &page.data {
+//!     println!("{}", avalara_account.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A avalara account, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AvalaraAccount {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: AvalaraAccountAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: AvalaraAccountRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for AvalaraAccount {
-    const TYPE: Option<&'static str> = Some("avalara_accounts");
-    type Sort = AvalaraAccountSort;
-    type Filter = AvalaraAccountFilter;
-    type Include = AvalaraAccountInclude;
-    type Field = AvalaraAccountField;
-}
-
-/// The attributes of a [`AvalaraAccount`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AvalaraAccountAttributes {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: Option<String>,
-    /// The tax calculator's type.
-    ///
-    /// Example: `"avalara_accounts"`
-    pub r#type: Option<AvalaraAccountType>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The Avalara account username.
-    ///
-    /// Example: `"user@mydomain.com"`
-    pub username: Option<String>,
-    /// The Avalara company code.
-    ///
-    /// Example: `"MYCOMPANY"`
-    pub company_code: Option<String>,
-    /// Indicates if the transaction will be recorded and visible on the Avalara website.
-    ///
-    /// Example: `true`
-    pub commit_invoice: Option<bool>,
-    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
-    /// tax to the customs authorities.
-    ///
-    /// Example: `true`
-    pub ddp: Option<bool>,
-}
-
-/// The relationships of a [`AvalaraAccount`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AvalaraAccountRelationships {
-    /// The associated markets.
-    pub markets: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated tax categories.
-    pub tax_categories: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AvalaraAccountType {
-    /// `avalara_accounts`
-    AvalaraAccounts,
-    /// `stripe_tax_accounts`
-    StripeTaxAccounts,
-    /// `vertex_accounts`
-    VertexAccounts,
-    /// `taxjar_accounts`
-    TaxjarAccounts,
-    /// `manual_tax_calculators`
-    ManualTaxCalculators,
-    /// `external_tax_calculators`
-    ExternalTaxCalculators,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl AvalaraAccountType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AvalaraAccounts => "avalara_accounts",
-            Self::StripeTaxAccounts => "stripe_tax_accounts",
-            Self::VertexAccounts => "vertex_accounts",
-            Self::TaxjarAccounts => "taxjar_accounts",
-            Self::ManualTaxCalculators => "manual_tax_calculators",
-            Self::ExternalTaxCalculators => "external_tax_calculators",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "avalara_accounts" => Some(Self::AvalaraAccounts),
-            "stripe_tax_accounts" => Some(Self::StripeTaxAccounts),
-            "vertex_accounts" => Some(Self::VertexAccounts),
-            "taxjar_accounts" => Some(Self::TaxjarAccounts),
-            "manual_tax_calculators" => Some(Self::ManualTaxCalculators),
-            "external_tax_calculators" => Some(Self::ExternalTaxCalculators),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for AvalaraAccountType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for AvalaraAccountType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for AvalaraAccountType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AvalaraAccountType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`AvalaraAccount`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AvalaraAccountSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AvalaraAccountSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`AvalaraAccount`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AvalaraAccountFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AvalaraAccountFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AvalaraAccountFilter {}
-
-/// The relationships of a [`AvalaraAccount`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AvalaraAccountInclude {
-    /// `markets`
-    Markets,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `tax_categories`
-    TaxCategories,
-}
-
-impl FieldName for AvalaraAccountInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Markets => "markets",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::TaxCategories => "tax_categories",
-        }
-    }
-}
-
-/// The fields of a [`AvalaraAccount`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AvalaraAccountField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `username`
-    Username,
-    /// `company_code`
-    CompanyCode,
-    /// `commit_invoice`
-    CommitInvoice,
-    /// `ddp`
-    Ddp,
-    /// `markets`
-    Markets,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `tax_categories`
-    TaxCategories,
-}
-
-impl FieldName for AvalaraAccountField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Username => "username",
-            Self::CompanyCode => "company_code",
-            Self::CommitInvoice => "commit_invoice",
-            Self::Ddp => "ddp",
-            Self::Markets => "markets",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::TaxCategories => "tax_categories",
-        }
-    }
-}
-
-/// The body of a request creating a [`AvalaraAccount`]: [`AvalaraAccountCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AvalaraAccountCreate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The Avalara account username.
-    ///
-    /// Example: `"user@mydomain.com"`
-    pub username: String,
-    /// The Avalara account password.
-    ///
-    /// Example: `"secret"`
-    pub password: Secret,
-    /// The Avalara company code.
-    ///
-    /// Example: `"MYCOMPANY"`
-    pub company_code: String,
-    /// Indicates if the transaction will be recorded and visible on the Avalara website.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit_invoice: Option<bool>,
-    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
-    /// tax to the customs authorities.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ddp: Option<bool>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AvalaraAccountCreate {
-    /// A new avalara account with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        username: impl Into<String>,
-        password: impl Into<Secret>,
-        company_code: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            username: username.into(),
-            password: password.into(),
-            company_code: company_code.into(),
-            commit_invoice: None,
-            ddp: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `commit_invoice`.
-    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
-        self.commit_invoice = Some(commit_invoice);
-        self
-    }
-
-    /// Sets `ddp`.
-    pub fn ddp(mut self, ddp: bool) -> Self {
-        self.ddp = Some(ddp);
-        self
-    }
-
-    /// Links `tax_categories` to the `tax_categories` with these ids.
-    pub fn tax_categories(
-        mut self,
-        tax_categories: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
-        self
-    }
-}
-
-/// The body of a request updating a [`AvalaraAccount`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AvalaraAccountUpdate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The Avalara account username.
-    ///
-    /// Example: `"user@mydomain.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// The Avalara account password.
-    ///
-    /// Example: `"secret"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
-    /// The Avalara company code.
-    ///
-    /// Example: `"MYCOMPANY"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_code: Option<String>,
-    /// Indicates if the transaction will be recorded and visible on the Avalara website.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub commit_invoice: Patch<bool>,
-    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
-    /// tax to the customs authorities.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub ddp: Patch<bool>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AvalaraAccountUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `username`.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, password: impl Into<Secret>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Sets `company_code`.
-    pub fn company_code(mut self, company_code: impl Into<String>) -> Self {
-        self.company_code = Some(company_code.into());
-        self
-    }
-
-    /// Sets `commit_invoice`.
-    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
-        self.commit_invoice = Patch::Set(commit_invoice);
-        self
-    }
-
-    /// Clears `commit_invoice`: sends `null`.
-    pub fn clear_commit_invoice(mut self) -> Self {
-        self.commit_invoice = Patch::Clear;
-        self
-    }
-
-    /// Sets `ddp`.
-    pub fn ddp(mut self, ddp: bool) -> Self {
-        self.ddp = Patch::Set(ddp);
-        self
-    }
-
-    /// Clears `ddp`: sends `null`.
-    pub fn clear_ddp(mut self) -> Self {
-        self.ddp = Patch::Clear;
-        self
-    }
-
-    /// Links `tax_categories` to the `tax_categories` with these ids.
-    pub fn tax_categories(
-        mut self,
-        tax_categories: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
-        self
-    }
-}
 
 /// The `avalara_accounts` endpoints, from [`Client::avalara_accounts`].
 #[derive(Debug, Clone)]
@@ -641,12 +38,12 @@ impl AvalaraAccounts {
         ListCall::list(&self.client, "avalara_accounts")
     }
 
-    /// Retrieves a avalara account by id: `GET /avalara_accounts/{id}`.
+    /// Retrieves an avalara account by id: `GET /avalara_accounts/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<AvalaraAccount> {
         ItemCall::retrieve(&self.client, "avalara_accounts", id)
     }
 
-    /// Creates a avalara account: `POST /avalara_accounts`.
+    /// Creates an avalara account: `POST /avalara_accounts`.
     pub fn create(&self, body: &AvalaraAccountCreate) -> ItemCall<AvalaraAccount> {
         ItemCall::create_linked(
             &self.client,
@@ -656,7 +53,7 @@ impl AvalaraAccounts {
         )
     }
 
-    /// Updates a avalara account: `PATCH /avalara_accounts/{id}`.
+    /// Updates an avalara account: `PATCH /avalara_accounts/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -671,7 +68,7 @@ impl AvalaraAccounts {
         )
     }
 
-    /// Deletes a avalara account: `DELETE /avalara_accounts/{id}`.
+    /// Deletes an avalara account: `DELETE /avalara_accounts/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "avalara_accounts", id)
     }
@@ -767,5 +164,669 @@ impl AvalaraAccounts {
             "tax_categories",
             Some("tax_categories"),
         )
+    }
+}
+
+/// An avalara account, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AvalaraAccount {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: AvalaraAccountAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: AvalaraAccountRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for AvalaraAccount {
+    const TYPE: Option<&'static str> = Some("avalara_accounts");
+    type Sort = AvalaraAccountSort;
+    type Filter = AvalaraAccountFilter;
+    type Include = AvalaraAccountInclude;
+    type Field = AvalaraAccountField;
+}
+
+/// The attributes of an [`AvalaraAccount`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AvalaraAccountAttributes {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: Option<String>,
+    /// The tax calculator's type.
+    ///
+    /// Example: `"avalara_accounts"`
+    pub r#type: Option<AvalaraAccountType>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The Avalara account username.
+    ///
+    /// Example: `"user@mydomain.com"`
+    pub username: Option<String>,
+    /// The Avalara company code.
+    ///
+    /// Example: `"MYCOMPANY"`
+    pub company_code: Option<String>,
+    /// Indicates if the transaction will be recorded and visible on the Avalara website.
+    ///
+    /// Example: `true`
+    pub commit_invoice: Option<bool>,
+    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
+    /// tax to the customs authorities.
+    ///
+    /// Example: `true`
+    pub ddp: Option<bool>,
+}
+
+/// The relationships of an [`AvalaraAccount`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AvalaraAccountRelationships {
+    /// The associated markets.
+    pub markets: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated tax categories.
+    pub tax_categories: Option<ToMany>,
+}
+
+/// The body of a request creating an [`AvalaraAccount`]: [`AvalaraAccountCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AvalaraAccountCreate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The Avalara account username.
+    ///
+    /// Example: `"user@mydomain.com"`
+    pub username: String,
+    /// The Avalara account password.
+    ///
+    /// Example: `"secret"`
+    pub password: Secret,
+    /// The Avalara company code.
+    ///
+    /// Example: `"MYCOMPANY"`
+    pub company_code: String,
+    /// Indicates if the transaction will be recorded and visible on the Avalara website.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_invoice: Option<bool>,
+    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
+    /// tax to the customs authorities.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ddp: Option<bool>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AvalaraAccountCreate {
+    /// A new avalara account with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<Secret>,
+        company_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            username: username.into(),
+            password: password.into(),
+            company_code: company_code.into(),
+            commit_invoice: None,
+            ddp: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `commit_invoice`.
+    ///
+    /// Indicates if the transaction will be recorded and visible on the Avalara website.
+    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
+        self.commit_invoice = Some(commit_invoice);
+        self
+    }
+
+    /// Sets `ddp`.
+    ///
+    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
+    /// tax to the customs authorities.
+    pub fn ddp(mut self, ddp: bool) -> Self {
+        self.ddp = Some(ddp);
+        self
+    }
+
+    /// Links `tax_categories` to the `tax_categories` with these ids.
+    ///
+    /// The associated tax categories.
+    pub fn tax_categories(
+        mut self,
+        tax_categories: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
+        self
+    }
+}
+
+/// The body of a request updating an [`AvalaraAccount`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AvalaraAccountUpdate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The Avalara account username.
+    ///
+    /// Example: `"user@mydomain.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The Avalara account password.
+    ///
+    /// Example: `"secret"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// The Avalara company code.
+    ///
+    /// Example: `"MYCOMPANY"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_code: Option<String>,
+    /// Indicates if the transaction will be recorded and visible on the Avalara website.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub commit_invoice: Patch<bool>,
+    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
+    /// tax to the customs authorities.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub ddp: Patch<bool>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AvalaraAccountUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The tax calculator's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `username`.
+    ///
+    /// The Avalara account username.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Sets `password`.
+    ///
+    /// The Avalara account password.
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Sets `company_code`.
+    ///
+    /// The Avalara company code.
+    pub fn company_code(mut self, company_code: impl Into<String>) -> Self {
+        self.company_code = Some(company_code.into());
+        self
+    }
+
+    /// Sets `commit_invoice`.
+    ///
+    /// Indicates if the transaction will be recorded and visible on the Avalara website.
+    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
+        self.commit_invoice = Patch::Set(commit_invoice);
+        self
+    }
+
+    /// Clears `commit_invoice`: sends `null`.
+    pub fn clear_commit_invoice(mut self) -> Self {
+        self.commit_invoice = Patch::Clear;
+        self
+    }
+
+    /// Sets `ddp`.
+    ///
+    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
+    /// tax to the customs authorities.
+    pub fn ddp(mut self, ddp: bool) -> Self {
+        self.ddp = Patch::Set(ddp);
+        self
+    }
+
+    /// Clears `ddp`: sends `null`.
+    pub fn clear_ddp(mut self) -> Self {
+        self.ddp = Patch::Clear;
+        self
+    }
+
+    /// Links `tax_categories` to the `tax_categories` with these ids.
+    ///
+    /// The associated tax categories.
+    pub fn tax_categories(
+        mut self,
+        tax_categories: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvalaraAccountType {
+    /// `avalara_accounts`
+    AvalaraAccounts,
+    /// `stripe_tax_accounts`
+    StripeTaxAccounts,
+    /// `vertex_accounts`
+    VertexAccounts,
+    /// `taxjar_accounts`
+    TaxjarAccounts,
+    /// `manual_tax_calculators`
+    ManualTaxCalculators,
+    /// `external_tax_calculators`
+    ExternalTaxCalculators,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl AvalaraAccountType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AvalaraAccounts => "avalara_accounts",
+            Self::StripeTaxAccounts => "stripe_tax_accounts",
+            Self::VertexAccounts => "vertex_accounts",
+            Self::TaxjarAccounts => "taxjar_accounts",
+            Self::ManualTaxCalculators => "manual_tax_calculators",
+            Self::ExternalTaxCalculators => "external_tax_calculators",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "avalara_accounts" => Some(Self::AvalaraAccounts),
+            "stripe_tax_accounts" => Some(Self::StripeTaxAccounts),
+            "vertex_accounts" => Some(Self::VertexAccounts),
+            "taxjar_accounts" => Some(Self::TaxjarAccounts),
+            "manual_tax_calculators" => Some(Self::ManualTaxCalculators),
+            "external_tax_calculators" => Some(Self::ExternalTaxCalculators),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for AvalaraAccountType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for AvalaraAccountType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for AvalaraAccountType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AvalaraAccountType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`AvalaraAccount`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvalaraAccountSort {
+    /// The resource's id.
+    Id,
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for AvalaraAccountSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`AvalaraAccount`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvalaraAccountFilter {
+    /// The resource's id.
+    Id,
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for AvalaraAccountFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for AvalaraAccountFilter {}
+
+/// The relationships of an [`AvalaraAccount`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvalaraAccountInclude {
+    /// The associated markets.
+    Markets,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated tax categories.
+    TaxCategories,
+}
+
+impl FieldName for AvalaraAccountInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Markets => "markets",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::TaxCategories => "tax_categories",
+        }
+    }
+}
+
+/// The fields of an [`AvalaraAccount`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvalaraAccountField {
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The Avalara account username.
+    Username,
+    /// The Avalara company code.
+    CompanyCode,
+    /// Indicates if the transaction will be recorded and visible on the Avalara website.
+    CommitInvoice,
+    /// Indicates if the seller is responsible for paying/remitting the customs duty & import
+    /// tax to the customs authorities.
+    Ddp,
+    /// The associated markets.
+    Markets,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated tax categories.
+    TaxCategories,
+}
+
+impl FieldName for AvalaraAccountField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Username => "username",
+            Self::CompanyCode => "company_code",
+            Self::CommitInvoice => "commit_invoice",
+            Self::Ddp => "ddp",
+            Self::Markets => "markets",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::TaxCategories => "tax_categories",
+        }
     }
 }

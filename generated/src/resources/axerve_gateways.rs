@@ -2,535 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `axerve_gateways` resource: axerve gateways.
+//!
+//! Start from [`AxerveGateways`], the endpoints that [`Client::axerve_gateways`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.axerve_gateways().list().await?;
+//! for axerve_gateway in &page.data {
+//!     println!("{}", axerve_gateway.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A axerve gateway, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AxerveGateway {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: AxerveGatewayAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: AxerveGatewayRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for AxerveGateway {
-    const TYPE: Option<&'static str> = Some("axerve_gateways");
-    type Sort = AxerveGatewaySort;
-    type Filter = AxerveGatewayFilter;
-    type Include = AxerveGatewayInclude;
-    type Field = AxerveGatewayField;
-}
-
-/// The attributes of a [`AxerveGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AxerveGatewayAttributes {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: Option<String>,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub force_payments: Option<bool>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The merchant login code.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub login: Option<String>,
-    /// The gateway webhook URL, generated automatically.
-    ///
-    /// Example: `"https://core.commercelayer.co/webhook_callbacks/axerve_gateways/xxxxx"`
-    pub webhook_endpoint_url: Option<String>,
-}
-
-/// The relationships of a [`AxerveGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AxerveGatewayRelationships {
-    /// The associated payment methods.
-    pub payment_methods: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated payments.
-    pub axerve_payments: Option<ToMany>,
-}
-
-/// The attributes a list of [`AxerveGateway`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxerveGatewaySort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AxerveGatewaySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`AxerveGateway`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxerveGatewayFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AxerveGatewayFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AxerveGatewayFilter {}
-
-/// The relationships of a [`AxerveGateway`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxerveGatewayInclude {
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `axerve_payments`
-    AxervePayments,
-}
-
-impl FieldName for AxerveGatewayInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::AxervePayments => "axerve_payments",
-        }
-    }
-}
-
-/// The fields of a [`AxerveGateway`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxerveGatewayField {
-    /// `name`
-    Name,
-    /// `force_payments`
-    ForcePayments,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `login`
-    Login,
-    /// `webhook_endpoint_url`
-    WebhookEndpointUrl,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `axerve_payments`
-    AxervePayments,
-}
-
-impl FieldName for AxerveGatewayField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::ForcePayments => "force_payments",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Login => "login",
-            Self::WebhookEndpointUrl => "webhook_endpoint_url",
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::AxervePayments => "axerve_payments",
-        }
-    }
-}
-
-/// The body of a request creating a [`AxerveGateway`]: [`AxerveGatewayCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AxerveGatewayCreate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: String,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub force_payments: Option<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The merchant login code.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub login: String,
-    /// The gateway API key.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub api_key: Secret,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AxerveGatewayCreate {
-    /// A new axerve gateway with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        login: impl Into<String>,
-        api_key: impl Into<Secret>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            force_payments: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            login: login.into(),
-            api_key: api_key.into(),
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Some(force_payments);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `axerve_payments` to the `axerve_payments` with these ids.
-    pub fn axerve_payments(
-        mut self,
-        axerve_payments: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "axerve_payments",
-                Linkage::to_many("axerve_payments", axerve_payments),
-            );
-        self
-    }
-}
-
-/// The body of a request updating a [`AxerveGateway`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AxerveGatewayUpdate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub force_payments: Patch<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The merchant login code.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-    /// The gateway API key.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<Secret>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AxerveGatewayUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Patch::Set(force_payments);
-        self
-    }
-
-    /// Clears `force_payments`: sends `null`.
-    pub fn clear_force_payments(mut self) -> Self {
-        self.force_payments = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `login`.
-    pub fn login(mut self, login: impl Into<String>) -> Self {
-        self.login = Some(login.into());
-        self
-    }
-
-    /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// Links `axerve_payments` to the `axerve_payments` with these ids.
-    pub fn axerve_payments(
-        mut self,
-        axerve_payments: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "axerve_payments",
-                Linkage::to_many("axerve_payments", axerve_payments),
-            );
-        self
-    }
-}
 
 /// The `axerve_gateways` endpoints, from [`Client::axerve_gateways`].
 #[derive(Debug, Clone)]
@@ -553,12 +38,12 @@ impl AxerveGateways {
         ListCall::list(&self.client, "axerve_gateways")
     }
 
-    /// Retrieves a axerve gateway by id: `GET /axerve_gateways/{id}`.
+    /// Retrieves an axerve gateway by id: `GET /axerve_gateways/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<AxerveGateway> {
         ItemCall::retrieve(&self.client, "axerve_gateways", id)
     }
 
-    /// Creates a axerve gateway: `POST /axerve_gateways`.
+    /// Creates an axerve gateway: `POST /axerve_gateways`.
     pub fn create(&self, body: &AxerveGatewayCreate) -> ItemCall<AxerveGateway> {
         ItemCall::create_linked(
             &self.client,
@@ -568,7 +53,7 @@ impl AxerveGateways {
         )
     }
 
-    /// Updates a axerve gateway: `PATCH /axerve_gateways/{id}`.
+    /// Updates an axerve gateway: `PATCH /axerve_gateways/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -583,7 +68,7 @@ impl AxerveGateways {
         )
     }
 
-    /// Deletes a axerve gateway: `DELETE /axerve_gateways/{id}`.
+    /// Deletes an axerve gateway: `DELETE /axerve_gateways/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "axerve_gateways", id)
     }
@@ -670,5 +155,583 @@ impl AxerveGateways {
             "axerve_payments",
             Some("axerve_payments"),
         )
+    }
+}
+
+/// An axerve gateway, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AxerveGateway {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: AxerveGatewayAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: AxerveGatewayRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for AxerveGateway {
+    const TYPE: Option<&'static str> = Some("axerve_gateways");
+    type Sort = AxerveGatewaySort;
+    type Filter = AxerveGatewayFilter;
+    type Include = AxerveGatewayInclude;
+    type Field = AxerveGatewayField;
+}
+
+/// The attributes of an [`AxerveGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AxerveGatewayAttributes {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: Option<String>,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub force_payments: Option<bool>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The merchant login code.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub login: Option<String>,
+    /// The gateway webhook URL, generated automatically.
+    ///
+    /// Example: `"https://core.commercelayer.co/webhook_callbacks/axerve_gateways/xxxxx"`
+    pub webhook_endpoint_url: Option<String>,
+}
+
+/// The relationships of an [`AxerveGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AxerveGatewayRelationships {
+    /// The associated payment methods.
+    pub payment_methods: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated payments.
+    pub axerve_payments: Option<ToMany>,
+}
+
+/// The body of a request creating an [`AxerveGateway`]: [`AxerveGatewayCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AxerveGatewayCreate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: String,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_payments: Option<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The merchant login code.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub login: String,
+    /// The gateway API key.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub api_key: Secret,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AxerveGatewayCreate {
+    /// A new axerve gateway with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        login: impl Into<String>,
+        api_key: impl Into<Secret>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            force_payments: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            login: login.into(),
+            api_key: api_key.into(),
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Some(force_payments);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `axerve_payments` to the `axerve_payments` with these ids.
+    ///
+    /// The associated payments.
+    pub fn axerve_payments(
+        mut self,
+        axerve_payments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "axerve_payments",
+                Linkage::to_many("axerve_payments", axerve_payments),
+            );
+        self
+    }
+}
+
+/// The body of a request updating an [`AxerveGateway`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AxerveGatewayUpdate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub force_payments: Patch<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The merchant login code.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+    /// The gateway API key.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<Secret>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AxerveGatewayUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment gateway's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Patch::Set(force_payments);
+        self
+    }
+
+    /// Clears `force_payments`: sends `null`.
+    pub fn clear_force_payments(mut self) -> Self {
+        self.force_payments = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `login`.
+    ///
+    /// The merchant login code.
+    pub fn login(mut self, login: impl Into<String>) -> Self {
+        self.login = Some(login.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    ///
+    /// The gateway API key.
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Links `axerve_payments` to the `axerve_payments` with these ids.
+    ///
+    /// The associated payments.
+    pub fn axerve_payments(
+        mut self,
+        axerve_payments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "axerve_payments",
+                Linkage::to_many("axerve_payments", axerve_payments),
+            );
+        self
+    }
+}
+
+/// The attributes a list of [`AxerveGateway`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxerveGatewaySort {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for AxerveGatewaySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`AxerveGateway`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxerveGatewayFilter {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for AxerveGatewayFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for AxerveGatewayFilter {}
+
+/// The relationships of an [`AxerveGateway`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxerveGatewayInclude {
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated payments.
+    AxervePayments,
+}
+
+impl FieldName for AxerveGatewayInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::AxervePayments => "axerve_payments",
+        }
+    }
+}
+
+/// The fields of an [`AxerveGateway`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxerveGatewayField {
+    /// The payment gateway's internal name.
+    Name,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ForcePayments,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The merchant login code.
+    Login,
+    /// The gateway webhook URL, generated automatically.
+    WebhookEndpointUrl,
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated payments.
+    AxervePayments,
+}
+
+impl FieldName for AxerveGatewayField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::ForcePayments => "force_payments",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Login => "login",
+            Self::WebhookEndpointUrl => "webhook_endpoint_url",
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::AxervePayments => "axerve_payments",
+        }
     }
 }

@@ -2,473 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `axerve_payments` resource: axerve payments.
+//!
+//! Start from [`AxervePayments`], the endpoints that [`Client::axerve_payments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.axerve_payments().list().await?;
+//! for axerve_payment in &page.data {
+//!     println!("{}", axerve_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A axerve payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AxervePayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: AxervePaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: AxervePaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for AxervePayment {
-    const TYPE: Option<&'static str> = Some("axerve_payments");
-    type Sort = AxervePaymentSort;
-    type Filter = AxervePaymentFilter;
-    type Include = AxervePaymentInclude;
-    type Field = AxervePaymentField;
-}
-
-/// The attributes of a [`AxervePayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AxervePaymentAttributes {
-    /// The merchant login code.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub login: Option<String>,
-    /// The URL where the payer is redirected after they approve the payment.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    pub return_url: Option<String>,
-    /// The Axerve payment request data, collected by client.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_request_data: Option<Map<String, Value>>,
-    /// The IP adress of the client creating the payment.
-    ///
-    /// Example: `"213.45.120.5"`
-    pub client_ip: Option<String>,
-    /// The details of the buyer creating the payment.
-    ///
-    /// Example:
-    /// `{"cardHolder":{"email":"george.harrison@gmail.com"},"shippingAddress":{"firstName":"George"}}`
-    pub buyer_details: Option<Map<String, Value>>,
-    /// Requires the creation of a token to represent this payment, mandatory to use customer's
-    /// wallet and order subscriptions. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub request_token: Option<bool>,
-    /// Indicates if the order current amount differs form the one of the associated
-    /// authorization.
-    ///
-    /// Example: `false`
-    pub mismatched_amounts: Option<bool>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`AxervePayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct AxervePaymentRelationships {
-    /// The order associated to the adyen payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`AxervePayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxervePaymentSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for AxervePaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`AxervePayment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxervePaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for AxervePaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for AxervePaymentFilter {}
-
-/// The relationships of a [`AxervePayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxervePaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for AxervePaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`AxervePayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AxervePaymentField {
-    /// `login`
-    Login,
-    /// `return_url`
-    ReturnUrl,
-    /// `payment_request_data`
-    PaymentRequestData,
-    /// `client_ip`
-    ClientIp,
-    /// `buyer_details`
-    BuyerDetails,
-    /// `request_token`
-    RequestToken,
-    /// `mismatched_amounts`
-    MismatchedAmounts,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for AxervePaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Login => "login",
-            Self::ReturnUrl => "return_url",
-            Self::PaymentRequestData => "payment_request_data",
-            Self::ClientIp => "client_ip",
-            Self::BuyerDetails => "buyer_details",
-            Self::RequestToken => "request_token",
-            Self::MismatchedAmounts => "mismatched_amounts",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`AxervePayment`]: [`AxervePaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AxervePaymentCreate {
-    /// The URL where the payer is redirected after they approve the payment.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    pub return_url: String,
-    /// The IP adress of the client creating the payment.
-    ///
-    /// Example: `"213.45.120.5"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_ip: Option<String>,
-    /// The details of the buyer creating the payment.
-    ///
-    /// Example:
-    /// `{"cardHolder":{"email":"george.harrison@gmail.com"},"shippingAddress":{"firstName":"George"}}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buyer_details: Option<Map<String, Value>>,
-    /// Requires the creation of a token to represent this payment, mandatory to use customer's
-    /// wallet and order subscriptions. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_token: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AxervePaymentCreate {
-    /// A new axerve payment with what the API requires.
-    pub fn new(return_url: impl Into<String>, order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            return_url: return_url.into(),
-            client_ip: None,
-            buyer_details: None,
-            request_token: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `client_ip`.
-    pub fn client_ip(mut self, client_ip: impl Into<String>) -> Self {
-        self.client_ip = Some(client_ip.into());
-        self
-    }
-
-    /// Sets `buyer_details`.
-    pub fn buyer_details(mut self, buyer_details: Map<String, Value>) -> Self {
-        self.buyer_details = Some(buyer_details);
-        self
-    }
-
-    /// Sets `request_token`.
-    pub fn request_token(mut self, request_token: bool) -> Self {
-        self.request_token = Some(request_token);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`AxervePayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AxervePaymentUpdate {
-    /// The Axerve payment request data, collected by client.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_request_data: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to update the payment with fresh order data.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _update: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AxervePaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `payment_request_data`.
-    pub fn payment_request_data(
-        mut self,
-        payment_request_data: Map<String, Value>,
-    ) -> Self {
-        self.payment_request_data = Patch::Set(payment_request_data);
-        self
-    }
-
-    /// Clears `payment_request_data`: sends `null`.
-    pub fn clear_payment_request_data(mut self) -> Self {
-        self.payment_request_data = Patch::Clear;
-        self
-    }
-
-    /// Sets `_update`.
-    pub fn _update(mut self, _update: bool) -> Self {
-        self._update = Some(_update);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `axerve_payments` endpoints, from [`Client::axerve_payments`].
 #[derive(Debug, Clone)]
@@ -491,12 +38,12 @@ impl AxervePayments {
         ListCall::list(&self.client, "axerve_payments")
     }
 
-    /// Retrieves a axerve payment by id: `GET /axerve_payments/{id}`.
+    /// Retrieves an axerve payment by id: `GET /axerve_payments/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<AxervePayment> {
         ItemCall::retrieve(&self.client, "axerve_payments", id)
     }
 
-    /// Creates a axerve payment: `POST /axerve_payments`.
+    /// Creates an axerve payment: `POST /axerve_payments`.
     pub fn create(&self, body: &AxervePaymentCreate) -> ItemCall<AxervePayment> {
         ItemCall::create_linked(
             &self.client,
@@ -506,7 +53,7 @@ impl AxervePayments {
         )
     }
 
-    /// Updates a axerve payment: `PATCH /axerve_payments/{id}`.
+    /// Updates an axerve payment: `PATCH /axerve_payments/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -521,7 +68,7 @@ impl AxervePayments {
         )
     }
 
-    /// Deletes a axerve payment: `DELETE /axerve_payments/{id}`.
+    /// Deletes an axerve payment: `DELETE /axerve_payments/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "axerve_payments", id)
     }
@@ -585,5 +132,511 @@ impl AxervePayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An axerve payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AxervePayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: AxervePaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: AxervePaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for AxervePayment {
+    const TYPE: Option<&'static str> = Some("axerve_payments");
+    type Sort = AxervePaymentSort;
+    type Filter = AxervePaymentFilter;
+    type Include = AxervePaymentInclude;
+    type Field = AxervePaymentField;
+}
+
+/// The attributes of an [`AxervePayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AxervePaymentAttributes {
+    /// The merchant login code.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub login: Option<String>,
+    /// The URL where the payer is redirected after they approve the payment.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    pub return_url: Option<String>,
+    /// The Axerve payment request data, collected by client.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_request_data: Option<Map<String, Value>>,
+    /// The IP adress of the client creating the payment.
+    ///
+    /// Example: `"213.45.120.5"`
+    pub client_ip: Option<String>,
+    /// The details of the buyer creating the payment.
+    ///
+    /// Example:
+    /// `{"cardHolder":{"email":"george.harrison@gmail.com"},"shippingAddress":{"firstName":"George"}}`
+    pub buyer_details: Option<Map<String, Value>>,
+    /// Requires the creation of a token to represent this payment, mandatory to use customer's
+    /// wallet and order subscriptions. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub request_token: Option<bool>,
+    /// Indicates if the order current amount differs form the one of the associated
+    /// authorization.
+    ///
+    /// Example: `false`
+    pub mismatched_amounts: Option<bool>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`AxervePayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AxervePaymentRelationships {
+    /// The order associated to the adyen payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`AxervePayment`]: [`AxervePaymentCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AxervePaymentCreate {
+    /// The URL where the payer is redirected after they approve the payment.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    pub return_url: String,
+    /// The IP adress of the client creating the payment.
+    ///
+    /// Example: `"213.45.120.5"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+    /// The details of the buyer creating the payment.
+    ///
+    /// Example:
+    /// `{"cardHolder":{"email":"george.harrison@gmail.com"},"shippingAddress":{"firstName":"George"}}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_details: Option<Value>,
+    /// Requires the creation of a token to represent this payment, mandatory to use customer's
+    /// wallet and order subscriptions. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_token: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AxervePaymentCreate {
+    /// A new axerve payment with what the API requires.
+    pub fn new(return_url: impl Into<String>, order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            return_url: return_url.into(),
+            client_ip: None,
+            buyer_details: None,
+            request_token: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `client_ip`.
+    ///
+    /// The IP adress of the client creating the payment.
+    pub fn client_ip(mut self, client_ip: impl Into<String>) -> Self {
+        self.client_ip = Some(client_ip.into());
+        self
+    }
+
+    /// Sets `buyer_details`.
+    ///
+    /// The details of the buyer creating the payment.
+    pub fn buyer_details(mut self, buyer_details: impl IntoObject) -> Self {
+        self.buyer_details = Some(buyer_details.into_object());
+        self
+    }
+
+    /// Sets `request_token`.
+    ///
+    /// Requires the creation of a token to represent this payment, mandatory to use customer's
+    /// wallet and order subscriptions. Optional, default is 'false'.
+    pub fn request_token(mut self, request_token: bool) -> Self {
+        self.request_token = Some(request_token);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`AxervePayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AxervePaymentUpdate {
+    /// The Axerve payment request data, collected by client.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_request_data: Patch<Value>,
+    /// Send this attribute if you want to update the payment with fresh order data.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _update: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AxervePaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `payment_request_data`.
+    ///
+    /// The Axerve payment request data, collected by client.
+    pub fn payment_request_data(
+        mut self,
+        payment_request_data: impl IntoObject,
+    ) -> Self {
+        self.payment_request_data = Patch::Set(payment_request_data.into_object());
+        self
+    }
+
+    /// Clears `payment_request_data`: sends `null`.
+    pub fn clear_payment_request_data(mut self) -> Self {
+        self.payment_request_data = Patch::Clear;
+        self
+    }
+
+    /// Sets `_update`.
+    ///
+    /// Send this attribute if you want to update the payment with fresh order data.
+    pub fn _update(mut self, _update: bool) -> Self {
+        self._update = Some(_update);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the adyen payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The attributes a list of [`AxervePayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxervePaymentSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for AxervePaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`AxervePayment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxervePaymentFilter {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for AxervePaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for AxervePaymentFilter {}
+
+/// The relationships of an [`AxervePayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxervePaymentInclude {
+    /// The order associated to the adyen payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for AxervePaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`AxervePayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AxervePaymentField {
+    /// The merchant login code.
+    Login,
+    /// The URL where the payer is redirected after they approve the payment.
+    ReturnUrl,
+    /// The Axerve payment request data, collected by client.
+    PaymentRequestData,
+    /// The IP adress of the client creating the payment.
+    ClientIp,
+    /// The details of the buyer creating the payment.
+    BuyerDetails,
+    /// Requires the creation of a token to represent this payment, mandatory to use customer's
+    /// wallet and order subscriptions. Optional, default is 'false'.
+    RequestToken,
+    /// Indicates if the order current amount differs form the one of the associated
+    /// authorization.
+    MismatchedAmounts,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the adyen payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for AxervePaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Login => "login",
+            Self::ReturnUrl => "return_url",
+            Self::PaymentRequestData => "payment_request_data",
+            Self::ClientIp => "client_ip",
+            Self::BuyerDetails => "buyer_details",
+            Self::RequestToken => "request_token",
+            Self::MismatchedAmounts => "mismatched_amounts",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

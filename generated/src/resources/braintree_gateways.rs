@@ -2,679 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `braintree_gateways` resource: braintree gateways.
+//!
+//! Start from [`BraintreeGateways`], the endpoints that [`Client::braintree_gateways`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.braintree_gateways().list().await?;
+//! for braintree_gateway in &page.data {
+//!     println!("{}", braintree_gateway.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A braintree gateway, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BraintreeGateway {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: BraintreeGatewayAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: BraintreeGatewayRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for BraintreeGateway {
-    const TYPE: Option<&'static str> = Some("braintree_gateways");
-    type Sort = BraintreeGatewaySort;
-    type Filter = BraintreeGatewayFilter;
-    type Include = BraintreeGatewayInclude;
-    type Field = BraintreeGatewayField;
-}
-
-/// The attributes of a [`BraintreeGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BraintreeGatewayAttributes {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: Option<String>,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub force_payments: Option<bool>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
-    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
-    ///
-    /// Example: `"company*productabc1234"`
-    pub descriptor_name: Option<String>,
-    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
-    /// numbers, dashes, parentheses and periods.
-    ///
-    /// Example: `"3125551212"`
-    pub descriptor_phone: Option<String>,
-    /// The dynamic descriptor URL.
-    ///
-    /// Example: `"company.com"`
-    pub descriptor_url: Option<String>,
-    /// The gateway webhook URL, generated automatically.
-    ///
-    /// Example: `"https://core.commercelayer.co/webhook_callbacks/braintree_gateways/xxxxx"`
-    pub webhook_endpoint_url: Option<String>,
-}
-
-/// The relationships of a [`BraintreeGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BraintreeGatewayRelationships {
-    /// The associated payment methods.
-    pub payment_methods: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated payments.
-    pub braintree_payments: Option<ToMany>,
-}
-
-/// The attributes a list of [`BraintreeGateway`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreeGatewaySort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for BraintreeGatewaySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`BraintreeGateway`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreeGatewayFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for BraintreeGatewayFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for BraintreeGatewayFilter {}
-
-/// The relationships of a [`BraintreeGateway`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreeGatewayInclude {
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `braintree_payments`
-    BraintreePayments,
-}
-
-impl FieldName for BraintreeGatewayInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::BraintreePayments => "braintree_payments",
-        }
-    }
-}
-
-/// The fields of a [`BraintreeGateway`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreeGatewayField {
-    /// `name`
-    Name,
-    /// `force_payments`
-    ForcePayments,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `descriptor_name`
-    DescriptorName,
-    /// `descriptor_phone`
-    DescriptorPhone,
-    /// `descriptor_url`
-    DescriptorUrl,
-    /// `webhook_endpoint_url`
-    WebhookEndpointUrl,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `braintree_payments`
-    BraintreePayments,
-}
-
-impl FieldName for BraintreeGatewayField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::ForcePayments => "force_payments",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::DescriptorName => "descriptor_name",
-            Self::DescriptorPhone => "descriptor_phone",
-            Self::DescriptorUrl => "descriptor_url",
-            Self::WebhookEndpointUrl => "webhook_endpoint_url",
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::BraintreePayments => "braintree_payments",
-        }
-    }
-}
-
-/// The body of a request creating a [`BraintreeGateway`]: [`BraintreeGatewayCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct BraintreeGatewayCreate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: String,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub force_payments: Option<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The gateway merchant account ID.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub merchant_account_id: String,
-    /// The gateway merchant ID.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub merchant_id: String,
-    /// The gateway API public key.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub public_key: String,
-    /// The gateway API private key.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub private_key: String,
-    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
-    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
-    ///
-    /// Example: `"company*productabc1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub descriptor_name: Option<String>,
-    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
-    /// numbers, dashes, parentheses and periods.
-    ///
-    /// Example: `"3125551212"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub descriptor_phone: Option<String>,
-    /// The dynamic descriptor URL.
-    ///
-    /// Example: `"company.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub descriptor_url: Option<String>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl BraintreeGatewayCreate {
-    /// A new braintree gateway with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        merchant_account_id: impl Into<String>,
-        merchant_id: impl Into<String>,
-        public_key: impl Into<String>,
-        private_key: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            force_payments: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            merchant_account_id: merchant_account_id.into(),
-            merchant_id: merchant_id.into(),
-            public_key: public_key.into(),
-            private_key: private_key.into(),
-            descriptor_name: None,
-            descriptor_phone: None,
-            descriptor_url: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Some(force_payments);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `descriptor_name`.
-    pub fn descriptor_name(mut self, descriptor_name: impl Into<String>) -> Self {
-        self.descriptor_name = Some(descriptor_name.into());
-        self
-    }
-
-    /// Sets `descriptor_phone`.
-    pub fn descriptor_phone(mut self, descriptor_phone: impl Into<String>) -> Self {
-        self.descriptor_phone = Some(descriptor_phone.into());
-        self
-    }
-
-    /// Sets `descriptor_url`.
-    pub fn descriptor_url(mut self, descriptor_url: impl Into<String>) -> Self {
-        self.descriptor_url = Some(descriptor_url.into());
-        self
-    }
-
-    /// Links `braintree_payments` to the `braintree_payments` with these ids.
-    pub fn braintree_payments(
-        mut self,
-        braintree_payments: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "braintree_payments",
-                Linkage::to_many("braintree_payments", braintree_payments),
-            );
-        self
-    }
-}
-
-/// The body of a request updating a [`BraintreeGateway`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct BraintreeGatewayUpdate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub force_payments: Patch<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The gateway merchant account ID.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub merchant_account_id: Option<String>,
-    /// The gateway merchant ID.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub merchant_id: Option<String>,
-    /// The gateway API public key.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// The gateway API private key.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_key: Option<String>,
-    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
-    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
-    ///
-    /// Example: `"company*productabc1234"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub descriptor_name: Patch<String>,
-    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
-    /// numbers, dashes, parentheses and periods.
-    ///
-    /// Example: `"3125551212"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub descriptor_phone: Patch<String>,
-    /// The dynamic descriptor URL.
-    ///
-    /// Example: `"company.com"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub descriptor_url: Patch<String>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl BraintreeGatewayUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Patch::Set(force_payments);
-        self
-    }
-
-    /// Clears `force_payments`: sends `null`.
-    pub fn clear_force_payments(mut self) -> Self {
-        self.force_payments = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `merchant_account_id`.
-    pub fn merchant_account_id(
-        mut self,
-        merchant_account_id: impl Into<String>,
-    ) -> Self {
-        self.merchant_account_id = Some(merchant_account_id.into());
-        self
-    }
-
-    /// Sets `merchant_id`.
-    pub fn merchant_id(mut self, merchant_id: impl Into<String>) -> Self {
-        self.merchant_id = Some(merchant_id.into());
-        self
-    }
-
-    /// Sets `public_key`.
-    pub fn public_key(mut self, public_key: impl Into<String>) -> Self {
-        self.public_key = Some(public_key.into());
-        self
-    }
-
-    /// Sets `private_key`.
-    pub fn private_key(mut self, private_key: impl Into<String>) -> Self {
-        self.private_key = Some(private_key.into());
-        self
-    }
-
-    /// Sets `descriptor_name`.
-    pub fn descriptor_name(mut self, descriptor_name: impl Into<String>) -> Self {
-        self.descriptor_name = Patch::Set(descriptor_name.into());
-        self
-    }
-
-    /// Clears `descriptor_name`: sends `null`.
-    pub fn clear_descriptor_name(mut self) -> Self {
-        self.descriptor_name = Patch::Clear;
-        self
-    }
-
-    /// Sets `descriptor_phone`.
-    pub fn descriptor_phone(mut self, descriptor_phone: impl Into<String>) -> Self {
-        self.descriptor_phone = Patch::Set(descriptor_phone.into());
-        self
-    }
-
-    /// Clears `descriptor_phone`: sends `null`.
-    pub fn clear_descriptor_phone(mut self) -> Self {
-        self.descriptor_phone = Patch::Clear;
-        self
-    }
-
-    /// Sets `descriptor_url`.
-    pub fn descriptor_url(mut self, descriptor_url: impl Into<String>) -> Self {
-        self.descriptor_url = Patch::Set(descriptor_url.into());
-        self
-    }
-
-    /// Clears `descriptor_url`: sends `null`.
-    pub fn clear_descriptor_url(mut self) -> Self {
-        self.descriptor_url = Patch::Clear;
-        self
-    }
-
-    /// Links `braintree_payments` to the `braintree_payments` with these ids.
-    pub fn braintree_payments(
-        mut self,
-        braintree_payments: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "braintree_payments",
-                Linkage::to_many("braintree_payments", braintree_payments),
-            );
-        self
-    }
-}
 
 /// The `braintree_gateways` endpoints, from [`Client::braintree_gateways`].
 #[derive(Debug, Clone)]
@@ -814,5 +156,749 @@ impl BraintreeGateways {
             "braintree_payments",
             Some("braintree_payments"),
         )
+    }
+}
+
+/// A braintree gateway, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BraintreeGateway {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: BraintreeGatewayAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: BraintreeGatewayRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for BraintreeGateway {
+    const TYPE: Option<&'static str> = Some("braintree_gateways");
+    type Sort = BraintreeGatewaySort;
+    type Filter = BraintreeGatewayFilter;
+    type Include = BraintreeGatewayInclude;
+    type Field = BraintreeGatewayField;
+}
+
+/// The attributes of a [`BraintreeGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BraintreeGatewayAttributes {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: Option<String>,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub force_payments: Option<bool>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
+    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
+    ///
+    /// Example: `"company*productabc1234"`
+    pub descriptor_name: Option<String>,
+    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
+    /// numbers, dashes, parentheses and periods.
+    ///
+    /// Example: `"3125551212"`
+    pub descriptor_phone: Option<String>,
+    /// The dynamic descriptor URL.
+    ///
+    /// Example: `"company.com"`
+    pub descriptor_url: Option<String>,
+    /// The gateway webhook URL, generated automatically.
+    ///
+    /// Example: `"https://core.commercelayer.co/webhook_callbacks/braintree_gateways/xxxxx"`
+    pub webhook_endpoint_url: Option<String>,
+}
+
+/// The relationships of a [`BraintreeGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BraintreeGatewayRelationships {
+    /// The associated payment methods.
+    pub payment_methods: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated payments.
+    pub braintree_payments: Option<ToMany>,
+}
+
+/// The body of a request creating a [`BraintreeGateway`]: [`BraintreeGatewayCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BraintreeGatewayCreate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: String,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_payments: Option<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The gateway merchant account ID.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub merchant_account_id: String,
+    /// The gateway merchant ID.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub merchant_id: String,
+    /// The gateway API public key.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub public_key: String,
+    /// The gateway API private key.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub private_key: String,
+    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
+    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
+    ///
+    /// Example: `"company*productabc1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor_name: Option<String>,
+    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
+    /// numbers, dashes, parentheses and periods.
+    ///
+    /// Example: `"3125551212"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor_phone: Option<String>,
+    /// The dynamic descriptor URL.
+    ///
+    /// Example: `"company.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub descriptor_url: Option<String>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl BraintreeGatewayCreate {
+    /// A new braintree gateway with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        merchant_account_id: impl Into<String>,
+        merchant_id: impl Into<String>,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            force_payments: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            merchant_account_id: merchant_account_id.into(),
+            merchant_id: merchant_id.into(),
+            public_key: public_key.into(),
+            private_key: private_key.into(),
+            descriptor_name: None,
+            descriptor_phone: None,
+            descriptor_url: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Some(force_payments);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `descriptor_name`.
+    ///
+    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
+    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
+    pub fn descriptor_name(mut self, descriptor_name: impl Into<String>) -> Self {
+        self.descriptor_name = Some(descriptor_name.into());
+        self
+    }
+
+    /// Sets `descriptor_phone`.
+    ///
+    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
+    /// numbers, dashes, parentheses and periods.
+    pub fn descriptor_phone(mut self, descriptor_phone: impl Into<String>) -> Self {
+        self.descriptor_phone = Some(descriptor_phone.into());
+        self
+    }
+
+    /// Sets `descriptor_url`.
+    ///
+    /// The dynamic descriptor URL.
+    pub fn descriptor_url(mut self, descriptor_url: impl Into<String>) -> Self {
+        self.descriptor_url = Some(descriptor_url.into());
+        self
+    }
+
+    /// Links `braintree_payments` to the `braintree_payments` with these ids.
+    ///
+    /// The associated payments.
+    pub fn braintree_payments(
+        mut self,
+        braintree_payments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "braintree_payments",
+                Linkage::to_many("braintree_payments", braintree_payments),
+            );
+        self
+    }
+}
+
+/// The body of a request updating a [`BraintreeGateway`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BraintreeGatewayUpdate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub force_payments: Patch<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The gateway merchant account ID.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_account_id: Option<String>,
+    /// The gateway merchant ID.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merchant_id: Option<String>,
+    /// The gateway API public key.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// The gateway API private key.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<String>,
+    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
+    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
+    ///
+    /// Example: `"company*productabc1234"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub descriptor_name: Patch<String>,
+    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
+    /// numbers, dashes, parentheses and periods.
+    ///
+    /// Example: `"3125551212"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub descriptor_phone: Patch<String>,
+    /// The dynamic descriptor URL.
+    ///
+    /// Example: `"company.com"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub descriptor_url: Patch<String>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl BraintreeGatewayUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment gateway's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Patch::Set(force_payments);
+        self
+    }
+
+    /// Clears `force_payments`: sends `null`.
+    pub fn clear_force_payments(mut self) -> Self {
+        self.force_payments = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `merchant_account_id`.
+    ///
+    /// The gateway merchant account ID.
+    pub fn merchant_account_id(
+        mut self,
+        merchant_account_id: impl Into<String>,
+    ) -> Self {
+        self.merchant_account_id = Some(merchant_account_id.into());
+        self
+    }
+
+    /// Sets `merchant_id`.
+    ///
+    /// The gateway merchant ID.
+    pub fn merchant_id(mut self, merchant_id: impl Into<String>) -> Self {
+        self.merchant_id = Some(merchant_id.into());
+        self
+    }
+
+    /// Sets `public_key`.
+    ///
+    /// The gateway API public key.
+    pub fn public_key(mut self, public_key: impl Into<String>) -> Self {
+        self.public_key = Some(public_key.into());
+        self
+    }
+
+    /// Sets `private_key`.
+    ///
+    /// The gateway API private key.
+    pub fn private_key(mut self, private_key: impl Into<String>) -> Self {
+        self.private_key = Some(private_key.into());
+        self
+    }
+
+    /// Sets `descriptor_name`.
+    ///
+    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
+    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
+    pub fn descriptor_name(mut self, descriptor_name: impl Into<String>) -> Self {
+        self.descriptor_name = Patch::Set(descriptor_name.into());
+        self
+    }
+
+    /// Clears `descriptor_name`: sends `null`.
+    pub fn clear_descriptor_name(mut self) -> Self {
+        self.descriptor_name = Patch::Clear;
+        self
+    }
+
+    /// Sets `descriptor_phone`.
+    ///
+    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
+    /// numbers, dashes, parentheses and periods.
+    pub fn descriptor_phone(mut self, descriptor_phone: impl Into<String>) -> Self {
+        self.descriptor_phone = Patch::Set(descriptor_phone.into());
+        self
+    }
+
+    /// Clears `descriptor_phone`: sends `null`.
+    pub fn clear_descriptor_phone(mut self) -> Self {
+        self.descriptor_phone = Patch::Clear;
+        self
+    }
+
+    /// Sets `descriptor_url`.
+    ///
+    /// The dynamic descriptor URL.
+    pub fn descriptor_url(mut self, descriptor_url: impl Into<String>) -> Self {
+        self.descriptor_url = Patch::Set(descriptor_url.into());
+        self
+    }
+
+    /// Clears `descriptor_url`: sends `null`.
+    pub fn clear_descriptor_url(mut self) -> Self {
+        self.descriptor_url = Patch::Clear;
+        self
+    }
+
+    /// Links `braintree_payments` to the `braintree_payments` with these ids.
+    ///
+    /// The associated payments.
+    pub fn braintree_payments(
+        mut self,
+        braintree_payments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "braintree_payments",
+                Linkage::to_many("braintree_payments", braintree_payments),
+            );
+        self
+    }
+}
+
+/// The attributes a list of [`BraintreeGateway`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreeGatewaySort {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for BraintreeGatewaySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`BraintreeGateway`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreeGatewayFilter {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for BraintreeGatewayFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for BraintreeGatewayFilter {}
+
+/// The relationships of a [`BraintreeGateway`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreeGatewayInclude {
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated payments.
+    BraintreePayments,
+}
+
+impl FieldName for BraintreeGatewayInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::BraintreePayments => "braintree_payments",
+        }
+    }
+}
+
+/// The fields of a [`BraintreeGateway`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreeGatewayField {
+    /// The payment gateway's internal name.
+    Name,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ForcePayments,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The dynamic descriptor name. Must be composed by business name (3, 7 or 12 chars), an
+    /// asterisk (*) and the product name (18, 14 or 9 chars), for a total length of 22 chars.
+    DescriptorName,
+    /// The dynamic descriptor phone number. Must be 10-14 characters and can only contain
+    /// numbers, dashes, parentheses and periods.
+    DescriptorPhone,
+    /// The dynamic descriptor URL.
+    DescriptorUrl,
+    /// The gateway webhook URL, generated automatically.
+    WebhookEndpointUrl,
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated payments.
+    BraintreePayments,
+}
+
+impl FieldName for BraintreeGatewayField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::ForcePayments => "force_payments",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::DescriptorName => "descriptor_name",
+            Self::DescriptorPhone => "descriptor_phone",
+            Self::DescriptorUrl => "descriptor_url",
+            Self::WebhookEndpointUrl => "webhook_endpoint_url",
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::BraintreePayments => "braintree_payments",
+        }
     }
 }

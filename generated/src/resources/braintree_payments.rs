@@ -2,495 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `braintree_payments` resource: braintree payments.
+//!
+//! Start from [`BraintreePayments`], the endpoints that [`Client::braintree_payments`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.braintree_payments().list().await?;
+//! for braintree_payment in &page.data {
+//!     println!("{}", braintree_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A braintree payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BraintreePayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: BraintreePaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: BraintreePaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for BraintreePayment {
-    const TYPE: Option<&'static str> = Some("braintree_payments");
-    type Sort = BraintreePaymentSort;
-    type Filter = BraintreePaymentFilter;
-    type Include = BraintreePaymentInclude;
-    type Field = BraintreePaymentField;
-}
-
-/// The attributes of a [`BraintreePayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BraintreePaymentAttributes {
-    /// The Braintree payment client token. Required by the Braintree JS SDK.
-    ///
-    /// Example: `"xxxx.yyyy.zzzz"`
-    pub client_token: Option<Secret>,
-    /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
-    ///
-    /// Example: `"xxxx.yyyy.zzzz"`
-    pub payment_method_nonce: Option<String>,
-    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
-    ///
-    /// Example: `"xxxx.yyyy.zzzz"`
-    pub payment_id: Option<String>,
-    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
-    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
-    /// transaction.
-    ///
-    /// Example: `true`
-    pub local: Option<bool>,
-    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
-    ///
-    /// Example: `{"customer_id":"1234567890"}`
-    pub options: Option<Map<String, Value>>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`BraintreePayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BraintreePaymentRelationships {
-    /// The order associated to the Braintree payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`BraintreePayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreePaymentSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for BraintreePaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`BraintreePayment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreePaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for BraintreePaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for BraintreePaymentFilter {}
-
-/// The relationships of a [`BraintreePayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreePaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for BraintreePaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`BraintreePayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BraintreePaymentField {
-    /// `client_token`
-    ClientToken,
-    /// `payment_method_nonce`
-    PaymentMethodNonce,
-    /// `payment_id`
-    PaymentId,
-    /// `local`
-    Local,
-    /// `options`
-    Options,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for BraintreePaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::ClientToken => "client_token",
-            Self::PaymentMethodNonce => "payment_method_nonce",
-            Self::PaymentId => "payment_id",
-            Self::Local => "local",
-            Self::Options => "options",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`BraintreePayment`]: [`BraintreePaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct BraintreePaymentCreate {
-    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
-    ///
-    /// Example: `"xxxx.yyyy.zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<String>,
-    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
-    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
-    /// transaction.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub local: Option<bool>,
-    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
-    ///
-    /// Example: `{"customer_id":"1234567890"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl BraintreePaymentCreate {
-    /// A new braintree payment with what the API requires.
-    pub fn new(order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            payment_id: None,
-            local: None,
-            options: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `payment_id`.
-    pub fn payment_id(mut self, payment_id: impl Into<String>) -> Self {
-        self.payment_id = Some(payment_id.into());
-        self
-    }
-
-    /// Sets `local`.
-    pub fn local(mut self, local: bool) -> Self {
-        self.local = Some(local);
-        self
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Some(options);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`BraintreePayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct BraintreePaymentUpdate {
-    /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
-    ///
-    /// Example: `"xxxx.yyyy.zzzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_method_nonce: Patch<String>,
-    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
-    ///
-    /// Example: `"xxxx.yyyy.zzzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_id: Patch<String>,
-    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
-    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
-    /// transaction.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub local: Patch<bool>,
-    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
-    ///
-    /// Example: `{"customer_id":"1234567890"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub options: Patch<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl BraintreePaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `payment_method_nonce`.
-    pub fn payment_method_nonce(
-        mut self,
-        payment_method_nonce: impl Into<String>,
-    ) -> Self {
-        self.payment_method_nonce = Patch::Set(payment_method_nonce.into());
-        self
-    }
-
-    /// Clears `payment_method_nonce`: sends `null`.
-    pub fn clear_payment_method_nonce(mut self) -> Self {
-        self.payment_method_nonce = Patch::Clear;
-        self
-    }
-
-    /// Sets `payment_id`.
-    pub fn payment_id(mut self, payment_id: impl Into<String>) -> Self {
-        self.payment_id = Patch::Set(payment_id.into());
-        self
-    }
-
-    /// Clears `payment_id`: sends `null`.
-    pub fn clear_payment_id(mut self) -> Self {
-        self.payment_id = Patch::Clear;
-        self
-    }
-
-    /// Sets `local`.
-    pub fn local(mut self, local: bool) -> Self {
-        self.local = Patch::Set(local);
-        self
-    }
-
-    /// Clears `local`: sends `null`.
-    pub fn clear_local(mut self) -> Self {
-        self.local = Patch::Clear;
-        self
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Patch::Set(options);
-        self
-    }
-
-    /// Clears `options`: sends `null`.
-    pub fn clear_options(mut self) -> Self {
-        self.options = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `braintree_payments` endpoints, from [`Client::braintree_payments`].
 #[derive(Debug, Clone)]
@@ -613,5 +139,540 @@ impl BraintreePayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A braintree payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BraintreePayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: BraintreePaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: BraintreePaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for BraintreePayment {
+    const TYPE: Option<&'static str> = Some("braintree_payments");
+    type Sort = BraintreePaymentSort;
+    type Filter = BraintreePaymentFilter;
+    type Include = BraintreePaymentInclude;
+    type Field = BraintreePaymentField;
+}
+
+/// The attributes of a [`BraintreePayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BraintreePaymentAttributes {
+    /// The Braintree payment client token. Required by the Braintree JS SDK.
+    ///
+    /// Example: `"xxxx.yyyy.zzzz"`
+    pub client_token: Option<Secret>,
+    /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
+    ///
+    /// Example: `"xxxx.yyyy.zzzz"`
+    pub payment_method_nonce: Option<String>,
+    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
+    ///
+    /// Example: `"xxxx.yyyy.zzzz"`
+    pub payment_id: Option<String>,
+    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
+    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
+    /// transaction.
+    ///
+    /// Example: `true`
+    pub local: Option<bool>,
+    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
+    ///
+    /// Example: `{"customer_id":"1234567890"}`
+    pub options: Option<Map<String, Value>>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`BraintreePayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BraintreePaymentRelationships {
+    /// The order associated to the Braintree payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`BraintreePayment`]: [`BraintreePaymentCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BraintreePaymentCreate {
+    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
+    ///
+    /// Example: `"xxxx.yyyy.zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
+    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
+    /// transaction.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<bool>,
+    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
+    ///
+    /// Example: `{"customer_id":"1234567890"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl BraintreePaymentCreate {
+    /// A new braintree payment with what the API requires.
+    pub fn new(order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            payment_id: None,
+            local: None,
+            options: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `payment_id`.
+    ///
+    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
+    pub fn payment_id(mut self, payment_id: impl Into<String>) -> Self {
+        self.payment_id = Some(payment_id.into());
+        self
+    }
+
+    /// Sets `local`.
+    ///
+    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
+    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
+    /// transaction.
+    pub fn local(mut self, local: bool) -> Self {
+        self.local = Some(local);
+        self
+    }
+
+    /// Sets `options`.
+    ///
+    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Some(options.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`BraintreePayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BraintreePaymentUpdate {
+    /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
+    ///
+    /// Example: `"xxxx.yyyy.zzzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_method_nonce: Patch<String>,
+    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
+    ///
+    /// Example: `"xxxx.yyyy.zzzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_id: Patch<String>,
+    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
+    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
+    /// transaction.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub local: Patch<bool>,
+    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
+    ///
+    /// Example: `{"customer_id":"1234567890"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub options: Patch<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl BraintreePaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `payment_method_nonce`.
+    ///
+    /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
+    pub fn payment_method_nonce(
+        mut self,
+        payment_method_nonce: impl Into<String>,
+    ) -> Self {
+        self.payment_method_nonce = Patch::Set(payment_method_nonce.into());
+        self
+    }
+
+    /// Clears `payment_method_nonce`: sends `null`.
+    pub fn clear_payment_method_nonce(mut self) -> Self {
+        self.payment_method_nonce = Patch::Clear;
+        self
+    }
+
+    /// Sets `payment_id`.
+    ///
+    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
+    pub fn payment_id(mut self, payment_id: impl Into<String>) -> Self {
+        self.payment_id = Patch::Set(payment_id.into());
+        self
+    }
+
+    /// Clears `payment_id`: sends `null`.
+    pub fn clear_payment_id(mut self) -> Self {
+        self.payment_id = Patch::Clear;
+        self
+    }
+
+    /// Sets `local`.
+    ///
+    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
+    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
+    /// transaction.
+    pub fn local(mut self, local: bool) -> Self {
+        self.local = Patch::Set(local);
+        self
+    }
+
+    /// Clears `local`: sends `null`.
+    pub fn clear_local(mut self) -> Self {
+        self.local = Patch::Clear;
+        self
+    }
+
+    /// Sets `options`.
+    ///
+    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Patch::Set(options.into_object());
+        self
+    }
+
+    /// Clears `options`: sends `null`.
+    pub fn clear_options(mut self) -> Self {
+        self.options = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the Braintree payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The attributes a list of [`BraintreePayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreePaymentSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for BraintreePaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`BraintreePayment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreePaymentFilter {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for BraintreePaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for BraintreePaymentFilter {}
+
+/// The relationships of a [`BraintreePayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreePaymentInclude {
+    /// The order associated to the Braintree payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for BraintreePaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`BraintreePayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BraintreePaymentField {
+    /// The Braintree payment client token. Required by the Braintree JS SDK.
+    ClientToken,
+    /// The Braintree payment method nonce. Sent by the Braintree JS SDK.
+    PaymentMethodNonce,
+    /// The Braintree payment ID used by local payment and sent by the Braintree JS SDK.
+    PaymentId,
+    /// Indicates if the payment is local, in such case Braintree will trigger a webhook call
+    /// passing the "payment_id" and "payment_method_nonce" in order to complete the
+    /// transaction.
+    Local,
+    /// Braintree payment options, 'customer_id' and 'payment_method_token'.
+    Options,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the Braintree payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for BraintreePaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::ClientToken => "client_token",
+            Self::PaymentMethodNonce => "payment_method_nonce",
+            Self::PaymentId => "payment_id",
+            Self::Local => "local",
+            Self::Options => "options",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,771 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `bundles` resource: bundles.
+//!
+//! Start from [`Bundles`], the endpoints that [`Client::bundles`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.bundles().list().await?;
+//! for bundle in &page.data {
+//!     println!("{}", bundle.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A bundle, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Bundle {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: BundleAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: BundleRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Bundle {
-    const TYPE: Option<&'static str> = Some("bundles");
-    type Sort = BundleSort;
-    type Filter = BundleFilter;
-    type Include = BundleInclude;
-    type Field = BundleField;
-}
-
-/// The attributes of a [`Bundle`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BundleAttributes {
-    /// The bundle code, that uniquely identifies the bundle within the market.
-    ///
-    /// Example: `"BUNDMM000000FFFFFFXLXX"`
-    pub code: Option<String>,
-    /// The internal name of the bundle.
-    ///
-    /// Example: `"Men's Black T-shirt (XL) with Black Cap and Socks, all with White Logo"`
-    pub name: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// An internal description of the bundle.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    pub description: Option<String>,
-    /// The URL of an image that represents the bundle.
-    ///
-    /// Example: `"https://img.yourdomain.com/bundles/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// Indicates if the bundle doesn't generate shipments (all sku_list's SKUs must be
-    /// do_not_ship).
-    ///
-    /// Example: `false`
-    pub do_not_ship: Option<bool>,
-    /// Indicates if the bundle doesn't track the stock inventory (all sku_list's SKUs must be
-    /// do_not_track).
-    ///
-    /// Example: `false`
-    pub do_not_track: Option<bool>,
-    /// The bundle price amount for the associated market, in cents. Required, unless computed.
-    ///
-    /// Example: `10000`
-    pub price_amount_cents: Option<i64>,
-    /// The bundle price amount for the associated market, float.
-    ///
-    /// Example: `100.0`
-    pub price_amount_float: Option<f64>,
-    /// The bundle price amount for the associated market, formatted.
-    ///
-    /// Example: `"€100,00"`
-    pub formatted_price_amount: Option<String>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    pub compare_at_amount_cents: Option<i64>,
-    /// The compared price amount, float.
-    ///
-    /// Example: `130.0`
-    pub compare_at_amount_float: Option<f64>,
-    /// The compared price amount, formatted.
-    ///
-    /// Example: `"€130,00"`
-    pub formatted_compare_at_amount: Option<String>,
-    /// The total number of SKUs in the bundle.
-    ///
-    /// Example: `2`
-    pub skus_count: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Bundle`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct BundleRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The associated SKU list.
-    pub sku_list: Option<ToOne>,
-    /// The associated SKUs.
-    pub skus: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`Bundle`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BundleSort {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for BundleSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Bundle`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BundleFilter {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `description`
-    Description,
-    /// `image_url`
-    ImageUrl,
-    /// `do_not_ship`
-    DoNotShip,
-    /// `do_not_track`
-    DoNotTrack,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for BundleFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::Description => "description",
-            Self::ImageUrl => "image_url",
-            Self::DoNotShip => "do_not_ship",
-            Self::DoNotTrack => "do_not_track",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for BundleFilter {}
-
-/// The relationships of a [`Bundle`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BundleInclude {
-    /// `market`
-    Market,
-    /// `sku_list`
-    SkuList,
-    /// `skus`
-    Skus,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for BundleInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::SkuList => "sku_list",
-            Self::Skus => "skus",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Bundle`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BundleField {
-    /// `code`
-    Code,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `description`
-    Description,
-    /// `image_url`
-    ImageUrl,
-    /// `do_not_ship`
-    DoNotShip,
-    /// `do_not_track`
-    DoNotTrack,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `price_amount_float`
-    PriceAmountFloat,
-    /// `formatted_price_amount`
-    FormattedPriceAmount,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `compare_at_amount_float`
-    CompareAtAmountFloat,
-    /// `formatted_compare_at_amount`
-    FormattedCompareAtAmount,
-    /// `skus_count`
-    SkusCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `sku_list`
-    SkuList,
-    /// `skus`
-    Skus,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for BundleField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::Description => "description",
-            Self::ImageUrl => "image_url",
-            Self::DoNotShip => "do_not_ship",
-            Self::DoNotTrack => "do_not_track",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::PriceAmountFloat => "price_amount_float",
-            Self::FormattedPriceAmount => "formatted_price_amount",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CompareAtAmountFloat => "compare_at_amount_float",
-            Self::FormattedCompareAtAmount => "formatted_compare_at_amount",
-            Self::SkusCount => "skus_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::SkuList => "sku_list",
-            Self::Skus => "skus",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Bundle`]: [`BundleCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct BundleCreate {
-    /// The bundle code, that uniquely identifies the bundle within the market.
-    ///
-    /// Example: `"BUNDMM000000FFFFFFXLXX"`
-    pub code: String,
-    /// The internal name of the bundle.
-    ///
-    /// Example: `"Men's Black T-shirt (XL) with Black Cap and Socks, all with White Logo"`
-    pub name: String,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// An internal description of the bundle.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The URL of an image that represents the bundle.
-    ///
-    /// Example: `"https://img.yourdomain.com/bundles/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// The bundle price amount for the associated market, in cents. Required, unless computed.
-    ///
-    /// Example: `10000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compare_at_amount_cents: Option<i64>,
-    /// Send this attribute if you want to compute the price_amount_cents as the sum of the
-    /// prices of the bundle SKUs for the market.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _compute_price_amount: Option<bool>,
-    /// Send this attribute if you want to compute the compare_at_amount_cents as the sum of the
-    /// prices of the bundle SKUs for the market.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _compute_compare_at_amount: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl BundleCreate {
-    /// A new bundle with what the API requires.
-    pub fn new(
-        code: impl Into<String>,
-        name: impl Into<String>,
-        sku_list: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
-        Self {
-            code: code.into(),
-            name: name.into(),
-            currency_code: None,
-            description: None,
-            image_url: None,
-            price_amount_cents: None,
-            compare_at_amount_cents: None,
-            _compute_price_amount: None,
-            _compute_compare_at_amount: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Some(image_url.into());
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `compare_at_amount_cents`.
-    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
-        self.compare_at_amount_cents = Some(compare_at_amount_cents);
-        self
-    }
-
-    /// Sends `_compute_price_amount: true` with the create.
-    pub fn compute_price_amount(mut self) -> Self {
-        self._compute_price_amount = Some(true);
-        self
-    }
-
-    /// Sends `_compute_compare_at_amount: true` with the create.
-    pub fn compute_compare_at_amount(mut self) -> Self {
-        self._compute_compare_at_amount = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Bundle`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct BundleUpdate {
-    /// The bundle code, that uniquely identifies the bundle within the market.
-    ///
-    /// Example: `"BUNDMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The internal name of the bundle.
-    ///
-    /// Example: `"Men's Black T-shirt (XL) with Black Cap and Socks, all with White Logo"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// An internal description of the bundle.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub description: Patch<String>,
-    /// The URL of an image that represents the bundle.
-    ///
-    /// Example: `"https://img.yourdomain.com/bundles/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub image_url: Patch<String>,
-    /// The bundle price amount for the associated market, in cents. Required, unless computed.
-    ///
-    /// Example: `10000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub compare_at_amount_cents: Patch<i64>,
-    /// Send this attribute if you want to compute the price_amount_cents as the sum of the
-    /// prices of the bundle SKUs for the market.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _compute_price_amount: Option<bool>,
-    /// Send this attribute if you want to compute the compare_at_amount_cents as the sum of the
-    /// prices of the bundle SKUs for the market.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _compute_compare_at_amount: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl BundleUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Set(description.into());
-        self
-    }
-
-    /// Clears `description`: sends `null`.
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Clear;
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Patch::Set(image_url.into());
-        self
-    }
-
-    /// Clears `image_url`: sends `null`.
-    pub fn clear_image_url(mut self) -> Self {
-        self.image_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `compare_at_amount_cents`.
-    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
-        self.compare_at_amount_cents = Patch::Set(compare_at_amount_cents);
-        self
-    }
-
-    /// Clears `compare_at_amount_cents`: sends `null`.
-    pub fn clear_compare_at_amount_cents(mut self) -> Self {
-        self.compare_at_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sends `_compute_price_amount: true` with the update.
-    pub fn compute_price_amount(mut self) -> Self {
-        self._compute_price_amount = Some(true);
-        self
-    }
-
-    /// Sends `_compute_compare_at_amount: true` with the update.
-    pub fn compute_compare_at_amount(mut self) -> Self {
-        self._compute_compare_at_amount = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `bundles` endpoints, from [`Client::bundles`].
 #[derive(Debug, Clone)]
@@ -929,5 +178,851 @@ impl Bundles {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A bundle, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Bundle {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: BundleAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: BundleRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Bundle {
+    const TYPE: Option<&'static str> = Some("bundles");
+    type Sort = BundleSort;
+    type Filter = BundleFilter;
+    type Include = BundleInclude;
+    type Field = BundleField;
+}
+
+/// The attributes of a [`Bundle`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BundleAttributes {
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    ///
+    /// Example: `"BUNDMM000000FFFFFFXLXX"`
+    pub code: Option<String>,
+    /// The internal name of the bundle.
+    ///
+    /// Example: `"Men's Black T-shirt (XL) with Black Cap and Socks, all with White Logo"`
+    pub name: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// An internal description of the bundle.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    pub description: Option<String>,
+    /// The URL of an image that represents the bundle.
+    ///
+    /// Example: `"https://img.yourdomain.com/bundles/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// Indicates if the bundle doesn't generate shipments (all sku_list's SKUs must be
+    /// do_not_ship).
+    ///
+    /// Example: `false`
+    pub do_not_ship: Option<bool>,
+    /// Indicates if the bundle doesn't track the stock inventory (all sku_list's SKUs must be
+    /// do_not_track).
+    ///
+    /// Example: `false`
+    pub do_not_track: Option<bool>,
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    ///
+    /// Example: `10000`
+    pub price_amount_cents: Option<i64>,
+    /// The bundle price amount for the associated market, float.
+    ///
+    /// Example: `100.0`
+    pub price_amount_float: Option<f64>,
+    /// The bundle price amount for the associated market, formatted.
+    ///
+    /// Example: `"€100,00"`
+    pub formatted_price_amount: Option<String>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    pub compare_at_amount_cents: Option<i64>,
+    /// The compared price amount, float.
+    ///
+    /// Example: `130.0`
+    pub compare_at_amount_float: Option<f64>,
+    /// The compared price amount, formatted.
+    ///
+    /// Example: `"€130,00"`
+    pub formatted_compare_at_amount: Option<String>,
+    /// The total number of SKUs in the bundle.
+    ///
+    /// Example: `2`
+    pub skus_count: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Bundle`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct BundleRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The associated SKU list.
+    pub sku_list: Option<ToOne>,
+    /// The associated SKUs.
+    pub skus: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Bundle`]: [`BundleCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BundleCreate {
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    ///
+    /// Example: `"BUNDMM000000FFFFFFXLXX"`
+    pub code: String,
+    /// The internal name of the bundle.
+    ///
+    /// Example: `"Men's Black T-shirt (XL) with Black Cap and Socks, all with White Logo"`
+    pub name: String,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// An internal description of the bundle.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The URL of an image that represents the bundle.
+    ///
+    /// Example: `"https://img.yourdomain.com/bundles/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    ///
+    /// Example: `10000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_amount_cents: Option<i64>,
+    /// Send this attribute if you want to compute the price_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _compute_price_amount: Option<bool>,
+    /// Send this attribute if you want to compute the compare_at_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _compute_compare_at_amount: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl BundleCreate {
+    /// A new bundle with what the API requires.
+    pub fn new(
+        code: impl Into<String>,
+        name: impl Into<String>,
+        sku_list: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
+        Self {
+            code: code.into(),
+            name: name.into(),
+            currency_code: None,
+            description: None,
+            image_url: None,
+            price_amount_cents: None,
+            compare_at_amount_cents: None,
+            _compute_price_amount: None,
+            _compute_compare_at_amount: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the bundle.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the bundle.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `compare_at_amount_cents`.
+    ///
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
+        self.compare_at_amount_cents = Some(compare_at_amount_cents);
+        self
+    }
+
+    /// Sends `_compute_price_amount: true` with the create.
+    ///
+    /// Send this attribute if you want to compute the price_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    pub fn compute_price_amount(mut self) -> Self {
+        self._compute_price_amount = Some(true);
+        self
+    }
+
+    /// Sends `_compute_compare_at_amount: true` with the create.
+    ///
+    /// Send this attribute if you want to compute the compare_at_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    pub fn compute_compare_at_amount(mut self) -> Self {
+        self._compute_compare_at_amount = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`Bundle`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BundleUpdate {
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    ///
+    /// Example: `"BUNDMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The internal name of the bundle.
+    ///
+    /// Example: `"Men's Black T-shirt (XL) with Black Cap and Socks, all with White Logo"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// An internal description of the bundle.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub description: Patch<String>,
+    /// The URL of an image that represents the bundle.
+    ///
+    /// Example: `"https://img.yourdomain.com/bundles/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub image_url: Patch<String>,
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    ///
+    /// Example: `10000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub compare_at_amount_cents: Patch<i64>,
+    /// Send this attribute if you want to compute the price_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _compute_price_amount: Option<bool>,
+    /// Send this attribute if you want to compute the compare_at_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _compute_compare_at_amount: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl BundleUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    ///
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The internal name of the bundle.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the bundle.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Patch::Set(description.into());
+        self
+    }
+
+    /// Clears `description`: sends `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Patch::Clear;
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the bundle.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Patch::Set(image_url.into());
+        self
+    }
+
+    /// Clears `image_url`: sends `null`.
+    pub fn clear_image_url(mut self) -> Self {
+        self.image_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `compare_at_amount_cents`.
+    ///
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
+        self.compare_at_amount_cents = Patch::Set(compare_at_amount_cents);
+        self
+    }
+
+    /// Clears `compare_at_amount_cents`: sends `null`.
+    pub fn clear_compare_at_amount_cents(mut self) -> Self {
+        self.compare_at_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sends `_compute_price_amount: true` with the update.
+    ///
+    /// Send this attribute if you want to compute the price_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    pub fn compute_price_amount(mut self) -> Self {
+        self._compute_price_amount = Some(true);
+        self
+    }
+
+    /// Sends `_compute_compare_at_amount: true` with the update.
+    ///
+    /// Send this attribute if you want to compute the compare_at_amount_cents as the sum of the
+    /// prices of the bundle SKUs for the market.
+    pub fn compute_compare_at_amount(mut self) -> Self {
+        self._compute_compare_at_amount = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The attributes a list of [`Bundle`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BundleSort {
+    /// The resource's id.
+    Id,
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    Code,
+    /// The internal name of the bundle.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    PriceAmountCents,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for BundleSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Bundle`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BundleFilter {
+    /// The resource's id.
+    Id,
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    Code,
+    /// The internal name of the bundle.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// An internal description of the bundle.
+    Description,
+    /// The URL of an image that represents the bundle.
+    ImageUrl,
+    /// Indicates if the bundle doesn't generate shipments (all sku_list's SKUs must be
+    /// do_not_ship).
+    DoNotShip,
+    /// Indicates if the bundle doesn't track the stock inventory (all sku_list's SKUs must be
+    /// do_not_track).
+    DoNotTrack,
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    PriceAmountCents,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for BundleFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::Description => "description",
+            Self::ImageUrl => "image_url",
+            Self::DoNotShip => "do_not_ship",
+            Self::DoNotTrack => "do_not_track",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for BundleFilter {}
+
+/// The relationships of a [`Bundle`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BundleInclude {
+    /// The associated market.
+    Market,
+    /// The associated SKU list.
+    SkuList,
+    /// The associated SKUs.
+    Skus,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for BundleInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::SkuList => "sku_list",
+            Self::Skus => "skus",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Bundle`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BundleField {
+    /// The bundle code, that uniquely identifies the bundle within the market.
+    Code,
+    /// The internal name of the bundle.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// An internal description of the bundle.
+    Description,
+    /// The URL of an image that represents the bundle.
+    ImageUrl,
+    /// Indicates if the bundle doesn't generate shipments (all sku_list's SKUs must be
+    /// do_not_ship).
+    DoNotShip,
+    /// Indicates if the bundle doesn't track the stock inventory (all sku_list's SKUs must be
+    /// do_not_track).
+    DoNotTrack,
+    /// The bundle price amount for the associated market, in cents. Required, unless computed.
+    PriceAmountCents,
+    /// The bundle price amount for the associated market, float.
+    PriceAmountFloat,
+    /// The bundle price amount for the associated market, formatted.
+    FormattedPriceAmount,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// The compared price amount, float.
+    CompareAtAmountFloat,
+    /// The compared price amount, formatted.
+    FormattedCompareAtAmount,
+    /// The total number of SKUs in the bundle.
+    SkusCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market.
+    Market,
+    /// The associated SKU list.
+    SkuList,
+    /// The associated SKUs.
+    Skus,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for BundleField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Code => "code",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::Description => "description",
+            Self::ImageUrl => "image_url",
+            Self::DoNotShip => "do_not_ship",
+            Self::DoNotTrack => "do_not_track",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::PriceAmountFloat => "price_amount_float",
+            Self::FormattedPriceAmount => "formatted_price_amount",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CompareAtAmountFloat => "compare_at_amount_float",
+            Self::FormattedCompareAtAmount => "formatted_compare_at_amount",
+            Self::SkusCount => "skus_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::SkuList => "sku_list",
+            Self::Skus => "skus",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

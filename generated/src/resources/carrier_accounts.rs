@@ -2,439 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `carrier_accounts` resource: carrier accounts.
+//!
+//! Start from [`CarrierAccounts`], the endpoints that [`Client::carrier_accounts`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.carrier_accounts().list().await?;
+//! for carrier_account in &page.data {
+//!     println!("{}", carrier_account.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A carrier account, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CarrierAccount {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: CarrierAccountAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: CarrierAccountRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for CarrierAccount {
-    const TYPE: Option<&'static str> = Some("carrier_accounts");
-    type Sort = CarrierAccountSort;
-    type Filter = CarrierAccountFilter;
-    type Include = CarrierAccountInclude;
-    type Field = CarrierAccountField;
-}
-
-/// The attributes of a [`CarrierAccount`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CarrierAccountAttributes {
-    /// The carrier account internal name.
-    ///
-    /// Example: `"Accurate"`
-    pub name: Option<String>,
-    /// The Easypost service carrier type.
-    ///
-    /// Example: `"AccurateAccount"`
-    pub easypost_type: Option<String>,
-    /// The Easypost internal reference ID.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub easypost_id: Option<String>,
-    /// The Easypost carrier accounts credentials fields.
-    ///
-    /// Example: `{"password":"secret","username":"xxxx"}`
-    pub credentials: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`CarrierAccount`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CarrierAccountRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`CarrierAccount`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CarrierAccountSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for CarrierAccountSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`CarrierAccount`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CarrierAccountFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `easypost_type`
-    EasypostType,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for CarrierAccountFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::EasypostType => "easypost_type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for CarrierAccountFilter {}
-
-/// The relationships of a [`CarrierAccount`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CarrierAccountInclude {
-    /// `market`
-    Market,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for CarrierAccountInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`CarrierAccount`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CarrierAccountField {
-    /// `name`
-    Name,
-    /// `easypost_type`
-    EasypostType,
-    /// `easypost_id`
-    EasypostId,
-    /// `credentials`
-    Credentials,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for CarrierAccountField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::EasypostType => "easypost_type",
-            Self::EasypostId => "easypost_id",
-            Self::Credentials => "credentials",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`CarrierAccount`]: [`CarrierAccountCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CarrierAccountCreate {
-    /// The carrier account internal name.
-    ///
-    /// Example: `"Accurate"`
-    pub name: String,
-    /// The Easypost service carrier type.
-    ///
-    /// Example: `"AccurateAccount"`
-    pub easypost_type: String,
-    /// The Easypost carrier accounts credentials fields.
-    ///
-    /// Example: `{"password":"secret","username":"xxxx"}`
-    pub credentials: Map<String, Value>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CarrierAccountCreate {
-    /// A new carrier account with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        easypost_type: impl Into<String>,
-        credentials: Map<String, Value>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            easypost_type: easypost_type.into(),
-            credentials,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-}
-
-/// The body of a request updating a [`CarrierAccount`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CarrierAccountUpdate {
-    /// The carrier account internal name.
-    ///
-    /// Example: `"Accurate"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The Easypost service carrier type.
-    ///
-    /// Example: `"AccurateAccount"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub easypost_type: Option<String>,
-    /// The Easypost carrier accounts credentials fields.
-    ///
-    /// Example: `{"password":"secret","username":"xxxx"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CarrierAccountUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `easypost_type`.
-    pub fn easypost_type(mut self, easypost_type: impl Into<String>) -> Self {
-        self.easypost_type = Some(easypost_type.into());
-        self
-    }
-
-    /// Sets `credentials`.
-    pub fn credentials(mut self, credentials: Map<String, Value>) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Unlinks `market`: sends `null`.
-    pub fn clear_market(mut self) -> Self {
-        self.relationships.set("market", Linkage::Clear);
-        self
-    }
-}
 
 /// The `carrier_accounts` endpoints, from [`Client::carrier_accounts`].
 #[derive(Debug, Clone)]
@@ -554,5 +135,472 @@ impl CarrierAccounts {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A carrier account, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CarrierAccount {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: CarrierAccountAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: CarrierAccountRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for CarrierAccount {
+    const TYPE: Option<&'static str> = Some("carrier_accounts");
+    type Sort = CarrierAccountSort;
+    type Filter = CarrierAccountFilter;
+    type Include = CarrierAccountInclude;
+    type Field = CarrierAccountField;
+}
+
+/// The attributes of a [`CarrierAccount`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CarrierAccountAttributes {
+    /// The carrier account internal name.
+    ///
+    /// Example: `"Accurate"`
+    pub name: Option<String>,
+    /// The Easypost service carrier type.
+    ///
+    /// Example: `"AccurateAccount"`
+    pub easypost_type: Option<String>,
+    /// The Easypost internal reference ID.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub easypost_id: Option<String>,
+    /// The Easypost carrier accounts credentials fields.
+    ///
+    /// Example: `{"password":"secret","username":"xxxx"}`
+    pub credentials: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`CarrierAccount`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CarrierAccountRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`CarrierAccount`]: [`CarrierAccountCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CarrierAccountCreate {
+    /// The carrier account internal name.
+    ///
+    /// Example: `"Accurate"`
+    pub name: String,
+    /// The Easypost service carrier type.
+    ///
+    /// Example: `"AccurateAccount"`
+    pub easypost_type: String,
+    /// The Easypost carrier accounts credentials fields.
+    ///
+    /// Example: `{"password":"secret","username":"xxxx"}`
+    pub credentials: Value,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CarrierAccountCreate {
+    /// A new carrier account with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        easypost_type: impl Into<String>,
+        credentials: impl IntoObject,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            easypost_type: easypost_type.into(),
+            credentials: credentials.into_object(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+}
+
+/// The body of a request updating a [`CarrierAccount`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CarrierAccountUpdate {
+    /// The carrier account internal name.
+    ///
+    /// Example: `"Accurate"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Easypost service carrier type.
+    ///
+    /// Example: `"AccurateAccount"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub easypost_type: Option<String>,
+    /// The Easypost carrier accounts credentials fields.
+    ///
+    /// Example: `{"password":"secret","username":"xxxx"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CarrierAccountUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The carrier account internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `easypost_type`.
+    ///
+    /// The Easypost service carrier type.
+    pub fn easypost_type(mut self, easypost_type: impl Into<String>) -> Self {
+        self.easypost_type = Some(easypost_type.into());
+        self
+    }
+
+    /// Sets `credentials`.
+    ///
+    /// The Easypost carrier accounts credentials fields.
+    pub fn credentials(mut self, credentials: impl IntoObject) -> Self {
+        self.credentials = Some(credentials.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Unlinks `market`: sends `null`.
+    pub fn clear_market(mut self) -> Self {
+        self.relationships.set("market", Linkage::Clear);
+        self
+    }
+}
+
+/// The attributes a list of [`CarrierAccount`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CarrierAccountSort {
+    /// The resource's id.
+    Id,
+    /// The carrier account internal name.
+    Name,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for CarrierAccountSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`CarrierAccount`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CarrierAccountFilter {
+    /// The resource's id.
+    Id,
+    /// The carrier account internal name.
+    Name,
+    /// The Easypost service carrier type.
+    EasypostType,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for CarrierAccountFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::EasypostType => "easypost_type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for CarrierAccountFilter {}
+
+/// The relationships of a [`CarrierAccount`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CarrierAccountInclude {
+    /// The associated market.
+    Market,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for CarrierAccountInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`CarrierAccount`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CarrierAccountField {
+    /// The carrier account internal name.
+    Name,
+    /// The Easypost service carrier type.
+    EasypostType,
+    /// The Easypost internal reference ID.
+    EasypostId,
+    /// The Easypost carrier accounts credentials fields.
+    Credentials,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market.
+    Market,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for CarrierAccountField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::EasypostType => "easypost_type",
+            Self::EasypostId => "easypost_id",
+            Self::Credentials => "credentials",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,487 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `checkout_com_payments` resource: checkout com payments.
+//!
+//! Start from [`CheckoutComPayments`], the endpoints that [`Client::checkout_com_payments`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.checkout_com_payments().list().await?;
+//! for checkout_com_payment in &page.data {
+//!     println!("{}", checkout_com_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A checkout com payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CheckoutComPayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: CheckoutComPaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: CheckoutComPaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for CheckoutComPayment {
-    const TYPE: Option<&'static str> = Some("checkout_com_payments");
-    type Sort = CheckoutComPaymentSort;
-    type Filter = CheckoutComPaymentFilter;
-    type Include = CheckoutComPaymentInclude;
-    type Field = CheckoutComPaymentField;
-}
-
-/// The attributes of a [`CheckoutComPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CheckoutComPaymentAttributes {
-    /// The Checkout.com publishable API key.
-    ///
-    /// Example: `"pk_test_xxxx-yyyy-zzzz"`
-    pub public_key: Option<String>,
-    /// The Checkout.com payment or digital wallet token.
-    ///
-    /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
-    pub token: Option<Secret>,
-    /// The session object which initializes payment.
-    ///
-    /// Example:
-    /// `{"_links":{"self":{"href":"https://api.sandbox.checkout.com/payment-sessions/ps_xxxx_yyyy_zzzz"}},"id":"ps_xxxx_yyyy_zzzz","payment_session_secret":"pss_xxxx_yyy_zzzz","payment_session_token":"xxxxx_yyyyy_zzzzz"}`
-    pub payment_session: Option<Map<String, Value>>,
-    /// The URL to redirect your customer upon 3DS succeeded authentication.
-    ///
-    /// Example: `"http://commercelayer.dev/checkout_com/success"`
-    pub success_url: Option<String>,
-    /// The URL to redirect your customer upon 3DS failed authentication.
-    ///
-    /// Example: `"http://commercelayer.dev/checkout_com/failure"`
-    pub failure_url: Option<String>,
-    /// The payment source identifier that can be used for subsequent payments.
-    ///
-    /// Example: `"src_nwd3m4in3hkuddfpjsaevunhdy"`
-    pub source_id: Option<String>,
-    /// The customer's unique identifier. This can be passed as a source when making a payment.
-    ///
-    /// Example: `"cus_udst2tfldj6upmye2reztkmm4i"`
-    pub customer_token: Option<Secret>,
-    /// The URI that the customer should be redirected to in order to complete the payment.
-    ///
-    /// Example: `"https://api.checkout.com/3ds/pay_mbabizu24mvu3mela5njyhpit4"`
-    pub redirect_uri: Option<String>,
-    /// The Checkout.com payment response, used to fetch internal data.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_response: Option<Map<String, Value>>,
-    /// Indicates if the order current amount differs form the one of the associated
-    /// authorization.
-    ///
-    /// Example: `false`
-    pub mismatched_amounts: Option<bool>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`CheckoutComPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CheckoutComPaymentRelationships {
-    /// The order associated to the Checkout.com payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`CheckoutComPayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutComPaymentSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for CheckoutComPaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`CheckoutComPayment`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutComPaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for CheckoutComPaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for CheckoutComPaymentFilter {}
-
-/// The relationships of a [`CheckoutComPayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutComPaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for CheckoutComPaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`CheckoutComPayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CheckoutComPaymentField {
-    /// `public_key`
-    PublicKey,
-    /// `token`
-    Token,
-    /// `payment_session`
-    PaymentSession,
-    /// `success_url`
-    SuccessUrl,
-    /// `failure_url`
-    FailureUrl,
-    /// `source_id`
-    SourceId,
-    /// `customer_token`
-    CustomerToken,
-    /// `redirect_uri`
-    RedirectUri,
-    /// `payment_response`
-    PaymentResponse,
-    /// `mismatched_amounts`
-    MismatchedAmounts,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for CheckoutComPaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::PublicKey => "public_key",
-            Self::Token => "token",
-            Self::PaymentSession => "payment_session",
-            Self::SuccessUrl => "success_url",
-            Self::FailureUrl => "failure_url",
-            Self::SourceId => "source_id",
-            Self::CustomerToken => "customer_token",
-            Self::RedirectUri => "redirect_uri",
-            Self::PaymentResponse => "payment_response",
-            Self::MismatchedAmounts => "mismatched_amounts",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`CheckoutComPayment`]: [`CheckoutComPaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CheckoutComPaymentCreate {
-    /// The Checkout.com payment or digital wallet token.
-    ///
-    /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
-    pub token: Secret,
-    /// The URL to redirect your customer upon 3DS succeeded authentication.
-    ///
-    /// Example: `"http://commercelayer.dev/checkout_com/success"`
-    pub success_url: String,
-    /// The URL to redirect your customer upon 3DS failed authentication.
-    ///
-    /// Example: `"http://commercelayer.dev/checkout_com/failure"`
-    pub failure_url: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CheckoutComPaymentCreate {
-    /// A new checkout com payment with what the API requires.
-    pub fn new(
-        token: impl Into<Secret>,
-        success_url: impl Into<String>,
-        failure_url: impl Into<String>,
-        order: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            token: token.into(),
-            success_url: success_url.into(),
-            failure_url: failure_url.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`CheckoutComPayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CheckoutComPaymentUpdate {
-    /// The Checkout.com payment or digital wallet token.
-    ///
-    /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<Secret>,
-    /// Send this attribute if you want to authorize the payment.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _authorize: Option<bool>,
-    /// Send this attribute if you want to send additional details the payment request (i.e.
-    /// upon 3DS check).
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _details: Option<bool>,
-    /// Send this attribute if you want to refresh all the pending transactions, can be used as
-    /// webhooks fallback logic.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refresh: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CheckoutComPaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `token`.
-    pub fn token(mut self, token: impl Into<Secret>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-
-    /// Sends `_authorize: true` with the update.
-    pub fn authorize(mut self) -> Self {
-        self._authorize = Some(true);
-        self
-    }
-
-    /// Sends `_details: true` with the update.
-    pub fn details(mut self) -> Self {
-        self._details = Some(true);
-        self
-    }
-
-    /// Sends `_refresh: true` with the update.
-    pub fn refresh(mut self) -> Self {
-        self._refresh = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `checkout_com_payments` endpoints, from [`Client::checkout_com_payments`].
 #[derive(Debug, Clone)]
@@ -636,5 +170,524 @@ impl CheckoutComPayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A checkout com payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CheckoutComPayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: CheckoutComPaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: CheckoutComPaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for CheckoutComPayment {
+    const TYPE: Option<&'static str> = Some("checkout_com_payments");
+    type Sort = CheckoutComPaymentSort;
+    type Filter = CheckoutComPaymentFilter;
+    type Include = CheckoutComPaymentInclude;
+    type Field = CheckoutComPaymentField;
+}
+
+/// The attributes of a [`CheckoutComPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CheckoutComPaymentAttributes {
+    /// The Checkout.com publishable API key.
+    ///
+    /// Example: `"pk_test_xxxx-yyyy-zzzz"`
+    pub public_key: Option<String>,
+    /// The Checkout.com payment or digital wallet token.
+    ///
+    /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
+    pub token: Option<Secret>,
+    /// The session object which initializes payment.
+    ///
+    /// Example:
+    /// `{"_links":{"self":{"href":"https://api.sandbox.checkout.com/payment-sessions/ps_xxxx_yyyy_zzzz"}},"id":"ps_xxxx_yyyy_zzzz","payment_session_secret":"pss_xxxx_yyy_zzzz","payment_session_token":"xxxxx_yyyyy_zzzzz"}`
+    pub payment_session: Option<Map<String, Value>>,
+    /// The URL to redirect your customer upon 3DS succeeded authentication.
+    ///
+    /// Example: `"http://commercelayer.dev/checkout_com/success"`
+    pub success_url: Option<String>,
+    /// The URL to redirect your customer upon 3DS failed authentication.
+    ///
+    /// Example: `"http://commercelayer.dev/checkout_com/failure"`
+    pub failure_url: Option<String>,
+    /// The payment source identifier that can be used for subsequent payments.
+    ///
+    /// Example: `"src_nwd3m4in3hkuddfpjsaevunhdy"`
+    pub source_id: Option<String>,
+    /// The customer's unique identifier. This can be passed as a source when making a payment.
+    ///
+    /// Example: `"cus_udst2tfldj6upmye2reztkmm4i"`
+    pub customer_token: Option<Secret>,
+    /// The URI that the customer should be redirected to in order to complete the payment.
+    ///
+    /// Example: `"https://api.checkout.com/3ds/pay_mbabizu24mvu3mela5njyhpit4"`
+    pub redirect_uri: Option<String>,
+    /// The Checkout.com payment response, used to fetch internal data.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_response: Option<Map<String, Value>>,
+    /// Indicates if the order current amount differs form the one of the associated
+    /// authorization.
+    ///
+    /// Example: `false`
+    pub mismatched_amounts: Option<bool>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`CheckoutComPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CheckoutComPaymentRelationships {
+    /// The order associated to the Checkout.com payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`CheckoutComPayment`]:
+/// [`CheckoutComPaymentCreate::new`] takes what the API requires, the other methods add the
+/// rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CheckoutComPaymentCreate {
+    /// The Checkout.com payment or digital wallet token.
+    ///
+    /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
+    pub token: Secret,
+    /// The URL to redirect your customer upon 3DS succeeded authentication.
+    ///
+    /// Example: `"http://commercelayer.dev/checkout_com/success"`
+    pub success_url: String,
+    /// The URL to redirect your customer upon 3DS failed authentication.
+    ///
+    /// Example: `"http://commercelayer.dev/checkout_com/failure"`
+    pub failure_url: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CheckoutComPaymentCreate {
+    /// A new checkout com payment with what the API requires.
+    pub fn new(
+        token: impl Into<Secret>,
+        success_url: impl Into<String>,
+        failure_url: impl Into<String>,
+        order: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            token: token.into(),
+            success_url: success_url.into(),
+            failure_url: failure_url.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`CheckoutComPayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CheckoutComPaymentUpdate {
+    /// The Checkout.com payment or digital wallet token.
+    ///
+    /// Example: `"tok_4gzeau5o2uqubbk6fufs3m7p54"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<Secret>,
+    /// Send this attribute if you want to authorize the payment.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _authorize: Option<bool>,
+    /// Send this attribute if you want to send additional details the payment request (i.e.
+    /// upon 3DS check).
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _details: Option<bool>,
+    /// Send this attribute if you want to refresh all the pending transactions, can be used as
+    /// webhooks fallback logic.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refresh: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CheckoutComPaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `token`.
+    ///
+    /// The Checkout.com payment or digital wallet token.
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Sends `_authorize: true` with the update.
+    ///
+    /// Send this attribute if you want to authorize the payment.
+    pub fn authorize(mut self) -> Self {
+        self._authorize = Some(true);
+        self
+    }
+
+    /// Sends `_details: true` with the update.
+    ///
+    /// Send this attribute if you want to send additional details the payment request (i.e.
+    /// upon 3DS check).
+    pub fn details(mut self) -> Self {
+        self._details = Some(true);
+        self
+    }
+
+    /// Sends `_refresh: true` with the update.
+    ///
+    /// Send this attribute if you want to refresh all the pending transactions, can be used as
+    /// webhooks fallback logic.
+    pub fn refresh(mut self) -> Self {
+        self._refresh = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the Checkout.com payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The attributes a list of [`CheckoutComPayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutComPaymentSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for CheckoutComPaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`CheckoutComPayment`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutComPaymentFilter {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for CheckoutComPaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for CheckoutComPaymentFilter {}
+
+/// The relationships of a [`CheckoutComPayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutComPaymentInclude {
+    /// The order associated to the Checkout.com payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for CheckoutComPaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`CheckoutComPayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckoutComPaymentField {
+    /// The Checkout.com publishable API key.
+    PublicKey,
+    /// The Checkout.com payment or digital wallet token.
+    Token,
+    /// The session object which initializes payment.
+    PaymentSession,
+    /// The URL to redirect your customer upon 3DS succeeded authentication.
+    SuccessUrl,
+    /// The URL to redirect your customer upon 3DS failed authentication.
+    FailureUrl,
+    /// The payment source identifier that can be used for subsequent payments.
+    SourceId,
+    /// The customer's unique identifier. This can be passed as a source when making a payment.
+    CustomerToken,
+    /// The URI that the customer should be redirected to in order to complete the payment.
+    RedirectUri,
+    /// The Checkout.com payment response, used to fetch internal data.
+    PaymentResponse,
+    /// Indicates if the order current amount differs form the one of the associated
+    /// authorization.
+    MismatchedAmounts,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the Checkout.com payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for CheckoutComPaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::PublicKey => "public_key",
+            Self::Token => "token",
+            Self::PaymentSession => "payment_session",
+            Self::SuccessUrl => "success_url",
+            Self::FailureUrl => "failure_url",
+            Self::SourceId => "source_id",
+            Self::CustomerToken => "customer_token",
+            Self::RedirectUri => "redirect_uri",
+            Self::PaymentResponse => "payment_response",
+            Self::MismatchedAmounts => "mismatched_amounts",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,8 +2,103 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `cleanups` resource: cleanups.
+//!
+//! Start from [`Cleanups`], the endpoints that [`Client::cleanups`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.cleanups().list().await?;
+//! for cleanup in &page.data {
+//!     println!("{}", cleanup.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `cleanups` endpoints, from [`Client::cleanups`].
+#[derive(Debug, Clone)]
+pub struct Cleanups {
+    client: Client,
+}
+
+impl Client {
+    /// The `cleanups` endpoints: cleanups.
+    pub fn cleanups(&self) -> Cleanups {
+        Cleanups { client: self.clone() }
+    }
+}
+
+impl Cleanups {
+    /// Lists cleanups, a page at a time: `GET /cleanups`.
+    pub fn list(&self) -> ListCall<Cleanup> {
+        ListCall::list(&self.client, "cleanups")
+    }
+
+    /// Retrieves a cleanup by id: `GET /cleanups/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Cleanup> {
+        ItemCall::retrieve(&self.client, "cleanups", id)
+    }
+
+    /// Creates a cleanup: `POST /cleanups`.
+    pub fn create(&self, body: &CleanupCreate) -> ItemCall<Cleanup> {
+        ItemCall::create(&self.client, "cleanups", body)
+    }
+
+    /// Updates a cleanup: `PATCH /cleanups/{id}`.
+    pub fn update(&self, id: &str, body: &CleanupUpdate) -> ItemCall<Cleanup> {
+        ItemCall::update(&self.client, "cleanups", id, body)
+    }
+
+    /// Deletes a cleanup: `DELETE /cleanups/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "cleanups", id)
+    }
+
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    ///
+    /// `PATCH /cleanups/{id}` with `"_interrupt": true`.
+    pub fn interrupt(&self, id: &str) -> ItemCall<Cleanup> {
+        ItemCall::update(&self.client, "cleanups", id, &Trigger("_interrupt"))
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /cleanups/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "cleanups", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /cleanups/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "cleanups", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /cleanups/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "cleanups",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A cleanup, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -116,6 +211,177 @@ pub struct CleanupRelationships {
     pub event_stores: Option<ToMany>,
 }
 
+/// The body of a request creating a [`Cleanup`]: [`CleanupCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CleanupCreate {
+    /// The type of resource being cleaned.
+    ///
+    /// Example: `"skus"`
+    pub resource_type: String,
+    /// The filters used to select the records to be cleaned.
+    ///
+    /// Example: `{"code_eq":"AAA"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl CleanupCreate {
+    /// A new cleanup with what the API requires.
+    pub fn new(resource_type: impl Into<String>) -> Self {
+        Self {
+            resource_type: resource_type.into(),
+            filters: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `filters`.
+    ///
+    /// The filters used to select the records to be cleaned.
+    pub fn filters(mut self, filters: impl IntoObject) -> Self {
+        self.filters = Some(filters.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`Cleanup`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CleanupUpdate {
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _interrupt: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl CleanupUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `_interrupt: true` with the update.
+    ///
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    pub fn interrupt(mut self) -> Self {
+        self._interrupt = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
 /// The values of `status`. Values this client does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -185,29 +451,32 @@ impl<'de> Deserialize<'de> for CleanupStatus {
 pub enum CleanupSort {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of resource being cleaned.
     ResourceType,
-    /// `status`
+    /// The cleanup job status. One of 'pending' (default), 'in_progress', 'interrupted', or
+    /// 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the cleanup was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the cleanup was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the cleanup was interrupted.
     InterruptedAt,
-    /// `records_count`
+    /// Indicates the number of records to be cleaned.
     RecordsCount,
-    /// `errors_count`
+    /// Indicates the number of cleanup errors, if any.
     ErrorsCount,
-    /// `processed_count`
+    /// Indicates the number of records that have been cleaned.
     ProcessedCount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -238,33 +507,37 @@ impl FieldName for CleanupSort {
 pub enum CleanupFilter {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of resource being cleaned.
     ResourceType,
-    /// `status`
+    /// The cleanup job status. One of 'pending' (default), 'in_progress', 'interrupted', or
+    /// 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the cleanup was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the cleanup was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the cleanup was interrupted.
     InterruptedAt,
-    /// `records_count`
+    /// Indicates the number of records to be cleaned.
     RecordsCount,
-    /// `errors_count`
+    /// Indicates the number of cleanup errors, if any.
     ErrorsCount,
-    /// `processed_count`
+    /// Indicates the number of records that have been cleaned.
     ProcessedCount,
-    /// `errors_log`
+    /// Contains the cleanup errors, if any.
     ErrorsLog,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -296,9 +569,9 @@ impl FilterField for CleanupFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CleanupInclude {
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -315,41 +588,45 @@ impl FieldName for CleanupInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CleanupField {
-    /// `resource_type`
+    /// The type of resource being cleaned.
     ResourceType,
-    /// `status`
+    /// The cleanup job status. One of 'pending' (default), 'in_progress', 'interrupted', or
+    /// 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the cleanup was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the cleanup was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the cleanup was interrupted.
     InterruptedAt,
-    /// `filters`
+    /// The filters used to select the records to be cleaned.
     Filters,
-    /// `records_count`
+    /// Indicates the number of records to be cleaned.
     RecordsCount,
-    /// `errors_count`
+    /// Indicates the number of cleanup errors, if any.
     ErrorsCount,
-    /// `processed_count`
+    /// Indicates the number of records that have been cleaned.
     ProcessedCount,
-    /// `errors_log`
+    /// Contains the cleanup errors, if any.
     ErrorsLog,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -375,237 +652,5 @@ impl FieldName for CleanupField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The body of a request creating a [`Cleanup`]: [`CleanupCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CleanupCreate {
-    /// The type of resource being cleaned.
-    ///
-    /// Example: `"skus"`
-    pub resource_type: String,
-    /// The filters used to select the records to be cleaned.
-    ///
-    /// Example: `{"code_eq":"AAA"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl CleanupCreate {
-    /// A new cleanup with what the API requires.
-    pub fn new(resource_type: impl Into<String>) -> Self {
-        Self {
-            resource_type: resource_type.into(),
-            filters: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `filters`.
-    pub fn filters(mut self, filters: Map<String, Value>) -> Self {
-        self.filters = Some(filters);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Cleanup`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CleanupUpdate {
-    /// Send this attribute if you want to mark status as 'interrupted'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _interrupt: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl CleanupUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `_interrupt: true` with the update.
-    pub fn interrupt(mut self) -> Self {
-        self._interrupt = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
-
-/// The `cleanups` endpoints, from [`Client::cleanups`].
-#[derive(Debug, Clone)]
-pub struct Cleanups {
-    client: Client,
-}
-
-impl Client {
-    /// The `cleanups` endpoints: cleanups.
-    pub fn cleanups(&self) -> Cleanups {
-        Cleanups { client: self.clone() }
-    }
-}
-
-impl Cleanups {
-    /// Lists cleanups, a page at a time: `GET /cleanups`.
-    pub fn list(&self) -> ListCall<Cleanup> {
-        ListCall::list(&self.client, "cleanups")
-    }
-
-    /// Retrieves a cleanup by id: `GET /cleanups/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Cleanup> {
-        ItemCall::retrieve(&self.client, "cleanups", id)
-    }
-
-    /// Creates a cleanup: `POST /cleanups`.
-    pub fn create(&self, body: &CleanupCreate) -> ItemCall<Cleanup> {
-        ItemCall::create(&self.client, "cleanups", body)
-    }
-
-    /// Updates a cleanup: `PATCH /cleanups/{id}`.
-    pub fn update(&self, id: &str, body: &CleanupUpdate) -> ItemCall<Cleanup> {
-        ItemCall::update(&self.client, "cleanups", id, body)
-    }
-
-    /// Deletes a cleanup: `DELETE /cleanups/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "cleanups", id)
-    }
-
-    /// Send this attribute if you want to mark status as 'interrupted'.
-    ///
-    /// `PATCH /cleanups/{id}` with `"_interrupt": true`.
-    pub fn interrupt(&self, id: &str) -> ItemCall<Cleanup> {
-        ItemCall::update(&self.client, "cleanups", id, &Trigger("_interrupt"))
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /cleanups/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "cleanups", id, "events", Some("events"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /cleanups/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "cleanups", id, "versions", Some("versions"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /cleanups/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "cleanups",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

@@ -2,626 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `coupons` resource: coupons.
+//!
+//! Start from [`Coupons`], the endpoints that [`Client::coupons`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.coupons().list().await?;
+//! for coupon in &page.data {
+//!     println!("{}", coupon.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A coupon, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Coupon {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: CouponAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: CouponRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Coupon {
-    const TYPE: Option<&'static str> = Some("coupons");
-    type Sort = CouponSort;
-    type Filter = CouponFilter;
-    type Include = CouponInclude;
-    type Field = CouponField;
-}
-
-/// The attributes of a [`Coupon`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CouponAttributes {
-    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
-    ///
-    /// Example: `"04371af2-70b3-48d7-8f4e-316b374224c3"`
-    pub code: Option<String>,
-    /// Indicates if the coupon can be used just once per customer. Optional, default is
-    /// 'false'.
-    ///
-    /// Example: `false`
-    pub customer_single_use: Option<bool>,
-    /// The total number of times this coupon can be used.
-    ///
-    /// Example: `50`
-    pub usage_limit: Option<i64>,
-    /// The number of times this coupon has been used.
-    ///
-    /// Example: `20`
-    pub usage_count: Option<i64>,
-    /// The email address of the associated recipient. When creating or updating a coupon, this
-    /// is a shortcut to find or create the associated recipient by email.
-    ///
-    /// Example: `"john@example.com"`
-    pub recipient_email: Option<String>,
-    /// Time at which the coupon will expire. Optional, default is 'null'.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Coupon`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CouponRelationships {
-    /// The associated promotion rule.
-    pub promotion_rule: Option<ToOne>,
-    /// The associated coupon recipient (optional).
-    pub coupon_recipient: Option<ToOne>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`Coupon`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponSort {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `customer_single_use`
-    CustomerSingleUse,
-    /// `usage_limit`
-    UsageLimit,
-    /// `usage_count`
-    UsageCount,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for CouponSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::CustomerSingleUse => "customer_single_use",
-            Self::UsageLimit => "usage_limit",
-            Self::UsageCount => "usage_count",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Coupon`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponFilter {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `customer_single_use`
-    CustomerSingleUse,
-    /// `usage_limit`
-    UsageLimit,
-    /// `usage_count`
-    UsageCount,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for CouponFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::CustomerSingleUse => "customer_single_use",
-            Self::UsageLimit => "usage_limit",
-            Self::UsageCount => "usage_count",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for CouponFilter {}
-
-/// The relationships of a [`Coupon`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponInclude {
-    /// `promotion_rule`
-    PromotionRule,
-    /// `coupon_recipient`
-    CouponRecipient,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for CouponInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PromotionRule => "promotion_rule",
-            Self::CouponRecipient => "coupon_recipient",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Coupon`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CouponField {
-    /// `code`
-    Code,
-    /// `customer_single_use`
-    CustomerSingleUse,
-    /// `usage_limit`
-    UsageLimit,
-    /// `usage_count`
-    UsageCount,
-    /// `recipient_email`
-    RecipientEmail,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `promotion_rule`
-    PromotionRule,
-    /// `coupon_recipient`
-    CouponRecipient,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for CouponField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::CustomerSingleUse => "customer_single_use",
-            Self::UsageLimit => "usage_limit",
-            Self::UsageCount => "usage_count",
-            Self::RecipientEmail => "recipient_email",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::PromotionRule => "promotion_rule",
-            Self::CouponRecipient => "coupon_recipient",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Coupon`]: [`CouponCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CouponCreate {
-    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
-    ///
-    /// Example: `"04371af2-70b3-48d7-8f4e-316b374224c3"`
-    pub code: String,
-    /// Indicates if the coupon can be used just once per customer. Optional, default is
-    /// 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_single_use: Option<bool>,
-    /// The total number of times this coupon can be used.
-    ///
-    /// Example: `50`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usage_limit: Option<i64>,
-    /// The email address of the associated recipient. When creating or updating a coupon, this
-    /// is a shortcut to find or create the associated recipient by email.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient_email: Option<String>,
-    /// Time at which the coupon will expire. Optional, default is 'null'.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CouponCreate {
-    /// A new coupon with what the API requires.
-    pub fn new(code: impl Into<String>, promotion_rule: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set(
-                "promotion_rule",
-                Linkage::to("coupon_codes_promotion_rules", promotion_rule),
-            );
-        Self {
-            code: code.into(),
-            customer_single_use: None,
-            usage_limit: None,
-            recipient_email: None,
-            expires_at: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `customer_single_use`.
-    pub fn customer_single_use(mut self, customer_single_use: bool) -> Self {
-        self.customer_single_use = Some(customer_single_use);
-        self
-    }
-
-    /// Sets `usage_limit`.
-    pub fn usage_limit(mut self, usage_limit: i64) -> Self {
-        self.usage_limit = Some(usage_limit);
-        self
-    }
-
-    /// Sets `recipient_email`.
-    pub fn recipient_email(mut self, recipient_email: impl Into<String>) -> Self {
-        self.recipient_email = Some(recipient_email.into());
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Some(expires_at);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `coupon_recipient` to the `coupon_recipients` with this id.
-    pub fn coupon_recipient(mut self, coupon_recipient: impl Into<String>) -> Self {
-        self.relationships
-            .set("coupon_recipient", Linkage::to("coupon_recipients", coupon_recipient));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Coupon`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CouponUpdate {
-    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
-    ///
-    /// Example: `"04371af2-70b3-48d7-8f4e-316b374224c3"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Indicates if the coupon can be used just once per customer. Optional, default is
-    /// 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub customer_single_use: Patch<bool>,
-    /// The total number of times this coupon can be used.
-    ///
-    /// Example: `50`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub usage_limit: Patch<i64>,
-    /// The email address of the associated recipient. When creating or updating a coupon, this
-    /// is a shortcut to find or create the associated recipient by email.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub recipient_email: Patch<String>,
-    /// Time at which the coupon will expire. Optional, default is 'null'.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub expires_at: Patch<DateTime<Utc>>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CouponUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `customer_single_use`.
-    pub fn customer_single_use(mut self, customer_single_use: bool) -> Self {
-        self.customer_single_use = Patch::Set(customer_single_use);
-        self
-    }
-
-    /// Clears `customer_single_use`: sends `null`.
-    pub fn clear_customer_single_use(mut self) -> Self {
-        self.customer_single_use = Patch::Clear;
-        self
-    }
-
-    /// Sets `usage_limit`.
-    pub fn usage_limit(mut self, usage_limit: i64) -> Self {
-        self.usage_limit = Patch::Set(usage_limit);
-        self
-    }
-
-    /// Clears `usage_limit`: sends `null`.
-    pub fn clear_usage_limit(mut self) -> Self {
-        self.usage_limit = Patch::Clear;
-        self
-    }
-
-    /// Sets `recipient_email`.
-    pub fn recipient_email(mut self, recipient_email: impl Into<String>) -> Self {
-        self.recipient_email = Patch::Set(recipient_email.into());
-        self
-    }
-
-    /// Clears `recipient_email`: sends `null`.
-    pub fn clear_recipient_email(mut self) -> Self {
-        self.recipient_email = Patch::Clear;
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Patch::Set(expires_at);
-        self
-    }
-
-    /// Clears `expires_at`: sends `null`.
-    pub fn clear_expires_at(mut self) -> Self {
-        self.expires_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `promotion_rule` to the `coupon_codes_promotion_rules` with this id.
-    pub fn promotion_rule(mut self, promotion_rule: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "promotion_rule",
-                Linkage::to("coupon_codes_promotion_rules", promotion_rule),
-            );
-        self
-    }
-
-    /// Links `coupon_recipient` to the `coupon_recipients` with this id.
-    pub fn coupon_recipient(mut self, coupon_recipient: impl Into<String>) -> Self {
-        self.relationships
-            .set("coupon_recipient", Linkage::to("coupon_recipients", coupon_recipient));
-        self
-    }
-
-    /// Unlinks `coupon_recipient`: sends `null`.
-    pub fn clear_coupon_recipient(mut self) -> Self {
-        self.relationships.set("coupon_recipient", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `coupons` endpoints, from [`Client::coupons`].
 #[derive(Debug, Clone)]
@@ -757,5 +151,691 @@ impl Coupons {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A coupon, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Coupon {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: CouponAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: CouponRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Coupon {
+    const TYPE: Option<&'static str> = Some("coupons");
+    type Sort = CouponSort;
+    type Filter = CouponFilter;
+    type Include = CouponInclude;
+    type Field = CouponField;
+}
+
+/// The attributes of a [`Coupon`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CouponAttributes {
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    ///
+    /// Example: `"04371af2-70b3-48d7-8f4e-316b374224c3"`
+    pub code: Option<String>,
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    ///
+    /// Example: `false`
+    pub customer_single_use: Option<bool>,
+    /// The total number of times this coupon can be used.
+    ///
+    /// Example: `50`
+    pub usage_limit: Option<i64>,
+    /// The number of times this coupon has been used.
+    ///
+    /// Example: `20`
+    pub usage_count: Option<i64>,
+    /// The email address of the associated recipient. When creating or updating a coupon, this
+    /// is a shortcut to find or create the associated recipient by email.
+    ///
+    /// Example: `"john@example.com"`
+    pub recipient_email: Option<String>,
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Coupon`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CouponRelationships {
+    /// The associated promotion rule.
+    pub promotion_rule: Option<ToOne>,
+    /// The associated coupon recipient (optional).
+    pub coupon_recipient: Option<ToOne>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Coupon`]: [`CouponCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CouponCreate {
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    ///
+    /// Example: `"04371af2-70b3-48d7-8f4e-316b374224c3"`
+    pub code: String,
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_single_use: Option<bool>,
+    /// The total number of times this coupon can be used.
+    ///
+    /// Example: `50`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_limit: Option<i64>,
+    /// The email address of the associated recipient. When creating or updating a coupon, this
+    /// is a shortcut to find or create the associated recipient by email.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient_email: Option<String>,
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CouponCreate {
+    /// A new coupon with what the API requires.
+    pub fn new(code: impl Into<String>, promotion_rule: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set(
+                "promotion_rule",
+                Linkage::to("coupon_codes_promotion_rules", promotion_rule),
+            );
+        Self {
+            code: code.into(),
+            customer_single_use: None,
+            usage_limit: None,
+            recipient_email: None,
+            expires_at: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `customer_single_use`.
+    ///
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    pub fn customer_single_use(mut self, customer_single_use: bool) -> Self {
+        self.customer_single_use = Some(customer_single_use);
+        self
+    }
+
+    /// Sets `usage_limit`.
+    ///
+    /// The total number of times this coupon can be used.
+    pub fn usage_limit(mut self, usage_limit: i64) -> Self {
+        self.usage_limit = Some(usage_limit);
+        self
+    }
+
+    /// Sets `recipient_email`.
+    ///
+    /// The email address of the associated recipient. When creating or updating a coupon, this
+    /// is a shortcut to find or create the associated recipient by email.
+    pub fn recipient_email(mut self, recipient_email: impl Into<String>) -> Self {
+        self.recipient_email = Some(recipient_email.into());
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `coupon_recipient` to the `coupon_recipients` with this id.
+    ///
+    /// The associated coupon recipient (optional).
+    pub fn coupon_recipient(mut self, coupon_recipient: impl Into<String>) -> Self {
+        self.relationships
+            .set("coupon_recipient", Linkage::to("coupon_recipients", coupon_recipient));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`Coupon`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CouponUpdate {
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    ///
+    /// Example: `"04371af2-70b3-48d7-8f4e-316b374224c3"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub customer_single_use: Patch<bool>,
+    /// The total number of times this coupon can be used.
+    ///
+    /// Example: `50`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub usage_limit: Patch<i64>,
+    /// The email address of the associated recipient. When creating or updating a coupon, this
+    /// is a shortcut to find or create the associated recipient by email.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub recipient_email: Patch<String>,
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub expires_at: Patch<DateTime<Utc>>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CouponUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    ///
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `customer_single_use`.
+    ///
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    pub fn customer_single_use(mut self, customer_single_use: bool) -> Self {
+        self.customer_single_use = Patch::Set(customer_single_use);
+        self
+    }
+
+    /// Clears `customer_single_use`: sends `null`.
+    pub fn clear_customer_single_use(mut self) -> Self {
+        self.customer_single_use = Patch::Clear;
+        self
+    }
+
+    /// Sets `usage_limit`.
+    ///
+    /// The total number of times this coupon can be used.
+    pub fn usage_limit(mut self, usage_limit: i64) -> Self {
+        self.usage_limit = Patch::Set(usage_limit);
+        self
+    }
+
+    /// Clears `usage_limit`: sends `null`.
+    pub fn clear_usage_limit(mut self) -> Self {
+        self.usage_limit = Patch::Clear;
+        self
+    }
+
+    /// Sets `recipient_email`.
+    ///
+    /// The email address of the associated recipient. When creating or updating a coupon, this
+    /// is a shortcut to find or create the associated recipient by email.
+    pub fn recipient_email(mut self, recipient_email: impl Into<String>) -> Self {
+        self.recipient_email = Patch::Set(recipient_email.into());
+        self
+    }
+
+    /// Clears `recipient_email`: sends `null`.
+    pub fn clear_recipient_email(mut self) -> Self {
+        self.recipient_email = Patch::Clear;
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Patch::Set(expires_at);
+        self
+    }
+
+    /// Clears `expires_at`: sends `null`.
+    pub fn clear_expires_at(mut self) -> Self {
+        self.expires_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `promotion_rule` to the `coupon_codes_promotion_rules` with this id.
+    ///
+    /// The associated promotion rule.
+    pub fn promotion_rule(mut self, promotion_rule: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "promotion_rule",
+                Linkage::to("coupon_codes_promotion_rules", promotion_rule),
+            );
+        self
+    }
+
+    /// Links `coupon_recipient` to the `coupon_recipients` with this id.
+    ///
+    /// The associated coupon recipient (optional).
+    pub fn coupon_recipient(mut self, coupon_recipient: impl Into<String>) -> Self {
+        self.relationships
+            .set("coupon_recipient", Linkage::to("coupon_recipients", coupon_recipient));
+        self
+    }
+
+    /// Unlinks `coupon_recipient`: sends `null`.
+    pub fn clear_coupon_recipient(mut self) -> Self {
+        self.relationships.set("coupon_recipient", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The attributes a list of [`Coupon`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CouponSort {
+    /// The resource's id.
+    Id,
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    Code,
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    CustomerSingleUse,
+    /// The total number of times this coupon can be used.
+    UsageLimit,
+    /// The number of times this coupon has been used.
+    UsageCount,
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for CouponSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::CustomerSingleUse => "customer_single_use",
+            Self::UsageLimit => "usage_limit",
+            Self::UsageCount => "usage_count",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Coupon`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CouponFilter {
+    /// The resource's id.
+    Id,
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    Code,
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    CustomerSingleUse,
+    /// The total number of times this coupon can be used.
+    UsageLimit,
+    /// The number of times this coupon has been used.
+    UsageCount,
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for CouponFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::CustomerSingleUse => "customer_single_use",
+            Self::UsageLimit => "usage_limit",
+            Self::UsageCount => "usage_count",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for CouponFilter {}
+
+/// The relationships of a [`Coupon`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CouponInclude {
+    /// The associated promotion rule.
+    PromotionRule,
+    /// The associated coupon recipient (optional).
+    CouponRecipient,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for CouponInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PromotionRule => "promotion_rule",
+            Self::CouponRecipient => "coupon_recipient",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Coupon`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CouponField {
+    /// The coupon code, that uniquely identifies the coupon within the promotion rule.
+    Code,
+    /// Indicates if the coupon can be used just once per customer. Optional, default is
+    /// 'false'.
+    CustomerSingleUse,
+    /// The total number of times this coupon can be used.
+    UsageLimit,
+    /// The number of times this coupon has been used.
+    UsageCount,
+    /// The email address of the associated recipient. When creating or updating a coupon, this
+    /// is a shortcut to find or create the associated recipient by email.
+    RecipientEmail,
+    /// Time at which the coupon will expire. Optional, default is 'null'.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated promotion rule.
+    PromotionRule,
+    /// The associated coupon recipient (optional).
+    CouponRecipient,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for CouponField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Code => "code",
+            Self::CustomerSingleUse => "customer_single_use",
+            Self::UsageLimit => "usage_limit",
+            Self::UsageCount => "usage_count",
+            Self::RecipientEmail => "recipient_email",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::PromotionRule => "promotion_rule",
+            Self::CouponRecipient => "coupon_recipient",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

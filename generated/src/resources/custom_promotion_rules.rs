@@ -2,8 +2,120 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `custom_promotion_rules` resource: custom promotion rules.
+//!
+//! Start from [`CustomPromotionRules`], the endpoints that
+//! [`Client::custom_promotion_rules`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.custom_promotion_rules().list().await?;
+//! for custom_promotion_rule in &page.data {
+//!     println!("{}", custom_promotion_rule.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `custom_promotion_rules` endpoints, from [`Client::custom_promotion_rules`].
+#[derive(Debug, Clone)]
+pub struct CustomPromotionRules {
+    client: Client,
+}
+
+impl Client {
+    /// The `custom_promotion_rules` endpoints: custom promotion rules.
+    pub fn custom_promotion_rules(&self) -> CustomPromotionRules {
+        CustomPromotionRules {
+            client: self.clone(),
+        }
+    }
+}
+
+impl CustomPromotionRules {
+    /// Lists custom promotion rules, a page at a time: `GET /custom_promotion_rules`.
+    pub fn list(&self) -> ListCall<CustomPromotionRule> {
+        ListCall::list(&self.client, "custom_promotion_rules")
+    }
+
+    /// Retrieves a custom promotion rule by id: `GET /custom_promotion_rules/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<CustomPromotionRule> {
+        ItemCall::retrieve(&self.client, "custom_promotion_rules", id)
+    }
+
+    /// Creates a custom promotion rule: `POST /custom_promotion_rules`.
+    pub fn create(
+        &self,
+        body: &CustomPromotionRuleCreate,
+    ) -> ItemCall<CustomPromotionRule> {
+        ItemCall::create_linked(
+            &self.client,
+            "custom_promotion_rules",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a custom promotion rule: `PATCH /custom_promotion_rules/{id}`.
+    pub fn update(
+        &self,
+        id: &str,
+        body: &CustomPromotionRuleUpdate,
+    ) -> ItemCall<CustomPromotionRule> {
+        ItemCall::update_linked(
+            &self.client,
+            "custom_promotion_rules",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes a custom promotion rule: `DELETE /custom_promotion_rules/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "custom_promotion_rules", id)
+    }
+
+    /// The associated promotion.
+    ///
+    /// `GET /custom_promotion_rules/{id}/promotion`
+    pub fn promotion(&self, id: &str) -> ItemCall<Option<CustomPromotionRulePromotion>> {
+        ItemCall::related(&self.client, "custom_promotion_rules", id, "promotion", None)
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /custom_promotion_rules/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "custom_promotion_rules",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /custom_promotion_rules/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "custom_promotion_rules",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A custom promotion rule, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -84,6 +196,204 @@ pub struct CustomPromotionRuleRelationships {
     pub event_stores: Option<ToMany>,
 }
 
+/// The body of a request creating a [`CustomPromotionRule`]:
+/// [`CustomPromotionRuleCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomPromotionRuleCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The filters used to trigger promotion on the matching order and its relationships
+    /// attributes.
+    ///
+    /// Example: `{"line_items_sku_code_eq":"AAA","status_eq":"pending"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CustomPromotionRuleCreate {
+    /// A new custom promotion rule with what the API requires.
+    pub fn new(promotion: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("promotion", Linkage::To(promotion));
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            filters: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `filters`.
+    ///
+    /// The filters used to trigger promotion on the matching order and its relationships
+    /// attributes.
+    pub fn filters(mut self, filters: impl IntoObject) -> Self {
+        self.filters = Some(filters.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`CustomPromotionRule`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomPromotionRuleUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The filters used to trigger promotion on the matching order and its relationships
+    /// attributes.
+    ///
+    /// Example: `{"line_items_sku_code_eq":"AAA","status_eq":"pending"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub filters: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CustomPromotionRuleUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `filters`.
+    ///
+    /// The filters used to trigger promotion on the matching order and its relationships
+    /// attributes.
+    pub fn filters(mut self, filters: impl IntoObject) -> Self {
+        self.filters = Patch::Set(filters.into_object());
+        self
+    }
+
+    /// Clears `filters`: sends `null`.
+    pub fn clear_filters(mut self) -> Self {
+        self.filters = Patch::Clear;
+        self
+    }
+
+    /// Links `promotion` to this resource, of one of these types:
+    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
+    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
+    /// `fixed_amount_promotions`, `flex_promotions`.
+    ///
+    /// The associated promotion.
+    pub fn promotion(mut self, promotion: ResourceIdentifier) -> Self {
+        self.relationships.set("promotion", Linkage::To(promotion));
+        self
+    }
+}
+
 /// The values of `type`. Values this client does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -153,15 +463,17 @@ impl<'de> Deserialize<'de> for CustomPromotionRuleType {
 pub enum CustomPromotionRuleSort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -185,17 +497,20 @@ impl FieldName for CustomPromotionRuleSort {
 pub enum CustomPromotionRuleFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -219,9 +534,9 @@ impl FilterField for CustomPromotionRuleFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomPromotionRuleInclude {
-    /// `promotion`
+    /// The associated promotion.
     Promotion,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -238,25 +553,29 @@ impl FieldName for CustomPromotionRuleInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomPromotionRuleField {
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `filters`
+    /// The filters used to trigger promotion on the matching order and its relationships
+    /// attributes.
     Filters,
-    /// `promotion`
+    /// The associated promotion.
     Promotion,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -356,273 +675,4 @@ impl Resource for CustomPromotionRulePromotion {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request creating a [`CustomPromotionRule`]: [`CustomPromotionRuleCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomPromotionRuleCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The filters used to trigger promotion on the matching order and its relationships
-    /// attributes.
-    ///
-    /// Example: `{"line_items_sku_code_eq":"AAA","status_eq":"pending"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CustomPromotionRuleCreate {
-    /// A new custom promotion rule with what the API requires.
-    pub fn new(promotion: ResourceIdentifier) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("promotion", Linkage::To(promotion));
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            filters: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `filters`.
-    pub fn filters(mut self, filters: Map<String, Value>) -> Self {
-        self.filters = Some(filters);
-        self
-    }
-}
-
-/// The body of a request updating a [`CustomPromotionRule`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomPromotionRuleUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The filters used to trigger promotion on the matching order and its relationships
-    /// attributes.
-    ///
-    /// Example: `{"line_items_sku_code_eq":"AAA","status_eq":"pending"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub filters: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CustomPromotionRuleUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `filters`.
-    pub fn filters(mut self, filters: Map<String, Value>) -> Self {
-        self.filters = Patch::Set(filters);
-        self
-    }
-
-    /// Clears `filters`: sends `null`.
-    pub fn clear_filters(mut self) -> Self {
-        self.filters = Patch::Clear;
-        self
-    }
-
-    /// Links `promotion` to this resource, of one of these types:
-    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
-    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
-    /// `fixed_amount_promotions`, `flex_promotions`.
-    pub fn promotion(mut self, promotion: ResourceIdentifier) -> Self {
-        self.relationships.set("promotion", Linkage::To(promotion));
-        self
-    }
-}
-
-/// The `custom_promotion_rules` endpoints, from [`Client::custom_promotion_rules`].
-#[derive(Debug, Clone)]
-pub struct CustomPromotionRules {
-    client: Client,
-}
-
-impl Client {
-    /// The `custom_promotion_rules` endpoints: custom promotion rules.
-    pub fn custom_promotion_rules(&self) -> CustomPromotionRules {
-        CustomPromotionRules {
-            client: self.clone(),
-        }
-    }
-}
-
-impl CustomPromotionRules {
-    /// Lists custom promotion rules, a page at a time: `GET /custom_promotion_rules`.
-    pub fn list(&self) -> ListCall<CustomPromotionRule> {
-        ListCall::list(&self.client, "custom_promotion_rules")
-    }
-
-    /// Retrieves a custom promotion rule by id: `GET /custom_promotion_rules/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<CustomPromotionRule> {
-        ItemCall::retrieve(&self.client, "custom_promotion_rules", id)
-    }
-
-    /// Creates a custom promotion rule: `POST /custom_promotion_rules`.
-    pub fn create(
-        &self,
-        body: &CustomPromotionRuleCreate,
-    ) -> ItemCall<CustomPromotionRule> {
-        ItemCall::create_linked(
-            &self.client,
-            "custom_promotion_rules",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a custom promotion rule: `PATCH /custom_promotion_rules/{id}`.
-    pub fn update(
-        &self,
-        id: &str,
-        body: &CustomPromotionRuleUpdate,
-    ) -> ItemCall<CustomPromotionRule> {
-        ItemCall::update_linked(
-            &self.client,
-            "custom_promotion_rules",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a custom promotion rule: `DELETE /custom_promotion_rules/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "custom_promotion_rules", id)
-    }
-
-    /// The associated promotion.
-    ///
-    /// `GET /custom_promotion_rules/{id}/promotion`
-    pub fn promotion(&self, id: &str) -> ItemCall<Option<CustomPromotionRulePromotion>> {
-        ItemCall::related(&self.client, "custom_promotion_rules", id, "promotion", None)
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /custom_promotion_rules/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "custom_promotion_rules",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /custom_promotion_rules/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "custom_promotion_rules",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

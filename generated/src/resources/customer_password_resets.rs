@@ -2,377 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `customer_password_resets` resource: customer password resets.
+//!
+//! Start from [`CustomerPasswordResets`], the endpoints that
+//! [`Client::customer_password_resets`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.customer_password_resets().list().await?;
+//! for customer_password_reset in &page.data {
+//!     println!("{}", customer_password_reset.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A customer password reset, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerPasswordReset {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: CustomerPasswordResetAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: CustomerPasswordResetRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for CustomerPasswordReset {
-    const TYPE: Option<&'static str> = Some("customer_password_resets");
-    type Sort = CustomerPasswordResetSort;
-    type Filter = CustomerPasswordResetFilter;
-    type Include = CustomerPasswordResetInclude;
-    type Field = CustomerPasswordResetField;
-}
-
-/// The attributes of a [`CustomerPasswordReset`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerPasswordResetAttributes {
-    /// The email of the customer that requires a password reset.
-    ///
-    /// Example: `"john@example.com"`
-    pub customer_email: Option<String>,
-    /// Automatically generated on create. Send its value as the '_reset_password_token'
-    /// argument when updating the customer password.
-    ///
-    /// Example: `"xhFfkmfybsLxzaAP6xcs"`
-    pub reset_password_token: Option<Secret>,
-    /// Time at which the password was reset.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub reset_password_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`CustomerPasswordReset`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerPasswordResetRelationships {
-    /// The customer that requires a password reset.
-    pub customer: Option<ToOne>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`CustomerPasswordReset`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPasswordResetSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for CustomerPasswordResetSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`CustomerPasswordReset`] can be filtered on, with the
-/// predicates of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPasswordResetFilter {
-    /// The resource's id.
-    Id,
-    /// `reset_password_token`
-    ResetPasswordToken,
-    /// `reset_password_at`
-    ResetPasswordAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for CustomerPasswordResetFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::ResetPasswordToken => "reset_password_token",
-            Self::ResetPasswordAt => "reset_password_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for CustomerPasswordResetFilter {}
-
-/// The relationships of a [`CustomerPasswordReset`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPasswordResetInclude {
-    /// `customer`
-    Customer,
-    /// `events`
-    Events,
-}
-
-impl FieldName for CustomerPasswordResetInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Events => "events",
-        }
-    }
-}
-
-/// The fields of a [`CustomerPasswordReset`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPasswordResetField {
-    /// `customer_email`
-    CustomerEmail,
-    /// `reset_password_token`
-    ResetPasswordToken,
-    /// `reset_password_at`
-    ResetPasswordAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `customer`
-    Customer,
-    /// `events`
-    Events,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for CustomerPasswordResetField {
-    fn name(&self) -> &str {
-        match self {
-            Self::CustomerEmail => "customer_email",
-            Self::ResetPasswordToken => "reset_password_token",
-            Self::ResetPasswordAt => "reset_password_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Customer => "customer",
-            Self::Events => "events",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`CustomerPasswordReset`]: [`CustomerPasswordResetCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomerPasswordResetCreate {
-    /// The email of the customer that requires a password reset.
-    ///
-    /// Example: `"john@example.com"`
-    pub customer_email: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl CustomerPasswordResetCreate {
-    /// A new customer password reset with what the API requires.
-    pub fn new(customer_email: impl Into<String>) -> Self {
-        Self {
-            customer_email: customer_email.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`CustomerPasswordReset`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomerPasswordResetUpdate {
-    /// The customer new password. This will be accepted only if a valid '_reset_password_token'
-    /// is sent with the request.
-    ///
-    /// Example: `"secret"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_password: Option<Secret>,
-    /// Send the 'reset_password_token' that you got on create when updating the customer
-    /// password.
-    ///
-    /// Example: `"xhFfkmfybsLxzaAP6xcs"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_password_token: Option<Secret>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl CustomerPasswordResetUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `customer_password`.
-    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
-        self.customer_password = Some(customer_password.into());
-        self
-    }
-
-    /// Sets `_reset_password_token`.
-    pub fn _reset_password_token(
-        mut self,
-        _reset_password_token: impl Into<Secret>,
-    ) -> Self {
-        self._reset_password_token = Some(_reset_password_token.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `customer_password_resets` endpoints, from [`Client::customer_password_resets`].
 #[derive(Debug, Clone)]
@@ -468,5 +112,410 @@ impl CustomerPasswordResets {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A customer password reset, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerPasswordReset {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: CustomerPasswordResetAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: CustomerPasswordResetRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for CustomerPasswordReset {
+    const TYPE: Option<&'static str> = Some("customer_password_resets");
+    type Sort = CustomerPasswordResetSort;
+    type Filter = CustomerPasswordResetFilter;
+    type Include = CustomerPasswordResetInclude;
+    type Field = CustomerPasswordResetField;
+}
+
+/// The attributes of a [`CustomerPasswordReset`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerPasswordResetAttributes {
+    /// The email of the customer that requires a password reset.
+    ///
+    /// Example: `"john@example.com"`
+    pub customer_email: Option<String>,
+    /// Automatically generated on create. Send its value as the '_reset_password_token'
+    /// argument when updating the customer password.
+    ///
+    /// Example: `"xhFfkmfybsLxzaAP6xcs"`
+    pub reset_password_token: Option<Secret>,
+    /// Time at which the password was reset.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub reset_password_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`CustomerPasswordReset`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerPasswordResetRelationships {
+    /// The customer that requires a password reset.
+    pub customer: Option<ToOne>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`CustomerPasswordReset`]:
+/// [`CustomerPasswordResetCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomerPasswordResetCreate {
+    /// The email of the customer that requires a password reset.
+    ///
+    /// Example: `"john@example.com"`
+    pub customer_email: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl CustomerPasswordResetCreate {
+    /// A new customer password reset with what the API requires.
+    pub fn new(customer_email: impl Into<String>) -> Self {
+        Self {
+            customer_email: customer_email.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`CustomerPasswordReset`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomerPasswordResetUpdate {
+    /// The customer new password. This will be accepted only if a valid '_reset_password_token'
+    /// is sent with the request.
+    ///
+    /// Example: `"secret"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_password: Option<Secret>,
+    /// Send the 'reset_password_token' that you got on create when updating the customer
+    /// password.
+    ///
+    /// Example: `"xhFfkmfybsLxzaAP6xcs"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_password_token: Option<Secret>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl CustomerPasswordResetUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `customer_password`.
+    ///
+    /// The customer new password. This will be accepted only if a valid '_reset_password_token'
+    /// is sent with the request.
+    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
+        self.customer_password = Some(customer_password.into());
+        self
+    }
+
+    /// Sets `_reset_password_token`.
+    ///
+    /// Send the 'reset_password_token' that you got on create when updating the customer
+    /// password.
+    pub fn _reset_password_token(
+        mut self,
+        _reset_password_token: impl Into<Secret>,
+    ) -> Self {
+        self._reset_password_token = Some(_reset_password_token.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`CustomerPasswordReset`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPasswordResetSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for CustomerPasswordResetSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`CustomerPasswordReset`] can be filtered on, with the
+/// predicates of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPasswordResetFilter {
+    /// The resource's id.
+    Id,
+    /// Automatically generated on create. Send its value as the '_reset_password_token'
+    /// argument when updating the customer password.
+    ResetPasswordToken,
+    /// Time at which the password was reset.
+    ResetPasswordAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for CustomerPasswordResetFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::ResetPasswordToken => "reset_password_token",
+            Self::ResetPasswordAt => "reset_password_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for CustomerPasswordResetFilter {}
+
+/// The relationships of a [`CustomerPasswordReset`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPasswordResetInclude {
+    /// The customer that requires a password reset.
+    Customer,
+    /// The associated events.
+    Events,
+}
+
+impl FieldName for CustomerPasswordResetInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::Events => "events",
+        }
+    }
+}
+
+/// The fields of a [`CustomerPasswordReset`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPasswordResetField {
+    /// The email of the customer that requires a password reset.
+    CustomerEmail,
+    /// Automatically generated on create. Send its value as the '_reset_password_token'
+    /// argument when updating the customer password.
+    ResetPasswordToken,
+    /// Time at which the password was reset.
+    ResetPasswordAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The customer that requires a password reset.
+    Customer,
+    /// The associated events.
+    Events,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for CustomerPasswordResetField {
+    fn name(&self) -> &str {
+        match self {
+            Self::CustomerEmail => "customer_email",
+            Self::ResetPasswordToken => "reset_password_token",
+            Self::ResetPasswordAt => "reset_password_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Customer => "customer",
+            Self::Events => "events",
+            Self::EventStores => "event_stores",
+        }
     }
 }

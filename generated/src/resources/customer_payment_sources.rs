@@ -2,564 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `customer_payment_sources` resource: customer payment sources.
+//!
+//! Start from [`CustomerPaymentSources`], the endpoints that
+//! [`Client::customer_payment_sources`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.customer_payment_sources().list().await?;
+//! for customer_payment_source in &page.data {
+//!     println!("{}", customer_payment_source.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A customer payment source, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerPaymentSource {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: CustomerPaymentSourceAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: CustomerPaymentSourceRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for CustomerPaymentSource {
-    const TYPE: Option<&'static str> = Some("customer_payment_sources");
-    type Sort = CustomerPaymentSourceSort;
-    type Filter = CustomerPaymentSourceFilter;
-    type Include = CustomerPaymentSourceInclude;
-    type Field = CustomerPaymentSourceField;
-}
-
-/// The attributes of a [`CustomerPaymentSource`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerPaymentSourceAttributes {
-    /// Returns the associated payment source's name.
-    ///
-    /// Example: `"XXXX-XXXX-XXXX-1111"`
-    pub name: Option<String>,
-    /// Returns the customer gateway token stored in the gateway.
-    ///
-    /// Example: `"cus_xxxyyyzzz"`
-    pub customer_token: Option<Secret>,
-    /// Returns the payment source token stored in the gateway.
-    ///
-    /// Example: `"pm_xxxyyyzzz"`
-    pub payment_source_token: Option<Secret>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`CustomerPaymentSource`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerPaymentSourceRelationships {
-    /// The associated customer.
-    pub customer: Option<ToOne>,
-    /// The associated payment method.
-    pub payment_method: Option<ToOne>,
-    /// The associated payment source.
-    pub payment_source: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`CustomerPaymentSource`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPaymentSourceSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for CustomerPaymentSourceSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`CustomerPaymentSource`] can be filtered on, with the
-/// predicates of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPaymentSourceFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `payment_source_token`
-    PaymentSourceToken,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for CustomerPaymentSourceFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::PaymentSourceToken => "payment_source_token",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for CustomerPaymentSourceFilter {}
-
-/// The relationships of a [`CustomerPaymentSource`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPaymentSourceInclude {
-    /// `customer`
-    Customer,
-    /// `payment_method`
-    PaymentMethod,
-    /// `payment_source`
-    PaymentSource,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for CustomerPaymentSourceInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::PaymentMethod => "payment_method",
-            Self::PaymentSource => "payment_source",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`CustomerPaymentSource`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerPaymentSourceField {
-    /// `name`
-    Name,
-    /// `customer_token`
-    CustomerToken,
-    /// `payment_source_token`
-    PaymentSourceToken,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `customer`
-    Customer,
-    /// `payment_method`
-    PaymentMethod,
-    /// `payment_source`
-    PaymentSource,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for CustomerPaymentSourceField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::CustomerToken => "customer_token",
-            Self::PaymentSourceToken => "payment_source_token",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Customer => "customer",
-            Self::PaymentMethod => "payment_method",
-            Self::PaymentSource => "payment_source",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// What the `payment_source` of a [`CustomerPaymentSource`] can be: `adyen_payments`,
-/// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
-/// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
-/// `wire_transfers`. A variant is there when its type's feature is on; others arrive as
-/// `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CustomerPaymentSourcePaymentSource {
-    /// `adyen_payments`
-    #[cfg(feature = "adyen_payments")]
-    AdyenPayment(Box<super::adyen_payments::AdyenPayment>),
-    /// `axerve_payments`
-    #[cfg(feature = "axerve_payments")]
-    AxervePayment(Box<super::axerve_payments::AxervePayment>),
-    /// `braintree_payments`
-    #[cfg(feature = "braintree_payments")]
-    BraintreePayment(Box<super::braintree_payments::BraintreePayment>),
-    /// `checkout_com_payments`
-    #[cfg(feature = "checkout_com_payments")]
-    CheckoutComPayment(Box<super::checkout_com_payments::CheckoutComPayment>),
-    /// `external_payments`
-    #[cfg(feature = "external_payments")]
-    ExternalPayment(Box<super::external_payments::ExternalPayment>),
-    /// `klarna_payments`
-    #[cfg(feature = "klarna_payments")]
-    KlarnaPayment(Box<super::klarna_payments::KlarnaPayment>),
-    /// `paypal_payments`
-    #[cfg(feature = "paypal_payments")]
-    PaypalPayment(Box<super::paypal_payments::PaypalPayment>),
-    /// `satispay_payments`
-    #[cfg(feature = "satispay_payments")]
-    SatispayPayment(Box<super::satispay_payments::SatispayPayment>),
-    /// `stripe_payments`
-    #[cfg(feature = "stripe_payments")]
-    StripePayment(Box<super::stripe_payments::StripePayment>),
-    /// `wire_transfers`
-    #[cfg(feature = "wire_transfers")]
-    WireTransfer(Box<super::wire_transfers::WireTransfer>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for CustomerPaymentSourcePaymentSource {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "adyen_payments")]
-            "adyen_payments" => decode_variant(value).map(Self::AdyenPayment),
-            #[cfg(feature = "axerve_payments")]
-            "axerve_payments" => decode_variant(value).map(Self::AxervePayment),
-            #[cfg(feature = "braintree_payments")]
-            "braintree_payments" => decode_variant(value).map(Self::BraintreePayment),
-            #[cfg(feature = "checkout_com_payments")]
-            "checkout_com_payments" => {
-                decode_variant(value).map(Self::CheckoutComPayment)
-            }
-            #[cfg(feature = "external_payments")]
-            "external_payments" => decode_variant(value).map(Self::ExternalPayment),
-            #[cfg(feature = "klarna_payments")]
-            "klarna_payments" => decode_variant(value).map(Self::KlarnaPayment),
-            #[cfg(feature = "paypal_payments")]
-            "paypal_payments" => decode_variant(value).map(Self::PaypalPayment),
-            #[cfg(feature = "satispay_payments")]
-            "satispay_payments" => decode_variant(value).map(Self::SatispayPayment),
-            #[cfg(feature = "stripe_payments")]
-            "stripe_payments" => decode_variant(value).map(Self::StripePayment),
-            #[cfg(feature = "wire_transfers")]
-            "wire_transfers" => decode_variant(value).map(Self::WireTransfer),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for CustomerPaymentSourcePaymentSource {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`CustomerPaymentSource`]: [`CustomerPaymentSourceCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomerPaymentSourceCreate {
-    /// Returns the customer gateway token stored in the gateway.
-    ///
-    /// Example: `"cus_xxxyyyzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_token: Option<Secret>,
-    /// Returns the payment source token stored in the gateway.
-    ///
-    /// Example: `"pm_xxxyyyzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_source_token: Option<Secret>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CustomerPaymentSourceCreate {
-    /// A new customer payment source with what the API requires.
-    pub fn new(customer: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("customer", Linkage::to("customers", customer));
-        Self {
-            customer_token: None,
-            payment_source_token: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `customer_token`.
-    pub fn customer_token(mut self, customer_token: impl Into<Secret>) -> Self {
-        self.customer_token = Some(customer_token.into());
-        self
-    }
-
-    /// Sets `payment_source_token`.
-    pub fn payment_source_token(
-        mut self,
-        payment_source_token: impl Into<Secret>,
-    ) -> Self {
-        self.payment_source_token = Some(payment_source_token.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `payment_method` to the `payment_methods` with this id.
-    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("payment_method", Linkage::to("payment_methods", payment_method));
-        self
-    }
-
-    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
-    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
-    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
-    /// `wire_transfers`.
-    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
-        self.relationships.set("payment_source", Linkage::To(payment_source));
-        self
-    }
-}
-
-/// The body of a request updating a [`CustomerPaymentSource`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomerPaymentSourceUpdate {
-    /// Returns the customer gateway token stored in the gateway.
-    ///
-    /// Example: `"cus_xxxyyyzzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub customer_token: Patch<Secret>,
-    /// Returns the payment source token stored in the gateway.
-    ///
-    /// Example: `"pm_xxxyyyzzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_source_token: Patch<Secret>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CustomerPaymentSourceUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `customer_token`.
-    pub fn customer_token(mut self, customer_token: impl Into<Secret>) -> Self {
-        self.customer_token = Patch::Set(customer_token.into());
-        self
-    }
-
-    /// Clears `customer_token`: sends `null`.
-    pub fn clear_customer_token(mut self) -> Self {
-        self.customer_token = Patch::Clear;
-        self
-    }
-
-    /// Sets `payment_source_token`.
-    pub fn payment_source_token(
-        mut self,
-        payment_source_token: impl Into<Secret>,
-    ) -> Self {
-        self.payment_source_token = Patch::Set(payment_source_token.into());
-        self
-    }
-
-    /// Clears `payment_source_token`: sends `null`.
-    pub fn clear_payment_source_token(mut self) -> Self {
-        self.payment_source_token = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-
-    /// Links `payment_method` to the `payment_methods` with this id.
-    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("payment_method", Linkage::to("payment_methods", payment_method));
-        self
-    }
-
-    /// Unlinks `payment_method`: sends `null`.
-    pub fn clear_payment_method(mut self) -> Self {
-        self.relationships.set("payment_method", Linkage::Clear);
-        self
-    }
-
-    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
-    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
-    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
-    /// `wire_transfers`.
-    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
-        self.relationships.set("payment_source", Linkage::To(payment_source));
-        self
-    }
-
-    /// Unlinks `payment_source`: sends `null`.
-    pub fn clear_payment_source(mut self) -> Self {
-        self.relationships.set("payment_source", Linkage::Clear);
-        self
-    }
-}
 
 /// The `customer_payment_sources` endpoints, from [`Client::customer_payment_sources`].
 #[derive(Debug, Clone)]
@@ -702,4 +159,606 @@ impl CustomerPaymentSources {
             Some("event_stores"),
         )
     }
+}
+
+/// A customer payment source, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerPaymentSource {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: CustomerPaymentSourceAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: CustomerPaymentSourceRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for CustomerPaymentSource {
+    const TYPE: Option<&'static str> = Some("customer_payment_sources");
+    type Sort = CustomerPaymentSourceSort;
+    type Filter = CustomerPaymentSourceFilter;
+    type Include = CustomerPaymentSourceInclude;
+    type Field = CustomerPaymentSourceField;
+}
+
+/// The attributes of a [`CustomerPaymentSource`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerPaymentSourceAttributes {
+    /// Returns the associated payment source's name.
+    ///
+    /// Example: `"XXXX-XXXX-XXXX-1111"`
+    pub name: Option<String>,
+    /// Returns the customer gateway token stored in the gateway.
+    ///
+    /// Example: `"cus_xxxyyyzzz"`
+    pub customer_token: Option<Secret>,
+    /// Returns the payment source token stored in the gateway.
+    ///
+    /// Example: `"pm_xxxyyyzzz"`
+    pub payment_source_token: Option<Secret>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`CustomerPaymentSource`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerPaymentSourceRelationships {
+    /// The associated customer.
+    pub customer: Option<ToOne>,
+    /// The associated payment method.
+    pub payment_method: Option<ToOne>,
+    /// The associated payment source.
+    pub payment_source: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`CustomerPaymentSource`]:
+/// [`CustomerPaymentSourceCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomerPaymentSourceCreate {
+    /// Returns the customer gateway token stored in the gateway.
+    ///
+    /// Example: `"cus_xxxyyyzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_token: Option<Secret>,
+    /// Returns the payment source token stored in the gateway.
+    ///
+    /// Example: `"pm_xxxyyyzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_source_token: Option<Secret>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CustomerPaymentSourceCreate {
+    /// A new customer payment source with what the API requires.
+    pub fn new(customer: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("customer", Linkage::to("customers", customer));
+        Self {
+            customer_token: None,
+            payment_source_token: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `customer_token`.
+    ///
+    /// Returns the customer gateway token stored in the gateway.
+    pub fn customer_token(mut self, customer_token: impl Into<Secret>) -> Self {
+        self.customer_token = Some(customer_token.into());
+        self
+    }
+
+    /// Sets `payment_source_token`.
+    ///
+    /// Returns the payment source token stored in the gateway.
+    pub fn payment_source_token(
+        mut self,
+        payment_source_token: impl Into<Secret>,
+    ) -> Self {
+        self.payment_source_token = Some(payment_source_token.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `payment_method` to the `payment_methods` with this id.
+    ///
+    /// The associated payment method.
+    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("payment_method", Linkage::to("payment_methods", payment_method));
+        self
+    }
+
+    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
+    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
+    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
+    /// `wire_transfers`.
+    ///
+    /// The associated payment source.
+    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
+        self.relationships.set("payment_source", Linkage::To(payment_source));
+        self
+    }
+}
+
+/// The body of a request updating a [`CustomerPaymentSource`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomerPaymentSourceUpdate {
+    /// Returns the customer gateway token stored in the gateway.
+    ///
+    /// Example: `"cus_xxxyyyzzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub customer_token: Patch<Secret>,
+    /// Returns the payment source token stored in the gateway.
+    ///
+    /// Example: `"pm_xxxyyyzzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_source_token: Patch<Secret>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CustomerPaymentSourceUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `customer_token`.
+    ///
+    /// Returns the customer gateway token stored in the gateway.
+    pub fn customer_token(mut self, customer_token: impl Into<Secret>) -> Self {
+        self.customer_token = Patch::Set(customer_token.into());
+        self
+    }
+
+    /// Clears `customer_token`: sends `null`.
+    pub fn clear_customer_token(mut self) -> Self {
+        self.customer_token = Patch::Clear;
+        self
+    }
+
+    /// Sets `payment_source_token`.
+    ///
+    /// Returns the payment source token stored in the gateway.
+    pub fn payment_source_token(
+        mut self,
+        payment_source_token: impl Into<Secret>,
+    ) -> Self {
+        self.payment_source_token = Patch::Set(payment_source_token.into());
+        self
+    }
+
+    /// Clears `payment_source_token`: sends `null`.
+    pub fn clear_payment_source_token(mut self) -> Self {
+        self.payment_source_token = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+
+    /// Links `payment_method` to the `payment_methods` with this id.
+    ///
+    /// The associated payment method.
+    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("payment_method", Linkage::to("payment_methods", payment_method));
+        self
+    }
+
+    /// Unlinks `payment_method`: sends `null`.
+    pub fn clear_payment_method(mut self) -> Self {
+        self.relationships.set("payment_method", Linkage::Clear);
+        self
+    }
+
+    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
+    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
+    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
+    /// `wire_transfers`.
+    ///
+    /// The associated payment source.
+    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
+        self.relationships.set("payment_source", Linkage::To(payment_source));
+        self
+    }
+
+    /// Unlinks `payment_source`: sends `null`.
+    pub fn clear_payment_source(mut self) -> Self {
+        self.relationships.set("payment_source", Linkage::Clear);
+        self
+    }
+}
+
+/// The attributes a list of [`CustomerPaymentSource`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPaymentSourceSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for CustomerPaymentSourceSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`CustomerPaymentSource`] can be filtered on, with the
+/// predicates of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPaymentSourceFilter {
+    /// The resource's id.
+    Id,
+    /// Returns the associated payment source's name.
+    Name,
+    /// Returns the payment source token stored in the gateway.
+    PaymentSourceToken,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for CustomerPaymentSourceFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::PaymentSourceToken => "payment_source_token",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for CustomerPaymentSourceFilter {}
+
+/// The relationships of a [`CustomerPaymentSource`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPaymentSourceInclude {
+    /// The associated customer.
+    Customer,
+    /// The associated payment method.
+    PaymentMethod,
+    /// The associated payment source.
+    PaymentSource,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for CustomerPaymentSourceInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::PaymentMethod => "payment_method",
+            Self::PaymentSource => "payment_source",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`CustomerPaymentSource`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerPaymentSourceField {
+    /// Returns the associated payment source's name.
+    Name,
+    /// Returns the customer gateway token stored in the gateway.
+    CustomerToken,
+    /// Returns the payment source token stored in the gateway.
+    PaymentSourceToken,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated customer.
+    Customer,
+    /// The associated payment method.
+    PaymentMethod,
+    /// The associated payment source.
+    PaymentSource,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for CustomerPaymentSourceField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::CustomerToken => "customer_token",
+            Self::PaymentSourceToken => "payment_source_token",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Customer => "customer",
+            Self::PaymentMethod => "payment_method",
+            Self::PaymentSource => "payment_source",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
+    }
+}
+
+/// What the `payment_source` of a [`CustomerPaymentSource`] can be: `adyen_payments`,
+/// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
+/// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
+/// `wire_transfers`. A variant is there when its type's feature is on; others arrive as
+/// `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CustomerPaymentSourcePaymentSource {
+    /// `adyen_payments`
+    #[cfg(feature = "adyen_payments")]
+    AdyenPayment(Box<super::adyen_payments::AdyenPayment>),
+    /// `axerve_payments`
+    #[cfg(feature = "axerve_payments")]
+    AxervePayment(Box<super::axerve_payments::AxervePayment>),
+    /// `braintree_payments`
+    #[cfg(feature = "braintree_payments")]
+    BraintreePayment(Box<super::braintree_payments::BraintreePayment>),
+    /// `checkout_com_payments`
+    #[cfg(feature = "checkout_com_payments")]
+    CheckoutComPayment(Box<super::checkout_com_payments::CheckoutComPayment>),
+    /// `external_payments`
+    #[cfg(feature = "external_payments")]
+    ExternalPayment(Box<super::external_payments::ExternalPayment>),
+    /// `klarna_payments`
+    #[cfg(feature = "klarna_payments")]
+    KlarnaPayment(Box<super::klarna_payments::KlarnaPayment>),
+    /// `paypal_payments`
+    #[cfg(feature = "paypal_payments")]
+    PaypalPayment(Box<super::paypal_payments::PaypalPayment>),
+    /// `satispay_payments`
+    #[cfg(feature = "satispay_payments")]
+    SatispayPayment(Box<super::satispay_payments::SatispayPayment>),
+    /// `stripe_payments`
+    #[cfg(feature = "stripe_payments")]
+    StripePayment(Box<super::stripe_payments::StripePayment>),
+    /// `wire_transfers`
+    #[cfg(feature = "wire_transfers")]
+    WireTransfer(Box<super::wire_transfers::WireTransfer>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for CustomerPaymentSourcePaymentSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "adyen_payments")]
+            "adyen_payments" => decode_variant(value).map(Self::AdyenPayment),
+            #[cfg(feature = "axerve_payments")]
+            "axerve_payments" => decode_variant(value).map(Self::AxervePayment),
+            #[cfg(feature = "braintree_payments")]
+            "braintree_payments" => decode_variant(value).map(Self::BraintreePayment),
+            #[cfg(feature = "checkout_com_payments")]
+            "checkout_com_payments" => {
+                decode_variant(value).map(Self::CheckoutComPayment)
+            }
+            #[cfg(feature = "external_payments")]
+            "external_payments" => decode_variant(value).map(Self::ExternalPayment),
+            #[cfg(feature = "klarna_payments")]
+            "klarna_payments" => decode_variant(value).map(Self::KlarnaPayment),
+            #[cfg(feature = "paypal_payments")]
+            "paypal_payments" => decode_variant(value).map(Self::PaypalPayment),
+            #[cfg(feature = "satispay_payments")]
+            "satispay_payments" => decode_variant(value).map(Self::SatispayPayment),
+            #[cfg(feature = "stripe_payments")]
+            "stripe_payments" => decode_variant(value).map(Self::StripePayment),
+            #[cfg(feature = "wire_transfers")]
+            "wire_transfers" => decode_variant(value).map(Self::WireTransfer),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for CustomerPaymentSourcePaymentSource {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

@@ -2,772 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `customers` resource: customers.
+//!
+//! Start from [`Customers`], the endpoints that [`Client::customers`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.customers().list().await?;
+//! for customer in &page.data {
+//!     println!("{}", customer.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A customer, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Customer {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: CustomerAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: CustomerRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Customer {
-    const TYPE: Option<&'static str> = Some("customers");
-    type Sort = CustomerSort;
-    type Filter = CustomerFilter;
-    type Include = CustomerInclude;
-    type Field = CustomerField;
-}
-
-/// The attributes of a [`Customer`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerAttributes {
-    /// The customer's email address.
-    ///
-    /// Example: `"john@example.com"`
-    pub email: Option<String>,
-    /// The customer's status. One of 'prospect' (default), 'acquired', or 'repeat'.
-    ///
-    /// Example: `"prospect"`
-    pub status: Option<CustomerStatus>,
-    /// Indicates if the customer has a password.
-    ///
-    /// Example: `false`
-    pub has_password: Option<bool>,
-    /// The total number of orders for the customer.
-    ///
-    /// Example: `6`
-    pub total_orders_count: Option<i64>,
-    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
-    /// generated if missing.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    pub shopper_reference: Option<String>,
-    /// A reference to uniquely identify the customer on any connected external services.
-    /// Required, auto generated if missing.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    pub profile_id: Option<String>,
-    /// A specific code to identify the tax exemption reason for this customer.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    pub tax_exemption_code: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// The custom_claim attached to the current JWT (if any).
-    ///
-    /// Example: `{}`
-    pub jwt_custom_claim: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The anonymization info object.
-    ///
-    /// Example: `{"requested_at":"2025-03-15 11:39:21
-    /// UTC","requester":{"email":"test@labadie.test","first_name":"Travis","id":"fdgt56hh","last_name":"Muller"},"status":"requested"}`
-    pub anonymization_info: Option<Map<String, Value>>,
-    /// Status of the current anonymization request (if any).
-    ///
-    /// Example: `"requested"`
-    pub anonymization_status: Option<String>,
-}
-
-/// The relationships of a [`Customer`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CustomerRelationships {
-    /// The group to which this customer belongs (optional).
-    pub customer_group: Option<ToOne>,
-    /// The customer's saved addresses, i.e. their address book.
-    pub customer_addresses: Option<ToMany>,
-    /// The customer's saved credit cards, i.e. their wallet.
-    pub customer_payment_sources: Option<ToMany>,
-    /// The customer's subscriptions.
-    pub customer_subscriptions: Option<ToMany>,
-    /// The customer's orders, either pending or placed.
-    pub orders: Option<ToMany>,
-    /// The customer's order subscriptions.
-    pub order_subscriptions: Option<ToMany>,
-    /// The customer's returns, either pending or shipped.
-    pub returns: Option<ToMany>,
-    /// The associated SKU lists.
-    pub sku_lists: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The customer associated to the JWT.
-    pub jwt_customer: Option<ToOne>,
-    /// The markets associated to the JWT.
-    pub jwt_markets: Option<ToMany>,
-    /// The stock locations associated to the JWT.
-    pub jwt_stock_locations: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerStatus {
-    /// `prospect`
-    Prospect,
-    /// `acquired`
-    Acquired,
-    /// `repeat`
-    Repeat,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl CustomerStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prospect => "prospect",
-            Self::Acquired => "acquired",
-            Self::Repeat => "repeat",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "prospect" => Some(Self::Prospect),
-            "acquired" => Some(Self::Acquired),
-            "repeat" => Some(Self::Repeat),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for CustomerStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for CustomerStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for CustomerStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Customer`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerSort {
-    /// The resource's id.
-    Id,
-    /// `email`
-    Email,
-    /// `status`
-    Status,
-    /// `total_orders_count`
-    TotalOrdersCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `anonymization_status`
-    AnonymizationStatus,
-}
-
-impl FieldName for CustomerSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Email => "email",
-            Self::Status => "status",
-            Self::TotalOrdersCount => "total_orders_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::AnonymizationStatus => "anonymization_status",
-        }
-    }
-}
-
-/// The attributes a list of [`Customer`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerFilter {
-    /// The resource's id.
-    Id,
-    /// `email`
-    Email,
-    /// `status`
-    Status,
-    /// `total_orders_count`
-    TotalOrdersCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `anonymization_status`
-    AnonymizationStatus,
-}
-
-impl FieldName for CustomerFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Email => "email",
-            Self::Status => "status",
-            Self::TotalOrdersCount => "total_orders_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::AnonymizationStatus => "anonymization_status",
-        }
-    }
-}
-
-impl FilterField for CustomerFilter {}
-
-/// The relationships of a [`Customer`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerInclude {
-    /// `customer_group`
-    CustomerGroup,
-    /// `customer_addresses`
-    CustomerAddresses,
-    /// `customer_payment_sources`
-    CustomerPaymentSources,
-    /// `customer_subscriptions`
-    CustomerSubscriptions,
-    /// `orders`
-    Orders,
-    /// `order_subscriptions`
-    OrderSubscriptions,
-    /// `returns`
-    Returns,
-    /// `sku_lists`
-    SkuLists,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `jwt_customer`
-    JwtCustomer,
-    /// `jwt_markets`
-    JwtMarkets,
-    /// `jwt_stock_locations`
-    JwtStockLocations,
-}
-
-impl FieldName for CustomerInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::CustomerGroup => "customer_group",
-            Self::CustomerAddresses => "customer_addresses",
-            Self::CustomerPaymentSources => "customer_payment_sources",
-            Self::CustomerSubscriptions => "customer_subscriptions",
-            Self::Orders => "orders",
-            Self::OrderSubscriptions => "order_subscriptions",
-            Self::Returns => "returns",
-            Self::SkuLists => "sku_lists",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::JwtCustomer => "jwt_customer",
-            Self::JwtMarkets => "jwt_markets",
-            Self::JwtStockLocations => "jwt_stock_locations",
-        }
-    }
-}
-
-/// The fields of a [`Customer`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CustomerField {
-    /// `email`
-    Email,
-    /// `status`
-    Status,
-    /// `has_password`
-    HasPassword,
-    /// `total_orders_count`
-    TotalOrdersCount,
-    /// `shopper_reference`
-    ShopperReference,
-    /// `profile_id`
-    ProfileId,
-    /// `tax_exemption_code`
-    TaxExemptionCode,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `jwt_custom_claim`
-    JwtCustomClaim,
-    /// `metadata`
-    Metadata,
-    /// `anonymization_info`
-    AnonymizationInfo,
-    /// `anonymization_status`
-    AnonymizationStatus,
-    /// `customer_group`
-    CustomerGroup,
-    /// `customer_addresses`
-    CustomerAddresses,
-    /// `customer_payment_sources`
-    CustomerPaymentSources,
-    /// `customer_subscriptions`
-    CustomerSubscriptions,
-    /// `orders`
-    Orders,
-    /// `order_subscriptions`
-    OrderSubscriptions,
-    /// `returns`
-    Returns,
-    /// `sku_lists`
-    SkuLists,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `jwt_customer`
-    JwtCustomer,
-    /// `jwt_markets`
-    JwtMarkets,
-    /// `jwt_stock_locations`
-    JwtStockLocations,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for CustomerField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Status => "status",
-            Self::HasPassword => "has_password",
-            Self::TotalOrdersCount => "total_orders_count",
-            Self::ShopperReference => "shopper_reference",
-            Self::ProfileId => "profile_id",
-            Self::TaxExemptionCode => "tax_exemption_code",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::JwtCustomClaim => "jwt_custom_claim",
-            Self::Metadata => "metadata",
-            Self::AnonymizationInfo => "anonymization_info",
-            Self::AnonymizationStatus => "anonymization_status",
-            Self::CustomerGroup => "customer_group",
-            Self::CustomerAddresses => "customer_addresses",
-            Self::CustomerPaymentSources => "customer_payment_sources",
-            Self::CustomerSubscriptions => "customer_subscriptions",
-            Self::Orders => "orders",
-            Self::OrderSubscriptions => "order_subscriptions",
-            Self::Returns => "returns",
-            Self::SkuLists => "sku_lists",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::JwtCustomer => "jwt_customer",
-            Self::JwtMarkets => "jwt_markets",
-            Self::JwtStockLocations => "jwt_stock_locations",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Customer`]: [`CustomerCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomerCreate {
-    /// The customer's email address.
-    ///
-    /// Example: `"john@example.com"`
-    pub email: String,
-    /// The customer's password. Initiate a customer password reset flow if you need to change
-    /// it.
-    ///
-    /// Example: `"secret"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
-    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
-    /// generated if missing.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shopper_reference: Option<String>,
-    /// A reference to uniquely identify the customer on any connected external services.
-    /// Required, auto generated if missing.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
-    /// A specific code to identify the tax exemption reason for this customer.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_exemption_code: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CustomerCreate {
-    /// A new customer with what the API requires.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            password: None,
-            shopper_reference: None,
-            profile_id: None,
-            tax_exemption_code: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, password: impl Into<Secret>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Sets `shopper_reference`.
-    pub fn shopper_reference(mut self, shopper_reference: impl Into<String>) -> Self {
-        self.shopper_reference = Some(shopper_reference.into());
-        self
-    }
-
-    /// Sets `profile_id`.
-    pub fn profile_id(mut self, profile_id: impl Into<String>) -> Self {
-        self.profile_id = Some(profile_id.into());
-        self
-    }
-
-    /// Sets `tax_exemption_code`.
-    pub fn tax_exemption_code(mut self, tax_exemption_code: impl Into<String>) -> Self {
-        self.tax_exemption_code = Some(tax_exemption_code.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `customer_group` to the `customer_groups` with this id.
-    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
-        self.relationships
-            .set("customer_group", Linkage::to("customer_groups", customer_group));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Customer`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct CustomerUpdate {
-    /// The customer's email address.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The customer's password. Initiate a customer password reset flow if you need to change
-    /// it.
-    ///
-    /// Example: `"secret"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
-    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
-    /// generated if missing.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shopper_reference: Option<String>,
-    /// A reference to uniquely identify the customer on any connected external services.
-    /// Required, auto generated if missing.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
-    /// A specific code to identify the tax exemption reason for this customer.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub tax_exemption_code: Patch<String>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to trigger anonymization. Cannot be passed by sales
-    /// channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _request_anonymization: Option<bool>,
-    /// Send this attribute if you want to trigger a cancellation of anonymization. Cannot be
-    /// passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel_anonymization: Option<bool>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl CustomerUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, password: impl Into<Secret>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Sets `shopper_reference`.
-    pub fn shopper_reference(mut self, shopper_reference: impl Into<String>) -> Self {
-        self.shopper_reference = Some(shopper_reference.into());
-        self
-    }
-
-    /// Sets `profile_id`.
-    pub fn profile_id(mut self, profile_id: impl Into<String>) -> Self {
-        self.profile_id = Some(profile_id.into());
-        self
-    }
-
-    /// Sets `tax_exemption_code`.
-    pub fn tax_exemption_code(mut self, tax_exemption_code: impl Into<String>) -> Self {
-        self.tax_exemption_code = Patch::Set(tax_exemption_code.into());
-        self
-    }
-
-    /// Clears `tax_exemption_code`: sends `null`.
-    pub fn clear_tax_exemption_code(mut self) -> Self {
-        self.tax_exemption_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sends `_request_anonymization: true` with the update.
-    pub fn request_anonymization(mut self) -> Self {
-        self._request_anonymization = Some(true);
-        self
-    }
-
-    /// Sends `_cancel_anonymization: true` with the update.
-    pub fn cancel_anonymization(mut self) -> Self {
-        self._cancel_anonymization = Some(true);
-        self
-    }
-
-    /// Links `customer_group` to the `customer_groups` with this id.
-    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
-        self.relationships
-            .set("customer_group", Linkage::to("customer_groups", customer_group));
-        self
-    }
-
-    /// Unlinks `customer_group`: sends `null`.
-    pub fn clear_customer_group(mut self) -> Self {
-        self.relationships.set("customer_group", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `customers` endpoints, from [`Client::customers`].
 #[derive(Debug, Clone)]
@@ -1062,5 +310,841 @@ impl Customers {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A customer, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Customer {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: CustomerAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: CustomerRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Customer {
+    const TYPE: Option<&'static str> = Some("customers");
+    type Sort = CustomerSort;
+    type Filter = CustomerFilter;
+    type Include = CustomerInclude;
+    type Field = CustomerField;
+}
+
+/// The attributes of a [`Customer`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerAttributes {
+    /// The customer's email address.
+    ///
+    /// Example: `"john@example.com"`
+    pub email: Option<String>,
+    /// The customer's status. One of 'prospect' (default), 'acquired', or 'repeat'.
+    ///
+    /// Example: `"prospect"`
+    pub status: Option<CustomerStatus>,
+    /// Indicates if the customer has a password.
+    ///
+    /// Example: `false`
+    pub has_password: Option<bool>,
+    /// The total number of orders for the customer.
+    ///
+    /// Example: `6`
+    pub total_orders_count: Option<i64>,
+    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
+    /// generated if missing.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    pub shopper_reference: Option<String>,
+    /// A reference to uniquely identify the customer on any connected external services.
+    /// Required, auto generated if missing.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    pub profile_id: Option<String>,
+    /// A specific code to identify the tax exemption reason for this customer.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    pub tax_exemption_code: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// The custom_claim attached to the current JWT (if any).
+    ///
+    /// Example: `{}`
+    pub jwt_custom_claim: Option<Map<String, Value>>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The anonymization info object.
+    ///
+    /// Example: `{"requested_at":"2025-03-15 11:39:21
+    /// UTC","requester":{"email":"test@labadie.test","first_name":"Travis","id":"fdgt56hh","last_name":"Muller"},"status":"requested"}`
+    pub anonymization_info: Option<Map<String, Value>>,
+    /// Status of the current anonymization request (if any).
+    ///
+    /// Example: `"requested"`
+    pub anonymization_status: Option<String>,
+}
+
+/// The relationships of a [`Customer`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct CustomerRelationships {
+    /// The group to which this customer belongs (optional).
+    pub customer_group: Option<ToOne>,
+    /// The customer's saved addresses, i.e. their address book.
+    pub customer_addresses: Option<ToMany>,
+    /// The customer's saved credit cards, i.e. their wallet.
+    pub customer_payment_sources: Option<ToMany>,
+    /// The customer's subscriptions.
+    pub customer_subscriptions: Option<ToMany>,
+    /// The customer's orders, either pending or placed.
+    pub orders: Option<ToMany>,
+    /// The customer's order subscriptions.
+    pub order_subscriptions: Option<ToMany>,
+    /// The customer's returns, either pending or shipped.
+    pub returns: Option<ToMany>,
+    /// The associated SKU lists.
+    pub sku_lists: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The customer associated to the JWT.
+    pub jwt_customer: Option<ToOne>,
+    /// The markets associated to the JWT.
+    pub jwt_markets: Option<ToMany>,
+    /// The stock locations associated to the JWT.
+    pub jwt_stock_locations: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Customer`]: [`CustomerCreate::new`] takes what the
+/// API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomerCreate {
+    /// The customer's email address.
+    ///
+    /// Example: `"john@example.com"`
+    pub email: String,
+    /// The customer's password. Initiate a customer password reset flow if you need to change
+    /// it.
+    ///
+    /// Example: `"secret"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
+    /// generated if missing.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shopper_reference: Option<String>,
+    /// A reference to uniquely identify the customer on any connected external services.
+    /// Required, auto generated if missing.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// A specific code to identify the tax exemption reason for this customer.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_exemption_code: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CustomerCreate {
+    /// A new customer with what the API requires.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            password: None,
+            shopper_reference: None,
+            profile_id: None,
+            tax_exemption_code: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `password`.
+    ///
+    /// The customer's password. Initiate a customer password reset flow if you need to change
+    /// it.
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Sets `shopper_reference`.
+    ///
+    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
+    /// generated if missing.
+    pub fn shopper_reference(mut self, shopper_reference: impl Into<String>) -> Self {
+        self.shopper_reference = Some(shopper_reference.into());
+        self
+    }
+
+    /// Sets `profile_id`.
+    ///
+    /// A reference to uniquely identify the customer on any connected external services.
+    /// Required, auto generated if missing.
+    pub fn profile_id(mut self, profile_id: impl Into<String>) -> Self {
+        self.profile_id = Some(profile_id.into());
+        self
+    }
+
+    /// Sets `tax_exemption_code`.
+    ///
+    /// A specific code to identify the tax exemption reason for this customer.
+    pub fn tax_exemption_code(mut self, tax_exemption_code: impl Into<String>) -> Self {
+        self.tax_exemption_code = Some(tax_exemption_code.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `customer_group` to the `customer_groups` with this id.
+    ///
+    /// The group to which this customer belongs (optional).
+    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
+        self.relationships
+            .set("customer_group", Linkage::to("customer_groups", customer_group));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`Customer`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CustomerUpdate {
+    /// The customer's email address.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The customer's password. Initiate a customer password reset flow if you need to change
+    /// it.
+    ///
+    /// Example: `"secret"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
+    /// generated if missing.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shopper_reference: Option<String>,
+    /// A reference to uniquely identify the customer on any connected external services.
+    /// Required, auto generated if missing.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// A specific code to identify the tax exemption reason for this customer.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub tax_exemption_code: Patch<String>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// Send this attribute if you want to trigger anonymization. Cannot be passed by sales
+    /// channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _request_anonymization: Option<bool>,
+    /// Send this attribute if you want to trigger a cancellation of anonymization. Cannot be
+    /// passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel_anonymization: Option<bool>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl CustomerUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `email`.
+    ///
+    /// The customer's email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets `password`.
+    ///
+    /// The customer's password. Initiate a customer password reset flow if you need to change
+    /// it.
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Sets `shopper_reference`.
+    ///
+    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
+    /// generated if missing.
+    pub fn shopper_reference(mut self, shopper_reference: impl Into<String>) -> Self {
+        self.shopper_reference = Some(shopper_reference.into());
+        self
+    }
+
+    /// Sets `profile_id`.
+    ///
+    /// A reference to uniquely identify the customer on any connected external services.
+    /// Required, auto generated if missing.
+    pub fn profile_id(mut self, profile_id: impl Into<String>) -> Self {
+        self.profile_id = Some(profile_id.into());
+        self
+    }
+
+    /// Sets `tax_exemption_code`.
+    ///
+    /// A specific code to identify the tax exemption reason for this customer.
+    pub fn tax_exemption_code(mut self, tax_exemption_code: impl Into<String>) -> Self {
+        self.tax_exemption_code = Patch::Set(tax_exemption_code.into());
+        self
+    }
+
+    /// Clears `tax_exemption_code`: sends `null`.
+    pub fn clear_tax_exemption_code(mut self) -> Self {
+        self.tax_exemption_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sends `_request_anonymization: true` with the update.
+    ///
+    /// Send this attribute if you want to trigger anonymization. Cannot be passed by sales
+    /// channels.
+    pub fn request_anonymization(mut self) -> Self {
+        self._request_anonymization = Some(true);
+        self
+    }
+
+    /// Sends `_cancel_anonymization: true` with the update.
+    ///
+    /// Send this attribute if you want to trigger a cancellation of anonymization. Cannot be
+    /// passed by sales channels.
+    pub fn cancel_anonymization(mut self) -> Self {
+        self._cancel_anonymization = Some(true);
+        self
+    }
+
+    /// Links `customer_group` to the `customer_groups` with this id.
+    ///
+    /// The group to which this customer belongs (optional).
+    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
+        self.relationships
+            .set("customer_group", Linkage::to("customer_groups", customer_group));
+        self
+    }
+
+    /// Unlinks `customer_group`: sends `null`.
+    pub fn clear_customer_group(mut self) -> Self {
+        self.relationships.set("customer_group", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerStatus {
+    /// `prospect`
+    Prospect,
+    /// `acquired`
+    Acquired,
+    /// `repeat`
+    Repeat,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl CustomerStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Prospect => "prospect",
+            Self::Acquired => "acquired",
+            Self::Repeat => "repeat",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "prospect" => Some(Self::Prospect),
+            "acquired" => Some(Self::Acquired),
+            "repeat" => Some(Self::Repeat),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CustomerStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for CustomerStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for CustomerStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`Customer`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerSort {
+    /// The resource's id.
+    Id,
+    /// The customer's email address.
+    Email,
+    /// The customer's status. One of 'prospect' (default), 'acquired', or 'repeat'.
+    Status,
+    /// The total number of orders for the customer.
+    TotalOrdersCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Status of the current anonymization request (if any).
+    AnonymizationStatus,
+}
+
+impl FieldName for CustomerSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Email => "email",
+            Self::Status => "status",
+            Self::TotalOrdersCount => "total_orders_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::AnonymizationStatus => "anonymization_status",
+        }
+    }
+}
+
+/// The attributes a list of [`Customer`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerFilter {
+    /// The resource's id.
+    Id,
+    /// The customer's email address.
+    Email,
+    /// The customer's status. One of 'prospect' (default), 'acquired', or 'repeat'.
+    Status,
+    /// The total number of orders for the customer.
+    TotalOrdersCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// Status of the current anonymization request (if any).
+    AnonymizationStatus,
+}
+
+impl FieldName for CustomerFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Email => "email",
+            Self::Status => "status",
+            Self::TotalOrdersCount => "total_orders_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::AnonymizationStatus => "anonymization_status",
+        }
+    }
+}
+
+impl FilterField for CustomerFilter {}
+
+/// The relationships of a [`Customer`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerInclude {
+    /// The group to which this customer belongs (optional).
+    CustomerGroup,
+    /// The customer's saved addresses, i.e. their address book.
+    CustomerAddresses,
+    /// The customer's saved credit cards, i.e. their wallet.
+    CustomerPaymentSources,
+    /// The customer's subscriptions.
+    CustomerSubscriptions,
+    /// The customer's orders, either pending or placed.
+    Orders,
+    /// The customer's order subscriptions.
+    OrderSubscriptions,
+    /// The customer's returns, either pending or shipped.
+    Returns,
+    /// The associated SKU lists.
+    SkuLists,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The customer associated to the JWT.
+    JwtCustomer,
+    /// The markets associated to the JWT.
+    JwtMarkets,
+    /// The stock locations associated to the JWT.
+    JwtStockLocations,
+}
+
+impl FieldName for CustomerInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::CustomerGroup => "customer_group",
+            Self::CustomerAddresses => "customer_addresses",
+            Self::CustomerPaymentSources => "customer_payment_sources",
+            Self::CustomerSubscriptions => "customer_subscriptions",
+            Self::Orders => "orders",
+            Self::OrderSubscriptions => "order_subscriptions",
+            Self::Returns => "returns",
+            Self::SkuLists => "sku_lists",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::JwtCustomer => "jwt_customer",
+            Self::JwtMarkets => "jwt_markets",
+            Self::JwtStockLocations => "jwt_stock_locations",
+        }
+    }
+}
+
+/// The fields of a [`Customer`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerField {
+    /// The customer's email address.
+    Email,
+    /// The customer's status. One of 'prospect' (default), 'acquired', or 'repeat'.
+    Status,
+    /// Indicates if the customer has a password.
+    HasPassword,
+    /// The total number of orders for the customer.
+    TotalOrdersCount,
+    /// A reference to uniquely identify the shopper during payment sessions. Required, auto
+    /// generated if missing.
+    ShopperReference,
+    /// A reference to uniquely identify the customer on any connected external services.
+    /// Required, auto generated if missing.
+    ProfileId,
+    /// A specific code to identify the tax exemption reason for this customer.
+    TaxExemptionCode,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The custom_claim attached to the current JWT (if any).
+    JwtCustomClaim,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The anonymization info object.
+    AnonymizationInfo,
+    /// Status of the current anonymization request (if any).
+    AnonymizationStatus,
+    /// The group to which this customer belongs (optional).
+    CustomerGroup,
+    /// The customer's saved addresses, i.e. their address book.
+    CustomerAddresses,
+    /// The customer's saved credit cards, i.e. their wallet.
+    CustomerPaymentSources,
+    /// The customer's subscriptions.
+    CustomerSubscriptions,
+    /// The customer's orders, either pending or placed.
+    Orders,
+    /// The customer's order subscriptions.
+    OrderSubscriptions,
+    /// The customer's returns, either pending or shipped.
+    Returns,
+    /// The associated SKU lists.
+    SkuLists,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The customer associated to the JWT.
+    JwtCustomer,
+    /// The markets associated to the JWT.
+    JwtMarkets,
+    /// The stock locations associated to the JWT.
+    JwtStockLocations,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for CustomerField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Status => "status",
+            Self::HasPassword => "has_password",
+            Self::TotalOrdersCount => "total_orders_count",
+            Self::ShopperReference => "shopper_reference",
+            Self::ProfileId => "profile_id",
+            Self::TaxExemptionCode => "tax_exemption_code",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::JwtCustomClaim => "jwt_custom_claim",
+            Self::Metadata => "metadata",
+            Self::AnonymizationInfo => "anonymization_info",
+            Self::AnonymizationStatus => "anonymization_status",
+            Self::CustomerGroup => "customer_group",
+            Self::CustomerAddresses => "customer_addresses",
+            Self::CustomerPaymentSources => "customer_payment_sources",
+            Self::CustomerSubscriptions => "customer_subscriptions",
+            Self::Orders => "orders",
+            Self::OrderSubscriptions => "order_subscriptions",
+            Self::Returns => "returns",
+            Self::SkuLists => "sku_lists",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::JwtCustomer => "jwt_customer",
+            Self::JwtMarkets => "jwt_markets",
+            Self::JwtStockLocations => "jwt_stock_locations",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,451 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `delivery_lead_times` resource: delivery lead times.
+//!
+//! Start from [`DeliveryLeadTimes`], the endpoints that [`Client::delivery_lead_times`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.delivery_lead_times().list().await?;
+//! for delivery_lead_time in &page.data {
+//!     println!("{}", delivery_lead_time.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A delivery lead time, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct DeliveryLeadTime {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: DeliveryLeadTimeAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: DeliveryLeadTimeRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for DeliveryLeadTime {
-    const TYPE: Option<&'static str> = Some("delivery_lead_times");
-    type Sort = DeliveryLeadTimeSort;
-    type Filter = DeliveryLeadTimeFilter;
-    type Include = DeliveryLeadTimeInclude;
-    type Field = DeliveryLeadTimeField;
-}
-
-/// The attributes of a [`DeliveryLeadTime`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct DeliveryLeadTimeAttributes {
-    /// The delivery lead minimum time (in hours) when shipping from the associated stock
-    /// location with the associated shipping method.
-    ///
-    /// Example: `48`
-    pub min_hours: Option<i64>,
-    /// The delivery lead maximun time (in hours) when shipping from the associated stock
-    /// location with the associated shipping method.
-    ///
-    /// Example: `72`
-    pub max_hours: Option<i64>,
-    /// The delivery lead minimum time, in days (rounded).
-    ///
-    /// Example: `2`
-    pub min_days: Option<i64>,
-    /// The delivery lead maximun time, in days (rounded).
-    ///
-    /// Example: `3`
-    pub max_days: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`DeliveryLeadTime`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct DeliveryLeadTimeRelationships {
-    /// The associated stock location.
-    pub stock_location: Option<ToOne>,
-    /// The associated shipping method.
-    pub shipping_method: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`DeliveryLeadTime`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeliveryLeadTimeSort {
-    /// The resource's id.
-    Id,
-    /// `min_hours`
-    MinHours,
-    /// `max_hours`
-    MaxHours,
-    /// `min_days`
-    MinDays,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for DeliveryLeadTimeSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::MinHours => "min_hours",
-            Self::MaxHours => "max_hours",
-            Self::MinDays => "min_days",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`DeliveryLeadTime`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeliveryLeadTimeFilter {
-    /// The resource's id.
-    Id,
-    /// `min_hours`
-    MinHours,
-    /// `max_hours`
-    MaxHours,
-    /// `min_days`
-    MinDays,
-    /// `max_days`
-    MaxDays,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for DeliveryLeadTimeFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::MinHours => "min_hours",
-            Self::MaxHours => "max_hours",
-            Self::MinDays => "min_days",
-            Self::MaxDays => "max_days",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for DeliveryLeadTimeFilter {}
-
-/// The relationships of a [`DeliveryLeadTime`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeliveryLeadTimeInclude {
-    /// `stock_location`
-    StockLocation,
-    /// `shipping_method`
-    ShippingMethod,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for DeliveryLeadTimeInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::StockLocation => "stock_location",
-            Self::ShippingMethod => "shipping_method",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`DeliveryLeadTime`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeliveryLeadTimeField {
-    /// `min_hours`
-    MinHours,
-    /// `max_hours`
-    MaxHours,
-    /// `min_days`
-    MinDays,
-    /// `max_days`
-    MaxDays,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `stock_location`
-    StockLocation,
-    /// `shipping_method`
-    ShippingMethod,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for DeliveryLeadTimeField {
-    fn name(&self) -> &str {
-        match self {
-            Self::MinHours => "min_hours",
-            Self::MaxHours => "max_hours",
-            Self::MinDays => "min_days",
-            Self::MaxDays => "max_days",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::StockLocation => "stock_location",
-            Self::ShippingMethod => "shipping_method",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`DeliveryLeadTime`]: [`DeliveryLeadTimeCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeliveryLeadTimeCreate {
-    /// The delivery lead minimum time (in hours) when shipping from the associated stock
-    /// location with the associated shipping method.
-    ///
-    /// Example: `48`
-    pub min_hours: i64,
-    /// The delivery lead maximun time (in hours) when shipping from the associated stock
-    /// location with the associated shipping method.
-    ///
-    /// Example: `72`
-    pub max_hours: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl DeliveryLeadTimeCreate {
-    /// A new delivery lead time with what the API requires.
-    pub fn new(
-        min_hours: i64,
-        max_hours: i64,
-        stock_location: impl Into<String>,
-        shipping_method: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        relationships
-            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
-        Self {
-            min_hours,
-            max_hours,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`DeliveryLeadTime`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct DeliveryLeadTimeUpdate {
-    /// The delivery lead minimum time (in hours) when shipping from the associated stock
-    /// location with the associated shipping method.
-    ///
-    /// Example: `48`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_hours: Option<i64>,
-    /// The delivery lead maximun time (in hours) when shipping from the associated stock
-    /// location with the associated shipping method.
-    ///
-    /// Example: `72`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_hours: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl DeliveryLeadTimeUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `min_hours`.
-    pub fn min_hours(mut self, min_hours: i64) -> Self {
-        self.min_hours = Some(min_hours);
-        self
-    }
-
-    /// Sets `max_hours`.
-    pub fn max_hours(mut self, max_hours: i64) -> Self {
-        self.max_hours = Some(max_hours);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-
-    /// Links `shipping_method` to the `shipping_methods` with this id.
-    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
-        self
-    }
-}
 
 /// The `delivery_lead_times` endpoints, from [`Client::delivery_lead_times`].
 #[derive(Debug, Clone)]
@@ -588,5 +158,490 @@ impl DeliveryLeadTimes {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A delivery lead time, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct DeliveryLeadTime {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: DeliveryLeadTimeAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: DeliveryLeadTimeRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for DeliveryLeadTime {
+    const TYPE: Option<&'static str> = Some("delivery_lead_times");
+    type Sort = DeliveryLeadTimeSort;
+    type Filter = DeliveryLeadTimeFilter;
+    type Include = DeliveryLeadTimeInclude;
+    type Field = DeliveryLeadTimeField;
+}
+
+/// The attributes of a [`DeliveryLeadTime`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct DeliveryLeadTimeAttributes {
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    ///
+    /// Example: `48`
+    pub min_hours: Option<i64>,
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    ///
+    /// Example: `72`
+    pub max_hours: Option<i64>,
+    /// The delivery lead minimum time, in days (rounded).
+    ///
+    /// Example: `2`
+    pub min_days: Option<i64>,
+    /// The delivery lead maximun time, in days (rounded).
+    ///
+    /// Example: `3`
+    pub max_days: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`DeliveryLeadTime`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct DeliveryLeadTimeRelationships {
+    /// The associated stock location.
+    pub stock_location: Option<ToOne>,
+    /// The associated shipping method.
+    pub shipping_method: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`DeliveryLeadTime`]: [`DeliveryLeadTimeCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeliveryLeadTimeCreate {
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    ///
+    /// Example: `48`
+    pub min_hours: i64,
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    ///
+    /// Example: `72`
+    pub max_hours: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl DeliveryLeadTimeCreate {
+    /// A new delivery lead time with what the API requires.
+    pub fn new(
+        min_hours: i64,
+        max_hours: i64,
+        stock_location: impl Into<String>,
+        shipping_method: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        relationships
+            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
+        Self {
+            min_hours,
+            max_hours,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`DeliveryLeadTime`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeliveryLeadTimeUpdate {
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    ///
+    /// Example: `48`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_hours: Option<i64>,
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    ///
+    /// Example: `72`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_hours: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl DeliveryLeadTimeUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `min_hours`.
+    ///
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    pub fn min_hours(mut self, min_hours: i64) -> Self {
+        self.min_hours = Some(min_hours);
+        self
+    }
+
+    /// Sets `max_hours`.
+    ///
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    pub fn max_hours(mut self, max_hours: i64) -> Self {
+        self.max_hours = Some(max_hours);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The associated stock location.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+
+    /// Links `shipping_method` to the `shipping_methods` with this id.
+    ///
+    /// The associated shipping method.
+    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
+        self
+    }
+}
+
+/// The attributes a list of [`DeliveryLeadTime`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryLeadTimeSort {
+    /// The resource's id.
+    Id,
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    MinHours,
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    MaxHours,
+    /// The delivery lead minimum time, in days (rounded).
+    MinDays,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for DeliveryLeadTimeSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::MinHours => "min_hours",
+            Self::MaxHours => "max_hours",
+            Self::MinDays => "min_days",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`DeliveryLeadTime`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryLeadTimeFilter {
+    /// The resource's id.
+    Id,
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    MinHours,
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    MaxHours,
+    /// The delivery lead minimum time, in days (rounded).
+    MinDays,
+    /// The delivery lead maximun time, in days (rounded).
+    MaxDays,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for DeliveryLeadTimeFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::MinHours => "min_hours",
+            Self::MaxHours => "max_hours",
+            Self::MinDays => "min_days",
+            Self::MaxDays => "max_days",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for DeliveryLeadTimeFilter {}
+
+/// The relationships of a [`DeliveryLeadTime`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryLeadTimeInclude {
+    /// The associated stock location.
+    StockLocation,
+    /// The associated shipping method.
+    ShippingMethod,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for DeliveryLeadTimeInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::StockLocation => "stock_location",
+            Self::ShippingMethod => "shipping_method",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`DeliveryLeadTime`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryLeadTimeField {
+    /// The delivery lead minimum time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    MinHours,
+    /// The delivery lead maximun time (in hours) when shipping from the associated stock
+    /// location with the associated shipping method.
+    MaxHours,
+    /// The delivery lead minimum time, in days (rounded).
+    MinDays,
+    /// The delivery lead maximun time, in days (rounded).
+    MaxDays,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated stock location.
+    StockLocation,
+    /// The associated shipping method.
+    ShippingMethod,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for DeliveryLeadTimeField {
+    fn name(&self) -> &str {
+        match self {
+            Self::MinHours => "min_hours",
+            Self::MaxHours => "max_hours",
+            Self::MinDays => "min_days",
+            Self::MaxDays => "max_days",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::StockLocation => "stock_location",
+            Self::ShippingMethod => "shipping_method",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

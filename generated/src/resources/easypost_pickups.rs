@@ -2,10 +2,144 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `easypost_pickups` resource: easypost pickups.
+//!
+//! Start from [`EasypostPickups`], the endpoints that [`Client::easypost_pickups`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.easypost_pickups().list().await?;
+//! for easypost_pickup in &page.data {
+//!     println!("{}", easypost_pickup.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A easypost pickup, as the API returns it.
+/// The `easypost_pickups` endpoints, from [`Client::easypost_pickups`].
+#[derive(Debug, Clone)]
+pub struct EasypostPickups {
+    client: Client,
+}
+
+impl Client {
+    /// The `easypost_pickups` endpoints: easypost pickups.
+    pub fn easypost_pickups(&self) -> EasypostPickups {
+        EasypostPickups {
+            client: self.clone(),
+        }
+    }
+}
+
+impl EasypostPickups {
+    /// Lists easypost pickups, a page at a time: `GET /easypost_pickups`.
+    pub fn list(&self) -> ListCall<EasypostPickup> {
+        ListCall::list(&self.client, "easypost_pickups")
+    }
+
+    /// Retrieves an easypost pickup by id: `GET /easypost_pickups/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<EasypostPickup> {
+        ItemCall::retrieve(&self.client, "easypost_pickups", id)
+    }
+
+    /// Creates an easypost pickup: `POST /easypost_pickups`.
+    pub fn create(&self, body: &EasypostPickupCreate) -> ItemCall<EasypostPickup> {
+        ItemCall::create_linked(
+            &self.client,
+            "easypost_pickups",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an easypost pickup: `PATCH /easypost_pickups/{id}`.
+    pub fn update(
+        &self,
+        id: &str,
+        body: &EasypostPickupUpdate,
+    ) -> ItemCall<EasypostPickup> {
+        ItemCall::update_linked(
+            &self.client,
+            "easypost_pickups",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes an easypost pickup: `DELETE /easypost_pickups/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "easypost_pickups", id)
+    }
+
+    /// Send this attribute if you want to purchase this pick up with the selected rate.
+    ///
+    /// `PATCH /easypost_pickups/{id}` with `"_purchase": true`.
+    pub fn purchase(&self, id: &str) -> ItemCall<EasypostPickup> {
+        ItemCall::update(&self.client, "easypost_pickups", id, &Trigger("_purchase"))
+    }
+
+    /// The associated shipment.
+    ///
+    /// `GET /easypost_pickups/{id}/shipment`
+    ///
+    /// With the `shipments` feature.
+    #[cfg(feature = "shipments")]
+    pub fn shipment(&self, id: &str) -> ItemCall<Option<super::shipments::Shipment>> {
+        ItemCall::related(
+            &self.client,
+            "easypost_pickups",
+            id,
+            "shipment",
+            Some("shipments"),
+        )
+    }
+
+    /// The associated parcels.
+    ///
+    /// `GET /easypost_pickups/{id}/parcels`
+    ///
+    /// With the `parcels` feature.
+    #[cfg(feature = "parcels")]
+    pub fn parcels(&self, id: &str) -> ListCall<super::parcels::Parcel> {
+        ListCall::related(
+            &self.client,
+            "easypost_pickups",
+            id,
+            "parcels",
+            Some("parcels"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /easypost_pickups/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "easypost_pickups", id, "events", Some("events"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /easypost_pickups/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "easypost_pickups",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An easypost pickup, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EasypostPickup {
@@ -34,7 +168,7 @@ impl Resource for EasypostPickup {
     type Field = EasypostPickupField;
 }
 
-/// The attributes of a [`EasypostPickup`].
+/// The attributes of an [`EasypostPickup`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EasypostPickupAttributes {
@@ -107,7 +241,7 @@ pub struct EasypostPickupAttributes {
     pub purchase_completed_at: Option<DateTime<Utc>>,
 }
 
-/// The relationships of a [`EasypostPickup`].
+/// The relationships of an [`EasypostPickup`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EasypostPickupRelationships {
@@ -119,6 +253,226 @@ pub struct EasypostPickupRelationships {
     pub events: Option<ToMany>,
     /// The associated event stores.
     pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`EasypostPickup`]: [`EasypostPickupCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EasypostPickupCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Additional text to help the driver successfully obtain the package, automatically
+    /// enriched with parcels and package informations.
+    ///
+    /// Example: `"Knock loudly"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// The earliest time at which the package is available to pick up, must be larger than 2
+    /// hours from creation time.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub min_datetime: DateTime<Utc>,
+    /// The latest time at which the package is available to pick up, must be smaller than 24
+    /// hours from creation time.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub max_datetime: DateTime<Utc>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl EasypostPickupCreate {
+    /// A new easypost pickup with what the API requires.
+    pub fn new(
+        min_datetime: DateTime<Utc>,
+        max_datetime: DateTime<Utc>,
+        shipment: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("shipment", Linkage::to("shipments", shipment));
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            instructions: None,
+            min_datetime,
+            max_datetime,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `instructions`.
+    ///
+    /// Additional text to help the driver successfully obtain the package, automatically
+    /// enriched with parcels and package informations.
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+}
+
+/// The body of a request updating an [`EasypostPickup`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EasypostPickupUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The selected purchase rate from the available pick up rates.
+    ///
+    /// Example: `"pickuprate_a6cd2647a898410aa5d33febde44e1b2"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub selected_rate_id: Patch<String>,
+    /// Send this attribute if you want to purchase this pick up with the selected rate.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _purchase: Option<bool>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl EasypostPickupUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `selected_rate_id`.
+    ///
+    /// The selected purchase rate from the available pick up rates.
+    pub fn selected_rate_id(mut self, selected_rate_id: impl Into<String>) -> Self {
+        self.selected_rate_id = Patch::Set(selected_rate_id.into());
+        self
+    }
+
+    /// Clears `selected_rate_id`: sends `null`.
+    pub fn clear_selected_rate_id(mut self) -> Self {
+        self.selected_rate_id = Patch::Clear;
+        self
+    }
+
+    /// Sends `_purchase: true` with the update.
+    ///
+    /// Send this attribute if you want to purchase this pick up with the selected rate.
+    pub fn purchase(mut self) -> Self {
+        self._purchase = Some(true);
+        self
+    }
+
+    /// Links `shipment` to the `shipments` with this id.
+    ///
+    /// The associated shipment.
+    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
+        self.relationships.set("shipment", Linkage::to("shipments", shipment));
+        self
+    }
 }
 
 /// The values of `type`. Values this client does not know are kept in `Other`.
@@ -178,25 +532,29 @@ impl<'de> Deserialize<'de> for EasypostPickupType {
 pub enum EasypostPickupSort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The pick up's type.
     Type,
-    /// `status`
+    /// The pick up status. Optional, default is 'unknown'.
     Status,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `min_datetime`
+    /// The earliest time at which the package is available to pick up, must be larger than 2
+    /// hours from creation time.
     MinDatetime,
-    /// `max_datetime`
+    /// The latest time at which the package is available to pick up, must be smaller than 24
+    /// hours from creation time.
     MaxDatetime,
-    /// `purchase_started_at`
+    /// Time at which the purchasing of the pick up rate started.
     PurchaseStartedAt,
-    /// `purchase_completed_at`
+    /// Time at which the purchasing of the pick up rate completed.
     PurchaseCompletedAt,
 }
 
@@ -225,27 +583,32 @@ impl FieldName for EasypostPickupSort {
 pub enum EasypostPickupFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The pick up's type.
     Type,
-    /// `status`
+    /// The pick up status. Optional, default is 'unknown'.
     Status,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `min_datetime`
+    /// The earliest time at which the package is available to pick up, must be larger than 2
+    /// hours from creation time.
     MinDatetime,
-    /// `max_datetime`
+    /// The latest time at which the package is available to pick up, must be smaller than 24
+    /// hours from creation time.
     MaxDatetime,
-    /// `purchase_started_at`
+    /// Time at which the purchasing of the pick up rate started.
     PurchaseStartedAt,
-    /// `purchase_completed_at`
+    /// Time at which the purchasing of the pick up rate completed.
     PurchaseCompletedAt,
 }
 
@@ -270,15 +633,15 @@ impl FieldName for EasypostPickupFilter {
 
 impl FilterField for EasypostPickupFilter {}
 
-/// The relationships of a [`EasypostPickup`] a response can include.
+/// The relationships of an [`EasypostPickup`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EasypostPickupInclude {
-    /// `shipment`
+    /// The associated shipment.
     Shipment,
-    /// `parcels`
+    /// The associated parcels.
     Parcels,
-    /// `events`
+    /// The associated events.
     Events,
 }
 
@@ -292,47 +655,53 @@ impl FieldName for EasypostPickupInclude {
     }
 }
 
-/// The fields of a [`EasypostPickup`] a sparse fieldset can ask for.
+/// The fields of an [`EasypostPickup`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EasypostPickupField {
-    /// `type`
+    /// The pick up's type.
     Type,
-    /// `status`
+    /// The pick up status. Optional, default is 'unknown'.
     Status,
-    /// `internal_id`
+    /// The pick up service internal ID.
     InternalId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `selected_rate_id`
+    /// The selected purchase rate from the available pick up rates.
     SelectedRateId,
-    /// `rates`
+    /// The available pick up rates.
     Rates,
-    /// `instructions`
+    /// Additional text to help the driver successfully obtain the package, automatically
+    /// enriched with parcels and package informations.
     Instructions,
-    /// `min_datetime`
+    /// The earliest time at which the package is available to pick up, must be larger than 2
+    /// hours from creation time.
     MinDatetime,
-    /// `max_datetime`
+    /// The latest time at which the package is available to pick up, must be smaller than 24
+    /// hours from creation time.
     MaxDatetime,
-    /// `purchase_started_at`
+    /// Time at which the purchasing of the pick up rate started.
     PurchaseStartedAt,
-    /// `purchase_completed_at`
+    /// Time at which the purchasing of the pick up rate completed.
     PurchaseCompletedAt,
-    /// `shipment`
+    /// The associated shipment.
     Shipment,
-    /// `parcels`
+    /// The associated parcels.
     Parcels,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -359,320 +728,5 @@ impl FieldName for EasypostPickupField {
             Self::Events => "events",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The body of a request creating a [`EasypostPickup`]: [`EasypostPickupCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct EasypostPickupCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// Additional text to help the driver successfully obtain the package, automatically
-    /// enriched with parcels and package informations.
-    ///
-    /// Example: `"Knock loudly"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    /// The earliest time at which the package is available to pick up, must be larger than 2
-    /// hours from creation time.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub min_datetime: DateTime<Utc>,
-    /// The latest time at which the package is available to pick up, must be smaller than 24
-    /// hours from creation time.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub max_datetime: DateTime<Utc>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl EasypostPickupCreate {
-    /// A new easypost pickup with what the API requires.
-    pub fn new(
-        min_datetime: DateTime<Utc>,
-        max_datetime: DateTime<Utc>,
-        shipment: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("shipment", Linkage::to("shipments", shipment));
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            instructions: None,
-            min_datetime,
-            max_datetime,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `instructions`.
-    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
-        self.instructions = Some(instructions.into());
-        self
-    }
-}
-
-/// The body of a request updating a [`EasypostPickup`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct EasypostPickupUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The selected purchase rate from the available pick up rates.
-    ///
-    /// Example: `"pickuprate_a6cd2647a898410aa5d33febde44e1b2"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub selected_rate_id: Patch<String>,
-    /// Send this attribute if you want to purchase this pick up with the selected rate.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _purchase: Option<bool>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl EasypostPickupUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `selected_rate_id`.
-    pub fn selected_rate_id(mut self, selected_rate_id: impl Into<String>) -> Self {
-        self.selected_rate_id = Patch::Set(selected_rate_id.into());
-        self
-    }
-
-    /// Clears `selected_rate_id`: sends `null`.
-    pub fn clear_selected_rate_id(mut self) -> Self {
-        self.selected_rate_id = Patch::Clear;
-        self
-    }
-
-    /// Sends `_purchase: true` with the update.
-    pub fn purchase(mut self) -> Self {
-        self._purchase = Some(true);
-        self
-    }
-
-    /// Links `shipment` to the `shipments` with this id.
-    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
-        self.relationships.set("shipment", Linkage::to("shipments", shipment));
-        self
-    }
-}
-
-/// The `easypost_pickups` endpoints, from [`Client::easypost_pickups`].
-#[derive(Debug, Clone)]
-pub struct EasypostPickups {
-    client: Client,
-}
-
-impl Client {
-    /// The `easypost_pickups` endpoints: easypost pickups.
-    pub fn easypost_pickups(&self) -> EasypostPickups {
-        EasypostPickups {
-            client: self.clone(),
-        }
-    }
-}
-
-impl EasypostPickups {
-    /// Lists easypost pickups, a page at a time: `GET /easypost_pickups`.
-    pub fn list(&self) -> ListCall<EasypostPickup> {
-        ListCall::list(&self.client, "easypost_pickups")
-    }
-
-    /// Retrieves a easypost pickup by id: `GET /easypost_pickups/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<EasypostPickup> {
-        ItemCall::retrieve(&self.client, "easypost_pickups", id)
-    }
-
-    /// Creates a easypost pickup: `POST /easypost_pickups`.
-    pub fn create(&self, body: &EasypostPickupCreate) -> ItemCall<EasypostPickup> {
-        ItemCall::create_linked(
-            &self.client,
-            "easypost_pickups",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a easypost pickup: `PATCH /easypost_pickups/{id}`.
-    pub fn update(
-        &self,
-        id: &str,
-        body: &EasypostPickupUpdate,
-    ) -> ItemCall<EasypostPickup> {
-        ItemCall::update_linked(
-            &self.client,
-            "easypost_pickups",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a easypost pickup: `DELETE /easypost_pickups/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "easypost_pickups", id)
-    }
-
-    /// Send this attribute if you want to purchase this pick up with the selected rate.
-    ///
-    /// `PATCH /easypost_pickups/{id}` with `"_purchase": true`.
-    pub fn purchase(&self, id: &str) -> ItemCall<EasypostPickup> {
-        ItemCall::update(&self.client, "easypost_pickups", id, &Trigger("_purchase"))
-    }
-
-    /// The associated shipment.
-    ///
-    /// `GET /easypost_pickups/{id}/shipment`
-    ///
-    /// With the `shipments` feature.
-    #[cfg(feature = "shipments")]
-    pub fn shipment(&self, id: &str) -> ItemCall<Option<super::shipments::Shipment>> {
-        ItemCall::related(
-            &self.client,
-            "easypost_pickups",
-            id,
-            "shipment",
-            Some("shipments"),
-        )
-    }
-
-    /// The associated parcels.
-    ///
-    /// `GET /easypost_pickups/{id}/parcels`
-    ///
-    /// With the `parcels` feature.
-    #[cfg(feature = "parcels")]
-    pub fn parcels(&self, id: &str) -> ListCall<super::parcels::Parcel> {
-        ListCall::related(
-            &self.client,
-            "easypost_pickups",
-            id,
-            "parcels",
-            Some("parcels"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /easypost_pickups/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "easypost_pickups", id, "events", Some("events"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /easypost_pickups/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "easypost_pickups",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

@@ -2,10 +2,81 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `event_callbacks` resource: event callbacks.
+//!
+//! Start from [`EventCallbacks`], the endpoints that [`Client::event_callbacks`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.event_callbacks().list().await?;
+//! for event_callback in &page.data {
+//!     println!("{}", event_callback.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A event callback, as the API returns it.
+/// The `event_callbacks` endpoints, from [`Client::event_callbacks`].
+#[derive(Debug, Clone)]
+pub struct EventCallbacks {
+    client: Client,
+}
+
+impl Client {
+    /// The `event_callbacks` endpoints: event callbacks.
+    pub fn event_callbacks(&self) -> EventCallbacks {
+        EventCallbacks {
+            client: self.clone(),
+        }
+    }
+}
+
+impl EventCallbacks {
+    /// Lists event callbacks, a page at a time: `GET /event_callbacks`.
+    pub fn list(&self) -> ListCall<EventCallback> {
+        ListCall::list(&self.client, "event_callbacks")
+    }
+
+    /// Retrieves an event callback by id: `GET /event_callbacks/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<EventCallback> {
+        ItemCall::retrieve(&self.client, "event_callbacks", id)
+    }
+
+    /// The associated webhook.
+    ///
+    /// `GET /event_callbacks/{id}/webhook`
+    ///
+    /// With the `webhooks` feature.
+    #[cfg(feature = "webhooks")]
+    pub fn webhook(&self, id: &str) -> ItemCall<Option<super::webhooks::Webhook>> {
+        ItemCall::related(
+            &self.client,
+            "event_callbacks",
+            id,
+            "webhook",
+            Some("webhooks"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /event_callbacks/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "event_callbacks",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An event callback, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventCallback {
@@ -34,7 +105,7 @@ impl Resource for EventCallback {
     type Field = EventCallbackField;
 }
 
-/// The attributes of a [`EventCallback`].
+/// The attributes of an [`EventCallback`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventCallbackAttributes {
@@ -84,7 +155,7 @@ pub struct EventCallbackAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`EventCallback`].
+/// The relationships of an [`EventCallback`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventCallbackRelationships {
@@ -100,17 +171,19 @@ pub struct EventCallbackRelationships {
 pub enum EventCallbackSort {
     /// The resource's id.
     Id,
-    /// `response_code`
+    /// The HTTP response code of the callback endpoint.
     ResponseCode,
-    /// `response_message`
+    /// The HTTP response message of the callback endpoint.
     ResponseMessage,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -135,21 +208,24 @@ impl FieldName for EventCallbackSort {
 pub enum EventCallbackFilter {
     /// The resource's id.
     Id,
-    /// `callback_url`
+    /// The URI of the callback, inherited by the associated webhook.
     CallbackUrl,
-    /// `response_code`
+    /// The HTTP response code of the callback endpoint.
     ResponseCode,
-    /// `response_message`
+    /// The HTTP response message of the callback endpoint.
     ResponseMessage,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -171,11 +247,11 @@ impl FieldName for EventCallbackFilter {
 
 impl FilterField for EventCallbackFilter {}
 
-/// The relationships of a [`EventCallback`] a response can include.
+/// The relationships of an [`EventCallback`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventCallbackInclude {
-    /// `webhook`
+    /// The associated webhook.
     Webhook,
 }
 
@@ -187,33 +263,37 @@ impl FieldName for EventCallbackInclude {
     }
 }
 
-/// The fields of a [`EventCallback`] a sparse fieldset can ask for.
+/// The fields of an [`EventCallback`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventCallbackField {
-    /// `callback_url`
+    /// The URI of the callback, inherited by the associated webhook.
     CallbackUrl,
-    /// `signature`
+    /// The callback signature, used to sign the payload.
     Signature,
-    /// `payload`
+    /// The payload sent to the callback endpoint, including the event affected resource and the
+    /// specified includes.
     Payload,
-    /// `response_code`
+    /// The HTTP response code of the callback endpoint.
     ResponseCode,
-    /// `response_message`
+    /// The HTTP response message of the callback endpoint.
     ResponseMessage,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `webhook`
+    /// The associated webhook.
     Webhook,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -233,64 +313,5 @@ impl FieldName for EventCallbackField {
             Self::Webhook => "webhook",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `event_callbacks` endpoints, from [`Client::event_callbacks`].
-#[derive(Debug, Clone)]
-pub struct EventCallbacks {
-    client: Client,
-}
-
-impl Client {
-    /// The `event_callbacks` endpoints: event callbacks.
-    pub fn event_callbacks(&self) -> EventCallbacks {
-        EventCallbacks {
-            client: self.clone(),
-        }
-    }
-}
-
-impl EventCallbacks {
-    /// Lists event callbacks, a page at a time: `GET /event_callbacks`.
-    pub fn list(&self) -> ListCall<EventCallback> {
-        ListCall::list(&self.client, "event_callbacks")
-    }
-
-    /// Retrieves a event callback by id: `GET /event_callbacks/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<EventCallback> {
-        ItemCall::retrieve(&self.client, "event_callbacks", id)
-    }
-
-    /// The associated webhook.
-    ///
-    /// `GET /event_callbacks/{id}/webhook`
-    ///
-    /// With the `webhooks` feature.
-    #[cfg(feature = "webhooks")]
-    pub fn webhook(&self, id: &str) -> ItemCall<Option<super::webhooks::Webhook>> {
-        ItemCall::related(
-            &self.client,
-            "event_callbacks",
-            id,
-            "webhook",
-            Some("webhooks"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /event_callbacks/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "event_callbacks",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

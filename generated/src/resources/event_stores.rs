@@ -2,10 +2,42 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `event_stores` resource: event stores.
+//!
+//! Start from [`EventStores`], the endpoints that [`Client::event_stores`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let event_store = client.event_stores().retrieve("the-id").await?.data;
+//! println!("{}", event_store.id);
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A event store, as the API returns it.
+/// The `event_stores` endpoints, from [`Client::event_stores`].
+#[derive(Debug, Clone)]
+pub struct EventStores {
+    client: Client,
+}
+
+impl Client {
+    /// The `event_stores` endpoints: event stores.
+    pub fn event_stores(&self) -> EventStores {
+        EventStores {
+            client: self.clone(),
+        }
+    }
+}
+
+impl EventStores {
+    /// Retrieves an event store by id: `GET /event_stores/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<EventStore> {
+        ItemCall::retrieve(&self.client, "event_stores", id)
+    }
+}
+
+/// An event store, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventStore {
@@ -34,7 +66,7 @@ impl Resource for EventStore {
     type Field = EventStoreField;
 }
 
-/// The attributes of a [`EventStore`].
+/// The attributes of an [`EventStore`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventStoreAttributes {
@@ -96,7 +128,7 @@ pub struct EventStoreAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`EventStore`].
+/// The relationships of an [`EventStore`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EventStoreRelationships {}
@@ -107,13 +139,15 @@ pub struct EventStoreRelationships {}
 pub enum EventStoreSort {
     /// The resource's id.
     Id,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -136,15 +170,18 @@ impl FieldName for EventStoreSort {
 pub enum EventStoreFilter {
     /// The resource's id.
     Id,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -163,7 +200,7 @@ impl FieldName for EventStoreFilter {
 
 impl FilterField for EventStoreFilter {}
 
-/// The relationships of a [`EventStore`] a response can include.
+/// The relationships of an [`EventStore`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventStoreInclude {}
@@ -174,35 +211,38 @@ impl FieldName for EventStoreInclude {
     }
 }
 
-/// The fields of a [`EventStore`] a sparse fieldset can ask for.
+/// The fields of an [`EventStore`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventStoreField {
-    /// `resource_type`
+    /// The type of the affected resource.
     ResourceType,
-    /// `resource_id`
+    /// The ID of the affected resource.
     ResourceId,
-    /// `event`
+    /// The type of change (one of create or update).
     Event,
-    /// `ip_address`
+    /// The request remote ip.
     IpAddress,
-    /// `user_agent`
+    /// The request User Agent.
     UserAgent,
-    /// `uuid`
+    /// The request id.
     Uuid,
-    /// `payload`
+    /// The object changes payload.
     Payload,
-    /// `who`
+    /// Information about who triggered the change.
     Who,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -223,27 +263,5 @@ impl FieldName for EventStoreField {
             Self::ReferenceOrigin => "reference_origin",
             Self::Metadata => "metadata",
         }
-    }
-}
-
-/// The `event_stores` endpoints, from [`Client::event_stores`].
-#[derive(Debug, Clone)]
-pub struct EventStores {
-    client: Client,
-}
-
-impl Client {
-    /// The `event_stores` endpoints: event stores.
-    pub fn event_stores(&self) -> EventStores {
-        EventStores {
-            client: self.clone(),
-        }
-    }
-}
-
-impl EventStores {
-    /// Retrieves a event store by id: `GET /event_stores/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<EventStore> {
-        ItemCall::retrieve(&self.client, "event_stores", id)
     }
 }

@@ -2,10 +2,112 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `exports` resource: exports.
+//!
+//! Start from [`Exports`], the endpoints that [`Client::exports`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.exports().list().await?;
+//! for export in &page.data {
+//!     println!("{}", export.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A export, as the API returns it.
+/// The `exports` endpoints, from [`Client::exports`].
+#[derive(Debug, Clone)]
+pub struct Exports {
+    client: Client,
+}
+
+impl Client {
+    /// The `exports` endpoints: exports.
+    pub fn exports(&self) -> Exports {
+        Exports { client: self.clone() }
+    }
+}
+
+impl Exports {
+    /// Lists exports, a page at a time: `GET /exports`.
+    pub fn list(&self) -> ListCall<Export> {
+        ListCall::list(&self.client, "exports")
+    }
+
+    /// Retrieves an export by id: `GET /exports/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Export> {
+        ItemCall::retrieve(&self.client, "exports", id)
+    }
+
+    /// Creates an export: `POST /exports`.
+    pub fn create(&self, body: &ExportCreate) -> ItemCall<Export> {
+        ItemCall::create(&self.client, "exports", body)
+    }
+
+    /// Updates an export: `PATCH /exports/{id}`.
+    pub fn update(&self, id: &str, body: &ExportUpdate) -> ItemCall<Export> {
+        ItemCall::update(&self.client, "exports", id, body)
+    }
+
+    /// Deletes an export: `DELETE /exports/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "exports", id)
+    }
+
+    /// Send this attribute if you want to restart an 'interrupted' export.
+    ///
+    /// `PATCH /exports/{id}` with `"_start": true`.
+    pub fn start(&self, id: &str) -> ItemCall<Export> {
+        ItemCall::update(&self.client, "exports", id, &Trigger("_start"))
+    }
+
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    ///
+    /// `PATCH /exports/{id}` with `"_interrupt": true`.
+    pub fn interrupt(&self, id: &str) -> ItemCall<Export> {
+        ItemCall::update(&self.client, "exports", id, &Trigger("_interrupt"))
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /exports/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "exports", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /exports/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "exports", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /exports/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "exports",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An export, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Export {
@@ -34,7 +136,7 @@ impl Resource for Export {
     type Field = ExportField;
 }
 
-/// The attributes of a [`Export`].
+/// The attributes of an [`Export`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ExportAttributes {
@@ -137,7 +239,7 @@ pub struct ExportAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Export`].
+/// The relationships of an [`Export`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ExportRelationships {
@@ -147,6 +249,270 @@ pub struct ExportRelationships {
     pub versions: Option<ToMany>,
     /// The associated event stores.
     pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`Export`]: [`ExportCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExportCreate {
+    /// The type of resource being exported.
+    ///
+    /// Example: `"skus"`
+    pub resource_type: String,
+    /// The format of the export one of 'json' (default) or 'csv'.
+    ///
+    /// Example: `"json"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// List of related resources that should be included in the export (redundant when 'fields'
+    /// are specified).
+    ///
+    /// Example: `["prices.price_tiers"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub includes: Option<Vec<String>>,
+    /// List of fields to export for the main and related resources (automatically included).
+    /// Pass the asterisk '*' to include all exportable fields for the main and related
+    /// resources.
+    ///
+    /// Example: `["code","name","prices.*","prices.price_tiers.price_amount_cents"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// The filters used to select the records to be exported.
+    ///
+    /// Example: `{"code_eq":"AAA"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Value>,
+    /// Send this attribute if you want to skip exporting redundant attributes (IDs, timestamps,
+    /// blanks, etc.), useful when combining export and import to duplicate your dataset.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_data: Option<bool>,
+    /// Send this attribute to apply JWT scope–based sales channel filtering to the exported
+    /// data.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwt_filters: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl ExportCreate {
+    /// A new export with what the API requires.
+    pub fn new(resource_type: impl Into<String>) -> Self {
+        Self {
+            resource_type: resource_type.into(),
+            format: None,
+            includes: None,
+            fields: None,
+            filters: None,
+            dry_data: None,
+            jwt_filters: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `format`.
+    ///
+    /// The format of the export one of 'json' (default) or 'csv'.
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// Sets `includes`.
+    ///
+    /// List of related resources that should be included in the export (redundant when 'fields'
+    /// are specified).
+    pub fn includes(mut self, includes: Vec<String>) -> Self {
+        self.includes = Some(includes);
+        self
+    }
+
+    /// Sets `fields`.
+    ///
+    /// List of fields to export for the main and related resources (automatically included).
+    /// Pass the asterisk '*' to include all exportable fields for the main and related
+    /// resources.
+    pub fn fields(mut self, fields: Vec<String>) -> Self {
+        self.fields = Some(fields);
+        self
+    }
+
+    /// Sets `filters`.
+    ///
+    /// The filters used to select the records to be exported.
+    pub fn filters(mut self, filters: impl IntoObject) -> Self {
+        self.filters = Some(filters.into_object());
+        self
+    }
+
+    /// Sets `dry_data`.
+    ///
+    /// Send this attribute if you want to skip exporting redundant attributes (IDs, timestamps,
+    /// blanks, etc.), useful when combining export and import to duplicate your dataset.
+    pub fn dry_data(mut self, dry_data: bool) -> Self {
+        self.dry_data = Some(dry_data);
+        self
+    }
+
+    /// Sets `jwt_filters`.
+    ///
+    /// Send this attribute to apply JWT scope–based sales channel filtering to the exported
+    /// data.
+    pub fn jwt_filters(mut self, jwt_filters: bool) -> Self {
+        self.jwt_filters = Some(jwt_filters);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`Export`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExportUpdate {
+    /// Send this attribute if you want to restart an 'interrupted' export.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _start: Option<bool>,
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _interrupt: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl ExportUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `_start: true` with the update.
+    ///
+    /// Send this attribute if you want to restart an 'interrupted' export.
+    pub fn start(mut self) -> Self {
+        self._start = Some(true);
+        self
+    }
+
+    /// Sends `_interrupt: true` with the update.
+    ///
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    pub fn interrupt(mut self) -> Self {
+        self._interrupt = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
 }
 
 /// The values of `status`. Values this client does not know are kept in `Other`.
@@ -222,31 +588,34 @@ impl<'de> Deserialize<'de> for ExportStatus {
 pub enum ExportSort {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of resource being exported.
     ResourceType,
-    /// `format`
+    /// The format of the export one of 'json' (default) or 'csv'.
     Format,
-    /// `status`
+    /// The export job status. One of 'pending' (default), 'in_progress', 'interrupted',
+    /// 'completed', or 'failed'.
     Status,
-    /// `started_at`
+    /// Time at which the export was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the export was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the export was interrupted.
     InterruptedAt,
-    /// `records_count`
+    /// Indicates the number of records to be exported.
     RecordsCount,
-    /// `processed_count`
+    /// Indicates how many records have been processed in real time.
     ProcessedCount,
-    /// `attachment_url`
+    /// The URL to the output file, which will be generated upon export completion.
     AttachmentUrl,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -278,35 +647,39 @@ impl FieldName for ExportSort {
 pub enum ExportFilter {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of resource being exported.
     ResourceType,
-    /// `format`
+    /// The format of the export one of 'json' (default) or 'csv'.
     Format,
-    /// `status`
+    /// The export job status. One of 'pending' (default), 'in_progress', 'interrupted',
+    /// 'completed', or 'failed'.
     Status,
-    /// `started_at`
+    /// Time at which the export was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the export was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the export was interrupted.
     InterruptedAt,
-    /// `records_count`
+    /// Indicates the number of records to be exported.
     RecordsCount,
-    /// `processed_count`
+    /// Indicates how many records have been processed in real time.
     ProcessedCount,
-    /// `attachment_url`
+    /// The URL to the output file, which will be generated upon export completion.
     AttachmentUrl,
-    /// `errors_log`
+    /// Contains the exports errors, if any.
     ErrorsLog,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -335,13 +708,13 @@ impl FieldName for ExportFilter {
 
 impl FilterField for ExportFilter {}
 
-/// The relationships of a [`Export`] a response can include.
+/// The relationships of an [`Export`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExportInclude {
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -354,59 +727,68 @@ impl FieldName for ExportInclude {
     }
 }
 
-/// The fields of a [`Export`] a sparse fieldset can ask for.
+/// The fields of an [`Export`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExportField {
-    /// `resource_type`
+    /// The type of resource being exported.
     ResourceType,
-    /// `format`
+    /// The format of the export one of 'json' (default) or 'csv'.
     Format,
-    /// `status`
+    /// The export job status. One of 'pending' (default), 'in_progress', 'interrupted',
+    /// 'completed', or 'failed'.
     Status,
-    /// `includes`
+    /// List of related resources that should be included in the export (redundant when 'fields'
+    /// are specified).
     Includes,
-    /// `fields`
+    /// List of fields to export for the main and related resources (automatically included).
+    /// Pass the asterisk '*' to include all exportable fields for the main and related
+    /// resources.
     Fields,
-    /// `filters`
+    /// The filters used to select the records to be exported.
     Filters,
-    /// `dry_data`
+    /// Send this attribute if you want to skip exporting redundant attributes (IDs, timestamps,
+    /// blanks, etc.), useful when combining export and import to duplicate your dataset.
     DryData,
-    /// `jwt_filters`
+    /// Send this attribute to apply JWT scope–based sales channel filtering to the exported
+    /// data.
     JwtFilters,
-    /// `started_at`
+    /// Time at which the export was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the export was completed.
     CompletedAt,
-    /// `estimated_completion_at`
+    /// Estimated time at which the export should complete (dynamically refres^hed).
     EstimatedCompletionAt,
-    /// `interrupted_at`
+    /// Time at which the export was interrupted.
     InterruptedAt,
-    /// `records_count`
+    /// Indicates the number of records to be exported.
     RecordsCount,
-    /// `processed_count`
+    /// Indicates how many records have been processed in real time.
     ProcessedCount,
-    /// `progress`
+    /// The percentage of progress of the export.
     Progress,
-    /// `attachment_url`
+    /// The URL to the output file, which will be generated upon export completion.
     AttachmentUrl,
-    /// `errors_log`
+    /// Contains the exports errors, if any.
     ErrorsLog,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -439,320 +821,5 @@ impl FieldName for ExportField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The body of a request creating a [`Export`]: [`ExportCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ExportCreate {
-    /// The type of resource being exported.
-    ///
-    /// Example: `"skus"`
-    pub resource_type: String,
-    /// The format of the export one of 'json' (default) or 'csv'.
-    ///
-    /// Example: `"json"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// List of related resources that should be included in the export (redundant when 'fields'
-    /// are specified).
-    ///
-    /// Example: `["prices.price_tiers"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub includes: Option<Vec<String>>,
-    /// List of fields to export for the main and related resources (automatically included).
-    /// Pass the asterisk '*' to include all exportable fields for the main and related
-    /// resources.
-    ///
-    /// Example: `["code","name","prices.*","prices.price_tiers.price_amount_cents"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-    /// The filters used to select the records to be exported.
-    ///
-    /// Example: `{"code_eq":"AAA"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Map<String, Value>>,
-    /// Send this attribute if you want to skip exporting redundant attributes (IDs, timestamps,
-    /// blanks, etc.), useful when combining export and import to duplicate your dataset.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dry_data: Option<bool>,
-    /// Send this attribute to apply JWT scope–based sales channel filtering to the exported
-    /// data.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub jwt_filters: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl ExportCreate {
-    /// A new export with what the API requires.
-    pub fn new(resource_type: impl Into<String>) -> Self {
-        Self {
-            resource_type: resource_type.into(),
-            format: None,
-            includes: None,
-            fields: None,
-            filters: None,
-            dry_data: None,
-            jwt_filters: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `format`.
-    pub fn format(mut self, format: impl Into<String>) -> Self {
-        self.format = Some(format.into());
-        self
-    }
-
-    /// Sets `includes`.
-    pub fn includes(mut self, includes: Vec<String>) -> Self {
-        self.includes = Some(includes);
-        self
-    }
-
-    /// Sets `fields`.
-    pub fn fields(mut self, fields: Vec<String>) -> Self {
-        self.fields = Some(fields);
-        self
-    }
-
-    /// Sets `filters`.
-    pub fn filters(mut self, filters: Map<String, Value>) -> Self {
-        self.filters = Some(filters);
-        self
-    }
-
-    /// Sets `dry_data`.
-    pub fn dry_data(mut self, dry_data: bool) -> Self {
-        self.dry_data = Some(dry_data);
-        self
-    }
-
-    /// Sets `jwt_filters`.
-    pub fn jwt_filters(mut self, jwt_filters: bool) -> Self {
-        self.jwt_filters = Some(jwt_filters);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Export`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ExportUpdate {
-    /// Send this attribute if you want to restart an 'interrupted' export.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _start: Option<bool>,
-    /// Send this attribute if you want to mark status as 'interrupted'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _interrupt: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl ExportUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `_start: true` with the update.
-    pub fn start(mut self) -> Self {
-        self._start = Some(true);
-        self
-    }
-
-    /// Sends `_interrupt: true` with the update.
-    pub fn interrupt(mut self) -> Self {
-        self._interrupt = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
-
-/// The `exports` endpoints, from [`Client::exports`].
-#[derive(Debug, Clone)]
-pub struct Exports {
-    client: Client,
-}
-
-impl Client {
-    /// The `exports` endpoints: exports.
-    pub fn exports(&self) -> Exports {
-        Exports { client: self.clone() }
-    }
-}
-
-impl Exports {
-    /// Lists exports, a page at a time: `GET /exports`.
-    pub fn list(&self) -> ListCall<Export> {
-        ListCall::list(&self.client, "exports")
-    }
-
-    /// Retrieves a export by id: `GET /exports/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Export> {
-        ItemCall::retrieve(&self.client, "exports", id)
-    }
-
-    /// Creates a export: `POST /exports`.
-    pub fn create(&self, body: &ExportCreate) -> ItemCall<Export> {
-        ItemCall::create(&self.client, "exports", body)
-    }
-
-    /// Updates a export: `PATCH /exports/{id}`.
-    pub fn update(&self, id: &str, body: &ExportUpdate) -> ItemCall<Export> {
-        ItemCall::update(&self.client, "exports", id, body)
-    }
-
-    /// Deletes a export: `DELETE /exports/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "exports", id)
-    }
-
-    /// Send this attribute if you want to restart an 'interrupted' export.
-    ///
-    /// `PATCH /exports/{id}` with `"_start": true`.
-    pub fn start(&self, id: &str) -> ItemCall<Export> {
-        ItemCall::update(&self.client, "exports", id, &Trigger("_start"))
-    }
-
-    /// Send this attribute if you want to mark status as 'interrupted'.
-    ///
-    /// `PATCH /exports/{id}` with `"_interrupt": true`.
-    pub fn interrupt(&self, id: &str) -> ItemCall<Export> {
-        ItemCall::update(&self.client, "exports", id, &Trigger("_interrupt"))
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /exports/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "exports", id, "events", Some("events"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /exports/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "exports", id, "versions", Some("versions"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /exports/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "exports",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

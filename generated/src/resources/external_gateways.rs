@@ -2,738 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `external_gateways` resource: external gateways.
+//!
+//! Start from [`ExternalGateways`], the endpoints that [`Client::external_gateways`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.external_gateways().list().await?;
+//! for external_gateway in &page.data {
+//!     println!("{}", external_gateway.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A external gateway, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExternalGateway {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ExternalGatewayAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ExternalGatewayRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ExternalGateway {
-    const TYPE: Option<&'static str> = Some("external_gateways");
-    type Sort = ExternalGatewaySort;
-    type Filter = ExternalGatewayFilter;
-    type Include = ExternalGatewayInclude;
-    type Field = ExternalGatewayField;
-}
-
-/// The attributes of a [`ExternalGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExternalGatewayAttributes {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: Option<String>,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub force_payments: Option<bool>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The endpoint used by the external gateway to authorize payments.
-    ///
-    /// Example: `"https://external_gateway.com/authorize"`
-    pub authorize_url: Option<String>,
-    /// The endpoint used by the external gateway to capture payments.
-    ///
-    /// Example: `"https://external_gateway.com/capture"`
-    pub capture_url: Option<String>,
-    /// The endpoint used by the external gateway to void payments.
-    ///
-    /// Example: `"https://external_gateway.com/void"`
-    pub void_url: Option<String>,
-    /// The endpoint used by the external gateway to refund payments.
-    ///
-    /// Example: `"https://external_gateway.com/refund"`
-    pub refund_url: Option<String>,
-    /// The endpoint used by the external gateway to create a customer payment token.
-    ///
-    /// Example: `"https://external_gateway.com/token"`
-    pub token_url: Option<String>,
-    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
-    /// number of consecutive failures overlaps the specified threshold, in such case no further
-    /// calls to the failing callback are made.
-    ///
-    /// Example: `"closed"`
-    pub circuit_state: Option<String>,
-    /// The number of consecutive failures recorded by the circuit breaker associated to this
-    /// resource, will be reset on first successful call to callback.
-    ///
-    /// Example: `5`
-    pub circuit_failure_count: Option<i64>,
-    /// The shared secret used to sign the external request payload.
-    ///
-    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<Secret>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    pub external_includes: Option<Vec<String>>,
-}
-
-/// The relationships of a [`ExternalGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExternalGatewayRelationships {
-    /// The associated payment methods.
-    pub payment_methods: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated payments.
-    pub external_payments: Option<ToMany>,
-}
-
-/// The attributes a list of [`ExternalGateway`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalGatewaySort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-}
-
-impl FieldName for ExternalGatewaySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-        }
-    }
-}
-
-/// The attributes a list of [`ExternalGateway`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalGatewayFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-}
-
-impl FieldName for ExternalGatewayFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-        }
-    }
-}
-
-impl FilterField for ExternalGatewayFilter {}
-
-/// The relationships of a [`ExternalGateway`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalGatewayInclude {
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `external_payments`
-    ExternalPayments,
-}
-
-impl FieldName for ExternalGatewayInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::ExternalPayments => "external_payments",
-        }
-    }
-}
-
-/// The fields of a [`ExternalGateway`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalGatewayField {
-    /// `name`
-    Name,
-    /// `force_payments`
-    ForcePayments,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `authorize_url`
-    AuthorizeUrl,
-    /// `capture_url`
-    CaptureUrl,
-    /// `void_url`
-    VoidUrl,
-    /// `refund_url`
-    RefundUrl,
-    /// `token_url`
-    TokenUrl,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `shared_secret`
-    SharedSecret,
-    /// `external_includes`
-    ExternalIncludes,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `external_payments`
-    ExternalPayments,
-}
-
-impl FieldName for ExternalGatewayField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::ForcePayments => "force_payments",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::AuthorizeUrl => "authorize_url",
-            Self::CaptureUrl => "capture_url",
-            Self::VoidUrl => "void_url",
-            Self::RefundUrl => "refund_url",
-            Self::TokenUrl => "token_url",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::SharedSecret => "shared_secret",
-            Self::ExternalIncludes => "external_includes",
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::ExternalPayments => "external_payments",
-        }
-    }
-}
-
-/// The body of a request creating a [`ExternalGateway`]: [`ExternalGatewayCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ExternalGatewayCreate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: String,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub force_payments: Option<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The endpoint used by the external gateway to authorize payments.
-    ///
-    /// Example: `"https://external_gateway.com/authorize"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authorize_url: Option<String>,
-    /// The endpoint used by the external gateway to capture payments.
-    ///
-    /// Example: `"https://external_gateway.com/capture"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capture_url: Option<String>,
-    /// The endpoint used by the external gateway to void payments.
-    ///
-    /// Example: `"https://external_gateway.com/void"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub void_url: Option<String>,
-    /// The endpoint used by the external gateway to refund payments.
-    ///
-    /// Example: `"https://external_gateway.com/refund"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refund_url: Option<String>,
-    /// The endpoint used by the external gateway to create a customer payment token.
-    ///
-    /// Example: `"https://external_gateway.com/token"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_url: Option<String>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_includes: Option<Vec<String>>,
-}
-
-impl ExternalGatewayCreate {
-    /// A new external gateway with what the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            force_payments: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            authorize_url: None,
-            capture_url: None,
-            void_url: None,
-            refund_url: None,
-            token_url: None,
-            external_includes: None,
-        }
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Some(force_payments);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `authorize_url`.
-    pub fn authorize_url(mut self, authorize_url: impl Into<String>) -> Self {
-        self.authorize_url = Some(authorize_url.into());
-        self
-    }
-
-    /// Sets `capture_url`.
-    pub fn capture_url(mut self, capture_url: impl Into<String>) -> Self {
-        self.capture_url = Some(capture_url.into());
-        self
-    }
-
-    /// Sets `void_url`.
-    pub fn void_url(mut self, void_url: impl Into<String>) -> Self {
-        self.void_url = Some(void_url.into());
-        self
-    }
-
-    /// Sets `refund_url`.
-    pub fn refund_url(mut self, refund_url: impl Into<String>) -> Self {
-        self.refund_url = Some(refund_url.into());
-        self
-    }
-
-    /// Sets `token_url`.
-    pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
-        self.token_url = Some(token_url.into());
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Some(external_includes);
-        self
-    }
-}
-
-/// The body of a request updating a [`ExternalGateway`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ExternalGatewayUpdate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates if the payment source is forced on the editable order upon receiving a
-    /// successful event from the gateway. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub force_payments: Patch<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The endpoint used by the external gateway to authorize payments.
-    ///
-    /// Example: `"https://external_gateway.com/authorize"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub authorize_url: Patch<String>,
-    /// The endpoint used by the external gateway to capture payments.
-    ///
-    /// Example: `"https://external_gateway.com/capture"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub capture_url: Patch<String>,
-    /// The endpoint used by the external gateway to void payments.
-    ///
-    /// Example: `"https://external_gateway.com/void"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub void_url: Patch<String>,
-    /// The endpoint used by the external gateway to refund payments.
-    ///
-    /// Example: `"https://external_gateway.com/refund"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub refund_url: Patch<String>,
-    /// The endpoint used by the external gateway to create a customer payment token.
-    ///
-    /// Example: `"https://external_gateway.com/token"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub token_url: Patch<String>,
-    /// Send this attribute if you want to reset the circuit breaker associated to this resource
-    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_circuit: Option<bool>,
-    /// Send this attribute if you want to regenerate the shared secret.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _regenerate_shared_secret: Option<bool>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub external_includes: Patch<Vec<String>>,
-}
-
-impl ExternalGatewayUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Patch::Set(force_payments);
-        self
-    }
-
-    /// Clears `force_payments`: sends `null`.
-    pub fn clear_force_payments(mut self) -> Self {
-        self.force_payments = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `authorize_url`.
-    pub fn authorize_url(mut self, authorize_url: impl Into<String>) -> Self {
-        self.authorize_url = Patch::Set(authorize_url.into());
-        self
-    }
-
-    /// Clears `authorize_url`: sends `null`.
-    pub fn clear_authorize_url(mut self) -> Self {
-        self.authorize_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `capture_url`.
-    pub fn capture_url(mut self, capture_url: impl Into<String>) -> Self {
-        self.capture_url = Patch::Set(capture_url.into());
-        self
-    }
-
-    /// Clears `capture_url`: sends `null`.
-    pub fn clear_capture_url(mut self) -> Self {
-        self.capture_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `void_url`.
-    pub fn void_url(mut self, void_url: impl Into<String>) -> Self {
-        self.void_url = Patch::Set(void_url.into());
-        self
-    }
-
-    /// Clears `void_url`: sends `null`.
-    pub fn clear_void_url(mut self) -> Self {
-        self.void_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `refund_url`.
-    pub fn refund_url(mut self, refund_url: impl Into<String>) -> Self {
-        self.refund_url = Patch::Set(refund_url.into());
-        self
-    }
-
-    /// Clears `refund_url`: sends `null`.
-    pub fn clear_refund_url(mut self) -> Self {
-        self.refund_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `token_url`.
-    pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
-        self.token_url = Patch::Set(token_url.into());
-        self
-    }
-
-    /// Clears `token_url`: sends `null`.
-    pub fn clear_token_url(mut self) -> Self {
-        self.token_url = Patch::Clear;
-        self
-    }
-
-    /// Sends `_reset_circuit: true` with the update.
-    pub fn reset_circuit(mut self) -> Self {
-        self._reset_circuit = Some(true);
-        self
-    }
-
-    /// Sends `_regenerate_shared_secret: true` with the update.
-    pub fn regenerate_shared_secret(mut self) -> Self {
-        self._regenerate_shared_secret = Some(true);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Patch::Set(external_includes);
-        self
-    }
-
-    /// Clears `external_includes`: sends `null`.
-    pub fn clear_external_includes(mut self) -> Self {
-        self.external_includes = Patch::Clear;
-        self
-    }
-}
 
 /// The `external_gateways` endpoints, from [`Client::external_gateways`].
 #[derive(Debug, Clone)]
@@ -756,17 +39,17 @@ impl ExternalGateways {
         ListCall::list(&self.client, "external_gateways")
     }
 
-    /// Retrieves a external gateway by id: `GET /external_gateways/{id}`.
+    /// Retrieves an external gateway by id: `GET /external_gateways/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<ExternalGateway> {
         ItemCall::retrieve(&self.client, "external_gateways", id)
     }
 
-    /// Creates a external gateway: `POST /external_gateways`.
+    /// Creates an external gateway: `POST /external_gateways`.
     pub fn create(&self, body: &ExternalGatewayCreate) -> ItemCall<ExternalGateway> {
         ItemCall::create(&self.client, "external_gateways", body)
     }
 
-    /// Updates a external gateway: `PATCH /external_gateways/{id}`.
+    /// Updates an external gateway: `PATCH /external_gateways/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -775,7 +58,7 @@ impl ExternalGateways {
         ItemCall::update(&self.client, "external_gateways", id, body)
     }
 
-    /// Deletes a external gateway: `DELETE /external_gateways/{id}`.
+    /// Deletes an external gateway: `DELETE /external_gateways/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "external_gateways", id)
     }
@@ -887,5 +170,825 @@ impl ExternalGateways {
             "external_payments",
             Some("external_payments"),
         )
+    }
+}
+
+/// An external gateway, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ExternalGateway {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ExternalGatewayAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ExternalGatewayRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ExternalGateway {
+    const TYPE: Option<&'static str> = Some("external_gateways");
+    type Sort = ExternalGatewaySort;
+    type Filter = ExternalGatewayFilter;
+    type Include = ExternalGatewayInclude;
+    type Field = ExternalGatewayField;
+}
+
+/// The attributes of an [`ExternalGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ExternalGatewayAttributes {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: Option<String>,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub force_payments: Option<bool>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The endpoint used by the external gateway to authorize payments.
+    ///
+    /// Example: `"https://external_gateway.com/authorize"`
+    pub authorize_url: Option<String>,
+    /// The endpoint used by the external gateway to capture payments.
+    ///
+    /// Example: `"https://external_gateway.com/capture"`
+    pub capture_url: Option<String>,
+    /// The endpoint used by the external gateway to void payments.
+    ///
+    /// Example: `"https://external_gateway.com/void"`
+    pub void_url: Option<String>,
+    /// The endpoint used by the external gateway to refund payments.
+    ///
+    /// Example: `"https://external_gateway.com/refund"`
+    pub refund_url: Option<String>,
+    /// The endpoint used by the external gateway to create a customer payment token.
+    ///
+    /// Example: `"https://external_gateway.com/token"`
+    pub token_url: Option<String>,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    ///
+    /// Example: `"closed"`
+    pub circuit_state: Option<String>,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    ///
+    /// Example: `5`
+    pub circuit_failure_count: Option<i64>,
+    /// The shared secret used to sign the external request payload.
+    ///
+    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub shared_secret: Option<Secret>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    pub external_includes: Option<Vec<String>>,
+}
+
+/// The relationships of an [`ExternalGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ExternalGatewayRelationships {
+    /// The associated payment methods.
+    pub payment_methods: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated payments.
+    pub external_payments: Option<ToMany>,
+}
+
+/// The body of a request creating an [`ExternalGateway`]: [`ExternalGatewayCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExternalGatewayCreate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: String,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_payments: Option<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The endpoint used by the external gateway to authorize payments.
+    ///
+    /// Example: `"https://external_gateway.com/authorize"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorize_url: Option<String>,
+    /// The endpoint used by the external gateway to capture payments.
+    ///
+    /// Example: `"https://external_gateway.com/capture"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_url: Option<String>,
+    /// The endpoint used by the external gateway to void payments.
+    ///
+    /// Example: `"https://external_gateway.com/void"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub void_url: Option<String>,
+    /// The endpoint used by the external gateway to refund payments.
+    ///
+    /// Example: `"https://external_gateway.com/refund"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_url: Option<String>,
+    /// The endpoint used by the external gateway to create a customer payment token.
+    ///
+    /// Example: `"https://external_gateway.com/token"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_includes: Option<Vec<String>>,
+}
+
+impl ExternalGatewayCreate {
+    /// A new external gateway with what the API requires.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            force_payments: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            authorize_url: None,
+            capture_url: None,
+            void_url: None,
+            refund_url: None,
+            token_url: None,
+            external_includes: None,
+        }
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Some(force_payments);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `authorize_url`.
+    ///
+    /// The endpoint used by the external gateway to authorize payments.
+    pub fn authorize_url(mut self, authorize_url: impl Into<String>) -> Self {
+        self.authorize_url = Some(authorize_url.into());
+        self
+    }
+
+    /// Sets `capture_url`.
+    ///
+    /// The endpoint used by the external gateway to capture payments.
+    pub fn capture_url(mut self, capture_url: impl Into<String>) -> Self {
+        self.capture_url = Some(capture_url.into());
+        self
+    }
+
+    /// Sets `void_url`.
+    ///
+    /// The endpoint used by the external gateway to void payments.
+    pub fn void_url(mut self, void_url: impl Into<String>) -> Self {
+        self.void_url = Some(void_url.into());
+        self
+    }
+
+    /// Sets `refund_url`.
+    ///
+    /// The endpoint used by the external gateway to refund payments.
+    pub fn refund_url(mut self, refund_url: impl Into<String>) -> Self {
+        self.refund_url = Some(refund_url.into());
+        self
+    }
+
+    /// Sets `token_url`.
+    ///
+    /// The endpoint used by the external gateway to create a customer payment token.
+    pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = Some(token_url.into());
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Some(external_includes);
+        self
+    }
+}
+
+/// The body of a request updating an [`ExternalGateway`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExternalGatewayUpdate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub force_payments: Patch<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The endpoint used by the external gateway to authorize payments.
+    ///
+    /// Example: `"https://external_gateway.com/authorize"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub authorize_url: Patch<String>,
+    /// The endpoint used by the external gateway to capture payments.
+    ///
+    /// Example: `"https://external_gateway.com/capture"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub capture_url: Patch<String>,
+    /// The endpoint used by the external gateway to void payments.
+    ///
+    /// Example: `"https://external_gateway.com/void"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub void_url: Patch<String>,
+    /// The endpoint used by the external gateway to refund payments.
+    ///
+    /// Example: `"https://external_gateway.com/refund"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub refund_url: Patch<String>,
+    /// The endpoint used by the external gateway to create a customer payment token.
+    ///
+    /// Example: `"https://external_gateway.com/token"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub token_url: Patch<String>,
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_circuit: Option<bool>,
+    /// Send this attribute if you want to regenerate the shared secret.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _regenerate_shared_secret: Option<bool>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub external_includes: Patch<Vec<String>>,
+}
+
+impl ExternalGatewayUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment gateway's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Patch::Set(force_payments);
+        self
+    }
+
+    /// Clears `force_payments`: sends `null`.
+    pub fn clear_force_payments(mut self) -> Self {
+        self.force_payments = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `authorize_url`.
+    ///
+    /// The endpoint used by the external gateway to authorize payments.
+    pub fn authorize_url(mut self, authorize_url: impl Into<String>) -> Self {
+        self.authorize_url = Patch::Set(authorize_url.into());
+        self
+    }
+
+    /// Clears `authorize_url`: sends `null`.
+    pub fn clear_authorize_url(mut self) -> Self {
+        self.authorize_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `capture_url`.
+    ///
+    /// The endpoint used by the external gateway to capture payments.
+    pub fn capture_url(mut self, capture_url: impl Into<String>) -> Self {
+        self.capture_url = Patch::Set(capture_url.into());
+        self
+    }
+
+    /// Clears `capture_url`: sends `null`.
+    pub fn clear_capture_url(mut self) -> Self {
+        self.capture_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `void_url`.
+    ///
+    /// The endpoint used by the external gateway to void payments.
+    pub fn void_url(mut self, void_url: impl Into<String>) -> Self {
+        self.void_url = Patch::Set(void_url.into());
+        self
+    }
+
+    /// Clears `void_url`: sends `null`.
+    pub fn clear_void_url(mut self) -> Self {
+        self.void_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `refund_url`.
+    ///
+    /// The endpoint used by the external gateway to refund payments.
+    pub fn refund_url(mut self, refund_url: impl Into<String>) -> Self {
+        self.refund_url = Patch::Set(refund_url.into());
+        self
+    }
+
+    /// Clears `refund_url`: sends `null`.
+    pub fn clear_refund_url(mut self) -> Self {
+        self.refund_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `token_url`.
+    ///
+    /// The endpoint used by the external gateway to create a customer payment token.
+    pub fn token_url(mut self, token_url: impl Into<String>) -> Self {
+        self.token_url = Patch::Set(token_url.into());
+        self
+    }
+
+    /// Clears `token_url`: sends `null`.
+    pub fn clear_token_url(mut self) -> Self {
+        self.token_url = Patch::Clear;
+        self
+    }
+
+    /// Sends `_reset_circuit: true` with the update.
+    ///
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    pub fn reset_circuit(mut self) -> Self {
+        self._reset_circuit = Some(true);
+        self
+    }
+
+    /// Sends `_regenerate_shared_secret: true` with the update.
+    ///
+    /// Send this attribute if you want to regenerate the shared secret.
+    pub fn regenerate_shared_secret(mut self) -> Self {
+        self._regenerate_shared_secret = Some(true);
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Patch::Set(external_includes);
+        self
+    }
+
+    /// Clears `external_includes`: sends `null`.
+    pub fn clear_external_includes(mut self) -> Self {
+        self.external_includes = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`ExternalGateway`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalGatewaySort {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+}
+
+impl FieldName for ExternalGatewaySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+        }
+    }
+}
+
+/// The attributes a list of [`ExternalGateway`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalGatewayFilter {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+}
+
+impl FieldName for ExternalGatewayFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+        }
+    }
+}
+
+impl FilterField for ExternalGatewayFilter {}
+
+/// The relationships of an [`ExternalGateway`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalGatewayInclude {
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated payments.
+    ExternalPayments,
+}
+
+impl FieldName for ExternalGatewayInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::ExternalPayments => "external_payments",
+        }
+    }
+}
+
+/// The fields of an [`ExternalGateway`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalGatewayField {
+    /// The payment gateway's internal name.
+    Name,
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
+    ForcePayments,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The endpoint used by the external gateway to authorize payments.
+    AuthorizeUrl,
+    /// The endpoint used by the external gateway to capture payments.
+    CaptureUrl,
+    /// The endpoint used by the external gateway to void payments.
+    VoidUrl,
+    /// The endpoint used by the external gateway to refund payments.
+    RefundUrl,
+    /// The endpoint used by the external gateway to create a customer payment token.
+    TokenUrl,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// The shared secret used to sign the external request payload.
+    SharedSecret,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ExternalIncludes,
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated payments.
+    ExternalPayments,
+}
+
+impl FieldName for ExternalGatewayField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::ForcePayments => "force_payments",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::AuthorizeUrl => "authorize_url",
+            Self::CaptureUrl => "capture_url",
+            Self::VoidUrl => "void_url",
+            Self::RefundUrl => "refund_url",
+            Self::TokenUrl => "token_url",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::SharedSecret => "shared_secret",
+            Self::ExternalIncludes => "external_includes",
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::ExternalPayments => "external_payments",
+        }
     }
 }

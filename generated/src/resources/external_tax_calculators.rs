@@ -2,575 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `external_tax_calculators` resource: external tax calculators.
+//!
+//! Start from [`ExternalTaxCalculators`], the endpoints that
+//! [`Client::external_tax_calculators`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.external_tax_calculators().list().await?;
+//! for external_tax_calculator in &page.data {
+//!     println!("{}", external_tax_calculator.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A external tax calculator, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExternalTaxCalculator {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ExternalTaxCalculatorAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ExternalTaxCalculatorRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ExternalTaxCalculator {
-    const TYPE: Option<&'static str> = Some("external_tax_calculators");
-    type Sort = ExternalTaxCalculatorSort;
-    type Filter = ExternalTaxCalculatorFilter;
-    type Include = ExternalTaxCalculatorInclude;
-    type Field = ExternalTaxCalculatorField;
-}
-
-/// The attributes of a [`ExternalTaxCalculator`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExternalTaxCalculatorAttributes {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: Option<String>,
-    /// The tax calculator's type.
-    ///
-    /// Example: `"avalara_accounts"`
-    pub r#type: Option<ExternalTaxCalculatorType>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The URL to the service that will compute the taxes.
-    ///
-    /// Example: `"https://external_calculator.yourbrand.com"`
-    pub tax_calculator_url: Option<String>,
-    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
-    /// number of consecutive failures overlaps the specified threshold, in such case no further
-    /// calls to the failing callback are made.
-    ///
-    /// Example: `"closed"`
-    pub circuit_state: Option<String>,
-    /// The number of consecutive failures recorded by the circuit breaker associated to this
-    /// resource, will be reset on first successful call to callback.
-    ///
-    /// Example: `5`
-    pub circuit_failure_count: Option<i64>,
-    /// The shared secret used to sign the external request payload.
-    ///
-    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<Secret>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    pub external_includes: Option<Vec<String>>,
-}
-
-/// The relationships of a [`ExternalTaxCalculator`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ExternalTaxCalculatorRelationships {
-    /// The associated markets.
-    pub markets: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalTaxCalculatorType {
-    /// `avalara_accounts`
-    AvalaraAccounts,
-    /// `stripe_tax_accounts`
-    StripeTaxAccounts,
-    /// `vertex_accounts`
-    VertexAccounts,
-    /// `taxjar_accounts`
-    TaxjarAccounts,
-    /// `manual_tax_calculators`
-    ManualTaxCalculators,
-    /// `external_tax_calculators`
-    ExternalTaxCalculators,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ExternalTaxCalculatorType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AvalaraAccounts => "avalara_accounts",
-            Self::StripeTaxAccounts => "stripe_tax_accounts",
-            Self::VertexAccounts => "vertex_accounts",
-            Self::TaxjarAccounts => "taxjar_accounts",
-            Self::ManualTaxCalculators => "manual_tax_calculators",
-            Self::ExternalTaxCalculators => "external_tax_calculators",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "avalara_accounts" => Some(Self::AvalaraAccounts),
-            "stripe_tax_accounts" => Some(Self::StripeTaxAccounts),
-            "vertex_accounts" => Some(Self::VertexAccounts),
-            "taxjar_accounts" => Some(Self::TaxjarAccounts),
-            "manual_tax_calculators" => Some(Self::ManualTaxCalculators),
-            "external_tax_calculators" => Some(Self::ExternalTaxCalculators),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ExternalTaxCalculatorType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ExternalTaxCalculatorType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ExternalTaxCalculatorType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ExternalTaxCalculatorType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`ExternalTaxCalculator`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalTaxCalculatorSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-}
-
-impl FieldName for ExternalTaxCalculatorSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-        }
-    }
-}
-
-/// The attributes a list of [`ExternalTaxCalculator`] can be filtered on, with the
-/// predicates of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalTaxCalculatorFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-}
-
-impl FieldName for ExternalTaxCalculatorFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-        }
-    }
-}
-
-impl FilterField for ExternalTaxCalculatorFilter {}
-
-/// The relationships of a [`ExternalTaxCalculator`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalTaxCalculatorInclude {
-    /// `markets`
-    Markets,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ExternalTaxCalculatorInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Markets => "markets",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ExternalTaxCalculator`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalTaxCalculatorField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `tax_calculator_url`
-    TaxCalculatorUrl,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `shared_secret`
-    SharedSecret,
-    /// `external_includes`
-    ExternalIncludes,
-    /// `markets`
-    Markets,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ExternalTaxCalculatorField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::TaxCalculatorUrl => "tax_calculator_url",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::SharedSecret => "shared_secret",
-            Self::ExternalIncludes => "external_includes",
-            Self::Markets => "markets",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`ExternalTaxCalculator`]: [`ExternalTaxCalculatorCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ExternalTaxCalculatorCreate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The URL to the service that will compute the taxes.
-    ///
-    /// Example: `"https://external_calculator.yourbrand.com"`
-    pub tax_calculator_url: String,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_includes: Option<Vec<String>>,
-}
-
-impl ExternalTaxCalculatorCreate {
-    /// A new external tax calculator with what the API requires.
-    pub fn new(name: impl Into<String>, tax_calculator_url: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            tax_calculator_url: tax_calculator_url.into(),
-            external_includes: None,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Some(external_includes);
-        self
-    }
-}
-
-/// The body of a request updating a [`ExternalTaxCalculator`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ExternalTaxCalculatorUpdate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The URL to the service that will compute the taxes.
-    ///
-    /// Example: `"https://external_calculator.yourbrand.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_calculator_url: Option<String>,
-    /// Send this attribute if you want to reset the circuit breaker associated to this resource
-    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_circuit: Option<bool>,
-    /// Send this attribute if you want to regenerate the shared secret.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _regenerate_shared_secret: Option<bool>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub external_includes: Patch<Vec<String>>,
-}
-
-impl ExternalTaxCalculatorUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `tax_calculator_url`.
-    pub fn tax_calculator_url(mut self, tax_calculator_url: impl Into<String>) -> Self {
-        self.tax_calculator_url = Some(tax_calculator_url.into());
-        self
-    }
-
-    /// Sends `_reset_circuit: true` with the update.
-    pub fn reset_circuit(mut self) -> Self {
-        self._reset_circuit = Some(true);
-        self
-    }
-
-    /// Sends `_regenerate_shared_secret: true` with the update.
-    pub fn regenerate_shared_secret(mut self) -> Self {
-        self._regenerate_shared_secret = Some(true);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Patch::Set(external_includes);
-        self
-    }
-
-    /// Clears `external_includes`: sends `null`.
-    pub fn clear_external_includes(mut self) -> Self {
-        self.external_includes = Patch::Clear;
-        self
-    }
-}
 
 /// The `external_tax_calculators` endpoints, from [`Client::external_tax_calculators`].
 #[derive(Debug, Clone)]
@@ -593,12 +39,12 @@ impl ExternalTaxCalculators {
         ListCall::list(&self.client, "external_tax_calculators")
     }
 
-    /// Retrieves a external tax calculator by id: `GET /external_tax_calculators/{id}`.
+    /// Retrieves an external tax calculator by id: `GET /external_tax_calculators/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<ExternalTaxCalculator> {
         ItemCall::retrieve(&self.client, "external_tax_calculators", id)
     }
 
-    /// Creates a external tax calculator: `POST /external_tax_calculators`.
+    /// Creates an external tax calculator: `POST /external_tax_calculators`.
     pub fn create(
         &self,
         body: &ExternalTaxCalculatorCreate,
@@ -606,7 +52,7 @@ impl ExternalTaxCalculators {
         ItemCall::create(&self.client, "external_tax_calculators", body)
     }
 
-    /// Updates a external tax calculator: `PATCH /external_tax_calculators/{id}`.
+    /// Updates an external tax calculator: `PATCH /external_tax_calculators/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -615,7 +61,7 @@ impl ExternalTaxCalculators {
         ItemCall::update(&self.client, "external_tax_calculators", id, body)
     }
 
-    /// Deletes a external tax calculator: `DELETE /external_tax_calculators/{id}`.
+    /// Deletes an external tax calculator: `DELETE /external_tax_calculators/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "external_tax_calculators", id)
     }
@@ -723,5 +169,631 @@ impl ExternalTaxCalculators {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An external tax calculator, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ExternalTaxCalculator {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ExternalTaxCalculatorAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ExternalTaxCalculatorRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ExternalTaxCalculator {
+    const TYPE: Option<&'static str> = Some("external_tax_calculators");
+    type Sort = ExternalTaxCalculatorSort;
+    type Filter = ExternalTaxCalculatorFilter;
+    type Include = ExternalTaxCalculatorInclude;
+    type Field = ExternalTaxCalculatorField;
+}
+
+/// The attributes of an [`ExternalTaxCalculator`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ExternalTaxCalculatorAttributes {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: Option<String>,
+    /// The tax calculator's type.
+    ///
+    /// Example: `"avalara_accounts"`
+    pub r#type: Option<ExternalTaxCalculatorType>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The URL to the service that will compute the taxes.
+    ///
+    /// Example: `"https://external_calculator.yourbrand.com"`
+    pub tax_calculator_url: Option<String>,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    ///
+    /// Example: `"closed"`
+    pub circuit_state: Option<String>,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    ///
+    /// Example: `5`
+    pub circuit_failure_count: Option<i64>,
+    /// The shared secret used to sign the external request payload.
+    ///
+    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub shared_secret: Option<Secret>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    pub external_includes: Option<Vec<String>>,
+}
+
+/// The relationships of an [`ExternalTaxCalculator`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ExternalTaxCalculatorRelationships {
+    /// The associated markets.
+    pub markets: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`ExternalTaxCalculator`]:
+/// [`ExternalTaxCalculatorCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExternalTaxCalculatorCreate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The URL to the service that will compute the taxes.
+    ///
+    /// Example: `"https://external_calculator.yourbrand.com"`
+    pub tax_calculator_url: String,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_includes: Option<Vec<String>>,
+}
+
+impl ExternalTaxCalculatorCreate {
+    /// A new external tax calculator with what the API requires.
+    pub fn new(name: impl Into<String>, tax_calculator_url: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            tax_calculator_url: tax_calculator_url.into(),
+            external_includes: None,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Some(external_includes);
+        self
+    }
+}
+
+/// The body of a request updating an [`ExternalTaxCalculator`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExternalTaxCalculatorUpdate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The URL to the service that will compute the taxes.
+    ///
+    /// Example: `"https://external_calculator.yourbrand.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_calculator_url: Option<String>,
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_circuit: Option<bool>,
+    /// Send this attribute if you want to regenerate the shared secret.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _regenerate_shared_secret: Option<bool>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub external_includes: Patch<Vec<String>>,
+}
+
+impl ExternalTaxCalculatorUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The tax calculator's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `tax_calculator_url`.
+    ///
+    /// The URL to the service that will compute the taxes.
+    pub fn tax_calculator_url(mut self, tax_calculator_url: impl Into<String>) -> Self {
+        self.tax_calculator_url = Some(tax_calculator_url.into());
+        self
+    }
+
+    /// Sends `_reset_circuit: true` with the update.
+    ///
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    pub fn reset_circuit(mut self) -> Self {
+        self._reset_circuit = Some(true);
+        self
+    }
+
+    /// Sends `_regenerate_shared_secret: true` with the update.
+    ///
+    /// Send this attribute if you want to regenerate the shared secret.
+    pub fn regenerate_shared_secret(mut self) -> Self {
+        self._regenerate_shared_secret = Some(true);
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Patch::Set(external_includes);
+        self
+    }
+
+    /// Clears `external_includes`: sends `null`.
+    pub fn clear_external_includes(mut self) -> Self {
+        self.external_includes = Patch::Clear;
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalTaxCalculatorType {
+    /// `avalara_accounts`
+    AvalaraAccounts,
+    /// `stripe_tax_accounts`
+    StripeTaxAccounts,
+    /// `vertex_accounts`
+    VertexAccounts,
+    /// `taxjar_accounts`
+    TaxjarAccounts,
+    /// `manual_tax_calculators`
+    ManualTaxCalculators,
+    /// `external_tax_calculators`
+    ExternalTaxCalculators,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl ExternalTaxCalculatorType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AvalaraAccounts => "avalara_accounts",
+            Self::StripeTaxAccounts => "stripe_tax_accounts",
+            Self::VertexAccounts => "vertex_accounts",
+            Self::TaxjarAccounts => "taxjar_accounts",
+            Self::ManualTaxCalculators => "manual_tax_calculators",
+            Self::ExternalTaxCalculators => "external_tax_calculators",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "avalara_accounts" => Some(Self::AvalaraAccounts),
+            "stripe_tax_accounts" => Some(Self::StripeTaxAccounts),
+            "vertex_accounts" => Some(Self::VertexAccounts),
+            "taxjar_accounts" => Some(Self::TaxjarAccounts),
+            "manual_tax_calculators" => Some(Self::ManualTaxCalculators),
+            "external_tax_calculators" => Some(Self::ExternalTaxCalculators),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ExternalTaxCalculatorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for ExternalTaxCalculatorType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for ExternalTaxCalculatorType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalTaxCalculatorType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`ExternalTaxCalculator`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalTaxCalculatorSort {
+    /// The resource's id.
+    Id,
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+}
+
+impl FieldName for ExternalTaxCalculatorSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+        }
+    }
+}
+
+/// The attributes a list of [`ExternalTaxCalculator`] can be filtered on, with the
+/// predicates of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalTaxCalculatorFilter {
+    /// The resource's id.
+    Id,
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+}
+
+impl FieldName for ExternalTaxCalculatorFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+        }
+    }
+}
+
+impl FilterField for ExternalTaxCalculatorFilter {}
+
+/// The relationships of an [`ExternalTaxCalculator`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalTaxCalculatorInclude {
+    /// The associated markets.
+    Markets,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ExternalTaxCalculatorInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Markets => "markets",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`ExternalTaxCalculator`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalTaxCalculatorField {
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The URL to the service that will compute the taxes.
+    TaxCalculatorUrl,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// The shared secret used to sign the external request payload.
+    SharedSecret,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ExternalIncludes,
+    /// The associated markets.
+    Markets,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ExternalTaxCalculatorField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::TaxCalculatorUrl => "tax_calculator_url",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::SharedSecret => "shared_secret",
+            Self::ExternalIncludes => "external_includes",
+            Self::Markets => "markets",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

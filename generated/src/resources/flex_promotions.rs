@@ -2,926 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `flex_promotions` resource: flex promotions.
+//!
+//! Start from [`FlexPromotions`], the endpoints that [`Client::flex_promotions`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.flex_promotions().list().await?;
+//! for flex_promotion in &page.data {
+//!     println!("{}", flex_promotion.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A flex promotion, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FlexPromotion {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: FlexPromotionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: FlexPromotionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for FlexPromotion {
-    const TYPE: Option<&'static str> = Some("flex_promotions");
-    type Sort = FlexPromotionSort;
-    type Filter = FlexPromotionFilter;
-    type Include = FlexPromotionInclude;
-    type Field = FlexPromotionField;
-}
-
-/// The attributes of a [`FlexPromotion`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FlexPromotionAttributes {
-    /// The promotion's internal name.
-    ///
-    /// Example: `"Personal promotion"`
-    pub name: Option<String>,
-    /// The promotion's type.
-    ///
-    /// Example: `"percentage_discount_promotions"`
-    pub r#type: Option<FlexPromotionType>,
-    /// Indicates if the promotion will be applied exclusively, based on its priority score.
-    ///
-    /// Example: `true`
-    pub exclusive: Option<bool>,
-    /// The priority assigned to the promotion (lower means higher priority).
-    ///
-    /// Example: `2`
-    pub priority: Option<i64>,
-    /// The activation date/time of this promotion.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this promotion (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The total number of times this promotion can be applied. When 'null' it means promotion
-    /// can be applied infinite times.
-    ///
-    /// Example: `5`
-    pub total_usage_limit: Option<i64>,
-    /// The number of times this promotion has been applied.
-    ///
-    /// Example: `2`
-    pub total_usage_count: Option<i64>,
-    /// Indicates if the promotion is active (enabled and not expired).
-    ///
-    /// Example: `true`
-    pub active: Option<bool>,
-    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
-    ///
-    /// Example: `"pending"`
-    pub status: Option<FlexPromotionStatus>,
-    /// The discount rule to be applied.
-    ///
-    /// Example: `{}`
-    pub rules: Option<Map<String, Value>>,
-    /// The rule outcomes.
-    ///
-    /// Example: `[]`
-    pub rule_outcomes: Option<Value>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// The payload used to evaluate the rules.
-    ///
-    /// Example: `{}`
-    pub resource_payload: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`FlexPromotion`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FlexPromotionRelationships {
-    /// The associated coupon codes promotion rule.
-    pub coupon_codes_promotion_rule: Option<ToOne>,
-    /// The associated coupons through coupon codes promotion rule.
-    pub coupons: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlexPromotionType {
-    /// `percentage_discount_promotions`
-    PercentageDiscountPromotions,
-    /// `free_shipping_promotions`
-    FreeShippingPromotions,
-    /// `buy_x_pay_y_promotions`
-    BuyXPayYPromotions,
-    /// `free_gift_promotions`
-    FreeGiftPromotions,
-    /// `fixed_price_promotions`
-    FixedPricePromotions,
-    /// `external_promotions`
-    ExternalPromotions,
-    /// `fixed_amount_promotions`
-    FixedAmountPromotions,
-    /// `flex_promotions`
-    FlexPromotions,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl FlexPromotionType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PercentageDiscountPromotions => "percentage_discount_promotions",
-            Self::FreeShippingPromotions => "free_shipping_promotions",
-            Self::BuyXPayYPromotions => "buy_x_pay_y_promotions",
-            Self::FreeGiftPromotions => "free_gift_promotions",
-            Self::FixedPricePromotions => "fixed_price_promotions",
-            Self::ExternalPromotions => "external_promotions",
-            Self::FixedAmountPromotions => "fixed_amount_promotions",
-            Self::FlexPromotions => "flex_promotions",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "percentage_discount_promotions" => Some(Self::PercentageDiscountPromotions),
-            "free_shipping_promotions" => Some(Self::FreeShippingPromotions),
-            "buy_x_pay_y_promotions" => Some(Self::BuyXPayYPromotions),
-            "free_gift_promotions" => Some(Self::FreeGiftPromotions),
-            "fixed_price_promotions" => Some(Self::FixedPricePromotions),
-            "external_promotions" => Some(Self::ExternalPromotions),
-            "fixed_amount_promotions" => Some(Self::FixedAmountPromotions),
-            "flex_promotions" => Some(Self::FlexPromotions),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FlexPromotionType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for FlexPromotionType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for FlexPromotionType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FlexPromotionType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlexPromotionStatus {
-    /// `disabled`
-    Disabled,
-    /// `expired`
-    Expired,
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `inactive`
-    Inactive,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl FlexPromotionStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Expired => "expired",
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "disabled" => Some(Self::Disabled),
-            "expired" => Some(Self::Expired),
-            "pending" => Some(Self::Pending),
-            "active" => Some(Self::Active),
-            "inactive" => Some(Self::Inactive),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FlexPromotionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for FlexPromotionStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for FlexPromotionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FlexPromotionStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`FlexPromotion`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlexPromotionSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `exclusive`
-    Exclusive,
-    /// `priority`
-    Priority,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `total_usage_limit`
-    TotalUsageLimit,
-    /// `total_usage_count`
-    TotalUsageCount,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for FlexPromotionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::Exclusive => "exclusive",
-            Self::Priority => "priority",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::TotalUsageLimit => "total_usage_limit",
-            Self::TotalUsageCount => "total_usage_count",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`FlexPromotion`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlexPromotionFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `exclusive`
-    Exclusive,
-    /// `priority`
-    Priority,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `total_usage_limit`
-    TotalUsageLimit,
-    /// `total_usage_count`
-    TotalUsageCount,
-    /// `rules`
-    Rules,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for FlexPromotionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::Exclusive => "exclusive",
-            Self::Priority => "priority",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::TotalUsageLimit => "total_usage_limit",
-            Self::TotalUsageCount => "total_usage_count",
-            Self::Rules => "rules",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for FlexPromotionFilter {}
-
-/// The relationships of a [`FlexPromotion`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlexPromotionInclude {
-    /// `coupon_codes_promotion_rule`
-    CouponCodesPromotionRule,
-    /// `coupons`
-    Coupons,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for FlexPromotionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
-            Self::Coupons => "coupons",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`FlexPromotion`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlexPromotionField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `exclusive`
-    Exclusive,
-    /// `priority`
-    Priority,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `total_usage_limit`
-    TotalUsageLimit,
-    /// `total_usage_count`
-    TotalUsageCount,
-    /// `active`
-    Active,
-    /// `status`
-    Status,
-    /// `rules`
-    Rules,
-    /// `rule_outcomes`
-    RuleOutcomes,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `resource_payload`
-    ResourcePayload,
-    /// `metadata`
-    Metadata,
-    /// `coupon_codes_promotion_rule`
-    CouponCodesPromotionRule,
-    /// `coupons`
-    Coupons,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for FlexPromotionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::Exclusive => "exclusive",
-            Self::Priority => "priority",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::TotalUsageLimit => "total_usage_limit",
-            Self::TotalUsageCount => "total_usage_count",
-            Self::Active => "active",
-            Self::Status => "status",
-            Self::Rules => "rules",
-            Self::RuleOutcomes => "rule_outcomes",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::ResourcePayload => "resource_payload",
-            Self::Metadata => "metadata",
-            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
-            Self::Coupons => "coupons",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`FlexPromotion`]: [`FlexPromotionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct FlexPromotionCreate {
-    /// The promotion's internal name.
-    ///
-    /// Example: `"Personal promotion"`
-    pub name: String,
-    /// Indicates if the promotion will be applied exclusively, based on its priority score.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclusive: Option<bool>,
-    /// The priority assigned to the promotion (lower means higher priority).
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// The activation date/time of this promotion.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub starts_at: DateTime<Utc>,
-    /// The expiration date/time of this promotion (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: DateTime<Utc>,
-    /// The total number of times this promotion can be applied. When 'null' it means promotion
-    /// can be applied infinite times.
-    ///
-    /// Example: `5`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_usage_limit: Option<i64>,
-    /// The discount rule to be applied.
-    ///
-    /// Example: `{}`
-    pub rules: Map<String, Value>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl FlexPromotionCreate {
-    /// A new flex promotion with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        starts_at: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-        rules: Map<String, Value>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            exclusive: None,
-            priority: None,
-            starts_at,
-            expires_at,
-            total_usage_limit: None,
-            rules,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `exclusive`.
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.exclusive = Some(exclusive);
-        self
-    }
-
-    /// Sets `priority`.
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-
-    /// Sets `total_usage_limit`.
-    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
-        self.total_usage_limit = Some(total_usage_limit);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
-    pub fn coupon_codes_promotion_rule(
-        mut self,
-        coupon_codes_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "coupon_codes_promotion_rule",
-                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
-            );
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`FlexPromotion`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct FlexPromotionUpdate {
-    /// The promotion's internal name.
-    ///
-    /// Example: `"Personal promotion"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates if the promotion will be applied exclusively, based on its priority score.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub exclusive: Patch<bool>,
-    /// The priority assigned to the promotion (lower means higher priority).
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub priority: Patch<i64>,
-    /// The activation date/time of this promotion.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this promotion (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The total number of times this promotion can be applied. When 'null' it means promotion
-    /// can be applied infinite times.
-    ///
-    /// Example: `5`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub total_usage_limit: Patch<i64>,
-    /// The discount rule to be applied.
-    ///
-    /// Example: `{}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Map<String, Value>>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl FlexPromotionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `exclusive`.
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.exclusive = Patch::Set(exclusive);
-        self
-    }
-
-    /// Clears `exclusive`: sends `null`.
-    pub fn clear_exclusive(mut self) -> Self {
-        self.exclusive = Patch::Clear;
-        self
-    }
-
-    /// Sets `priority`.
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.priority = Patch::Set(priority);
-        self
-    }
-
-    /// Clears `priority`: sends `null`.
-    pub fn clear_priority(mut self) -> Self {
-        self.priority = Patch::Clear;
-        self
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Some(starts_at);
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Some(expires_at);
-        self
-    }
-
-    /// Sets `total_usage_limit`.
-    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
-        self.total_usage_limit = Patch::Set(total_usage_limit);
-        self
-    }
-
-    /// Clears `total_usage_limit`: sends `null`.
-    pub fn clear_total_usage_limit(mut self) -> Self {
-        self.total_usage_limit = Patch::Clear;
-        self
-    }
-
-    /// Sets `rules`.
-    pub fn rules(mut self, rules: Map<String, Value>) -> Self {
-        self.rules = Some(rules);
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
-    pub fn coupon_codes_promotion_rule(
-        mut self,
-        coupon_codes_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "coupon_codes_promotion_rule",
-                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
-            );
-        self
-    }
-
-    /// Unlinks `coupon_codes_promotion_rule`: sends `null`.
-    pub fn clear_coupon_codes_promotion_rule(mut self) -> Self {
-        self.relationships.set("coupon_codes_promotion_rule", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `flex_promotions` endpoints, from [`Client::flex_promotions`].
 #[derive(Debug, Clone)]
@@ -1096,5 +190,996 @@ impl FlexPromotions {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A flex promotion, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FlexPromotion {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: FlexPromotionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: FlexPromotionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for FlexPromotion {
+    const TYPE: Option<&'static str> = Some("flex_promotions");
+    type Sort = FlexPromotionSort;
+    type Filter = FlexPromotionFilter;
+    type Include = FlexPromotionInclude;
+    type Field = FlexPromotionField;
+}
+
+/// The attributes of a [`FlexPromotion`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FlexPromotionAttributes {
+    /// The promotion's internal name.
+    ///
+    /// Example: `"Personal promotion"`
+    pub name: Option<String>,
+    /// The promotion's type.
+    ///
+    /// Example: `"percentage_discount_promotions"`
+    pub r#type: Option<FlexPromotionType>,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    ///
+    /// Example: `true`
+    pub exclusive: Option<bool>,
+    /// The priority assigned to the promotion (lower means higher priority).
+    ///
+    /// Example: `2`
+    pub priority: Option<i64>,
+    /// The activation date/time of this promotion.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    ///
+    /// Example: `5`
+    pub total_usage_limit: Option<i64>,
+    /// The number of times this promotion has been applied.
+    ///
+    /// Example: `2`
+    pub total_usage_count: Option<i64>,
+    /// Indicates if the promotion is active (enabled and not expired).
+    ///
+    /// Example: `true`
+    pub active: Option<bool>,
+    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
+    ///
+    /// Example: `"pending"`
+    pub status: Option<FlexPromotionStatus>,
+    /// The discount rule to be applied.
+    ///
+    /// Example: `{}`
+    pub rules: Option<Map<String, Value>>,
+    /// The rule outcomes.
+    ///
+    /// Example: `[]`
+    pub rule_outcomes: Option<Value>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// The payload used to evaluate the rules.
+    ///
+    /// Example: `{}`
+    pub resource_payload: Option<Map<String, Value>>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`FlexPromotion`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FlexPromotionRelationships {
+    /// The associated coupon codes promotion rule.
+    pub coupon_codes_promotion_rule: Option<ToOne>,
+    /// The associated coupons through coupon codes promotion rule.
+    pub coupons: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`FlexPromotion`]: [`FlexPromotionCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FlexPromotionCreate {
+    /// The promotion's internal name.
+    ///
+    /// Example: `"Personal promotion"`
+    pub name: String,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive: Option<bool>,
+    /// The priority assigned to the promotion (lower means higher priority).
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// The activation date/time of this promotion.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub starts_at: DateTime<Utc>,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: DateTime<Utc>,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    ///
+    /// Example: `5`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_usage_limit: Option<i64>,
+    /// The discount rule to be applied.
+    ///
+    /// Example: `{}`
+    pub rules: Value,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl FlexPromotionCreate {
+    /// A new flex promotion with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        starts_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        rules: impl IntoObject,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            exclusive: None,
+            priority: None,
+            starts_at,
+            expires_at,
+            total_usage_limit: None,
+            rules: rules.into_object(),
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `exclusive`.
+    ///
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    pub fn exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = Some(exclusive);
+        self
+    }
+
+    /// Sets `priority`.
+    ///
+    /// The priority assigned to the promotion (lower means higher priority).
+    pub fn priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Sets `total_usage_limit`.
+    ///
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
+        self.total_usage_limit = Some(total_usage_limit);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
+    ///
+    /// The associated coupon codes promotion rule.
+    pub fn coupon_codes_promotion_rule(
+        mut self,
+        coupon_codes_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "coupon_codes_promotion_rule",
+                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
+            );
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`FlexPromotion`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FlexPromotionUpdate {
+    /// The promotion's internal name.
+    ///
+    /// Example: `"Personal promotion"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub exclusive: Patch<bool>,
+    /// The priority assigned to the promotion (lower means higher priority).
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub priority: Patch<i64>,
+    /// The activation date/time of this promotion.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    ///
+    /// Example: `5`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub total_usage_limit: Patch<i64>,
+    /// The discount rule to be applied.
+    ///
+    /// Example: `{}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Value>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl FlexPromotionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The promotion's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `exclusive`.
+    ///
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    pub fn exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = Patch::Set(exclusive);
+        self
+    }
+
+    /// Clears `exclusive`: sends `null`.
+    pub fn clear_exclusive(mut self) -> Self {
+        self.exclusive = Patch::Clear;
+        self
+    }
+
+    /// Sets `priority`.
+    ///
+    /// The priority assigned to the promotion (lower means higher priority).
+    pub fn priority(mut self, priority: i64) -> Self {
+        self.priority = Patch::Set(priority);
+        self
+    }
+
+    /// Clears `priority`: sends `null`.
+    pub fn clear_priority(mut self) -> Self {
+        self.priority = Patch::Clear;
+        self
+    }
+
+    /// Sets `starts_at`.
+    ///
+    /// The activation date/time of this promotion.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Some(starts_at);
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this promotion (must be after starts_at).
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets `total_usage_limit`.
+    ///
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
+        self.total_usage_limit = Patch::Set(total_usage_limit);
+        self
+    }
+
+    /// Clears `total_usage_limit`: sends `null`.
+    pub fn clear_total_usage_limit(mut self) -> Self {
+        self.total_usage_limit = Patch::Clear;
+        self
+    }
+
+    /// Sets `rules`.
+    ///
+    /// The discount rule to be applied.
+    pub fn rules(mut self, rules: impl IntoObject) -> Self {
+        self.rules = Some(rules.into_object());
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
+    ///
+    /// The associated coupon codes promotion rule.
+    pub fn coupon_codes_promotion_rule(
+        mut self,
+        coupon_codes_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "coupon_codes_promotion_rule",
+                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
+            );
+        self
+    }
+
+    /// Unlinks `coupon_codes_promotion_rule`: sends `null`.
+    pub fn clear_coupon_codes_promotion_rule(mut self) -> Self {
+        self.relationships.set("coupon_codes_promotion_rule", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexPromotionType {
+    /// `percentage_discount_promotions`
+    PercentageDiscountPromotions,
+    /// `free_shipping_promotions`
+    FreeShippingPromotions,
+    /// `buy_x_pay_y_promotions`
+    BuyXPayYPromotions,
+    /// `free_gift_promotions`
+    FreeGiftPromotions,
+    /// `fixed_price_promotions`
+    FixedPricePromotions,
+    /// `external_promotions`
+    ExternalPromotions,
+    /// `fixed_amount_promotions`
+    FixedAmountPromotions,
+    /// `flex_promotions`
+    FlexPromotions,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl FlexPromotionType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PercentageDiscountPromotions => "percentage_discount_promotions",
+            Self::FreeShippingPromotions => "free_shipping_promotions",
+            Self::BuyXPayYPromotions => "buy_x_pay_y_promotions",
+            Self::FreeGiftPromotions => "free_gift_promotions",
+            Self::FixedPricePromotions => "fixed_price_promotions",
+            Self::ExternalPromotions => "external_promotions",
+            Self::FixedAmountPromotions => "fixed_amount_promotions",
+            Self::FlexPromotions => "flex_promotions",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "percentage_discount_promotions" => Some(Self::PercentageDiscountPromotions),
+            "free_shipping_promotions" => Some(Self::FreeShippingPromotions),
+            "buy_x_pay_y_promotions" => Some(Self::BuyXPayYPromotions),
+            "free_gift_promotions" => Some(Self::FreeGiftPromotions),
+            "fixed_price_promotions" => Some(Self::FixedPricePromotions),
+            "external_promotions" => Some(Self::ExternalPromotions),
+            "fixed_amount_promotions" => Some(Self::FixedAmountPromotions),
+            "flex_promotions" => Some(Self::FlexPromotions),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FlexPromotionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for FlexPromotionType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for FlexPromotionType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FlexPromotionType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexPromotionStatus {
+    /// `disabled`
+    Disabled,
+    /// `expired`
+    Expired,
+    /// `pending`
+    Pending,
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl FlexPromotionStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Expired => "expired",
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "disabled" => Some(Self::Disabled),
+            "expired" => Some(Self::Expired),
+            "pending" => Some(Self::Pending),
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FlexPromotionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for FlexPromotionStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for FlexPromotionStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FlexPromotionStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`FlexPromotion`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexPromotionSort {
+    /// The resource's id.
+    Id,
+    /// The promotion's internal name.
+    Name,
+    /// The promotion's type.
+    Type,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    Exclusive,
+    /// The priority assigned to the promotion (lower means higher priority).
+    Priority,
+    /// The activation date/time of this promotion.
+    StartsAt,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ExpiresAt,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    TotalUsageLimit,
+    /// The number of times this promotion has been applied.
+    TotalUsageCount,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for FlexPromotionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Exclusive => "exclusive",
+            Self::Priority => "priority",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::TotalUsageLimit => "total_usage_limit",
+            Self::TotalUsageCount => "total_usage_count",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`FlexPromotion`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexPromotionFilter {
+    /// The resource's id.
+    Id,
+    /// The promotion's internal name.
+    Name,
+    /// The promotion's type.
+    Type,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    Exclusive,
+    /// The priority assigned to the promotion (lower means higher priority).
+    Priority,
+    /// The activation date/time of this promotion.
+    StartsAt,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ExpiresAt,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    TotalUsageLimit,
+    /// The number of times this promotion has been applied.
+    TotalUsageCount,
+    /// The discount rule to be applied.
+    Rules,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for FlexPromotionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Exclusive => "exclusive",
+            Self::Priority => "priority",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::TotalUsageLimit => "total_usage_limit",
+            Self::TotalUsageCount => "total_usage_count",
+            Self::Rules => "rules",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for FlexPromotionFilter {}
+
+/// The relationships of a [`FlexPromotion`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexPromotionInclude {
+    /// The associated coupon codes promotion rule.
+    CouponCodesPromotionRule,
+    /// The associated coupons through coupon codes promotion rule.
+    Coupons,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for FlexPromotionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
+            Self::Coupons => "coupons",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`FlexPromotion`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexPromotionField {
+    /// The promotion's internal name.
+    Name,
+    /// The promotion's type.
+    Type,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    Exclusive,
+    /// The priority assigned to the promotion (lower means higher priority).
+    Priority,
+    /// The activation date/time of this promotion.
+    StartsAt,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ExpiresAt,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    TotalUsageLimit,
+    /// The number of times this promotion has been applied.
+    TotalUsageCount,
+    /// Indicates if the promotion is active (enabled and not expired).
+    Active,
+    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
+    Status,
+    /// The discount rule to be applied.
+    Rules,
+    /// The rule outcomes.
+    RuleOutcomes,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The payload used to evaluate the rules.
+    ResourcePayload,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated coupon codes promotion rule.
+    CouponCodesPromotionRule,
+    /// The associated coupons through coupon codes promotion rule.
+    Coupons,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for FlexPromotionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Exclusive => "exclusive",
+            Self::Priority => "priority",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::TotalUsageLimit => "total_usage_limit",
+            Self::TotalUsageCount => "total_usage_count",
+            Self::Active => "active",
+            Self::Status => "status",
+            Self::Rules => "rules",
+            Self::RuleOutcomes => "rule_outcomes",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::ResourcePayload => "resource_payload",
+            Self::Metadata => "metadata",
+            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
+            Self::Coupons => "coupons",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

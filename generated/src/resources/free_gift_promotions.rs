@@ -2,1173 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `free_gift_promotions` resource: free gift promotions.
+//!
+//! Start from [`FreeGiftPromotions`], the endpoints that [`Client::free_gift_promotions`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.free_gift_promotions().list().await?;
+//! for free_gift_promotion in &page.data {
+//!     println!("{}", free_gift_promotion.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A free gift promotion, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FreeGiftPromotion {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: FreeGiftPromotionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: FreeGiftPromotionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for FreeGiftPromotion {
-    const TYPE: Option<&'static str> = Some("free_gift_promotions");
-    type Sort = FreeGiftPromotionSort;
-    type Filter = FreeGiftPromotionFilter;
-    type Include = FreeGiftPromotionInclude;
-    type Field = FreeGiftPromotionField;
-}
-
-/// The attributes of a [`FreeGiftPromotion`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FreeGiftPromotionAttributes {
-    /// The promotion's internal name.
-    ///
-    /// Example: `"Personal promotion"`
-    pub name: Option<String>,
-    /// The promotion's type.
-    ///
-    /// Example: `"percentage_discount_promotions"`
-    pub r#type: Option<FreeGiftPromotionType>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// Indicates if the promotion will be applied exclusively, based on its priority score.
-    ///
-    /// Example: `true`
-    pub exclusive: Option<bool>,
-    /// The priority assigned to the promotion (lower means higher priority).
-    ///
-    /// Example: `2`
-    pub priority: Option<i64>,
-    /// The activation date/time of this promotion.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this promotion (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The total number of times this promotion can be applied. When 'null' it means promotion
-    /// can be applied infinite times.
-    ///
-    /// Example: `5`
-    pub total_usage_limit: Option<i64>,
-    /// The number of times this promotion has been applied.
-    ///
-    /// Example: `2`
-    pub total_usage_count: Option<i64>,
-    /// Indicates if the promotion has been applied the total number of allowed times.
-    ///
-    /// Example: `false`
-    pub total_usage_reached: Option<bool>,
-    /// Indicates if the promotion is active (enabled and not expired).
-    ///
-    /// Example: `true`
-    pub active: Option<bool>,
-    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
-    ///
-    /// Example: `"pending"`
-    pub status: Option<FreeGiftPromotionStatus>,
-    /// The weight of the promotion, computed by exclusivity, priority, type and start time.
-    /// Determines the order of application, higher weight apply first.
-    ///
-    /// Example: `112`
-    pub weight: Option<i64>,
-    /// The total number of coupons created for this promotion. Default: 0.
-    ///
-    /// Example: `2`
-    pub coupons_count: Option<i64>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
-    /// is '1'.
-    ///
-    /// Example: `3`
-    pub max_quantity: Option<i64>,
-}
-
-/// The relationships of a [`FreeGiftPromotion`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct FreeGiftPromotionRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The associated promotion rules.
-    pub promotion_rules: Option<ToMany>,
-    /// The associated order amount promotion rule.
-    pub order_amount_promotion_rule: Option<ToOne>,
-    /// The associated SKU list promotion rule.
-    pub sku_list_promotion_rule: Option<ToOne>,
-    /// The associated coupon codes promotion rule.
-    pub coupon_codes_promotion_rule: Option<ToOne>,
-    /// The associated custom promotion rule.
-    pub custom_promotion_rule: Option<ToOne>,
-    /// The associated SKU list.
-    pub sku_list: Option<ToOne>,
-    /// The associated coupons through coupon codes promotion rule.
-    pub coupons: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated SKUs.
-    pub skus: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FreeGiftPromotionType {
-    /// `percentage_discount_promotions`
-    PercentageDiscountPromotions,
-    /// `free_shipping_promotions`
-    FreeShippingPromotions,
-    /// `buy_x_pay_y_promotions`
-    BuyXPayYPromotions,
-    /// `free_gift_promotions`
-    FreeGiftPromotions,
-    /// `fixed_price_promotions`
-    FixedPricePromotions,
-    /// `external_promotions`
-    ExternalPromotions,
-    /// `fixed_amount_promotions`
-    FixedAmountPromotions,
-    /// `flex_promotions`
-    FlexPromotions,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl FreeGiftPromotionType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PercentageDiscountPromotions => "percentage_discount_promotions",
-            Self::FreeShippingPromotions => "free_shipping_promotions",
-            Self::BuyXPayYPromotions => "buy_x_pay_y_promotions",
-            Self::FreeGiftPromotions => "free_gift_promotions",
-            Self::FixedPricePromotions => "fixed_price_promotions",
-            Self::ExternalPromotions => "external_promotions",
-            Self::FixedAmountPromotions => "fixed_amount_promotions",
-            Self::FlexPromotions => "flex_promotions",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "percentage_discount_promotions" => Some(Self::PercentageDiscountPromotions),
-            "free_shipping_promotions" => Some(Self::FreeShippingPromotions),
-            "buy_x_pay_y_promotions" => Some(Self::BuyXPayYPromotions),
-            "free_gift_promotions" => Some(Self::FreeGiftPromotions),
-            "fixed_price_promotions" => Some(Self::FixedPricePromotions),
-            "external_promotions" => Some(Self::ExternalPromotions),
-            "fixed_amount_promotions" => Some(Self::FixedAmountPromotions),
-            "flex_promotions" => Some(Self::FlexPromotions),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FreeGiftPromotionType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for FreeGiftPromotionType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for FreeGiftPromotionType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FreeGiftPromotionType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FreeGiftPromotionStatus {
-    /// `disabled`
-    Disabled,
-    /// `expired`
-    Expired,
-    /// `pending`
-    Pending,
-    /// `active`
-    Active,
-    /// `inactive`
-    Inactive,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl FreeGiftPromotionStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Expired => "expired",
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "disabled" => Some(Self::Disabled),
-            "expired" => Some(Self::Expired),
-            "pending" => Some(Self::Pending),
-            "active" => Some(Self::Active),
-            "inactive" => Some(Self::Inactive),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FreeGiftPromotionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for FreeGiftPromotionStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for FreeGiftPromotionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FreeGiftPromotionStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`FreeGiftPromotion`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FreeGiftPromotionSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `currency_code`
-    CurrencyCode,
-    /// `exclusive`
-    Exclusive,
-    /// `priority`
-    Priority,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `total_usage_limit`
-    TotalUsageLimit,
-    /// `total_usage_count`
-    TotalUsageCount,
-    /// `total_usage_reached`
-    TotalUsageReached,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for FreeGiftPromotionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CurrencyCode => "currency_code",
-            Self::Exclusive => "exclusive",
-            Self::Priority => "priority",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::TotalUsageLimit => "total_usage_limit",
-            Self::TotalUsageCount => "total_usage_count",
-            Self::TotalUsageReached => "total_usage_reached",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`FreeGiftPromotion`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FreeGiftPromotionFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `currency_code`
-    CurrencyCode,
-    /// `exclusive`
-    Exclusive,
-    /// `priority`
-    Priority,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `total_usage_limit`
-    TotalUsageLimit,
-    /// `total_usage_count`
-    TotalUsageCount,
-    /// `total_usage_reached`
-    TotalUsageReached,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for FreeGiftPromotionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CurrencyCode => "currency_code",
-            Self::Exclusive => "exclusive",
-            Self::Priority => "priority",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::TotalUsageLimit => "total_usage_limit",
-            Self::TotalUsageCount => "total_usage_count",
-            Self::TotalUsageReached => "total_usage_reached",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for FreeGiftPromotionFilter {}
-
-/// The relationships of a [`FreeGiftPromotion`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FreeGiftPromotionInclude {
-    /// `market`
-    Market,
-    /// `promotion_rules`
-    PromotionRules,
-    /// `order_amount_promotion_rule`
-    OrderAmountPromotionRule,
-    /// `sku_list_promotion_rule`
-    SkuListPromotionRule,
-    /// `coupon_codes_promotion_rule`
-    CouponCodesPromotionRule,
-    /// `custom_promotion_rule`
-    CustomPromotionRule,
-    /// `sku_list`
-    SkuList,
-    /// `coupons`
-    Coupons,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `skus`
-    Skus,
-}
-
-impl FieldName for FreeGiftPromotionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::PromotionRules => "promotion_rules",
-            Self::OrderAmountPromotionRule => "order_amount_promotion_rule",
-            Self::SkuListPromotionRule => "sku_list_promotion_rule",
-            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
-            Self::CustomPromotionRule => "custom_promotion_rule",
-            Self::SkuList => "sku_list",
-            Self::Coupons => "coupons",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::Skus => "skus",
-        }
-    }
-}
-
-/// The fields of a [`FreeGiftPromotion`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FreeGiftPromotionField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `currency_code`
-    CurrencyCode,
-    /// `exclusive`
-    Exclusive,
-    /// `priority`
-    Priority,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `total_usage_limit`
-    TotalUsageLimit,
-    /// `total_usage_count`
-    TotalUsageCount,
-    /// `total_usage_reached`
-    TotalUsageReached,
-    /// `active`
-    Active,
-    /// `status`
-    Status,
-    /// `weight`
-    Weight,
-    /// `coupons_count`
-    CouponsCount,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `max_quantity`
-    MaxQuantity,
-    /// `market`
-    Market,
-    /// `promotion_rules`
-    PromotionRules,
-    /// `order_amount_promotion_rule`
-    OrderAmountPromotionRule,
-    /// `sku_list_promotion_rule`
-    SkuListPromotionRule,
-    /// `coupon_codes_promotion_rule`
-    CouponCodesPromotionRule,
-    /// `custom_promotion_rule`
-    CustomPromotionRule,
-    /// `sku_list`
-    SkuList,
-    /// `coupons`
-    Coupons,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `skus`
-    Skus,
-}
-
-impl FieldName for FreeGiftPromotionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CurrencyCode => "currency_code",
-            Self::Exclusive => "exclusive",
-            Self::Priority => "priority",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::TotalUsageLimit => "total_usage_limit",
-            Self::TotalUsageCount => "total_usage_count",
-            Self::TotalUsageReached => "total_usage_reached",
-            Self::Active => "active",
-            Self::Status => "status",
-            Self::Weight => "weight",
-            Self::CouponsCount => "coupons_count",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::MaxQuantity => "max_quantity",
-            Self::Market => "market",
-            Self::PromotionRules => "promotion_rules",
-            Self::OrderAmountPromotionRule => "order_amount_promotion_rule",
-            Self::SkuListPromotionRule => "sku_list_promotion_rule",
-            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
-            Self::CustomPromotionRule => "custom_promotion_rule",
-            Self::SkuList => "sku_list",
-            Self::Coupons => "coupons",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::Skus => "skus",
-        }
-    }
-}
-
-/// The body of a request creating a [`FreeGiftPromotion`]: [`FreeGiftPromotionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct FreeGiftPromotionCreate {
-    /// The promotion's internal name.
-    ///
-    /// Example: `"Personal promotion"`
-    pub name: String,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// Indicates if the promotion will be applied exclusively, based on its priority score.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exclusive: Option<bool>,
-    /// The priority assigned to the promotion (lower means higher priority).
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// The activation date/time of this promotion.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub starts_at: DateTime<Utc>,
-    /// The expiration date/time of this promotion (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: DateTime<Utc>,
-    /// The total number of times this promotion can be applied. When 'null' it means promotion
-    /// can be applied infinite times.
-    ///
-    /// Example: `5`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_usage_limit: Option<i64>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
-    /// is '1'.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_quantity: Option<i64>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl FreeGiftPromotionCreate {
-    /// A new free gift promotion with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        starts_at: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-        sku_list: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
-        Self {
-            name: name.into(),
-            currency_code: None,
-            exclusive: None,
-            priority: None,
-            starts_at,
-            expires_at,
-            total_usage_limit: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            max_quantity: None,
-            relationships,
-        }
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `exclusive`.
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.exclusive = Some(exclusive);
-        self
-    }
-
-    /// Sets `priority`.
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-
-    /// Sets `total_usage_limit`.
-    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
-        self.total_usage_limit = Some(total_usage_limit);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `max_quantity`.
-    pub fn max_quantity(mut self, max_quantity: i64) -> Self {
-        self.max_quantity = Some(max_quantity);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `order_amount_promotion_rule` to the `order_amount_promotion_rules` with this id.
-    pub fn order_amount_promotion_rule(
-        mut self,
-        order_amount_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "order_amount_promotion_rule",
-                Linkage::to("order_amount_promotion_rules", order_amount_promotion_rule),
-            );
-        self
-    }
-
-    /// Links `sku_list_promotion_rule` to the `sku_list_promotion_rules` with this id.
-    pub fn sku_list_promotion_rule(
-        mut self,
-        sku_list_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "sku_list_promotion_rule",
-                Linkage::to("sku_list_promotion_rules", sku_list_promotion_rule),
-            );
-        self
-    }
-
-    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
-    pub fn coupon_codes_promotion_rule(
-        mut self,
-        coupon_codes_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "coupon_codes_promotion_rule",
-                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
-            );
-        self
-    }
-
-    /// Links `custom_promotion_rule` to the `custom_promotion_rules` with this id.
-    pub fn custom_promotion_rule(
-        mut self,
-        custom_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "custom_promotion_rule",
-                Linkage::to("custom_promotion_rules", custom_promotion_rule),
-            );
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`FreeGiftPromotion`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct FreeGiftPromotionUpdate {
-    /// The promotion's internal name.
-    ///
-    /// Example: `"Personal promotion"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub currency_code: Patch<String>,
-    /// Indicates if the promotion will be applied exclusively, based on its priority score.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub exclusive: Patch<bool>,
-    /// The priority assigned to the promotion (lower means higher priority).
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub priority: Patch<i64>,
-    /// The activation date/time of this promotion.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this promotion (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The total number of times this promotion can be applied. When 'null' it means promotion
-    /// can be applied infinite times.
-    ///
-    /// Example: `5`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub total_usage_limit: Patch<i64>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
-    /// is '1'.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub max_quantity: Patch<i64>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl FreeGiftPromotionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Patch::Set(currency_code.into());
-        self
-    }
-
-    /// Clears `currency_code`: sends `null`.
-    pub fn clear_currency_code(mut self) -> Self {
-        self.currency_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `exclusive`.
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.exclusive = Patch::Set(exclusive);
-        self
-    }
-
-    /// Clears `exclusive`: sends `null`.
-    pub fn clear_exclusive(mut self) -> Self {
-        self.exclusive = Patch::Clear;
-        self
-    }
-
-    /// Sets `priority`.
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.priority = Patch::Set(priority);
-        self
-    }
-
-    /// Clears `priority`: sends `null`.
-    pub fn clear_priority(mut self) -> Self {
-        self.priority = Patch::Clear;
-        self
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Some(starts_at);
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Some(expires_at);
-        self
-    }
-
-    /// Sets `total_usage_limit`.
-    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
-        self.total_usage_limit = Patch::Set(total_usage_limit);
-        self
-    }
-
-    /// Clears `total_usage_limit`: sends `null`.
-    pub fn clear_total_usage_limit(mut self) -> Self {
-        self.total_usage_limit = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `max_quantity`.
-    pub fn max_quantity(mut self, max_quantity: i64) -> Self {
-        self.max_quantity = Patch::Set(max_quantity);
-        self
-    }
-
-    /// Clears `max_quantity`: sends `null`.
-    pub fn clear_max_quantity(mut self) -> Self {
-        self.max_quantity = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Unlinks `market`: sends `null`.
-    pub fn clear_market(mut self) -> Self {
-        self.relationships.set("market", Linkage::Clear);
-        self
-    }
-
-    /// Links `order_amount_promotion_rule` to the `order_amount_promotion_rules` with this id.
-    pub fn order_amount_promotion_rule(
-        mut self,
-        order_amount_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "order_amount_promotion_rule",
-                Linkage::to("order_amount_promotion_rules", order_amount_promotion_rule),
-            );
-        self
-    }
-
-    /// Unlinks `order_amount_promotion_rule`: sends `null`.
-    pub fn clear_order_amount_promotion_rule(mut self) -> Self {
-        self.relationships.set("order_amount_promotion_rule", Linkage::Clear);
-        self
-    }
-
-    /// Links `sku_list_promotion_rule` to the `sku_list_promotion_rules` with this id.
-    pub fn sku_list_promotion_rule(
-        mut self,
-        sku_list_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "sku_list_promotion_rule",
-                Linkage::to("sku_list_promotion_rules", sku_list_promotion_rule),
-            );
-        self
-    }
-
-    /// Unlinks `sku_list_promotion_rule`: sends `null`.
-    pub fn clear_sku_list_promotion_rule(mut self) -> Self {
-        self.relationships.set("sku_list_promotion_rule", Linkage::Clear);
-        self
-    }
-
-    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
-    pub fn coupon_codes_promotion_rule(
-        mut self,
-        coupon_codes_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "coupon_codes_promotion_rule",
-                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
-            );
-        self
-    }
-
-    /// Unlinks `coupon_codes_promotion_rule`: sends `null`.
-    pub fn clear_coupon_codes_promotion_rule(mut self) -> Self {
-        self.relationships.set("coupon_codes_promotion_rule", Linkage::Clear);
-        self
-    }
-
-    /// Links `custom_promotion_rule` to the `custom_promotion_rules` with this id.
-    pub fn custom_promotion_rule(
-        mut self,
-        custom_promotion_rule: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "custom_promotion_rule",
-                Linkage::to("custom_promotion_rules", custom_promotion_rule),
-            );
-        self
-    }
-
-    /// Unlinks `custom_promotion_rule`: sends `null`.
-    pub fn clear_custom_promotion_rule(mut self) -> Self {
-        self.relationships.set("custom_promotion_rule", Linkage::Clear);
-        self
-    }
-
-    /// Links `sku_list` to the `sku_lists` with this id.
-    pub fn sku_list(mut self, sku_list: impl Into<String>) -> Self {
-        self.relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `free_gift_promotions` endpoints, from [`Client::free_gift_promotions`].
 #[derive(Debug, Clone)]
@@ -1469,5 +317,1271 @@ impl FreeGiftPromotions {
     #[cfg(feature = "skus")]
     pub fn skus(&self, id: &str) -> ListCall<super::skus::Sku> {
         ListCall::related(&self.client, "free_gift_promotions", id, "skus", Some("skus"))
+    }
+}
+
+/// A free gift promotion, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FreeGiftPromotion {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: FreeGiftPromotionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: FreeGiftPromotionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for FreeGiftPromotion {
+    const TYPE: Option<&'static str> = Some("free_gift_promotions");
+    type Sort = FreeGiftPromotionSort;
+    type Filter = FreeGiftPromotionFilter;
+    type Include = FreeGiftPromotionInclude;
+    type Field = FreeGiftPromotionField;
+}
+
+/// The attributes of a [`FreeGiftPromotion`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FreeGiftPromotionAttributes {
+    /// The promotion's internal name.
+    ///
+    /// Example: `"Personal promotion"`
+    pub name: Option<String>,
+    /// The promotion's type.
+    ///
+    /// Example: `"percentage_discount_promotions"`
+    pub r#type: Option<FreeGiftPromotionType>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    ///
+    /// Example: `true`
+    pub exclusive: Option<bool>,
+    /// The priority assigned to the promotion (lower means higher priority).
+    ///
+    /// Example: `2`
+    pub priority: Option<i64>,
+    /// The activation date/time of this promotion.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    ///
+    /// Example: `5`
+    pub total_usage_limit: Option<i64>,
+    /// The number of times this promotion has been applied.
+    ///
+    /// Example: `2`
+    pub total_usage_count: Option<i64>,
+    /// Indicates if the promotion has been applied the total number of allowed times.
+    ///
+    /// Example: `false`
+    pub total_usage_reached: Option<bool>,
+    /// Indicates if the promotion is active (enabled and not expired).
+    ///
+    /// Example: `true`
+    pub active: Option<bool>,
+    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
+    ///
+    /// Example: `"pending"`
+    pub status: Option<FreeGiftPromotionStatus>,
+    /// The weight of the promotion, computed by exclusivity, priority, type and start time.
+    /// Determines the order of application, higher weight apply first.
+    ///
+    /// Example: `112`
+    pub weight: Option<i64>,
+    /// The total number of coupons created for this promotion. Default: 0.
+    ///
+    /// Example: `2`
+    pub coupons_count: Option<i64>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
+    /// is '1'.
+    ///
+    /// Example: `3`
+    pub max_quantity: Option<i64>,
+}
+
+/// The relationships of a [`FreeGiftPromotion`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FreeGiftPromotionRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The associated promotion rules.
+    pub promotion_rules: Option<ToMany>,
+    /// The associated order amount promotion rule.
+    pub order_amount_promotion_rule: Option<ToOne>,
+    /// The associated SKU list promotion rule.
+    pub sku_list_promotion_rule: Option<ToOne>,
+    /// The associated coupon codes promotion rule.
+    pub coupon_codes_promotion_rule: Option<ToOne>,
+    /// The associated custom promotion rule.
+    pub custom_promotion_rule: Option<ToOne>,
+    /// The associated SKU list.
+    pub sku_list: Option<ToOne>,
+    /// The associated coupons through coupon codes promotion rule.
+    pub coupons: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated SKUs.
+    pub skus: Option<ToMany>,
+}
+
+/// The body of a request creating a [`FreeGiftPromotion`]: [`FreeGiftPromotionCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FreeGiftPromotionCreate {
+    /// The promotion's internal name.
+    ///
+    /// Example: `"Personal promotion"`
+    pub name: String,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive: Option<bool>,
+    /// The priority assigned to the promotion (lower means higher priority).
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// The activation date/time of this promotion.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub starts_at: DateTime<Utc>,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: DateTime<Utc>,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    ///
+    /// Example: `5`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_usage_limit: Option<i64>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
+    /// is '1'.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_quantity: Option<i64>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl FreeGiftPromotionCreate {
+    /// A new free gift promotion with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        starts_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        sku_list: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
+        Self {
+            name: name.into(),
+            currency_code: None,
+            exclusive: None,
+            priority: None,
+            starts_at,
+            expires_at,
+            total_usage_limit: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            max_quantity: None,
+            relationships,
+        }
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `exclusive`.
+    ///
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    pub fn exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = Some(exclusive);
+        self
+    }
+
+    /// Sets `priority`.
+    ///
+    /// The priority assigned to the promotion (lower means higher priority).
+    pub fn priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Sets `total_usage_limit`.
+    ///
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
+        self.total_usage_limit = Some(total_usage_limit);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `max_quantity`.
+    ///
+    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
+    /// is '1'.
+    pub fn max_quantity(mut self, max_quantity: i64) -> Self {
+        self.max_quantity = Some(max_quantity);
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `order_amount_promotion_rule` to the `order_amount_promotion_rules` with this id.
+    ///
+    /// The associated order amount promotion rule.
+    pub fn order_amount_promotion_rule(
+        mut self,
+        order_amount_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "order_amount_promotion_rule",
+                Linkage::to("order_amount_promotion_rules", order_amount_promotion_rule),
+            );
+        self
+    }
+
+    /// Links `sku_list_promotion_rule` to the `sku_list_promotion_rules` with this id.
+    ///
+    /// The associated SKU list promotion rule.
+    pub fn sku_list_promotion_rule(
+        mut self,
+        sku_list_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "sku_list_promotion_rule",
+                Linkage::to("sku_list_promotion_rules", sku_list_promotion_rule),
+            );
+        self
+    }
+
+    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
+    ///
+    /// The associated coupon codes promotion rule.
+    pub fn coupon_codes_promotion_rule(
+        mut self,
+        coupon_codes_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "coupon_codes_promotion_rule",
+                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
+            );
+        self
+    }
+
+    /// Links `custom_promotion_rule` to the `custom_promotion_rules` with this id.
+    ///
+    /// The associated custom promotion rule.
+    pub fn custom_promotion_rule(
+        mut self,
+        custom_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "custom_promotion_rule",
+                Linkage::to("custom_promotion_rules", custom_promotion_rule),
+            );
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`FreeGiftPromotion`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FreeGiftPromotionUpdate {
+    /// The promotion's internal name.
+    ///
+    /// Example: `"Personal promotion"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub currency_code: Patch<String>,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub exclusive: Patch<bool>,
+    /// The priority assigned to the promotion (lower means higher priority).
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub priority: Patch<i64>,
+    /// The activation date/time of this promotion.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    ///
+    /// Example: `5`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub total_usage_limit: Patch<i64>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
+    /// is '1'.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub max_quantity: Patch<i64>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl FreeGiftPromotionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The promotion's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Patch::Set(currency_code.into());
+        self
+    }
+
+    /// Clears `currency_code`: sends `null`.
+    pub fn clear_currency_code(mut self) -> Self {
+        self.currency_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `exclusive`.
+    ///
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    pub fn exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = Patch::Set(exclusive);
+        self
+    }
+
+    /// Clears `exclusive`: sends `null`.
+    pub fn clear_exclusive(mut self) -> Self {
+        self.exclusive = Patch::Clear;
+        self
+    }
+
+    /// Sets `priority`.
+    ///
+    /// The priority assigned to the promotion (lower means higher priority).
+    pub fn priority(mut self, priority: i64) -> Self {
+        self.priority = Patch::Set(priority);
+        self
+    }
+
+    /// Clears `priority`: sends `null`.
+    pub fn clear_priority(mut self) -> Self {
+        self.priority = Patch::Clear;
+        self
+    }
+
+    /// Sets `starts_at`.
+    ///
+    /// The activation date/time of this promotion.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Some(starts_at);
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this promotion (must be after starts_at).
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets `total_usage_limit`.
+    ///
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    pub fn total_usage_limit(mut self, total_usage_limit: i64) -> Self {
+        self.total_usage_limit = Patch::Set(total_usage_limit);
+        self
+    }
+
+    /// Clears `total_usage_limit`: sends `null`.
+    pub fn clear_total_usage_limit(mut self) -> Self {
+        self.total_usage_limit = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `max_quantity`.
+    ///
+    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
+    /// is '1'.
+    pub fn max_quantity(mut self, max_quantity: i64) -> Self {
+        self.max_quantity = Patch::Set(max_quantity);
+        self
+    }
+
+    /// Clears `max_quantity`: sends `null`.
+    pub fn clear_max_quantity(mut self) -> Self {
+        self.max_quantity = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Unlinks `market`: sends `null`.
+    pub fn clear_market(mut self) -> Self {
+        self.relationships.set("market", Linkage::Clear);
+        self
+    }
+
+    /// Links `order_amount_promotion_rule` to the `order_amount_promotion_rules` with this id.
+    ///
+    /// The associated order amount promotion rule.
+    pub fn order_amount_promotion_rule(
+        mut self,
+        order_amount_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "order_amount_promotion_rule",
+                Linkage::to("order_amount_promotion_rules", order_amount_promotion_rule),
+            );
+        self
+    }
+
+    /// Unlinks `order_amount_promotion_rule`: sends `null`.
+    pub fn clear_order_amount_promotion_rule(mut self) -> Self {
+        self.relationships.set("order_amount_promotion_rule", Linkage::Clear);
+        self
+    }
+
+    /// Links `sku_list_promotion_rule` to the `sku_list_promotion_rules` with this id.
+    ///
+    /// The associated SKU list promotion rule.
+    pub fn sku_list_promotion_rule(
+        mut self,
+        sku_list_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "sku_list_promotion_rule",
+                Linkage::to("sku_list_promotion_rules", sku_list_promotion_rule),
+            );
+        self
+    }
+
+    /// Unlinks `sku_list_promotion_rule`: sends `null`.
+    pub fn clear_sku_list_promotion_rule(mut self) -> Self {
+        self.relationships.set("sku_list_promotion_rule", Linkage::Clear);
+        self
+    }
+
+    /// Links `coupon_codes_promotion_rule` to the `coupon_codes_promotion_rules` with this id.
+    ///
+    /// The associated coupon codes promotion rule.
+    pub fn coupon_codes_promotion_rule(
+        mut self,
+        coupon_codes_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "coupon_codes_promotion_rule",
+                Linkage::to("coupon_codes_promotion_rules", coupon_codes_promotion_rule),
+            );
+        self
+    }
+
+    /// Unlinks `coupon_codes_promotion_rule`: sends `null`.
+    pub fn clear_coupon_codes_promotion_rule(mut self) -> Self {
+        self.relationships.set("coupon_codes_promotion_rule", Linkage::Clear);
+        self
+    }
+
+    /// Links `custom_promotion_rule` to the `custom_promotion_rules` with this id.
+    ///
+    /// The associated custom promotion rule.
+    pub fn custom_promotion_rule(
+        mut self,
+        custom_promotion_rule: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "custom_promotion_rule",
+                Linkage::to("custom_promotion_rules", custom_promotion_rule),
+            );
+        self
+    }
+
+    /// Unlinks `custom_promotion_rule`: sends `null`.
+    pub fn clear_custom_promotion_rule(mut self) -> Self {
+        self.relationships.set("custom_promotion_rule", Linkage::Clear);
+        self
+    }
+
+    /// Links `sku_list` to the `sku_lists` with this id.
+    ///
+    /// The associated SKU list.
+    pub fn sku_list(mut self, sku_list: impl Into<String>) -> Self {
+        self.relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeGiftPromotionType {
+    /// `percentage_discount_promotions`
+    PercentageDiscountPromotions,
+    /// `free_shipping_promotions`
+    FreeShippingPromotions,
+    /// `buy_x_pay_y_promotions`
+    BuyXPayYPromotions,
+    /// `free_gift_promotions`
+    FreeGiftPromotions,
+    /// `fixed_price_promotions`
+    FixedPricePromotions,
+    /// `external_promotions`
+    ExternalPromotions,
+    /// `fixed_amount_promotions`
+    FixedAmountPromotions,
+    /// `flex_promotions`
+    FlexPromotions,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl FreeGiftPromotionType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PercentageDiscountPromotions => "percentage_discount_promotions",
+            Self::FreeShippingPromotions => "free_shipping_promotions",
+            Self::BuyXPayYPromotions => "buy_x_pay_y_promotions",
+            Self::FreeGiftPromotions => "free_gift_promotions",
+            Self::FixedPricePromotions => "fixed_price_promotions",
+            Self::ExternalPromotions => "external_promotions",
+            Self::FixedAmountPromotions => "fixed_amount_promotions",
+            Self::FlexPromotions => "flex_promotions",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "percentage_discount_promotions" => Some(Self::PercentageDiscountPromotions),
+            "free_shipping_promotions" => Some(Self::FreeShippingPromotions),
+            "buy_x_pay_y_promotions" => Some(Self::BuyXPayYPromotions),
+            "free_gift_promotions" => Some(Self::FreeGiftPromotions),
+            "fixed_price_promotions" => Some(Self::FixedPricePromotions),
+            "external_promotions" => Some(Self::ExternalPromotions),
+            "fixed_amount_promotions" => Some(Self::FixedAmountPromotions),
+            "flex_promotions" => Some(Self::FlexPromotions),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FreeGiftPromotionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for FreeGiftPromotionType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for FreeGiftPromotionType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FreeGiftPromotionType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeGiftPromotionStatus {
+    /// `disabled`
+    Disabled,
+    /// `expired`
+    Expired,
+    /// `pending`
+    Pending,
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl FreeGiftPromotionStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "disabled",
+            Self::Expired => "expired",
+            Self::Pending => "pending",
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "disabled" => Some(Self::Disabled),
+            "expired" => Some(Self::Expired),
+            "pending" => Some(Self::Pending),
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FreeGiftPromotionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for FreeGiftPromotionStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for FreeGiftPromotionStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FreeGiftPromotionStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`FreeGiftPromotion`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeGiftPromotionSort {
+    /// The resource's id.
+    Id,
+    /// The promotion's internal name.
+    Name,
+    /// The promotion's type.
+    Type,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    Exclusive,
+    /// The priority assigned to the promotion (lower means higher priority).
+    Priority,
+    /// The activation date/time of this promotion.
+    StartsAt,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ExpiresAt,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    TotalUsageLimit,
+    /// The number of times this promotion has been applied.
+    TotalUsageCount,
+    /// Indicates if the promotion has been applied the total number of allowed times.
+    TotalUsageReached,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for FreeGiftPromotionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CurrencyCode => "currency_code",
+            Self::Exclusive => "exclusive",
+            Self::Priority => "priority",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::TotalUsageLimit => "total_usage_limit",
+            Self::TotalUsageCount => "total_usage_count",
+            Self::TotalUsageReached => "total_usage_reached",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`FreeGiftPromotion`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeGiftPromotionFilter {
+    /// The resource's id.
+    Id,
+    /// The promotion's internal name.
+    Name,
+    /// The promotion's type.
+    Type,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    Exclusive,
+    /// The priority assigned to the promotion (lower means higher priority).
+    Priority,
+    /// The activation date/time of this promotion.
+    StartsAt,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ExpiresAt,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    TotalUsageLimit,
+    /// The number of times this promotion has been applied.
+    TotalUsageCount,
+    /// Indicates if the promotion has been applied the total number of allowed times.
+    TotalUsageReached,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for FreeGiftPromotionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CurrencyCode => "currency_code",
+            Self::Exclusive => "exclusive",
+            Self::Priority => "priority",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::TotalUsageLimit => "total_usage_limit",
+            Self::TotalUsageCount => "total_usage_count",
+            Self::TotalUsageReached => "total_usage_reached",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for FreeGiftPromotionFilter {}
+
+/// The relationships of a [`FreeGiftPromotion`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeGiftPromotionInclude {
+    /// The associated market.
+    Market,
+    /// The associated promotion rules.
+    PromotionRules,
+    /// The associated order amount promotion rule.
+    OrderAmountPromotionRule,
+    /// The associated SKU list promotion rule.
+    SkuListPromotionRule,
+    /// The associated coupon codes promotion rule.
+    CouponCodesPromotionRule,
+    /// The associated custom promotion rule.
+    CustomPromotionRule,
+    /// The associated SKU list.
+    SkuList,
+    /// The associated coupons through coupon codes promotion rule.
+    Coupons,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated SKUs.
+    Skus,
+}
+
+impl FieldName for FreeGiftPromotionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::PromotionRules => "promotion_rules",
+            Self::OrderAmountPromotionRule => "order_amount_promotion_rule",
+            Self::SkuListPromotionRule => "sku_list_promotion_rule",
+            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
+            Self::CustomPromotionRule => "custom_promotion_rule",
+            Self::SkuList => "sku_list",
+            Self::Coupons => "coupons",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::Skus => "skus",
+        }
+    }
+}
+
+/// The fields of a [`FreeGiftPromotion`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FreeGiftPromotionField {
+    /// The promotion's internal name.
+    Name,
+    /// The promotion's type.
+    Type,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
+    Exclusive,
+    /// The priority assigned to the promotion (lower means higher priority).
+    Priority,
+    /// The activation date/time of this promotion.
+    StartsAt,
+    /// The expiration date/time of this promotion (must be after starts_at).
+    ExpiresAt,
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
+    TotalUsageLimit,
+    /// The number of times this promotion has been applied.
+    TotalUsageCount,
+    /// Indicates if the promotion has been applied the total number of allowed times.
+    TotalUsageReached,
+    /// Indicates if the promotion is active (enabled and not expired).
+    Active,
+    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
+    Status,
+    /// The weight of the promotion, computed by exclusivity, priority, type and start time.
+    /// Determines the order of application, higher weight apply first.
+    Weight,
+    /// The total number of coupons created for this promotion. Default: 0.
+    CouponsCount,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The max quantity of free gifts globally applicable by the promotion. Optional, default
+    /// is '1'.
+    MaxQuantity,
+    /// The associated market.
+    Market,
+    /// The associated promotion rules.
+    PromotionRules,
+    /// The associated order amount promotion rule.
+    OrderAmountPromotionRule,
+    /// The associated SKU list promotion rule.
+    SkuListPromotionRule,
+    /// The associated coupon codes promotion rule.
+    CouponCodesPromotionRule,
+    /// The associated custom promotion rule.
+    CustomPromotionRule,
+    /// The associated SKU list.
+    SkuList,
+    /// The associated coupons through coupon codes promotion rule.
+    Coupons,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated SKUs.
+    Skus,
+}
+
+impl FieldName for FreeGiftPromotionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CurrencyCode => "currency_code",
+            Self::Exclusive => "exclusive",
+            Self::Priority => "priority",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::TotalUsageLimit => "total_usage_limit",
+            Self::TotalUsageCount => "total_usage_count",
+            Self::TotalUsageReached => "total_usage_reached",
+            Self::Active => "active",
+            Self::Status => "status",
+            Self::Weight => "weight",
+            Self::CouponsCount => "coupons_count",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::MaxQuantity => "max_quantity",
+            Self::Market => "market",
+            Self::PromotionRules => "promotion_rules",
+            Self::OrderAmountPromotionRule => "order_amount_promotion_rule",
+            Self::SkuListPromotionRule => "sku_list_promotion_rule",
+            Self::CouponCodesPromotionRule => "coupon_codes_promotion_rule",
+            Self::CustomPromotionRule => "custom_promotion_rule",
+            Self::SkuList => "sku_list",
+            Self::Coupons => "coupons",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::Skus => "skus",
+        }
     }
 }

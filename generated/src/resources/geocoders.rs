@@ -2,8 +2,97 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `geocoders` resource: geocoders.
+//!
+//! Start from [`Geocoders`], the endpoints that [`Client::geocoders`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.geocoders().list().await?;
+//! for geocoder in &page.data {
+//!     println!("{}", geocoder.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `geocoders` endpoints, from [`Client::geocoders`].
+#[derive(Debug, Clone)]
+pub struct Geocoders {
+    client: Client,
+}
+
+impl Client {
+    /// The `geocoders` endpoints: geocoders.
+    pub fn geocoders(&self) -> Geocoders {
+        Geocoders { client: self.clone() }
+    }
+}
+
+impl Geocoders {
+    /// Lists geocoders, a page at a time: `GET /geocoders`.
+    pub fn list(&self) -> ListCall<Geocoder> {
+        ListCall::list(&self.client, "geocoders")
+    }
+
+    /// Retrieves a geocoder by id: `GET /geocoders/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Geocoder> {
+        ItemCall::retrieve(&self.client, "geocoders", id)
+    }
+
+    /// The associated markets.
+    ///
+    /// `GET /geocoders/{id}/markets`
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
+        ListCall::related(&self.client, "geocoders", id, "markets", Some("markets"))
+    }
+
+    /// The associated addresses.
+    ///
+    /// `GET /geocoders/{id}/addresses`
+    ///
+    /// With the `addresses` feature.
+    #[cfg(feature = "addresses")]
+    pub fn addresses(&self, id: &str) -> ListCall<super::addresses::Address> {
+        ListCall::related(&self.client, "geocoders", id, "addresses", Some("addresses"))
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /geocoders/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "geocoders",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /geocoders/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "geocoders",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A geocoder, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -146,17 +235,19 @@ impl<'de> Deserialize<'de> for GeocoderType {
 pub enum GeocoderSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The geocoder's internal name.
     Name,
-    /// `type`
+    /// The geocoder's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -181,19 +272,22 @@ impl FieldName for GeocoderSort {
 pub enum GeocoderFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The geocoder's internal name.
     Name,
-    /// `type`
+    /// The geocoder's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -218,11 +312,11 @@ impl FilterField for GeocoderFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeocoderInclude {
-    /// `markets`
+    /// The associated markets.
     Markets,
-    /// `addresses`
+    /// The associated addresses.
     Addresses,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
 }
 
@@ -240,27 +334,30 @@ impl FieldName for GeocoderInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeocoderField {
-    /// `name`
+    /// The geocoder's internal name.
     Name,
-    /// `type`
+    /// The geocoder's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `markets`
+    /// The associated markets.
     Markets,
-    /// `addresses`
+    /// The associated addresses.
     Addresses,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -279,82 +376,5 @@ impl FieldName for GeocoderField {
             Self::Attachments => "attachments",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `geocoders` endpoints, from [`Client::geocoders`].
-#[derive(Debug, Clone)]
-pub struct Geocoders {
-    client: Client,
-}
-
-impl Client {
-    /// The `geocoders` endpoints: geocoders.
-    pub fn geocoders(&self) -> Geocoders {
-        Geocoders { client: self.clone() }
-    }
-}
-
-impl Geocoders {
-    /// Lists geocoders, a page at a time: `GET /geocoders`.
-    pub fn list(&self) -> ListCall<Geocoder> {
-        ListCall::list(&self.client, "geocoders")
-    }
-
-    /// Retrieves a geocoder by id: `GET /geocoders/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Geocoder> {
-        ItemCall::retrieve(&self.client, "geocoders", id)
-    }
-
-    /// The associated markets.
-    ///
-    /// `GET /geocoders/{id}/markets`
-    ///
-    /// With the `markets` feature.
-    #[cfg(feature = "markets")]
-    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
-        ListCall::related(&self.client, "geocoders", id, "markets", Some("markets"))
-    }
-
-    /// The associated addresses.
-    ///
-    /// `GET /geocoders/{id}/addresses`
-    ///
-    /// With the `addresses` feature.
-    #[cfg(feature = "addresses")]
-    pub fn addresses(&self, id: &str) -> ListCall<super::addresses::Address> {
-        ListCall::related(&self.client, "geocoders", id, "addresses", Some("addresses"))
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /geocoders/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "geocoders",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /geocoders/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "geocoders",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

@@ -2,457 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `gift_card_recipients` resource: gift card recipients.
+//!
+//! Start from [`GiftCardRecipients`], the endpoints that [`Client::gift_card_recipients`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.gift_card_recipients().list().await?;
+//! for gift_card_recipient in &page.data {
+//!     println!("{}", gift_card_recipient.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A gift card recipient, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct GiftCardRecipient {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: GiftCardRecipientAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: GiftCardRecipientRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for GiftCardRecipient {
-    const TYPE: Option<&'static str> = Some("gift_card_recipients");
-    type Sort = GiftCardRecipientSort;
-    type Filter = GiftCardRecipientFilter;
-    type Include = GiftCardRecipientInclude;
-    type Field = GiftCardRecipientField;
-}
-
-/// The attributes of a [`GiftCardRecipient`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct GiftCardRecipientAttributes {
-    /// The recipient email address.
-    ///
-    /// Example: `"john@example.com"`
-    pub email: Option<String>,
-    /// The recipient first name.
-    ///
-    /// Example: `"John"`
-    pub first_name: Option<String>,
-    /// The recipient last name.
-    ///
-    /// Example: `"Smith"`
-    pub last_name: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`GiftCardRecipient`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct GiftCardRecipientRelationships {
-    /// The associated customer.
-    pub customer: Option<ToOne>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-}
-
-/// The attributes a list of [`GiftCardRecipient`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardRecipientSort {
-    /// The resource's id.
-    Id,
-    /// `email`
-    Email,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for GiftCardRecipientSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Email => "email",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`GiftCardRecipient`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardRecipientFilter {
-    /// The resource's id.
-    Id,
-    /// `email`
-    Email,
-    /// `first_name`
-    FirstName,
-    /// `last_name`
-    LastName,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for GiftCardRecipientFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Email => "email",
-            Self::FirstName => "first_name",
-            Self::LastName => "last_name",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for GiftCardRecipientFilter {}
-
-/// The relationships of a [`GiftCardRecipient`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardRecipientInclude {
-    /// `customer`
-    Customer,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for GiftCardRecipientInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`GiftCardRecipient`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardRecipientField {
-    /// `email`
-    Email,
-    /// `first_name`
-    FirstName,
-    /// `last_name`
-    LastName,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `customer`
-    Customer,
-    /// `event_stores`
-    EventStores,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for GiftCardRecipientField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::FirstName => "first_name",
-            Self::LastName => "last_name",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Customer => "customer",
-            Self::EventStores => "event_stores",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The body of a request creating a [`GiftCardRecipient`]: [`GiftCardRecipientCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct GiftCardRecipientCreate {
-    /// The recipient email address.
-    ///
-    /// Example: `"john@example.com"`
-    pub email: String,
-    /// The recipient first name.
-    ///
-    /// Example: `"John"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// The recipient last name.
-    ///
-    /// Example: `"Smith"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl GiftCardRecipientCreate {
-    /// A new gift card recipient with what the API requires.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            first_name: None,
-            last_name: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `first_name`.
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Some(first_name.into());
-        self
-    }
-
-    /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-}
-
-/// The body of a request updating a [`GiftCardRecipient`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct GiftCardRecipientUpdate {
-    /// The recipient email address.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The recipient first name.
-    ///
-    /// Example: `"John"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub first_name: Patch<String>,
-    /// The recipient last name.
-    ///
-    /// Example: `"Smith"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub last_name: Patch<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl GiftCardRecipientUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `email`.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets `first_name`.
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Patch::Set(first_name.into());
-        self
-    }
-
-    /// Clears `first_name`: sends `null`.
-    pub fn clear_first_name(mut self) -> Self {
-        self.first_name = Patch::Clear;
-        self
-    }
-
-    /// Sets `last_name`.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Patch::Set(last_name.into());
-        self
-    }
-
-    /// Clears `last_name`: sends `null`.
-    pub fn clear_last_name(mut self) -> Self {
-        self.last_name = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-
-    /// Unlinks `customer`: sends `null`.
-    pub fn clear_customer(mut self) -> Self {
-        self.relationships.set("customer", Linkage::Clear);
-        self
-    }
-}
 
 /// The `gift_card_recipients` endpoints, from [`Client::gift_card_recipients`].
 #[derive(Debug, Clone)]
@@ -572,5 +136,494 @@ impl GiftCardRecipients {
             "versions",
             Some("versions"),
         )
+    }
+}
+
+/// A gift card recipient, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct GiftCardRecipient {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: GiftCardRecipientAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: GiftCardRecipientRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for GiftCardRecipient {
+    const TYPE: Option<&'static str> = Some("gift_card_recipients");
+    type Sort = GiftCardRecipientSort;
+    type Filter = GiftCardRecipientFilter;
+    type Include = GiftCardRecipientInclude;
+    type Field = GiftCardRecipientField;
+}
+
+/// The attributes of a [`GiftCardRecipient`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct GiftCardRecipientAttributes {
+    /// The recipient email address.
+    ///
+    /// Example: `"john@example.com"`
+    pub email: Option<String>,
+    /// The recipient first name.
+    ///
+    /// Example: `"John"`
+    pub first_name: Option<String>,
+    /// The recipient last name.
+    ///
+    /// Example: `"Smith"`
+    pub last_name: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`GiftCardRecipient`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct GiftCardRecipientRelationships {
+    /// The associated customer.
+    pub customer: Option<ToOne>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+}
+
+/// The body of a request creating a [`GiftCardRecipient`]: [`GiftCardRecipientCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GiftCardRecipientCreate {
+    /// The recipient email address.
+    ///
+    /// Example: `"john@example.com"`
+    pub email: String,
+    /// The recipient first name.
+    ///
+    /// Example: `"John"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// The recipient last name.
+    ///
+    /// Example: `"Smith"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl GiftCardRecipientCreate {
+    /// A new gift card recipient with what the API requires.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            first_name: None,
+            last_name: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `first_name`.
+    ///
+    /// The recipient first name.
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    ///
+    /// The recipient last name.
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+}
+
+/// The body of a request updating a [`GiftCardRecipient`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GiftCardRecipientUpdate {
+    /// The recipient email address.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The recipient first name.
+    ///
+    /// Example: `"John"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub first_name: Patch<String>,
+    /// The recipient last name.
+    ///
+    /// Example: `"Smith"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub last_name: Patch<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl GiftCardRecipientUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `email`.
+    ///
+    /// The recipient email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets `first_name`.
+    ///
+    /// The recipient first name.
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Patch::Set(first_name.into());
+        self
+    }
+
+    /// Clears `first_name`: sends `null`.
+    pub fn clear_first_name(mut self) -> Self {
+        self.first_name = Patch::Clear;
+        self
+    }
+
+    /// Sets `last_name`.
+    ///
+    /// The recipient last name.
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Patch::Set(last_name.into());
+        self
+    }
+
+    /// Clears `last_name`: sends `null`.
+    pub fn clear_last_name(mut self) -> Self {
+        self.last_name = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+
+    /// Unlinks `customer`: sends `null`.
+    pub fn clear_customer(mut self) -> Self {
+        self.relationships.set("customer", Linkage::Clear);
+        self
+    }
+}
+
+/// The attributes a list of [`GiftCardRecipient`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardRecipientSort {
+    /// The resource's id.
+    Id,
+    /// The recipient email address.
+    Email,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for GiftCardRecipientSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Email => "email",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`GiftCardRecipient`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardRecipientFilter {
+    /// The resource's id.
+    Id,
+    /// The recipient email address.
+    Email,
+    /// The recipient first name.
+    FirstName,
+    /// The recipient last name.
+    LastName,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for GiftCardRecipientFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for GiftCardRecipientFilter {}
+
+/// The relationships of a [`GiftCardRecipient`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardRecipientInclude {
+    /// The associated customer.
+    Customer,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for GiftCardRecipientInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`GiftCardRecipient`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardRecipientField {
+    /// The recipient email address.
+    Email,
+    /// The recipient first name.
+    FirstName,
+    /// The recipient last name.
+    LastName,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated customer.
+    Customer,
+    /// The associated event stores.
+    EventStores,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for GiftCardRecipientField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::FirstName => "first_name",
+            Self::LastName => "last_name",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Customer => "customer",
+            Self::EventStores => "event_stores",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
     }
 }

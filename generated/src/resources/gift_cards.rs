@@ -2,8 +2,184 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `gift_cards` resource: gift cards.
+//!
+//! Start from [`GiftCards`], the endpoints that [`Client::gift_cards`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.gift_cards().list().await?;
+//! for gift_card in &page.data {
+//!     println!("{}", gift_card.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `gift_cards` endpoints, from [`Client::gift_cards`].
+#[derive(Debug, Clone)]
+pub struct GiftCards {
+    client: Client,
+}
+
+impl Client {
+    /// The `gift_cards` endpoints: gift cards.
+    pub fn gift_cards(&self) -> GiftCards {
+        GiftCards { client: self.clone() }
+    }
+}
+
+impl GiftCards {
+    /// Lists gift cards, a page at a time: `GET /gift_cards`.
+    pub fn list(&self) -> ListCall<GiftCard> {
+        ListCall::list(&self.client, "gift_cards")
+    }
+
+    /// Retrieves a gift card by id: `GET /gift_cards/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<GiftCard> {
+        ItemCall::retrieve(&self.client, "gift_cards", id)
+    }
+
+    /// Creates a gift card: `POST /gift_cards`.
+    pub fn create(&self, body: &GiftCardCreate) -> ItemCall<GiftCard> {
+        ItemCall::create_linked(
+            &self.client,
+            "gift_cards",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a gift card: `PATCH /gift_cards/{id}`.
+    pub fn update(&self, id: &str, body: &GiftCardUpdate) -> ItemCall<GiftCard> {
+        ItemCall::update_linked(
+            &self.client,
+            "gift_cards",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes a gift card: `DELETE /gift_cards/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "gift_cards", id)
+    }
+
+    /// Send this attribute if you want to confirm a draft gift card. The gift card becomes
+    /// 'inactive', waiting to be activated.
+    ///
+    /// `PATCH /gift_cards/{id}` with `"_purchase": true`.
+    pub fn purchase(&self, id: &str) -> ItemCall<GiftCard> {
+        ItemCall::update(&self.client, "gift_cards", id, &Trigger("_purchase"))
+    }
+
+    /// Send this attribute if you want to activate a gift card.
+    ///
+    /// `PATCH /gift_cards/{id}` with `"_activate": true`.
+    pub fn activate(&self, id: &str) -> ItemCall<GiftCard> {
+        ItemCall::update(&self.client, "gift_cards", id, &Trigger("_activate"))
+    }
+
+    /// Send this attribute if you want to deactivate a gift card.
+    ///
+    /// `PATCH /gift_cards/{id}` with `"_deactivate": true`.
+    pub fn deactivate(&self, id: &str) -> ItemCall<GiftCard> {
+        ItemCall::update(&self.client, "gift_cards", id, &Trigger("_deactivate"))
+    }
+
+    /// The associated market (optional).
+    ///
+    /// `GET /gift_cards/{id}/market`
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn market(&self, id: &str) -> ItemCall<Option<super::markets::Market>> {
+        ItemCall::related(&self.client, "gift_cards", id, "market", Some("markets"))
+    }
+
+    /// The associated gift card recipient (optional).
+    ///
+    /// `GET /gift_cards/{id}/gift_card_recipient`
+    ///
+    /// With the `gift_card_recipients` feature.
+    #[cfg(feature = "gift_card_recipients")]
+    pub fn gift_card_recipient(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::gift_card_recipients::GiftCardRecipient>> {
+        ItemCall::related(
+            &self.client,
+            "gift_cards",
+            id,
+            "gift_card_recipient",
+            Some("gift_card_recipients"),
+        )
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /gift_cards/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "gift_cards",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /gift_cards/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "gift_cards", id, "events", Some("events"))
+    }
+
+    /// The associated tags. Cannot be passed by sales channels.
+    ///
+    /// `GET /gift_cards/{id}/tags`
+    ///
+    /// With the `tags` feature.
+    #[cfg(feature = "tags")]
+    pub fn tags(&self, id: &str) -> ListCall<super::tags::Tag> {
+        ListCall::related(&self.client, "gift_cards", id, "tags", Some("tags"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /gift_cards/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "gift_cards", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /gift_cards/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "gift_cards",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A gift card, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -168,312 +344,8 @@ pub struct GiftCardRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardStatus {
-    /// `draft`
-    Draft,
-    /// `inactive`
-    Inactive,
-    /// `active`
-    Active,
-    /// `redeemed`
-    Redeemed,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl GiftCardStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Inactive => "inactive",
-            Self::Active => "active",
-            Self::Redeemed => "redeemed",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "inactive" => Some(Self::Inactive),
-            "active" => Some(Self::Active),
-            "redeemed" => Some(Self::Redeemed),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for GiftCardStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for GiftCardStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for GiftCardStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GiftCardStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`GiftCard`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardSort {
-    /// The resource's id.
-    Id,
-    /// `status`
-    Status,
-    /// `currency_code`
-    CurrencyCode,
-    /// `balance_cents`
-    BalanceCents,
-    /// `balance_max_cents`
-    BalanceMaxCents,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for GiftCardSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Status => "status",
-            Self::CurrencyCode => "currency_code",
-            Self::BalanceCents => "balance_cents",
-            Self::BalanceMaxCents => "balance_max_cents",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`GiftCard`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardFilter {
-    /// The resource's id.
-    Id,
-    /// `status`
-    Status,
-    /// `code`
-    Code,
-    /// `currency_code`
-    CurrencyCode,
-    /// `balance_cents`
-    BalanceCents,
-    /// `balance_max_cents`
-    BalanceMaxCents,
-    /// `single_use`
-    SingleUse,
-    /// `rechargeable`
-    Rechargeable,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for GiftCardFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Status => "status",
-            Self::Code => "code",
-            Self::CurrencyCode => "currency_code",
-            Self::BalanceCents => "balance_cents",
-            Self::BalanceMaxCents => "balance_max_cents",
-            Self::SingleUse => "single_use",
-            Self::Rechargeable => "rechargeable",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for GiftCardFilter {}
-
-/// The relationships of a [`GiftCard`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardInclude {
-    /// `market`
-    Market,
-    /// `gift_card_recipient`
-    GiftCardRecipient,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for GiftCardInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::GiftCardRecipient => "gift_card_recipient",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`GiftCard`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GiftCardField {
-    /// `status`
-    Status,
-    /// `code`
-    Code,
-    /// `currency_code`
-    CurrencyCode,
-    /// `initial_balance_cents`
-    InitialBalanceCents,
-    /// `initial_balance_float`
-    InitialBalanceFloat,
-    /// `formatted_initial_balance`
-    FormattedInitialBalance,
-    /// `balance_cents`
-    BalanceCents,
-    /// `balance_float`
-    BalanceFloat,
-    /// `formatted_balance`
-    FormattedBalance,
-    /// `balance_max_cents`
-    BalanceMaxCents,
-    /// `balance_max_float`
-    BalanceMaxFloat,
-    /// `formatted_balance_max`
-    FormattedBalanceMax,
-    /// `balance_log`
-    BalanceLog,
-    /// `usage_log`
-    UsageLog,
-    /// `single_use`
-    SingleUse,
-    /// `rechargeable`
-    Rechargeable,
-    /// `distribute_discount`
-    DistributeDiscount,
-    /// `image_url`
-    ImageUrl,
-    /// `expires_at`
-    ExpiresAt,
-    /// `recipient_email`
-    RecipientEmail,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `gift_card_recipient`
-    GiftCardRecipient,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for GiftCardField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Status => "status",
-            Self::Code => "code",
-            Self::CurrencyCode => "currency_code",
-            Self::InitialBalanceCents => "initial_balance_cents",
-            Self::InitialBalanceFloat => "initial_balance_float",
-            Self::FormattedInitialBalance => "formatted_initial_balance",
-            Self::BalanceCents => "balance_cents",
-            Self::BalanceFloat => "balance_float",
-            Self::FormattedBalance => "formatted_balance",
-            Self::BalanceMaxCents => "balance_max_cents",
-            Self::BalanceMaxFloat => "balance_max_float",
-            Self::FormattedBalanceMax => "formatted_balance_max",
-            Self::BalanceLog => "balance_log",
-            Self::UsageLog => "usage_log",
-            Self::SingleUse => "single_use",
-            Self::Rechargeable => "rechargeable",
-            Self::DistributeDiscount => "distribute_discount",
-            Self::ImageUrl => "image_url",
-            Self::ExpiresAt => "expires_at",
-            Self::RecipientEmail => "recipient_email",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::GiftCardRecipient => "gift_card_recipient",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`GiftCard`]: [`GiftCardCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating a [`GiftCard`]: [`GiftCardCreate::new`] takes what the
+/// API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GiftCardCreate {
@@ -546,7 +418,7 @@ pub struct GiftCardCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -574,84 +446,118 @@ impl GiftCardCreate {
     }
 
     /// Sets `code`.
+    ///
+    /// The gift card code UUID. If not set, it's automatically generated.
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
         self
     }
 
     /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
     pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
         self.currency_code = Some(currency_code.into());
         self
     }
 
     /// Sets `balance_max_cents`.
+    ///
+    /// The gift card balance max, in cents.
     pub fn balance_max_cents(mut self, balance_max_cents: i64) -> Self {
         self.balance_max_cents = Some(balance_max_cents);
         self
     }
 
     /// Sets `single_use`.
+    ///
+    /// Indicates if the gift card can be used only one. Optional, default is 'false'.
     pub fn single_use(mut self, single_use: bool) -> Self {
         self.single_use = Some(single_use);
         self
     }
 
     /// Sets `rechargeable`.
+    ///
+    /// Indicates if the gift card can be recharged. Optional, default is 'true'.
     pub fn rechargeable(mut self, rechargeable: bool) -> Self {
         self.rechargeable = Some(rechargeable);
         self
     }
 
     /// Sets `distribute_discount`.
+    ///
+    /// Indicates if redeemed gift card amount is distributed for tax calculation. Optional,
+    /// default is 'true'.
     pub fn distribute_discount(mut self, distribute_discount: bool) -> Self {
         self.distribute_discount = Some(distribute_discount);
         self
     }
 
     /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the gift card.
     pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
         self.image_url = Some(image_url.into());
         self
     }
 
     /// Sets `expires_at`.
+    ///
+    /// Time at which the gift card will expire. Optional, default is 'null'.
     pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
         self.expires_at = Some(expires_at);
         self
     }
 
     /// Sets `recipient_email`.
+    ///
+    /// The email address of the associated recipient. When creating or updating a gift card,
+    /// this is a shortcut to find or create the associated recipient by email.
     pub fn recipient_email(mut self, recipient_email: impl Into<String>) -> Self {
         self.recipient_email = Some(recipient_email.into());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 
     /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market (optional).
     pub fn market(mut self, market: impl Into<String>) -> Self {
         self.relationships.set("market", Linkage::to("markets", market));
         self
     }
 
     /// Links `gift_card_recipient` to the `gift_card_recipients` with this id.
+    ///
+    /// The associated gift card recipient (optional).
     pub fn gift_card_recipient(
         mut self,
         gift_card_recipient: impl Into<String>,
@@ -665,6 +571,8 @@ impl GiftCardCreate {
     }
 
     /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.relationships.set("tags", Linkage::to_many("tags", tags));
         self
@@ -770,7 +678,7 @@ pub struct GiftCardUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -783,18 +691,25 @@ impl GiftCardUpdate {
     }
 
     /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
     pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
         self.currency_code = Some(currency_code.into());
         self
     }
 
     /// Sets `balance_cents`.
+    ///
+    /// The gift card balance, in cents.
     pub fn balance_cents(mut self, balance_cents: i64) -> Self {
         self.balance_cents = Some(balance_cents);
         self
     }
 
     /// Sets `balance_max_cents`.
+    ///
+    /// The gift card balance max, in cents.
     pub fn balance_max_cents(mut self, balance_max_cents: i64) -> Self {
         self.balance_max_cents = Patch::Set(balance_max_cents);
         self
@@ -807,6 +722,8 @@ impl GiftCardUpdate {
     }
 
     /// Sets `single_use`.
+    ///
+    /// Indicates if the gift card can be used only one. Optional, default is 'false'.
     pub fn single_use(mut self, single_use: bool) -> Self {
         self.single_use = Patch::Set(single_use);
         self
@@ -819,6 +736,8 @@ impl GiftCardUpdate {
     }
 
     /// Sets `rechargeable`.
+    ///
+    /// Indicates if the gift card can be recharged. Optional, default is 'true'.
     pub fn rechargeable(mut self, rechargeable: bool) -> Self {
         self.rechargeable = Patch::Set(rechargeable);
         self
@@ -831,6 +750,9 @@ impl GiftCardUpdate {
     }
 
     /// Sets `distribute_discount`.
+    ///
+    /// Indicates if redeemed gift card amount is distributed for tax calculation. Optional,
+    /// default is 'true'.
     pub fn distribute_discount(mut self, distribute_discount: bool) -> Self {
         self.distribute_discount = Patch::Set(distribute_discount);
         self
@@ -843,6 +765,8 @@ impl GiftCardUpdate {
     }
 
     /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the gift card.
     pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
         self.image_url = Patch::Set(image_url.into());
         self
@@ -855,6 +779,8 @@ impl GiftCardUpdate {
     }
 
     /// Sets `expires_at`.
+    ///
+    /// Time at which the gift card will expire. Optional, default is 'null'.
     pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
         self.expires_at = Patch::Set(expires_at);
         self
@@ -867,6 +793,9 @@ impl GiftCardUpdate {
     }
 
     /// Sets `recipient_email`.
+    ///
+    /// The email address of the associated recipient. When creating or updating a gift card,
+    /// this is a shortcut to find or create the associated recipient by email.
     pub fn recipient_email(mut self, recipient_email: impl Into<String>) -> Self {
         self.recipient_email = Patch::Set(recipient_email.into());
         self
@@ -879,42 +808,62 @@ impl GiftCardUpdate {
     }
 
     /// Sends `_purchase: true` with the update.
+    ///
+    /// Send this attribute if you want to confirm a draft gift card. The gift card becomes
+    /// 'inactive', waiting to be activated.
     pub fn purchase(mut self) -> Self {
         self._purchase = Some(true);
         self
     }
 
     /// Sends `_activate: true` with the update.
+    ///
+    /// Send this attribute if you want to activate a gift card.
     pub fn activate(mut self) -> Self {
         self._activate = Some(true);
         self
     }
 
     /// Sends `_deactivate: true` with the update.
+    ///
+    /// Send this attribute if you want to deactivate a gift card.
     pub fn deactivate(mut self) -> Self {
         self._deactivate = Some(true);
         self
     }
 
     /// Sets `_balance_change_cents`.
+    ///
+    /// The balance change, in cents. Send a negative value to reduces the card balance by the
+    /// specified amount. Send a positive value to recharge the gift card (if rechargeable).
     pub fn balance_change_cents(mut self, balance_change_cents: i64) -> Self {
         self._balance_change_cents = Some(balance_change_cents);
         self
     }
 
     /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
     pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
         self._add_tags = Some(add_tags.into());
         self
     }
 
     /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
     pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
         self._remove_tags = Some(remove_tags.into());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -927,6 +876,8 @@ impl GiftCardUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -939,8 +890,11 @@ impl GiftCardUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -951,6 +905,8 @@ impl GiftCardUpdate {
     }
 
     /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market (optional).
     pub fn market(mut self, market: impl Into<String>) -> Self {
         self.relationships.set("market", Linkage::to("markets", market));
         self
@@ -963,6 +919,8 @@ impl GiftCardUpdate {
     }
 
     /// Links `gift_card_recipient` to the `gift_card_recipients` with this id.
+    ///
+    /// The associated gift card recipient (optional).
     pub fn gift_card_recipient(
         mut self,
         gift_card_recipient: impl Into<String>,
@@ -982,172 +940,327 @@ impl GiftCardUpdate {
     }
 
     /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.relationships.set("tags", Linkage::to_many("tags", tags));
         self
     }
 }
 
-/// The `gift_cards` endpoints, from [`Client::gift_cards`].
-#[derive(Debug, Clone)]
-pub struct GiftCards {
-    client: Client,
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardStatus {
+    /// `draft`
+    Draft,
+    /// `inactive`
+    Inactive,
+    /// `active`
+    Active,
+    /// `redeemed`
+    Redeemed,
+    /// A value this client does not know, kept as sent.
+    Other(String),
 }
 
-impl Client {
-    /// The `gift_cards` endpoints: gift cards.
-    pub fn gift_cards(&self) -> GiftCards {
-        GiftCards { client: self.clone() }
+impl GiftCardStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Inactive => "inactive",
+            Self::Active => "active",
+            Self::Redeemed => "redeemed",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "inactive" => Some(Self::Inactive),
+            "active" => Some(Self::Active),
+            "redeemed" => Some(Self::Redeemed),
+            _ => None,
+        }
     }
 }
 
-impl GiftCards {
-    /// Lists gift cards, a page at a time: `GET /gift_cards`.
-    pub fn list(&self) -> ListCall<GiftCard> {
-        ListCall::list(&self.client, "gift_cards")
+impl fmt::Display for GiftCardStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
+}
 
-    /// Retrieves a gift card by id: `GET /gift_cards/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<GiftCard> {
-        ItemCall::retrieve(&self.client, "gift_cards", id)
+impl FilterValue for GiftCardStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
     }
+}
 
-    /// Creates a gift card: `POST /gift_cards`.
-    pub fn create(&self, body: &GiftCardCreate) -> ItemCall<GiftCard> {
-        ItemCall::create_linked(
-            &self.client,
-            "gift_cards",
-            body,
-            body.relationships.non_empty(),
-        )
+impl Serialize for GiftCardStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
+}
 
-    /// Updates a gift card: `PATCH /gift_cards/{id}`.
-    pub fn update(&self, id: &str, body: &GiftCardUpdate) -> ItemCall<GiftCard> {
-        ItemCall::update_linked(
-            &self.client,
-            "gift_cards",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
+impl<'de> Deserialize<'de> for GiftCardStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
     }
+}
 
-    /// Deletes a gift card: `DELETE /gift_cards/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "gift_cards", id)
+/// The attributes a list of [`GiftCard`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardSort {
+    /// The resource's id.
+    Id,
+    /// The gift card status. One of 'draft' (default), 'inactive', 'active', or 'redeemed'.
+    Status,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The gift card balance, in cents.
+    BalanceCents,
+    /// The gift card balance max, in cents.
+    BalanceMaxCents,
+    /// Time at which the gift card will expire. Optional, default is 'null'.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for GiftCardSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::CurrencyCode => "currency_code",
+            Self::BalanceCents => "balance_cents",
+            Self::BalanceMaxCents => "balance_max_cents",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
     }
+}
 
-    /// Send this attribute if you want to confirm a draft gift card. The gift card becomes
-    /// 'inactive', waiting to be activated.
-    ///
-    /// `PATCH /gift_cards/{id}` with `"_purchase": true`.
-    pub fn purchase(&self, id: &str) -> ItemCall<GiftCard> {
-        ItemCall::update(&self.client, "gift_cards", id, &Trigger("_purchase"))
+/// The attributes a list of [`GiftCard`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardFilter {
+    /// The resource's id.
+    Id,
+    /// The gift card status. One of 'draft' (default), 'inactive', 'active', or 'redeemed'.
+    Status,
+    /// The gift card code UUID. If not set, it's automatically generated.
+    Code,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The gift card balance, in cents.
+    BalanceCents,
+    /// The gift card balance max, in cents.
+    BalanceMaxCents,
+    /// Indicates if the gift card can be used only one. Optional, default is 'false'.
+    SingleUse,
+    /// Indicates if the gift card can be recharged. Optional, default is 'true'.
+    Rechargeable,
+    /// Time at which the gift card will expire. Optional, default is 'null'.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for GiftCardFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::Code => "code",
+            Self::CurrencyCode => "currency_code",
+            Self::BalanceCents => "balance_cents",
+            Self::BalanceMaxCents => "balance_max_cents",
+            Self::SingleUse => "single_use",
+            Self::Rechargeable => "rechargeable",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Send this attribute if you want to activate a gift card.
-    ///
-    /// `PATCH /gift_cards/{id}` with `"_activate": true`.
-    pub fn activate(&self, id: &str) -> ItemCall<GiftCard> {
-        ItemCall::update(&self.client, "gift_cards", id, &Trigger("_activate"))
-    }
+impl FilterField for GiftCardFilter {}
 
-    /// Send this attribute if you want to deactivate a gift card.
-    ///
-    /// `PATCH /gift_cards/{id}` with `"_deactivate": true`.
-    pub fn deactivate(&self, id: &str) -> ItemCall<GiftCard> {
-        ItemCall::update(&self.client, "gift_cards", id, &Trigger("_deactivate"))
-    }
-
+/// The relationships of a [`GiftCard`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardInclude {
     /// The associated market (optional).
-    ///
-    /// `GET /gift_cards/{id}/market`
-    ///
-    /// With the `markets` feature.
-    #[cfg(feature = "markets")]
-    pub fn market(&self, id: &str) -> ItemCall<Option<super::markets::Market>> {
-        ItemCall::related(&self.client, "gift_cards", id, "market", Some("markets"))
-    }
-
+    Market,
     /// The associated gift card recipient (optional).
-    ///
-    /// `GET /gift_cards/{id}/gift_card_recipient`
-    ///
-    /// With the `gift_card_recipients` feature.
-    #[cfg(feature = "gift_card_recipients")]
-    pub fn gift_card_recipient(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::gift_card_recipients::GiftCardRecipient>> {
-        ItemCall::related(
-            &self.client,
-            "gift_cards",
-            id,
-            "gift_card_recipient",
-            Some("gift_card_recipients"),
-        )
-    }
-
+    GiftCardRecipient,
     /// The associated attachments.
-    ///
-    /// `GET /gift_cards/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "gift_cards",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
+    Attachments,
     /// The associated events.
-    ///
-    /// `GET /gift_cards/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "gift_cards", id, "events", Some("events"))
-    }
-
+    Events,
     /// The associated tags. Cannot be passed by sales channels.
-    ///
-    /// `GET /gift_cards/{id}/tags`
-    ///
-    /// With the `tags` feature.
-    #[cfg(feature = "tags")]
-    pub fn tags(&self, id: &str) -> ListCall<super::tags::Tag> {
-        ListCall::related(&self.client, "gift_cards", id, "tags", Some("tags"))
-    }
-
+    Tags,
     /// The associated changes.
-    ///
-    /// `GET /gift_cards/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "gift_cards", id, "versions", Some("versions"))
-    }
+    Versions,
+}
 
+impl FieldName for GiftCardInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::GiftCardRecipient => "gift_card_recipient",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`GiftCard`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GiftCardField {
+    /// The gift card status. One of 'draft' (default), 'inactive', 'active', or 'redeemed'.
+    Status,
+    /// The gift card code UUID. If not set, it's automatically generated.
+    Code,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The gift card initial balance, in cents.
+    InitialBalanceCents,
+    /// The gift card initial balance, float.
+    InitialBalanceFloat,
+    /// The gift card initial balance, formatted.
+    FormattedInitialBalance,
+    /// The gift card balance, in cents.
+    BalanceCents,
+    /// The gift card balance, float.
+    BalanceFloat,
+    /// The gift card balance, formatted.
+    FormattedBalance,
+    /// The gift card balance max, in cents.
+    BalanceMaxCents,
+    /// The gift card balance max, float.
+    BalanceMaxFloat,
+    /// The gift card balance max, formatted.
+    FormattedBalanceMax,
+    /// The gift card balance log. Tracks all the gift card transactions.
+    BalanceLog,
+    /// The gift card usage log. Tracks all the gift card usage actions by orders.
+    UsageLog,
+    /// Indicates if the gift card can be used only one. Optional, default is 'false'.
+    SingleUse,
+    /// Indicates if the gift card can be recharged. Optional, default is 'true'.
+    Rechargeable,
+    /// Indicates if redeemed gift card amount is distributed for tax calculation. Optional,
+    /// default is 'true'.
+    DistributeDiscount,
+    /// The URL of an image that represents the gift card.
+    ImageUrl,
+    /// Time at which the gift card will expire. Optional, default is 'null'.
+    ExpiresAt,
+    /// The email address of the associated recipient. When creating or updating a gift card,
+    /// this is a shortcut to find or create the associated recipient by email.
+    RecipientEmail,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market (optional).
+    Market,
+    /// The associated gift card recipient (optional).
+    GiftCardRecipient,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
     /// The associated event stores.
-    ///
-    /// `GET /gift_cards/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "gift_cards",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for GiftCardField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Status => "status",
+            Self::Code => "code",
+            Self::CurrencyCode => "currency_code",
+            Self::InitialBalanceCents => "initial_balance_cents",
+            Self::InitialBalanceFloat => "initial_balance_float",
+            Self::FormattedInitialBalance => "formatted_initial_balance",
+            Self::BalanceCents => "balance_cents",
+            Self::BalanceFloat => "balance_float",
+            Self::FormattedBalance => "formatted_balance",
+            Self::BalanceMaxCents => "balance_max_cents",
+            Self::BalanceMaxFloat => "balance_max_float",
+            Self::FormattedBalanceMax => "formatted_balance_max",
+            Self::BalanceLog => "balance_log",
+            Self::UsageLog => "usage_log",
+            Self::SingleUse => "single_use",
+            Self::Rechargeable => "rechargeable",
+            Self::DistributeDiscount => "distribute_discount",
+            Self::ImageUrl => "image_url",
+            Self::ExpiresAt => "expires_at",
+            Self::RecipientEmail => "recipient_email",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::GiftCardRecipient => "gift_card_recipient",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

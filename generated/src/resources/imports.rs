@@ -2,10 +2,95 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `imports` resource: imports.
+//!
+//! Start from [`Imports`], the endpoints that [`Client::imports`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.imports().list().await?;
+//! for import in &page.data {
+//!     println!("{}", import.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A import, as the API returns it.
+/// The `imports` endpoints, from [`Client::imports`].
+#[derive(Debug, Clone)]
+pub struct Imports {
+    client: Client,
+}
+
+impl Client {
+    /// The `imports` endpoints: imports.
+    pub fn imports(&self) -> Imports {
+        Imports { client: self.clone() }
+    }
+}
+
+impl Imports {
+    /// Lists imports, a page at a time: `GET /imports`.
+    pub fn list(&self) -> ListCall<Import> {
+        ListCall::list(&self.client, "imports")
+    }
+
+    /// Retrieves an import by id: `GET /imports/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Import> {
+        ItemCall::retrieve(&self.client, "imports", id)
+    }
+
+    /// Creates an import: `POST /imports`.
+    pub fn create(&self, body: &ImportCreate) -> ItemCall<Import> {
+        ItemCall::create(&self.client, "imports", body)
+    }
+
+    /// Updates an import: `PATCH /imports/{id}`.
+    pub fn update(&self, id: &str, body: &ImportUpdate) -> ItemCall<Import> {
+        ItemCall::update(&self.client, "imports", id, body)
+    }
+
+    /// Deletes an import: `DELETE /imports/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "imports", id)
+    }
+
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    ///
+    /// `PATCH /imports/{id}` with `"_interrupt": true`.
+    pub fn interrupt(&self, id: &str) -> ItemCall<Import> {
+        ItemCall::update(&self.client, "imports", id, &Trigger("_interrupt"))
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /imports/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "imports", id, "events", Some("events"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /imports/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "imports",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An import, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Import {
@@ -34,7 +119,7 @@ impl Resource for Import {
     type Field = ImportField;
 }
 
-/// The attributes of a [`Import`].
+/// The attributes of an [`Import`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ImportAttributes {
@@ -142,7 +227,7 @@ pub struct ImportAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Import`].
+/// The relationships of an [`Import`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ImportRelationships {
@@ -150,6 +235,235 @@ pub struct ImportRelationships {
     pub events: Option<ToMany>,
     /// The associated event stores.
     pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`Import`]: [`ImportCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImportCreate {
+    /// The type of resource being imported.
+    ///
+    /// Example: `"skus"`
+    pub resource_type: String,
+    /// The format of the import inputs one of 'json' (default) or 'csv'.
+    ///
+    /// Example: `"json"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The ID of the parent resource to be associated with imported data.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_resource_id: Option<String>,
+    /// Array of objects representing the resources that are being imported.
+    ///
+    /// Example: `[{"code":"ABC","name":"Foo"},{"code":"DEF","name":"Bar"}]`
+    pub inputs: Vec<Map<String, Value>>,
+    /// Indicates if the import should cleanup records that are not included in the inputs
+    /// array.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cleanup_records: Option<bool>,
+    /// Disables the interruption of the import in case its errors exceeds the 10% threshold.
+    /// Default: false.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_errors: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl ImportCreate {
+    /// A new import with what the API requires.
+    pub fn new(
+        resource_type: impl Into<String>,
+        inputs: Vec<Map<String, Value>>,
+    ) -> Self {
+        Self {
+            resource_type: resource_type.into(),
+            format: None,
+            parent_resource_id: None,
+            inputs,
+            cleanup_records: None,
+            skip_errors: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `format`.
+    ///
+    /// The format of the import inputs one of 'json' (default) or 'csv'.
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// Sets `parent_resource_id`.
+    ///
+    /// The ID of the parent resource to be associated with imported data.
+    pub fn parent_resource_id(mut self, parent_resource_id: impl Into<String>) -> Self {
+        self.parent_resource_id = Some(parent_resource_id.into());
+        self
+    }
+
+    /// Sets `cleanup_records`.
+    ///
+    /// Indicates if the import should cleanup records that are not included in the inputs
+    /// array.
+    ///
+    /// Deprecated by the API.
+    pub fn cleanup_records(mut self, cleanup_records: bool) -> Self {
+        self.cleanup_records = Some(cleanup_records);
+        self
+    }
+
+    /// Sets `skip_errors`.
+    ///
+    /// Disables the interruption of the import in case its errors exceeds the 10% threshold.
+    /// Default: false.
+    pub fn skip_errors(mut self, skip_errors: bool) -> Self {
+        self.skip_errors = Some(skip_errors);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`Import`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImportUpdate {
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _interrupt: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl ImportUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `_interrupt: true` with the update.
+    ///
+    /// Send this attribute if you want to mark status as 'interrupted'.
+    pub fn interrupt(mut self) -> Self {
+        self._interrupt = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
 }
 
 /// The values of `status`. Values this client does not know are kept in `Other`.
@@ -221,39 +535,42 @@ impl<'de> Deserialize<'de> for ImportStatus {
 pub enum ImportSort {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of resource being imported.
     ResourceType,
-    /// `format`
+    /// The format of the import inputs one of 'json' (default) or 'csv'.
     Format,
-    /// `parent_resource_id`
+    /// The ID of the parent resource to be associated with imported data.
     ParentResourceId,
-    /// `status`
+    /// The import job status. One of 'pending' (default), 'in_progress', 'interrupted', or
+    /// 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the import was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the import was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the import was interrupted.
     InterruptedAt,
-    /// `inputs_size`
+    /// Indicates the size of the objects to be imported.
     InputsSize,
-    /// `errors_count`
+    /// Indicates the number of import errors, if any.
     ErrorsCount,
-    /// `warnings_count`
+    /// Indicates the number of import warnings, if any.
     WarningsCount,
-    /// `destroyed_count`
+    /// Indicates the number of records that have been destroyed, if any.
     DestroyedCount,
-    /// `processed_count`
+    /// Indicates the number of records that have been processed (created or updated).
     ProcessedCount,
-    /// `attachment_url`
+    /// The URL the the raw inputs file, which will be generated at import start.
     AttachmentUrl,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -289,45 +606,49 @@ impl FieldName for ImportSort {
 pub enum ImportFilter {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of resource being imported.
     ResourceType,
-    /// `format`
+    /// The format of the import inputs one of 'json' (default) or 'csv'.
     Format,
-    /// `parent_resource_id`
+    /// The ID of the parent resource to be associated with imported data.
     ParentResourceId,
-    /// `status`
+    /// The import job status. One of 'pending' (default), 'in_progress', 'interrupted', or
+    /// 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the import was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the import was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the import was interrupted.
     InterruptedAt,
-    /// `inputs_size`
+    /// Indicates the size of the objects to be imported.
     InputsSize,
-    /// `errors_count`
+    /// Indicates the number of import errors, if any.
     ErrorsCount,
-    /// `warnings_count`
+    /// Indicates the number of import warnings, if any.
     WarningsCount,
-    /// `destroyed_count`
+    /// Indicates the number of records that have been destroyed, if any.
     DestroyedCount,
-    /// `processed_count`
+    /// Indicates the number of records that have been processed (created or updated).
     ProcessedCount,
-    /// `errors_log`
+    /// Contains the import errors, if any.
     ErrorsLog,
-    /// `warnings_log`
+    /// Contains the import warnings, if any.
     WarningsLog,
-    /// `attachment_url`
+    /// The URL the the raw inputs file, which will be generated at import start.
     AttachmentUrl,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -361,11 +682,11 @@ impl FieldName for ImportFilter {
 
 impl FilterField for ImportFilter {}
 
-/// The relationships of a [`Import`] a response can include.
+/// The relationships of an [`Import`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportInclude {
-    /// `events`
+    /// The associated events.
     Events,
 }
 
@@ -377,59 +698,65 @@ impl FieldName for ImportInclude {
     }
 }
 
-/// The fields of a [`Import`] a sparse fieldset can ask for.
+/// The fields of an [`Import`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportField {
-    /// `resource_type`
+    /// The type of resource being imported.
     ResourceType,
-    /// `format`
+    /// The format of the import inputs one of 'json' (default) or 'csv'.
     Format,
-    /// `parent_resource_id`
+    /// The ID of the parent resource to be associated with imported data.
     ParentResourceId,
-    /// `status`
+    /// The import job status. One of 'pending' (default), 'in_progress', 'interrupted', or
+    /// 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the import was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the import was completed.
     CompletedAt,
-    /// `interrupted_at`
+    /// Time at which the import was interrupted.
     InterruptedAt,
-    /// `inputs`
+    /// Array of objects representing the resources that are being imported.
     Inputs,
-    /// `inputs_size`
+    /// Indicates the size of the objects to be imported.
     InputsSize,
-    /// `errors_count`
+    /// Indicates the number of import errors, if any.
     ErrorsCount,
-    /// `warnings_count`
+    /// Indicates the number of import warnings, if any.
     WarningsCount,
-    /// `destroyed_count`
+    /// Indicates the number of records that have been destroyed, if any.
     DestroyedCount,
-    /// `processed_count`
+    /// Indicates the number of records that have been processed (created or updated).
     ProcessedCount,
-    /// `errors_log`
+    /// Contains the import errors, if any.
     ErrorsLog,
-    /// `warnings_log`
+    /// Contains the import warnings, if any.
     WarningsLog,
-    /// `cleanup_records`
+    /// Indicates if the import should cleanup records that are not included in the inputs
+    /// array.
     CleanupRecords,
-    /// `skip_errors`
+    /// Disables the interruption of the import in case its errors exceeds the 10% threshold.
+    /// Default: false.
     SkipErrors,
-    /// `attachment_url`
+    /// The URL the the raw inputs file, which will be generated at import start.
     AttachmentUrl,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -462,275 +789,5 @@ impl FieldName for ImportField {
             Self::Events => "events",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The body of a request creating a [`Import`]: [`ImportCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ImportCreate {
-    /// The type of resource being imported.
-    ///
-    /// Example: `"skus"`
-    pub resource_type: String,
-    /// The format of the import inputs one of 'json' (default) or 'csv'.
-    ///
-    /// Example: `"json"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<String>,
-    /// The ID of the parent resource to be associated with imported data.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_resource_id: Option<String>,
-    /// Array of objects representing the resources that are being imported.
-    ///
-    /// Example: `[{"code":"ABC","name":"Foo"},{"code":"DEF","name":"Bar"}]`
-    pub inputs: Vec<Map<String, Value>>,
-    /// Indicates if the import should cleanup records that are not included in the inputs
-    /// array.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cleanup_records: Option<bool>,
-    /// Disables the interruption of the import in case its errors exceeds the 10% threshold.
-    /// Default: false.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_errors: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl ImportCreate {
-    /// A new import with what the API requires.
-    pub fn new(
-        resource_type: impl Into<String>,
-        inputs: Vec<Map<String, Value>>,
-    ) -> Self {
-        Self {
-            resource_type: resource_type.into(),
-            format: None,
-            parent_resource_id: None,
-            inputs,
-            cleanup_records: None,
-            skip_errors: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `format`.
-    pub fn format(mut self, format: impl Into<String>) -> Self {
-        self.format = Some(format.into());
-        self
-    }
-
-    /// Sets `parent_resource_id`.
-    pub fn parent_resource_id(mut self, parent_resource_id: impl Into<String>) -> Self {
-        self.parent_resource_id = Some(parent_resource_id.into());
-        self
-    }
-
-    /// Sets `cleanup_records`.
-    pub fn cleanup_records(mut self, cleanup_records: bool) -> Self {
-        self.cleanup_records = Some(cleanup_records);
-        self
-    }
-
-    /// Sets `skip_errors`.
-    pub fn skip_errors(mut self, skip_errors: bool) -> Self {
-        self.skip_errors = Some(skip_errors);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Import`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ImportUpdate {
-    /// Send this attribute if you want to mark status as 'interrupted'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _interrupt: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl ImportUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `_interrupt: true` with the update.
-    pub fn interrupt(mut self) -> Self {
-        self._interrupt = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
-
-/// The `imports` endpoints, from [`Client::imports`].
-#[derive(Debug, Clone)]
-pub struct Imports {
-    client: Client,
-}
-
-impl Client {
-    /// The `imports` endpoints: imports.
-    pub fn imports(&self) -> Imports {
-        Imports { client: self.clone() }
-    }
-}
-
-impl Imports {
-    /// Lists imports, a page at a time: `GET /imports`.
-    pub fn list(&self) -> ListCall<Import> {
-        ListCall::list(&self.client, "imports")
-    }
-
-    /// Retrieves a import by id: `GET /imports/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Import> {
-        ItemCall::retrieve(&self.client, "imports", id)
-    }
-
-    /// Creates a import: `POST /imports`.
-    pub fn create(&self, body: &ImportCreate) -> ItemCall<Import> {
-        ItemCall::create(&self.client, "imports", body)
-    }
-
-    /// Updates a import: `PATCH /imports/{id}`.
-    pub fn update(&self, id: &str, body: &ImportUpdate) -> ItemCall<Import> {
-        ItemCall::update(&self.client, "imports", id, body)
-    }
-
-    /// Deletes a import: `DELETE /imports/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "imports", id)
-    }
-
-    /// Send this attribute if you want to mark status as 'interrupted'.
-    ///
-    /// `PATCH /imports/{id}` with `"_interrupt": true`.
-    pub fn interrupt(&self, id: &str) -> ItemCall<Import> {
-        ItemCall::update(&self.client, "imports", id, &Trigger("_interrupt"))
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /imports/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "imports", id, "events", Some("events"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /imports/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "imports",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

@@ -2,568 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `in_stock_subscriptions` resource: in stock subscriptions.
+//!
+//! Start from [`InStockSubscriptions`], the endpoints that
+//! [`Client::in_stock_subscriptions`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.in_stock_subscriptions().list().await?;
+//! for in_stock_subscription in &page.data {
+//!     println!("{}", in_stock_subscription.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A in stock subscription, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InStockSubscription {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: InStockSubscriptionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: InStockSubscriptionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for InStockSubscription {
-    const TYPE: Option<&'static str> = Some("in_stock_subscriptions");
-    type Sort = InStockSubscriptionSort;
-    type Filter = InStockSubscriptionFilter;
-    type Include = InStockSubscriptionInclude;
-    type Field = InStockSubscriptionField;
-}
-
-/// The attributes of a [`InStockSubscription`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InStockSubscriptionAttributes {
-    /// The subscription status. One of 'active' (default), 'inactive', or 'notified'.
-    ///
-    /// Example: `"active"`
-    pub status: Option<InStockSubscriptionStatus>,
-    /// The email of the associated customer, replace the relationship.
-    ///
-    /// Example: `"john@example.com"`
-    pub customer_email: Option<String>,
-    /// The code of the associated SKU, replace the relationship.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The threshold at which to trigger the back in stock notification. Optional, default is
-    /// '1'.
-    ///
-    /// Example: `3`
-    pub stock_threshold: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`InStockSubscription`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InStockSubscriptionRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The associated customer.
-    pub customer: Option<ToOne>,
-    /// The associated SKU.
-    pub sku: Option<ToOne>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InStockSubscriptionStatus {
-    /// `active`
-    Active,
-    /// `inactive`
-    Inactive,
-    /// `notified`
-    Notified,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl InStockSubscriptionStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Notified => "notified",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "active" => Some(Self::Active),
-            "inactive" => Some(Self::Inactive),
-            "notified" => Some(Self::Notified),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for InStockSubscriptionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for InStockSubscriptionStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for InStockSubscriptionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InStockSubscriptionStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`InStockSubscription`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InStockSubscriptionSort {
-    /// The resource's id.
-    Id,
-    /// `status`
-    Status,
-    /// `stock_threshold`
-    StockThreshold,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for InStockSubscriptionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Status => "status",
-            Self::StockThreshold => "stock_threshold",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`InStockSubscription`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InStockSubscriptionFilter {
-    /// The resource's id.
-    Id,
-    /// `status`
-    Status,
-    /// `stock_threshold`
-    StockThreshold,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for InStockSubscriptionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Status => "status",
-            Self::StockThreshold => "stock_threshold",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for InStockSubscriptionFilter {}
-
-/// The relationships of a [`InStockSubscription`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InStockSubscriptionInclude {
-    /// `market`
-    Market,
-    /// `customer`
-    Customer,
-    /// `sku`
-    Sku,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for InStockSubscriptionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::Customer => "customer",
-            Self::Sku => "sku",
-            Self::Events => "events",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`InStockSubscription`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InStockSubscriptionField {
-    /// `status`
-    Status,
-    /// `customer_email`
-    CustomerEmail,
-    /// `sku_code`
-    SkuCode,
-    /// `stock_threshold`
-    StockThreshold,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `customer`
-    Customer,
-    /// `sku`
-    Sku,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for InStockSubscriptionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Status => "status",
-            Self::CustomerEmail => "customer_email",
-            Self::SkuCode => "sku_code",
-            Self::StockThreshold => "stock_threshold",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::Customer => "customer",
-            Self::Sku => "sku",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`InStockSubscription`]: [`InStockSubscriptionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct InStockSubscriptionCreate {
-    /// The email of the associated customer, replace the relationship.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_email: Option<String>,
-    /// The code of the associated SKU, replace the relationship.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The threshold at which to trigger the back in stock notification. Optional, default is
-    /// '1'.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stock_threshold: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl InStockSubscriptionCreate {
-    /// A new in stock subscription with what the API requires.
-    pub fn new(
-        market: impl Into<String>,
-        customer: impl Into<String>,
-        sku: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("market", Linkage::to("markets", market));
-        relationships.set("customer", Linkage::to("customers", customer));
-        relationships.set("sku", Linkage::to("skus", sku));
-        Self {
-            customer_email: None,
-            sku_code: None,
-            stock_threshold: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `customer_email`.
-    pub fn customer_email(mut self, customer_email: impl Into<String>) -> Self {
-        self.customer_email = Some(customer_email.into());
-        self
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `stock_threshold`.
-    pub fn stock_threshold(mut self, stock_threshold: i64) -> Self {
-        self.stock_threshold = Some(stock_threshold);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`InStockSubscription`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct InStockSubscriptionUpdate {
-    /// The code of the associated SKU, replace the relationship.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The threshold at which to trigger the back in stock notification. Optional, default is
-    /// '1'.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub stock_threshold: Patch<i64>,
-    /// Send this attribute if you want to activate an inactive subscription.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _activate: Option<bool>,
-    /// Send this attribute if you want to dactivate an active subscription.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _deactivate: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl InStockSubscriptionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `stock_threshold`.
-    pub fn stock_threshold(mut self, stock_threshold: i64) -> Self {
-        self.stock_threshold = Patch::Set(stock_threshold);
-        self
-    }
-
-    /// Clears `stock_threshold`: sends `null`.
-    pub fn clear_stock_threshold(mut self) -> Self {
-        self.stock_threshold = Patch::Clear;
-        self
-    }
-
-    /// Sends `_activate: true` with the update.
-    pub fn activate(mut self) -> Self {
-        self._activate = Some(true);
-        self
-    }
-
-    /// Sends `_deactivate: true` with the update.
-    pub fn deactivate(mut self) -> Self {
-        self._deactivate = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-}
 
 /// The `in_stock_subscriptions` endpoints, from [`Client::in_stock_subscriptions`].
 #[derive(Debug, Clone)]
@@ -586,12 +39,12 @@ impl InStockSubscriptions {
         ListCall::list(&self.client, "in_stock_subscriptions")
     }
 
-    /// Retrieves a in stock subscription by id: `GET /in_stock_subscriptions/{id}`.
+    /// Retrieves an in stock subscription by id: `GET /in_stock_subscriptions/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<InStockSubscription> {
         ItemCall::retrieve(&self.client, "in_stock_subscriptions", id)
     }
 
-    /// Creates a in stock subscription: `POST /in_stock_subscriptions`.
+    /// Creates an in stock subscription: `POST /in_stock_subscriptions`.
     pub fn create(
         &self,
         body: &InStockSubscriptionCreate,
@@ -604,7 +57,7 @@ impl InStockSubscriptions {
         )
     }
 
-    /// Updates a in stock subscription: `PATCH /in_stock_subscriptions/{id}`.
+    /// Updates an in stock subscription: `PATCH /in_stock_subscriptions/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -619,7 +72,7 @@ impl InStockSubscriptions {
         )
     }
 
-    /// Deletes a in stock subscription: `DELETE /in_stock_subscriptions/{id}`.
+    /// Deletes an in stock subscription: `DELETE /in_stock_subscriptions/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "in_stock_subscriptions", id)
     }
@@ -742,5 +195,618 @@ impl InStockSubscriptions {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An in stock subscription, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InStockSubscription {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: InStockSubscriptionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: InStockSubscriptionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for InStockSubscription {
+    const TYPE: Option<&'static str> = Some("in_stock_subscriptions");
+    type Sort = InStockSubscriptionSort;
+    type Filter = InStockSubscriptionFilter;
+    type Include = InStockSubscriptionInclude;
+    type Field = InStockSubscriptionField;
+}
+
+/// The attributes of an [`InStockSubscription`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InStockSubscriptionAttributes {
+    /// The subscription status. One of 'active' (default), 'inactive', or 'notified'.
+    ///
+    /// Example: `"active"`
+    pub status: Option<InStockSubscriptionStatus>,
+    /// The email of the associated customer, replace the relationship.
+    ///
+    /// Example: `"john@example.com"`
+    pub customer_email: Option<String>,
+    /// The code of the associated SKU, replace the relationship.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    ///
+    /// Example: `3`
+    pub stock_threshold: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`InStockSubscription`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InStockSubscriptionRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The associated customer.
+    pub customer: Option<ToOne>,
+    /// The associated SKU.
+    pub sku: Option<ToOne>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`InStockSubscription`]:
+/// [`InStockSubscriptionCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InStockSubscriptionCreate {
+    /// The email of the associated customer, replace the relationship.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    /// The code of the associated SKU, replace the relationship.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock_threshold: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl InStockSubscriptionCreate {
+    /// A new in stock subscription with what the API requires.
+    pub fn new(
+        market: impl Into<String>,
+        customer: impl Into<String>,
+        sku: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("market", Linkage::to("markets", market));
+        relationships.set("customer", Linkage::to("customers", customer));
+        relationships.set("sku", Linkage::to("skus", sku));
+        Self {
+            customer_email: None,
+            sku_code: None,
+            stock_threshold: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `customer_email`.
+    ///
+    /// The email of the associated customer, replace the relationship.
+    pub fn customer_email(mut self, customer_email: impl Into<String>) -> Self {
+        self.customer_email = Some(customer_email.into());
+        self
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU, replace the relationship.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `stock_threshold`.
+    ///
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    pub fn stock_threshold(mut self, stock_threshold: i64) -> Self {
+        self.stock_threshold = Some(stock_threshold);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`InStockSubscription`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InStockSubscriptionUpdate {
+    /// The code of the associated SKU, replace the relationship.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub stock_threshold: Patch<i64>,
+    /// Send this attribute if you want to activate an inactive subscription.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _activate: Option<bool>,
+    /// Send this attribute if you want to dactivate an active subscription.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _deactivate: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl InStockSubscriptionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU, replace the relationship.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `stock_threshold`.
+    ///
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    pub fn stock_threshold(mut self, stock_threshold: i64) -> Self {
+        self.stock_threshold = Patch::Set(stock_threshold);
+        self
+    }
+
+    /// Clears `stock_threshold`: sends `null`.
+    pub fn clear_stock_threshold(mut self) -> Self {
+        self.stock_threshold = Patch::Clear;
+        self
+    }
+
+    /// Sends `_activate: true` with the update.
+    ///
+    /// Send this attribute if you want to activate an inactive subscription.
+    pub fn activate(mut self) -> Self {
+        self._activate = Some(true);
+        self
+    }
+
+    /// Sends `_deactivate: true` with the update.
+    ///
+    /// Send this attribute if you want to dactivate an active subscription.
+    pub fn deactivate(mut self) -> Self {
+        self._deactivate = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated SKU.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InStockSubscriptionStatus {
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// `notified`
+    Notified,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl InStockSubscriptionStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Notified => "notified",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            "notified" => Some(Self::Notified),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InStockSubscriptionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for InStockSubscriptionStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for InStockSubscriptionStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InStockSubscriptionStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`InStockSubscription`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InStockSubscriptionSort {
+    /// The resource's id.
+    Id,
+    /// The subscription status. One of 'active' (default), 'inactive', or 'notified'.
+    Status,
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    StockThreshold,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for InStockSubscriptionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::StockThreshold => "stock_threshold",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`InStockSubscription`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InStockSubscriptionFilter {
+    /// The resource's id.
+    Id,
+    /// The subscription status. One of 'active' (default), 'inactive', or 'notified'.
+    Status,
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    StockThreshold,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for InStockSubscriptionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::StockThreshold => "stock_threshold",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for InStockSubscriptionFilter {}
+
+/// The relationships of an [`InStockSubscription`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InStockSubscriptionInclude {
+    /// The associated market.
+    Market,
+    /// The associated customer.
+    Customer,
+    /// The associated SKU.
+    Sku,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for InStockSubscriptionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::Customer => "customer",
+            Self::Sku => "sku",
+            Self::Events => "events",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`InStockSubscription`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InStockSubscriptionField {
+    /// The subscription status. One of 'active' (default), 'inactive', or 'notified'.
+    Status,
+    /// The email of the associated customer, replace the relationship.
+    CustomerEmail,
+    /// The code of the associated SKU, replace the relationship.
+    SkuCode,
+    /// The threshold at which to trigger the back in stock notification. Optional, default is
+    /// '1'.
+    StockThreshold,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market.
+    Market,
+    /// The associated customer.
+    Customer,
+    /// The associated SKU.
+    Sku,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for InStockSubscriptionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Status => "status",
+            Self::CustomerEmail => "customer_email",
+            Self::SkuCode => "sku_code",
+            Self::StockThreshold => "stock_threshold",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::Customer => "customer",
+            Self::Sku => "sku",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

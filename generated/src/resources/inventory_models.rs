@@ -2,584 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `inventory_models` resource: inventory models.
+//!
+//! Start from [`InventoryModels`], the endpoints that [`Client::inventory_models`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.inventory_models().list().await?;
+//! for inventory_model in &page.data {
+//!     println!("{}", inventory_model.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A inventory model, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InventoryModel {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: InventoryModelAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: InventoryModelRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for InventoryModel {
-    const TYPE: Option<&'static str> = Some("inventory_models");
-    type Sort = InventoryModelSort;
-    type Filter = InventoryModelFilter;
-    type Include = InventoryModelInclude;
-    type Field = InventoryModelField;
-}
-
-/// The attributes of a [`InventoryModel`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InventoryModelAttributes {
-    /// The inventory model's internal name.
-    ///
-    /// Example: `"EU Inventory Model"`
-    pub name: Option<String>,
-    /// The inventory model's shipping strategy: one between 'no_split' (default),
-    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
-    /// Optional, default is 'no_split'.
-    ///
-    /// Example: `"no_split"`
-    pub strategy: Option<String>,
-    /// The maximum number of stock locations used for inventory computation. Optional, default
-    /// is '2'.
-    ///
-    /// Example: `3`
-    pub stock_locations_cutoff: Option<i64>,
-    /// The duration in seconds of the generated stock reservations. Optional, default is
-    /// '3600'.
-    ///
-    /// Example: `3600`
-    pub stock_reservation_cutoff: Option<i64>,
-    /// Indicates if the the stock transfers must be put on hold automatically with the
-    /// associated shipment. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub put_stock_transfers_on_hold: Option<bool>,
-    /// Indicates if the the stock will be decremented manually after the order approval.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub manual_stock_decrement: Option<bool>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`InventoryModel`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InventoryModelRelationships {
-    /// The resources that assign a priority to each inventory model stock location.
-    pub inventory_stock_locations: Option<ToMany>,
-    /// The resources that assign a priority to each inventory model return location.
-    pub inventory_return_locations: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`InventoryModel`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryModelSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `strategy`
-    Strategy,
-    /// `stock_locations_cutoff`
-    StockLocationsCutoff,
-    /// `stock_reservation_cutoff`
-    StockReservationCutoff,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for InventoryModelSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Strategy => "strategy",
-            Self::StockLocationsCutoff => "stock_locations_cutoff",
-            Self::StockReservationCutoff => "stock_reservation_cutoff",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`InventoryModel`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryModelFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `strategy`
-    Strategy,
-    /// `stock_locations_cutoff`
-    StockLocationsCutoff,
-    /// `stock_reservation_cutoff`
-    StockReservationCutoff,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for InventoryModelFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Strategy => "strategy",
-            Self::StockLocationsCutoff => "stock_locations_cutoff",
-            Self::StockReservationCutoff => "stock_reservation_cutoff",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for InventoryModelFilter {}
-
-/// The relationships of a [`InventoryModel`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryModelInclude {
-    /// `inventory_stock_locations`
-    InventoryStockLocations,
-    /// `inventory_return_locations`
-    InventoryReturnLocations,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for InventoryModelInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::InventoryStockLocations => "inventory_stock_locations",
-            Self::InventoryReturnLocations => "inventory_return_locations",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`InventoryModel`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryModelField {
-    /// `name`
-    Name,
-    /// `strategy`
-    Strategy,
-    /// `stock_locations_cutoff`
-    StockLocationsCutoff,
-    /// `stock_reservation_cutoff`
-    StockReservationCutoff,
-    /// `put_stock_transfers_on_hold`
-    PutStockTransfersOnHold,
-    /// `manual_stock_decrement`
-    ManualStockDecrement,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `inventory_stock_locations`
-    InventoryStockLocations,
-    /// `inventory_return_locations`
-    InventoryReturnLocations,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for InventoryModelField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Strategy => "strategy",
-            Self::StockLocationsCutoff => "stock_locations_cutoff",
-            Self::StockReservationCutoff => "stock_reservation_cutoff",
-            Self::PutStockTransfersOnHold => "put_stock_transfers_on_hold",
-            Self::ManualStockDecrement => "manual_stock_decrement",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::InventoryStockLocations => "inventory_stock_locations",
-            Self::InventoryReturnLocations => "inventory_return_locations",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`InventoryModel`]: [`InventoryModelCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct InventoryModelCreate {
-    /// The inventory model's internal name.
-    ///
-    /// Example: `"EU Inventory Model"`
-    pub name: String,
-    /// The inventory model's shipping strategy: one between 'no_split' (default),
-    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
-    /// Optional, default is 'no_split'.
-    ///
-    /// Example: `"no_split"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// The maximum number of stock locations used for inventory computation. Optional, default
-    /// is '2'.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stock_locations_cutoff: Option<i64>,
-    /// The duration in seconds of the generated stock reservations. Optional, default is
-    /// '3600'.
-    ///
-    /// Example: `3600`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stock_reservation_cutoff: Option<i64>,
-    /// Indicates if the the stock transfers must be put on hold automatically with the
-    /// associated shipment. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub put_stock_transfers_on_hold: Option<bool>,
-    /// Indicates if the the stock will be decremented manually after the order approval.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub manual_stock_decrement: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl InventoryModelCreate {
-    /// A new inventory model with what the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            strategy: None,
-            stock_locations_cutoff: None,
-            stock_reservation_cutoff: None,
-            put_stock_transfers_on_hold: None,
-            manual_stock_decrement: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `strategy`.
-    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Some(strategy.into());
-        self
-    }
-
-    /// Sets `stock_locations_cutoff`.
-    pub fn stock_locations_cutoff(mut self, stock_locations_cutoff: i64) -> Self {
-        self.stock_locations_cutoff = Some(stock_locations_cutoff);
-        self
-    }
-
-    /// Sets `stock_reservation_cutoff`.
-    pub fn stock_reservation_cutoff(mut self, stock_reservation_cutoff: i64) -> Self {
-        self.stock_reservation_cutoff = Some(stock_reservation_cutoff);
-        self
-    }
-
-    /// Sets `put_stock_transfers_on_hold`.
-    pub fn put_stock_transfers_on_hold(
-        mut self,
-        put_stock_transfers_on_hold: bool,
-    ) -> Self {
-        self.put_stock_transfers_on_hold = Some(put_stock_transfers_on_hold);
-        self
-    }
-
-    /// Sets `manual_stock_decrement`.
-    pub fn manual_stock_decrement(mut self, manual_stock_decrement: bool) -> Self {
-        self.manual_stock_decrement = Some(manual_stock_decrement);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`InventoryModel`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct InventoryModelUpdate {
-    /// The inventory model's internal name.
-    ///
-    /// Example: `"EU Inventory Model"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The inventory model's shipping strategy: one between 'no_split' (default),
-    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
-    /// Optional, default is 'no_split'.
-    ///
-    /// Example: `"no_split"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub strategy: Patch<String>,
-    /// The maximum number of stock locations used for inventory computation. Optional, default
-    /// is '2'.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub stock_locations_cutoff: Patch<i64>,
-    /// The duration in seconds of the generated stock reservations. Optional, default is
-    /// '3600'.
-    ///
-    /// Example: `3600`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub stock_reservation_cutoff: Patch<i64>,
-    /// Indicates if the the stock transfers must be put on hold automatically with the
-    /// associated shipment. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub put_stock_transfers_on_hold: Patch<bool>,
-    /// Indicates if the the stock will be decremented manually after the order approval.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub manual_stock_decrement: Patch<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl InventoryModelUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `strategy`.
-    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Patch::Set(strategy.into());
-        self
-    }
-
-    /// Clears `strategy`: sends `null`.
-    pub fn clear_strategy(mut self) -> Self {
-        self.strategy = Patch::Clear;
-        self
-    }
-
-    /// Sets `stock_locations_cutoff`.
-    pub fn stock_locations_cutoff(mut self, stock_locations_cutoff: i64) -> Self {
-        self.stock_locations_cutoff = Patch::Set(stock_locations_cutoff);
-        self
-    }
-
-    /// Clears `stock_locations_cutoff`: sends `null`.
-    pub fn clear_stock_locations_cutoff(mut self) -> Self {
-        self.stock_locations_cutoff = Patch::Clear;
-        self
-    }
-
-    /// Sets `stock_reservation_cutoff`.
-    pub fn stock_reservation_cutoff(mut self, stock_reservation_cutoff: i64) -> Self {
-        self.stock_reservation_cutoff = Patch::Set(stock_reservation_cutoff);
-        self
-    }
-
-    /// Clears `stock_reservation_cutoff`: sends `null`.
-    pub fn clear_stock_reservation_cutoff(mut self) -> Self {
-        self.stock_reservation_cutoff = Patch::Clear;
-        self
-    }
-
-    /// Sets `put_stock_transfers_on_hold`.
-    pub fn put_stock_transfers_on_hold(
-        mut self,
-        put_stock_transfers_on_hold: bool,
-    ) -> Self {
-        self.put_stock_transfers_on_hold = Patch::Set(put_stock_transfers_on_hold);
-        self
-    }
-
-    /// Clears `put_stock_transfers_on_hold`: sends `null`.
-    pub fn clear_put_stock_transfers_on_hold(mut self) -> Self {
-        self.put_stock_transfers_on_hold = Patch::Clear;
-        self
-    }
-
-    /// Sets `manual_stock_decrement`.
-    pub fn manual_stock_decrement(mut self, manual_stock_decrement: bool) -> Self {
-        self.manual_stock_decrement = Patch::Set(manual_stock_decrement);
-        self
-    }
-
-    /// Clears `manual_stock_decrement`: sends `null`.
-    pub fn clear_manual_stock_decrement(mut self) -> Self {
-        self.manual_stock_decrement = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `inventory_models` endpoints, from [`Client::inventory_models`].
 #[derive(Debug, Clone)]
@@ -602,17 +38,17 @@ impl InventoryModels {
         ListCall::list(&self.client, "inventory_models")
     }
 
-    /// Retrieves a inventory model by id: `GET /inventory_models/{id}`.
+    /// Retrieves an inventory model by id: `GET /inventory_models/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<InventoryModel> {
         ItemCall::retrieve(&self.client, "inventory_models", id)
     }
 
-    /// Creates a inventory model: `POST /inventory_models`.
+    /// Creates an inventory model: `POST /inventory_models`.
     pub fn create(&self, body: &InventoryModelCreate) -> ItemCall<InventoryModel> {
         ItemCall::create(&self.client, "inventory_models", body)
     }
 
-    /// Updates a inventory model: `PATCH /inventory_models/{id}`.
+    /// Updates an inventory model: `PATCH /inventory_models/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -621,7 +57,7 @@ impl InventoryModels {
         ItemCall::update(&self.client, "inventory_models", id, body)
     }
 
-    /// Deletes a inventory model: `DELETE /inventory_models/{id}`.
+    /// Deletes an inventory model: `DELETE /inventory_models/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "inventory_models", id)
     }
@@ -710,5 +146,655 @@ impl InventoryModels {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An inventory model, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InventoryModel {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: InventoryModelAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: InventoryModelRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for InventoryModel {
+    const TYPE: Option<&'static str> = Some("inventory_models");
+    type Sort = InventoryModelSort;
+    type Filter = InventoryModelFilter;
+    type Include = InventoryModelInclude;
+    type Field = InventoryModelField;
+}
+
+/// The attributes of an [`InventoryModel`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InventoryModelAttributes {
+    /// The inventory model's internal name.
+    ///
+    /// Example: `"EU Inventory Model"`
+    pub name: Option<String>,
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    ///
+    /// Example: `"no_split"`
+    pub strategy: Option<String>,
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    ///
+    /// Example: `3`
+    pub stock_locations_cutoff: Option<i64>,
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    ///
+    /// Example: `3600`
+    pub stock_reservation_cutoff: Option<i64>,
+    /// Indicates if the the stock transfers must be put on hold automatically with the
+    /// associated shipment. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub put_stock_transfers_on_hold: Option<bool>,
+    /// Indicates if the the stock will be decremented manually after the order approval.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub manual_stock_decrement: Option<bool>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`InventoryModel`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InventoryModelRelationships {
+    /// The resources that assign a priority to each inventory model stock location.
+    pub inventory_stock_locations: Option<ToMany>,
+    /// The resources that assign a priority to each inventory model return location.
+    pub inventory_return_locations: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`InventoryModel`]: [`InventoryModelCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InventoryModelCreate {
+    /// The inventory model's internal name.
+    ///
+    /// Example: `"EU Inventory Model"`
+    pub name: String,
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    ///
+    /// Example: `"no_split"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock_locations_cutoff: Option<i64>,
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    ///
+    /// Example: `3600`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stock_reservation_cutoff: Option<i64>,
+    /// Indicates if the the stock transfers must be put on hold automatically with the
+    /// associated shipment. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub put_stock_transfers_on_hold: Option<bool>,
+    /// Indicates if the the stock will be decremented manually after the order approval.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual_stock_decrement: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl InventoryModelCreate {
+    /// A new inventory model with what the API requires.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            strategy: None,
+            stock_locations_cutoff: None,
+            stock_reservation_cutoff: None,
+            put_stock_transfers_on_hold: None,
+            manual_stock_decrement: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `strategy`.
+    ///
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
+        self.strategy = Some(strategy.into());
+        self
+    }
+
+    /// Sets `stock_locations_cutoff`.
+    ///
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    pub fn stock_locations_cutoff(mut self, stock_locations_cutoff: i64) -> Self {
+        self.stock_locations_cutoff = Some(stock_locations_cutoff);
+        self
+    }
+
+    /// Sets `stock_reservation_cutoff`.
+    ///
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    pub fn stock_reservation_cutoff(mut self, stock_reservation_cutoff: i64) -> Self {
+        self.stock_reservation_cutoff = Some(stock_reservation_cutoff);
+        self
+    }
+
+    /// Sets `put_stock_transfers_on_hold`.
+    ///
+    /// Indicates if the the stock transfers must be put on hold automatically with the
+    /// associated shipment. Optional, default is 'false'.
+    pub fn put_stock_transfers_on_hold(
+        mut self,
+        put_stock_transfers_on_hold: bool,
+    ) -> Self {
+        self.put_stock_transfers_on_hold = Some(put_stock_transfers_on_hold);
+        self
+    }
+
+    /// Sets `manual_stock_decrement`.
+    ///
+    /// Indicates if the the stock will be decremented manually after the order approval.
+    /// Optional, default is 'false'.
+    pub fn manual_stock_decrement(mut self, manual_stock_decrement: bool) -> Self {
+        self.manual_stock_decrement = Some(manual_stock_decrement);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`InventoryModel`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InventoryModelUpdate {
+    /// The inventory model's internal name.
+    ///
+    /// Example: `"EU Inventory Model"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    ///
+    /// Example: `"no_split"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub strategy: Patch<String>,
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub stock_locations_cutoff: Patch<i64>,
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    ///
+    /// Example: `3600`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub stock_reservation_cutoff: Patch<i64>,
+    /// Indicates if the the stock transfers must be put on hold automatically with the
+    /// associated shipment. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub put_stock_transfers_on_hold: Patch<bool>,
+    /// Indicates if the the stock will be decremented manually after the order approval.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub manual_stock_decrement: Patch<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl InventoryModelUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The inventory model's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `strategy`.
+    ///
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
+        self.strategy = Patch::Set(strategy.into());
+        self
+    }
+
+    /// Clears `strategy`: sends `null`.
+    pub fn clear_strategy(mut self) -> Self {
+        self.strategy = Patch::Clear;
+        self
+    }
+
+    /// Sets `stock_locations_cutoff`.
+    ///
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    pub fn stock_locations_cutoff(mut self, stock_locations_cutoff: i64) -> Self {
+        self.stock_locations_cutoff = Patch::Set(stock_locations_cutoff);
+        self
+    }
+
+    /// Clears `stock_locations_cutoff`: sends `null`.
+    pub fn clear_stock_locations_cutoff(mut self) -> Self {
+        self.stock_locations_cutoff = Patch::Clear;
+        self
+    }
+
+    /// Sets `stock_reservation_cutoff`.
+    ///
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    pub fn stock_reservation_cutoff(mut self, stock_reservation_cutoff: i64) -> Self {
+        self.stock_reservation_cutoff = Patch::Set(stock_reservation_cutoff);
+        self
+    }
+
+    /// Clears `stock_reservation_cutoff`: sends `null`.
+    pub fn clear_stock_reservation_cutoff(mut self) -> Self {
+        self.stock_reservation_cutoff = Patch::Clear;
+        self
+    }
+
+    /// Sets `put_stock_transfers_on_hold`.
+    ///
+    /// Indicates if the the stock transfers must be put on hold automatically with the
+    /// associated shipment. Optional, default is 'false'.
+    pub fn put_stock_transfers_on_hold(
+        mut self,
+        put_stock_transfers_on_hold: bool,
+    ) -> Self {
+        self.put_stock_transfers_on_hold = Patch::Set(put_stock_transfers_on_hold);
+        self
+    }
+
+    /// Clears `put_stock_transfers_on_hold`: sends `null`.
+    pub fn clear_put_stock_transfers_on_hold(mut self) -> Self {
+        self.put_stock_transfers_on_hold = Patch::Clear;
+        self
+    }
+
+    /// Sets `manual_stock_decrement`.
+    ///
+    /// Indicates if the the stock will be decremented manually after the order approval.
+    /// Optional, default is 'false'.
+    pub fn manual_stock_decrement(mut self, manual_stock_decrement: bool) -> Self {
+        self.manual_stock_decrement = Patch::Set(manual_stock_decrement);
+        self
+    }
+
+    /// Clears `manual_stock_decrement`: sends `null`.
+    pub fn clear_manual_stock_decrement(mut self) -> Self {
+        self.manual_stock_decrement = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`InventoryModel`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryModelSort {
+    /// The resource's id.
+    Id,
+    /// The inventory model's internal name.
+    Name,
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    Strategy,
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    StockLocationsCutoff,
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    StockReservationCutoff,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for InventoryModelSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Strategy => "strategy",
+            Self::StockLocationsCutoff => "stock_locations_cutoff",
+            Self::StockReservationCutoff => "stock_reservation_cutoff",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`InventoryModel`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryModelFilter {
+    /// The resource's id.
+    Id,
+    /// The inventory model's internal name.
+    Name,
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    Strategy,
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    StockLocationsCutoff,
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    StockReservationCutoff,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for InventoryModelFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Strategy => "strategy",
+            Self::StockLocationsCutoff => "stock_locations_cutoff",
+            Self::StockReservationCutoff => "stock_reservation_cutoff",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for InventoryModelFilter {}
+
+/// The relationships of an [`InventoryModel`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryModelInclude {
+    /// The resources that assign a priority to each inventory model stock location.
+    InventoryStockLocations,
+    /// The resources that assign a priority to each inventory model return location.
+    InventoryReturnLocations,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for InventoryModelInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::InventoryStockLocations => "inventory_stock_locations",
+            Self::InventoryReturnLocations => "inventory_return_locations",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`InventoryModel`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryModelField {
+    /// The inventory model's internal name.
+    Name,
+    /// The inventory model's shipping strategy: one between 'no_split' (default),
+    /// 'split_shipments', 'ship_from_primary' and 'ship_from_first_available_or_primary'.
+    /// Optional, default is 'no_split'.
+    Strategy,
+    /// The maximum number of stock locations used for inventory computation. Optional, default
+    /// is '2'.
+    StockLocationsCutoff,
+    /// The duration in seconds of the generated stock reservations. Optional, default is
+    /// '3600'.
+    StockReservationCutoff,
+    /// Indicates if the the stock transfers must be put on hold automatically with the
+    /// associated shipment. Optional, default is 'false'.
+    PutStockTransfersOnHold,
+    /// Indicates if the the stock will be decremented manually after the order approval.
+    /// Optional, default is 'false'.
+    ManualStockDecrement,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The resources that assign a priority to each inventory model stock location.
+    InventoryStockLocations,
+    /// The resources that assign a priority to each inventory model return location.
+    InventoryReturnLocations,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for InventoryModelField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Strategy => "strategy",
+            Self::StockLocationsCutoff => "stock_locations_cutoff",
+            Self::StockReservationCutoff => "stock_reservation_cutoff",
+            Self::PutStockTransfersOnHold => "put_stock_transfers_on_hold",
+            Self::ManualStockDecrement => "manual_stock_decrement",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::InventoryStockLocations => "inventory_stock_locations",
+            Self::InventoryReturnLocations => "inventory_return_locations",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,432 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `inventory_stock_locations` resource: inventory stock locations.
+//!
+//! Start from [`InventoryStockLocations`], the endpoints that
+//! [`Client::inventory_stock_locations`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.inventory_stock_locations().list().await?;
+//! for inventory_stock_location in &page.data {
+//!     println!("{}", inventory_stock_location.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A inventory stock location, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InventoryStockLocation {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: InventoryStockLocationAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: InventoryStockLocationRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for InventoryStockLocation {
-    const TYPE: Option<&'static str> = Some("inventory_stock_locations");
-    type Sort = InventoryStockLocationSort;
-    type Filter = InventoryStockLocationFilter;
-    type Include = InventoryStockLocationInclude;
-    type Field = InventoryStockLocationField;
-}
-
-/// The attributes of a [`InventoryStockLocation`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InventoryStockLocationAttributes {
-    /// The stock location priority within the associated invetory model.
-    ///
-    /// Example: `1`
-    pub priority: Option<i64>,
-    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
-    /// location. This is useful to manage use cases like back-orders, pre-orders or
-    /// personalized orders that need to be customized before being fulfilled.
-    ///
-    /// Example: `false`
-    pub on_hold: Option<bool>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`InventoryStockLocation`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct InventoryStockLocationRelationships {
-    /// The associated stock location.
-    pub stock_location: Option<ToOne>,
-    /// The associated inventory model.
-    pub inventory_model: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`InventoryStockLocation`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryStockLocationSort {
-    /// The resource's id.
-    Id,
-    /// `priority`
-    Priority,
-    /// `on_hold`
-    OnHold,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for InventoryStockLocationSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Priority => "priority",
-            Self::OnHold => "on_hold",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`InventoryStockLocation`] can be filtered on, with the
-/// predicates of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryStockLocationFilter {
-    /// The resource's id.
-    Id,
-    /// `priority`
-    Priority,
-    /// `on_hold`
-    OnHold,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for InventoryStockLocationFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Priority => "priority",
-            Self::OnHold => "on_hold",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for InventoryStockLocationFilter {}
-
-/// The relationships of a [`InventoryStockLocation`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryStockLocationInclude {
-    /// `stock_location`
-    StockLocation,
-    /// `inventory_model`
-    InventoryModel,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for InventoryStockLocationInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::StockLocation => "stock_location",
-            Self::InventoryModel => "inventory_model",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`InventoryStockLocation`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InventoryStockLocationField {
-    /// `priority`
-    Priority,
-    /// `on_hold`
-    OnHold,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `stock_location`
-    StockLocation,
-    /// `inventory_model`
-    InventoryModel,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for InventoryStockLocationField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Priority => "priority",
-            Self::OnHold => "on_hold",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::StockLocation => "stock_location",
-            Self::InventoryModel => "inventory_model",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`InventoryStockLocation`]: [`InventoryStockLocationCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct InventoryStockLocationCreate {
-    /// The stock location priority within the associated invetory model.
-    ///
-    /// Example: `1`
-    pub priority: i64,
-    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
-    /// location. This is useful to manage use cases like back-orders, pre-orders or
-    /// personalized orders that need to be customized before being fulfilled.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_hold: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl InventoryStockLocationCreate {
-    /// A new inventory stock location with what the API requires.
-    pub fn new(
-        priority: i64,
-        stock_location: impl Into<String>,
-        inventory_model: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        relationships
-            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
-        Self {
-            priority,
-            on_hold: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `on_hold`.
-    pub fn on_hold(mut self, on_hold: bool) -> Self {
-        self.on_hold = Some(on_hold);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`InventoryStockLocation`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct InventoryStockLocationUpdate {
-    /// The stock location priority within the associated invetory model.
-    ///
-    /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
-    /// location. This is useful to manage use cases like back-orders, pre-orders or
-    /// personalized orders that need to be customized before being fulfilled.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub on_hold: Patch<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl InventoryStockLocationUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `priority`.
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-
-    /// Sets `on_hold`.
-    pub fn on_hold(mut self, on_hold: bool) -> Self {
-        self.on_hold = Patch::Set(on_hold);
-        self
-    }
-
-    /// Clears `on_hold`: sends `null`.
-    pub fn clear_on_hold(mut self) -> Self {
-        self.on_hold = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-
-    /// Links `inventory_model` to the `inventory_models` with this id.
-    pub fn inventory_model(mut self, inventory_model: impl Into<String>) -> Self {
-        self.relationships
-            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
-        self
-    }
-}
 
 /// The `inventory_stock_locations` endpoints, from [`Client::inventory_stock_locations`].
 #[derive(Debug, Clone)]
@@ -450,12 +39,12 @@ impl InventoryStockLocations {
         ListCall::list(&self.client, "inventory_stock_locations")
     }
 
-    /// Retrieves a inventory stock location by id: `GET /inventory_stock_locations/{id}`.
+    /// Retrieves an inventory stock location by id: `GET /inventory_stock_locations/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<InventoryStockLocation> {
         ItemCall::retrieve(&self.client, "inventory_stock_locations", id)
     }
 
-    /// Creates a inventory stock location: `POST /inventory_stock_locations`.
+    /// Creates an inventory stock location: `POST /inventory_stock_locations`.
     pub fn create(
         &self,
         body: &InventoryStockLocationCreate,
@@ -468,7 +57,7 @@ impl InventoryStockLocations {
         )
     }
 
-    /// Updates a inventory stock location: `PATCH /inventory_stock_locations/{id}`.
+    /// Updates an inventory stock location: `PATCH /inventory_stock_locations/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -483,7 +72,7 @@ impl InventoryStockLocations {
         )
     }
 
-    /// Deletes a inventory stock location: `DELETE /inventory_stock_locations/{id}`.
+    /// Deletes an inventory stock location: `DELETE /inventory_stock_locations/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "inventory_stock_locations", id)
     }
@@ -556,5 +145,477 @@ impl InventoryStockLocations {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An inventory stock location, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InventoryStockLocation {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: InventoryStockLocationAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: InventoryStockLocationRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for InventoryStockLocation {
+    const TYPE: Option<&'static str> = Some("inventory_stock_locations");
+    type Sort = InventoryStockLocationSort;
+    type Filter = InventoryStockLocationFilter;
+    type Include = InventoryStockLocationInclude;
+    type Field = InventoryStockLocationField;
+}
+
+/// The attributes of an [`InventoryStockLocation`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InventoryStockLocationAttributes {
+    /// The stock location priority within the associated invetory model.
+    ///
+    /// Example: `1`
+    pub priority: Option<i64>,
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    ///
+    /// Example: `false`
+    pub on_hold: Option<bool>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`InventoryStockLocation`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct InventoryStockLocationRelationships {
+    /// The associated stock location.
+    pub stock_location: Option<ToOne>,
+    /// The associated inventory model.
+    pub inventory_model: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`InventoryStockLocation`]:
+/// [`InventoryStockLocationCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InventoryStockLocationCreate {
+    /// The stock location priority within the associated invetory model.
+    ///
+    /// Example: `1`
+    pub priority: i64,
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_hold: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl InventoryStockLocationCreate {
+    /// A new inventory stock location with what the API requires.
+    pub fn new(
+        priority: i64,
+        stock_location: impl Into<String>,
+        inventory_model: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        relationships
+            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
+        Self {
+            priority,
+            on_hold: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `on_hold`.
+    ///
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    pub fn on_hold(mut self, on_hold: bool) -> Self {
+        self.on_hold = Some(on_hold);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating an [`InventoryStockLocation`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct InventoryStockLocationUpdate {
+    /// The stock location priority within the associated invetory model.
+    ///
+    /// Example: `1`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub on_hold: Patch<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl InventoryStockLocationUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `priority`.
+    ///
+    /// The stock location priority within the associated invetory model.
+    pub fn priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Sets `on_hold`.
+    ///
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    pub fn on_hold(mut self, on_hold: bool) -> Self {
+        self.on_hold = Patch::Set(on_hold);
+        self
+    }
+
+    /// Clears `on_hold`: sends `null`.
+    pub fn clear_on_hold(mut self) -> Self {
+        self.on_hold = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The associated stock location.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+
+    /// Links `inventory_model` to the `inventory_models` with this id.
+    ///
+    /// The associated inventory model.
+    pub fn inventory_model(mut self, inventory_model: impl Into<String>) -> Self {
+        self.relationships
+            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
+        self
+    }
+}
+
+/// The attributes a list of [`InventoryStockLocation`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryStockLocationSort {
+    /// The resource's id.
+    Id,
+    /// The stock location priority within the associated invetory model.
+    Priority,
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    OnHold,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for InventoryStockLocationSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Priority => "priority",
+            Self::OnHold => "on_hold",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`InventoryStockLocation`] can be filtered on, with the
+/// predicates of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryStockLocationFilter {
+    /// The resource's id.
+    Id,
+    /// The stock location priority within the associated invetory model.
+    Priority,
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    OnHold,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for InventoryStockLocationFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Priority => "priority",
+            Self::OnHold => "on_hold",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for InventoryStockLocationFilter {}
+
+/// The relationships of an [`InventoryStockLocation`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryStockLocationInclude {
+    /// The associated stock location.
+    StockLocation,
+    /// The associated inventory model.
+    InventoryModel,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for InventoryStockLocationInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::StockLocation => "stock_location",
+            Self::InventoryModel => "inventory_model",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`InventoryStockLocation`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InventoryStockLocationField {
+    /// The stock location priority within the associated invetory model.
+    Priority,
+    /// Indicates if the shipment should be put on hold if fulfilled from the associated stock
+    /// location. This is useful to manage use cases like back-orders, pre-orders or
+    /// personalized orders that need to be customized before being fulfilled.
+    OnHold,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated stock location.
+    StockLocation,
+    /// The associated inventory model.
+    InventoryModel,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for InventoryStockLocationField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Priority => "priority",
+            Self::OnHold => "on_hold",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::StockLocation => "stock_location",
+            Self::InventoryModel => "inventory_model",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

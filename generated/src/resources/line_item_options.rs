@@ -2,608 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `line_item_options` resource: line item options.
+//!
+//! Start from [`LineItemOptions`], the endpoints that [`Client::line_item_options`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.line_item_options().list().await?;
+//! for line_item_option in &page.data {
+//!     println!("{}", line_item_option.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A line item option, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LineItemOption {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: LineItemOptionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: LineItemOptionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for LineItemOption {
-    const TYPE: Option<&'static str> = Some("line_item_options");
-    type Sort = LineItemOptionSort;
-    type Filter = LineItemOptionFilter;
-    type Include = LineItemOptionInclude;
-    type Field = LineItemOptionField;
-}
-
-/// The attributes of a [`LineItemOption`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LineItemOptionAttributes {
-    /// The name of the line item option. When blank, it gets populated with the name of the
-    /// associated SKU option.
-    ///
-    /// Example: `"Embossing"`
-    pub name: Option<String>,
-    /// The line item option's quantity.
-    ///
-    /// Example: `2`
-    pub quantity: Option<i64>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard,
-    /// automatically inherited from the order's market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// The unit amount of the line item option, in cents. When you add a line item option to an
-    /// order, this is automatically populated from associated SKU option's price. Cannot be
-    /// passed by sales channels.
-    ///
-    /// Example: `990`
-    pub unit_amount_cents: Option<i64>,
-    /// The unit amount of the line item option, float. This can be useful to track the purchase
-    /// on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
-    ///
-    /// Example: `9.9`
-    pub unit_amount_float: Option<f64>,
-    /// The unit amount of the line item option, formatted. This can be useful to display the
-    /// amount with currency in you views.
-    ///
-    /// Example: `"€9,90"`
-    pub formatted_unit_amount: Option<String>,
-    /// The unit amount x quantity, in cents.
-    ///
-    /// Example: `1880`
-    pub total_amount_cents: Option<i64>,
-    /// The unit amount x quantity, float. This can be useful to track the purchase on thrid
-    /// party systems, e.g Google Analyitcs Enhanced Ecommerce.
-    ///
-    /// Example: `18.8`
-    pub total_amount_float: Option<f64>,
-    /// The unit amount x quantity, formatted. This can be useful to display the amount with
-    /// currency in you views.
-    ///
-    /// Example: `"€18,80"`
-    pub formatted_total_amount: Option<String>,
-    /// The shipping delay that the customer can expect when adding this option (hours).
-    /// Inherited from the associated SKU option.
-    ///
-    /// Example: `48`
-    pub delay_hours: Option<i64>,
-    /// The shipping delay that the customer can expect when adding this option (days, rounded).
-    ///
-    /// Example: `2`
-    pub delay_days: Option<i64>,
-    /// Set of key-value pairs that represent the selected options.
-    ///
-    /// Example: `{"embossing_text":"Happy Birthday!"}`
-    pub options: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`LineItemOption`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LineItemOptionRelationships {
-    /// The associated line item.
-    pub line_item: Option<ToOne>,
-    /// The associated SKU option.
-    pub sku_option: Option<ToOne>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`LineItemOption`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemOptionSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `quantity`
-    Quantity,
-    /// `currency_code`
-    CurrencyCode,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `delay_hours`
-    DelayHours,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for LineItemOptionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Quantity => "quantity",
-            Self::CurrencyCode => "currency_code",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::DelayHours => "delay_hours",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`LineItemOption`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemOptionFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `quantity`
-    Quantity,
-    /// `currency_code`
-    CurrencyCode,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `delay_hours`
-    DelayHours,
-    /// `delay_days`
-    DelayDays,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for LineItemOptionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Quantity => "quantity",
-            Self::CurrencyCode => "currency_code",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::DelayHours => "delay_hours",
-            Self::DelayDays => "delay_days",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for LineItemOptionFilter {}
-
-/// The relationships of a [`LineItemOption`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemOptionInclude {
-    /// `line_item`
-    LineItem,
-    /// `sku_option`
-    SkuOption,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-}
-
-impl FieldName for LineItemOptionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::LineItem => "line_item",
-            Self::SkuOption => "sku_option",
-            Self::Events => "events",
-            Self::Tags => "tags",
-        }
-    }
-}
-
-/// The fields of a [`LineItemOption`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemOptionField {
-    /// `name`
-    Name,
-    /// `quantity`
-    Quantity,
-    /// `currency_code`
-    CurrencyCode,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `unit_amount_float`
-    UnitAmountFloat,
-    /// `formatted_unit_amount`
-    FormattedUnitAmount,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `total_amount_float`
-    TotalAmountFloat,
-    /// `formatted_total_amount`
-    FormattedTotalAmount,
-    /// `delay_hours`
-    DelayHours,
-    /// `delay_days`
-    DelayDays,
-    /// `options`
-    Options,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `line_item`
-    LineItem,
-    /// `sku_option`
-    SkuOption,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for LineItemOptionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Quantity => "quantity",
-            Self::CurrencyCode => "currency_code",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::UnitAmountFloat => "unit_amount_float",
-            Self::FormattedUnitAmount => "formatted_unit_amount",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TotalAmountFloat => "total_amount_float",
-            Self::FormattedTotalAmount => "formatted_total_amount",
-            Self::DelayHours => "delay_hours",
-            Self::DelayDays => "delay_days",
-            Self::Options => "options",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::LineItem => "line_item",
-            Self::SkuOption => "sku_option",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`LineItemOption`]: [`LineItemOptionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LineItemOptionCreate {
-    /// The name of the line item option. When blank, it gets populated with the name of the
-    /// associated SKU option.
-    ///
-    /// Example: `"Embossing"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The line item option's quantity.
-    ///
-    /// Example: `2`
-    pub quantity: i64,
-    /// The unit amount of the line item option, in cents. When you add a line item option to an
-    /// order, this is automatically populated from associated SKU option's price. Cannot be
-    /// passed by sales channels.
-    ///
-    /// Example: `990`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_amount_cents: Option<i64>,
-    /// Set of key-value pairs that represent the selected options.
-    ///
-    /// Example: `{"embossing_text":"Happy Birthday!"}`
-    pub options: Map<String, Value>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl LineItemOptionCreate {
-    /// A new line item option with what the API requires.
-    pub fn new(
-        quantity: i64,
-        options: Map<String, Value>,
-        line_item: impl Into<String>,
-        sku_option: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("line_item", Linkage::to("line_items", line_item));
-        relationships.set("sku_option", Linkage::to("sku_options", sku_option));
-        Self {
-            name: None,
-            quantity,
-            unit_amount_cents: None,
-            options,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `unit_amount_cents`.
-    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
-        self.unit_amount_cents = Some(unit_amount_cents);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`LineItemOption`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LineItemOptionUpdate {
-    /// The name of the line item option. When blank, it gets populated with the name of the
-    /// associated SKU option.
-    ///
-    /// Example: `"Embossing"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub name: Patch<String>,
-    /// The line item option's quantity.
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// The unit amount of the line item option, in cents. When you add a line item option to an
-    /// order, this is automatically populated from associated SKU option's price. Cannot be
-    /// passed by sales channels.
-    ///
-    /// Example: `990`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub unit_amount_cents: Patch<i64>,
-    /// Set of key-value pairs that represent the selected options.
-    ///
-    /// Example: `{"embossing_text":"Happy Birthday!"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Map<String, Value>>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl LineItemOptionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Patch::Set(name.into());
-        self
-    }
-
-    /// Clears `name`: sends `null`.
-    pub fn clear_name(mut self) -> Self {
-        self.name = Patch::Clear;
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sets `unit_amount_cents`.
-    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
-        self.unit_amount_cents = Patch::Set(unit_amount_cents);
-        self
-    }
-
-    /// Clears `unit_amount_cents`: sends `null`.
-    pub fn clear_unit_amount_cents(mut self) -> Self {
-        self.unit_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Some(options);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `sku_option` to the `sku_options` with this id.
-    pub fn sku_option(mut self, sku_option: impl Into<String>) -> Self {
-        self.relationships.set("sku_option", Linkage::to("sku_options", sku_option));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `line_item_options` endpoints, from [`Client::line_item_options`].
 #[derive(Debug, Clone)]
@@ -736,5 +149,680 @@ impl LineItemOptions {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A line item option, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LineItemOption {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: LineItemOptionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: LineItemOptionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for LineItemOption {
+    const TYPE: Option<&'static str> = Some("line_item_options");
+    type Sort = LineItemOptionSort;
+    type Filter = LineItemOptionFilter;
+    type Include = LineItemOptionInclude;
+    type Field = LineItemOptionField;
+}
+
+/// The attributes of a [`LineItemOption`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LineItemOptionAttributes {
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    ///
+    /// Example: `"Embossing"`
+    pub name: Option<String>,
+    /// The line item option's quantity.
+    ///
+    /// Example: `2`
+    pub quantity: Option<i64>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    ///
+    /// Example: `990`
+    pub unit_amount_cents: Option<i64>,
+    /// The unit amount of the line item option, float. This can be useful to track the purchase
+    /// on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    ///
+    /// Example: `9.9`
+    pub unit_amount_float: Option<f64>,
+    /// The unit amount of the line item option, formatted. This can be useful to display the
+    /// amount with currency in you views.
+    ///
+    /// Example: `"€9,90"`
+    pub formatted_unit_amount: Option<String>,
+    /// The unit amount x quantity, in cents.
+    ///
+    /// Example: `1880`
+    pub total_amount_cents: Option<i64>,
+    /// The unit amount x quantity, float. This can be useful to track the purchase on thrid
+    /// party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    ///
+    /// Example: `18.8`
+    pub total_amount_float: Option<f64>,
+    /// The unit amount x quantity, formatted. This can be useful to display the amount with
+    /// currency in you views.
+    ///
+    /// Example: `"€18,80"`
+    pub formatted_total_amount: Option<String>,
+    /// The shipping delay that the customer can expect when adding this option (hours).
+    /// Inherited from the associated SKU option.
+    ///
+    /// Example: `48`
+    pub delay_hours: Option<i64>,
+    /// The shipping delay that the customer can expect when adding this option (days, rounded).
+    ///
+    /// Example: `2`
+    pub delay_days: Option<i64>,
+    /// Set of key-value pairs that represent the selected options.
+    ///
+    /// Example: `{"embossing_text":"Happy Birthday!"}`
+    pub options: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`LineItemOption`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LineItemOptionRelationships {
+    /// The associated line item.
+    pub line_item: Option<ToOne>,
+    /// The associated SKU option.
+    pub sku_option: Option<ToOne>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`LineItemOption`]: [`LineItemOptionCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LineItemOptionCreate {
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    ///
+    /// Example: `"Embossing"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The line item option's quantity.
+    ///
+    /// Example: `2`
+    pub quantity: i64,
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    ///
+    /// Example: `990`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_amount_cents: Option<i64>,
+    /// Set of key-value pairs that represent the selected options.
+    ///
+    /// Example: `{"embossing_text":"Happy Birthday!"}`
+    pub options: Value,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl LineItemOptionCreate {
+    /// A new line item option with what the API requires.
+    pub fn new(
+        quantity: i64,
+        options: impl IntoObject,
+        line_item: impl Into<String>,
+        sku_option: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("line_item", Linkage::to("line_items", line_item));
+        relationships.set("sku_option", Linkage::to("sku_options", sku_option));
+        Self {
+            name: None,
+            quantity,
+            unit_amount_cents: None,
+            options: options.into_object(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `name`.
+    ///
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `unit_amount_cents`.
+    ///
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
+        self.unit_amount_cents = Some(unit_amount_cents);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`LineItemOption`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LineItemOptionUpdate {
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    ///
+    /// Example: `"Embossing"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub name: Patch<String>,
+    /// The line item option's quantity.
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    ///
+    /// Example: `990`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub unit_amount_cents: Patch<i64>,
+    /// Set of key-value pairs that represent the selected options.
+    ///
+    /// Example: `{"embossing_text":"Happy Birthday!"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Value>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl LineItemOptionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Patch::Set(name.into());
+        self
+    }
+
+    /// Clears `name`: sends `null`.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Patch::Clear;
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The line item option's quantity.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets `unit_amount_cents`.
+    ///
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
+        self.unit_amount_cents = Patch::Set(unit_amount_cents);
+        self
+    }
+
+    /// Clears `unit_amount_cents`: sends `null`.
+    pub fn clear_unit_amount_cents(mut self) -> Self {
+        self.unit_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `options`.
+    ///
+    /// Set of key-value pairs that represent the selected options.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Some(options.into_object());
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `sku_option` to the `sku_options` with this id.
+    ///
+    /// The associated SKU option.
+    pub fn sku_option(mut self, sku_option: impl Into<String>) -> Self {
+        self.relationships.set("sku_option", Linkage::to("sku_options", sku_option));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The attributes a list of [`LineItemOption`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemOptionSort {
+    /// The resource's id.
+    Id,
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    Name,
+    /// The line item option's quantity.
+    Quantity,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    UnitAmountCents,
+    /// The shipping delay that the customer can expect when adding this option (hours).
+    /// Inherited from the associated SKU option.
+    DelayHours,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for LineItemOptionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Quantity => "quantity",
+            Self::CurrencyCode => "currency_code",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::DelayHours => "delay_hours",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`LineItemOption`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemOptionFilter {
+    /// The resource's id.
+    Id,
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    Name,
+    /// The line item option's quantity.
+    Quantity,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    UnitAmountCents,
+    /// The shipping delay that the customer can expect when adding this option (hours).
+    /// Inherited from the associated SKU option.
+    DelayHours,
+    /// The shipping delay that the customer can expect when adding this option (days, rounded).
+    DelayDays,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for LineItemOptionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Quantity => "quantity",
+            Self::CurrencyCode => "currency_code",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::DelayHours => "delay_hours",
+            Self::DelayDays => "delay_days",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for LineItemOptionFilter {}
+
+/// The relationships of a [`LineItemOption`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemOptionInclude {
+    /// The associated line item.
+    LineItem,
+    /// The associated SKU option.
+    SkuOption,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+}
+
+impl FieldName for LineItemOptionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::LineItem => "line_item",
+            Self::SkuOption => "sku_option",
+            Self::Events => "events",
+            Self::Tags => "tags",
+        }
+    }
+}
+
+/// The fields of a [`LineItemOption`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemOptionField {
+    /// The name of the line item option. When blank, it gets populated with the name of the
+    /// associated SKU option.
+    Name,
+    /// The line item option's quantity.
+    Quantity,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// The unit amount of the line item option, in cents. When you add a line item option to an
+    /// order, this is automatically populated from associated SKU option's price. Cannot be
+    /// passed by sales channels.
+    UnitAmountCents,
+    /// The unit amount of the line item option, float. This can be useful to track the purchase
+    /// on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    UnitAmountFloat,
+    /// The unit amount of the line item option, formatted. This can be useful to display the
+    /// amount with currency in you views.
+    FormattedUnitAmount,
+    /// The unit amount x quantity, in cents.
+    TotalAmountCents,
+    /// The unit amount x quantity, float. This can be useful to track the purchase on thrid
+    /// party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    TotalAmountFloat,
+    /// The unit amount x quantity, formatted. This can be useful to display the amount with
+    /// currency in you views.
+    FormattedTotalAmount,
+    /// The shipping delay that the customer can expect when adding this option (hours).
+    /// Inherited from the associated SKU option.
+    DelayHours,
+    /// The shipping delay that the customer can expect when adding this option (days, rounded).
+    DelayDays,
+    /// Set of key-value pairs that represent the selected options.
+    Options,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated line item.
+    LineItem,
+    /// The associated SKU option.
+    SkuOption,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for LineItemOptionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Quantity => "quantity",
+            Self::CurrencyCode => "currency_code",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::UnitAmountFloat => "unit_amount_float",
+            Self::FormattedUnitAmount => "formatted_unit_amount",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TotalAmountFloat => "total_amount_float",
+            Self::FormattedTotalAmount => "formatted_total_amount",
+            Self::DelayHours => "delay_hours",
+            Self::DelayDays => "delay_days",
+            Self::Options => "options",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::LineItem => "line_item",
+            Self::SkuOption => "sku_option",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::EventStores => "event_stores",
+        }
     }
 }

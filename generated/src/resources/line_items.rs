@@ -2,1425 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `line_items` resource: line items.
+//!
+//! Start from [`LineItems`], the endpoints that [`Client::line_items`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.line_items().list().await?;
+//! for line_item in &page.data {
+//!     println!("{}", line_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A line item, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LineItem {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: LineItemAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: LineItemRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for LineItem {
-    const TYPE: Option<&'static str> = Some("line_items");
-    type Sort = LineItemSort;
-    type Filter = LineItemFilter;
-    type Include = LineItemInclude;
-    type Field = LineItemField;
-}
-
-/// The attributes of a [`LineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LineItemAttributes {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    pub bundle_code: Option<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: Option<i64>,
-    /// When creating or updating a new line item, set this attribute to '1' if you want to
-    /// inject the unit_amount_cents price from an external source. Any successive price
-    /// computation will be done externally, until the attribute is reset to '0'.
-    ///
-    /// Example: `true`
-    pub _external_price: Option<bool>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard,
-    /// automatically inherited from the order's market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// The unit amount of the line item, in cents. Can be specified only via an integration
-    /// application, or when the item is missing, otherwise is automatically computed by using
-    /// one of the available methods. Cannot be passed by sales channels. Required, unless
-    /// computed.
-    ///
-    /// Example: `10000`
-    pub unit_amount_cents: Option<i64>,
-    /// The unit amount of the line item, float. This can be useful to track the purchase on
-    /// thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
-    ///
-    /// Example: `100.0`
-    pub unit_amount_float: Option<f64>,
-    /// The unit amount of the line item, formatted. This can be useful to display the amount
-    /// with currency in you views.
-    ///
-    /// Example: `"€100,00"`
-    pub formatted_unit_amount: Option<String>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    pub compare_at_amount_cents: Option<i64>,
-    /// The compared price amount, float.
-    ///
-    /// Example: `130.0`
-    pub compare_at_amount_float: Option<f64>,
-    /// The compared price amount, formatted.
-    ///
-    /// Example: `"€130,00"`
-    pub formatted_compare_at_amount: Option<String>,
-    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
-    ///
-    /// Example: `1000`
-    pub options_amount_cents: Option<i64>,
-    /// The options amount of the line item, float.
-    ///
-    /// Example: `10.0`
-    pub options_amount_float: Option<f64>,
-    /// The options amount of the line item, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_options_amount: Option<String>,
-    /// The discount applied to the line item, in cents. When you apply a discount to an order,
-    /// this is automatically calculated basing on the line item total_amount_cents value.
-    ///
-    /// Example: `-1000`
-    pub discount_cents: Option<i64>,
-    /// The discount applied to the line item, float. When you apply a discount to an order,
-    /// this is automatically calculated basing on the line item total_amount_cents value.
-    ///
-    /// Example: `10.0`
-    pub discount_float: Option<f64>,
-    /// The discount applied to the line item, fromatted. When you apply a discount to an order,
-    /// this is automatically calculated basing on the line item total_amount_cents value.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_discount: Option<String>,
-    /// Calculated as unit amount x quantity + options amount, in cents.
-    ///
-    /// Example: `18800`
-    pub total_amount_cents: Option<i64>,
-    /// Calculated as unit amount x quantity + options amount, float. This can be useful to
-    /// track the purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
-    ///
-    /// Example: `188.0`
-    pub total_amount_float: Option<f64>,
-    /// Calculated as unit amount x quantity + options amount, formatted. This can be useful to
-    /// display the amount with currency in you views.
-    ///
-    /// Example: `"€188,00"`
-    pub formatted_total_amount: Option<String>,
-    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
-    /// tax rate, in cents.
-    ///
-    /// Example: `1880`
-    pub tax_amount_cents: Option<i64>,
-    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
-    /// tax rate, float.
-    ///
-    /// Example: `18.8`
-    pub tax_amount_float: Option<f64>,
-    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
-    /// tax rate, formatted.
-    ///
-    /// Example: `"€18,80"`
-    pub formatted_tax_amount: Option<String>,
-    /// The name of the line item. When blank, it gets populated with the name of the associated
-    /// item (if present).
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    pub name: Option<String>,
-    /// The image_url of the line item. When blank, it gets populated with the image_url of the
-    /// associated item (if present, SKU only).
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// The discount breakdown for this line item (if calculated).
-    ///
-    /// Example: `{"41":{"cents":-900,"coupon_code":"XXXXXXXX","name":"10%
-    /// ALL","weight":0.416}}`
-    pub discount_breakdown: Option<Map<String, Value>>,
-    /// The tax rate for this line item (if calculated).
-    ///
-    /// Example: `0.22`
-    pub tax_rate: Option<f64>,
-    /// The tax breakdown for this line item (if calculated).
-    ///
-    /// Example:
-    /// `{"city_amount":"0.0","city_tax_rate":0,"city_taxable_amount":0,"combined_tax_rate":0.0725,"county_amount":2.78,"county_tax_rate":0.02,"county_taxable_amount":139,"id":"1234","special_district_amount":0.7,"special_district_taxable_amount":139,"special_tax_rate":0.005,"state_amount":6.6,"state_sales_tax_rate":0.0475,"state_taxable_amount":139,"tax_collectable":10.08,"taxable_amount":139}`
-    pub tax_breakdown: Option<Map<String, Value>>,
-    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
-    /// 'payment_methods', 'adjustments', 'discount_engine_items',
-    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
-    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
-    /// 'fixed_amount_promotions', or 'flex_promotions'.
-    ///
-    /// Example: `"skus"`
-    pub item_type: Option<LineItemItemType>,
-    /// The frequency which generates a subscription. Must be supported by existing associated
-    /// subscription_model.
-    ///
-    /// Example: `"monthly"`
-    pub frequency: Option<String>,
-    /// The coupon code, if any, used to trigger this promotion line item. null for other line
-    /// item types or if the promotion line item wasn't triggered by a coupon.
-    ///
-    /// Example: `"SUMMERDISCOUNT"`
-    pub coupon_code: Option<String>,
-    /// The rule outcomes.
-    ///
-    /// Example: `[]`
-    pub rule_outcomes: Option<Value>,
-    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
-    /// number of consecutive failures overlaps the specified threshold, in such case no further
-    /// calls to the failing callback are made.
-    ///
-    /// Example: `"closed"`
-    pub circuit_state: Option<String>,
-    /// The number of consecutive failures recorded by the circuit breaker associated to this
-    /// resource, will be reset on first successful call to callback.
-    ///
-    /// Example: `5`
-    pub circuit_failure_count: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`LineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct LineItemRelationships {
-    /// The associated order.
-    pub order: Option<ToOne>,
-    /// The polymorphic item associated to the line item. One of 'skus', 'bundles',
-    /// 'gift_cards', 'shipments', 'payment_methods', 'adjustments', 'discount_engine_items',
-    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
-    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
-    /// 'fixed_amount_promotions', or 'flex_promotions'.
-    pub item: Option<ToOne>,
-    /// The associated sku item.
-    pub sku: Option<ToOne>,
-    /// The associated bundle item.
-    pub bundle: Option<ToOne>,
-    /// The associated adjustment item.
-    pub adjustment: Option<ToOne>,
-    /// The associated gift card item.
-    pub gift_card: Option<ToOne>,
-    /// The associated shipment item.
-    pub shipment: Option<ToOne>,
-    /// The associated payment method item.
-    pub payment_method: Option<ToOne>,
-    /// The associated line item options.
-    pub line_item_options: Option<ToMany>,
-    /// The associated return line items.
-    pub return_line_items: Option<ToMany>,
-    /// The associated shipment line items.
-    pub shipment_line_items: Option<ToMany>,
-    /// The associated stock reservations.
-    pub stock_reservations: Option<ToMany>,
-    /// The associated stock line items.
-    pub stock_line_items: Option<ToMany>,
-    /// The associated stock transfers.
-    pub stock_transfers: Option<ToMany>,
-    /// The associated notifications.
-    pub notifications: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `item_type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemItemType {
-    /// `skus`
-    Skus,
-    /// `bundles`
-    Bundles,
-    /// `gift_cards`
-    GiftCards,
-    /// `shipments`
-    Shipments,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `adjustments`
-    Adjustments,
-    /// `discount_engine_items`
-    DiscountEngineItems,
-    /// `percentage_discount_promotions`
-    PercentageDiscountPromotions,
-    /// `free_shipping_promotions`
-    FreeShippingPromotions,
-    /// `buy_x_pay_y_promotions`
-    BuyXPayYPromotions,
-    /// `free_gift_promotions`
-    FreeGiftPromotions,
-    /// `fixed_price_promotions`
-    FixedPricePromotions,
-    /// `external_promotions`
-    ExternalPromotions,
-    /// `fixed_amount_promotions`
-    FixedAmountPromotions,
-    /// `flex_promotions`
-    FlexPromotions,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl LineItemItemType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Skus => "skus",
-            Self::Bundles => "bundles",
-            Self::GiftCards => "gift_cards",
-            Self::Shipments => "shipments",
-            Self::PaymentMethods => "payment_methods",
-            Self::Adjustments => "adjustments",
-            Self::DiscountEngineItems => "discount_engine_items",
-            Self::PercentageDiscountPromotions => "percentage_discount_promotions",
-            Self::FreeShippingPromotions => "free_shipping_promotions",
-            Self::BuyXPayYPromotions => "buy_x_pay_y_promotions",
-            Self::FreeGiftPromotions => "free_gift_promotions",
-            Self::FixedPricePromotions => "fixed_price_promotions",
-            Self::ExternalPromotions => "external_promotions",
-            Self::FixedAmountPromotions => "fixed_amount_promotions",
-            Self::FlexPromotions => "flex_promotions",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "skus" => Some(Self::Skus),
-            "bundles" => Some(Self::Bundles),
-            "gift_cards" => Some(Self::GiftCards),
-            "shipments" => Some(Self::Shipments),
-            "payment_methods" => Some(Self::PaymentMethods),
-            "adjustments" => Some(Self::Adjustments),
-            "discount_engine_items" => Some(Self::DiscountEngineItems),
-            "percentage_discount_promotions" => Some(Self::PercentageDiscountPromotions),
-            "free_shipping_promotions" => Some(Self::FreeShippingPromotions),
-            "buy_x_pay_y_promotions" => Some(Self::BuyXPayYPromotions),
-            "free_gift_promotions" => Some(Self::FreeGiftPromotions),
-            "fixed_price_promotions" => Some(Self::FixedPricePromotions),
-            "external_promotions" => Some(Self::ExternalPromotions),
-            "fixed_amount_promotions" => Some(Self::FixedAmountPromotions),
-            "flex_promotions" => Some(Self::FlexPromotions),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for LineItemItemType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for LineItemItemType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for LineItemItemType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemItemType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`LineItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemSort {
-    /// The resource's id.
-    Id,
-    /// `currency_code`
-    CurrencyCode,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `options_amount_cents`
-    OptionsAmountCents,
-    /// `discount_cents`
-    DiscountCents,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `tax_amount_cents`
-    TaxAmountCents,
-    /// `name`
-    Name,
-    /// `item_type`
-    ItemType,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for LineItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CurrencyCode => "currency_code",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::OptionsAmountCents => "options_amount_cents",
-            Self::DiscountCents => "discount_cents",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TaxAmountCents => "tax_amount_cents",
-            Self::Name => "name",
-            Self::ItemType => "item_type",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`LineItem`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemFilter {
-    /// The resource's id.
-    Id,
-    /// `sku_code`
-    SkuCode,
-    /// `quantity`
-    Quantity,
-    /// `currency_code`
-    CurrencyCode,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `options_amount_cents`
-    OptionsAmountCents,
-    /// `discount_cents`
-    DiscountCents,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `tax_amount_cents`
-    TaxAmountCents,
-    /// `name`
-    Name,
-    /// `image_url`
-    ImageUrl,
-    /// `item_type`
-    ItemType,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for LineItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::SkuCode => "sku_code",
-            Self::Quantity => "quantity",
-            Self::CurrencyCode => "currency_code",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::OptionsAmountCents => "options_amount_cents",
-            Self::DiscountCents => "discount_cents",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TaxAmountCents => "tax_amount_cents",
-            Self::Name => "name",
-            Self::ImageUrl => "image_url",
-            Self::ItemType => "item_type",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for LineItemFilter {}
-
-/// The relationships of a [`LineItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemInclude {
-    /// `order`
-    Order,
-    /// `item`
-    Item,
-    /// `sku`
-    Sku,
-    /// `bundle`
-    Bundle,
-    /// `adjustment`
-    Adjustment,
-    /// `gift_card`
-    GiftCard,
-    /// `shipment`
-    Shipment,
-    /// `payment_method`
-    PaymentMethod,
-    /// `line_item_options`
-    LineItemOptions,
-    /// `return_line_items`
-    ReturnLineItems,
-    /// `shipment_line_items`
-    ShipmentLineItems,
-    /// `stock_reservations`
-    StockReservations,
-    /// `stock_line_items`
-    StockLineItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `notifications`
-    Notifications,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-}
-
-impl FieldName for LineItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::Item => "item",
-            Self::Sku => "sku",
-            Self::Bundle => "bundle",
-            Self::Adjustment => "adjustment",
-            Self::GiftCard => "gift_card",
-            Self::Shipment => "shipment",
-            Self::PaymentMethod => "payment_method",
-            Self::LineItemOptions => "line_item_options",
-            Self::ReturnLineItems => "return_line_items",
-            Self::ShipmentLineItems => "shipment_line_items",
-            Self::StockReservations => "stock_reservations",
-            Self::StockLineItems => "stock_line_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::Notifications => "notifications",
-            Self::Events => "events",
-            Self::Tags => "tags",
-        }
-    }
-}
-
-/// The fields of a [`LineItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LineItemField {
-    /// `sku_code`
-    SkuCode,
-    /// `bundle_code`
-    BundleCode,
-    /// `quantity`
-    Quantity,
-    /// `_external_price`
-    ExternalPrice,
-    /// `currency_code`
-    CurrencyCode,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `unit_amount_float`
-    UnitAmountFloat,
-    /// `formatted_unit_amount`
-    FormattedUnitAmount,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `compare_at_amount_float`
-    CompareAtAmountFloat,
-    /// `formatted_compare_at_amount`
-    FormattedCompareAtAmount,
-    /// `options_amount_cents`
-    OptionsAmountCents,
-    /// `options_amount_float`
-    OptionsAmountFloat,
-    /// `formatted_options_amount`
-    FormattedOptionsAmount,
-    /// `discount_cents`
-    DiscountCents,
-    /// `discount_float`
-    DiscountFloat,
-    /// `formatted_discount`
-    FormattedDiscount,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `total_amount_float`
-    TotalAmountFloat,
-    /// `formatted_total_amount`
-    FormattedTotalAmount,
-    /// `tax_amount_cents`
-    TaxAmountCents,
-    /// `tax_amount_float`
-    TaxAmountFloat,
-    /// `formatted_tax_amount`
-    FormattedTaxAmount,
-    /// `name`
-    Name,
-    /// `image_url`
-    ImageUrl,
-    /// `discount_breakdown`
-    DiscountBreakdown,
-    /// `tax_rate`
-    TaxRate,
-    /// `tax_breakdown`
-    TaxBreakdown,
-    /// `item_type`
-    ItemType,
-    /// `frequency`
-    Frequency,
-    /// `coupon_code`
-    CouponCode,
-    /// `rule_outcomes`
-    RuleOutcomes,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `item`
-    Item,
-    /// `sku`
-    Sku,
-    /// `bundle`
-    Bundle,
-    /// `adjustment`
-    Adjustment,
-    /// `gift_card`
-    GiftCard,
-    /// `shipment`
-    Shipment,
-    /// `payment_method`
-    PaymentMethod,
-    /// `line_item_options`
-    LineItemOptions,
-    /// `return_line_items`
-    ReturnLineItems,
-    /// `shipment_line_items`
-    ShipmentLineItems,
-    /// `stock_reservations`
-    StockReservations,
-    /// `stock_line_items`
-    StockLineItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `notifications`
-    Notifications,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for LineItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuCode => "sku_code",
-            Self::BundleCode => "bundle_code",
-            Self::Quantity => "quantity",
-            Self::ExternalPrice => "_external_price",
-            Self::CurrencyCode => "currency_code",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::UnitAmountFloat => "unit_amount_float",
-            Self::FormattedUnitAmount => "formatted_unit_amount",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CompareAtAmountFloat => "compare_at_amount_float",
-            Self::FormattedCompareAtAmount => "formatted_compare_at_amount",
-            Self::OptionsAmountCents => "options_amount_cents",
-            Self::OptionsAmountFloat => "options_amount_float",
-            Self::FormattedOptionsAmount => "formatted_options_amount",
-            Self::DiscountCents => "discount_cents",
-            Self::DiscountFloat => "discount_float",
-            Self::FormattedDiscount => "formatted_discount",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TotalAmountFloat => "total_amount_float",
-            Self::FormattedTotalAmount => "formatted_total_amount",
-            Self::TaxAmountCents => "tax_amount_cents",
-            Self::TaxAmountFloat => "tax_amount_float",
-            Self::FormattedTaxAmount => "formatted_tax_amount",
-            Self::Name => "name",
-            Self::ImageUrl => "image_url",
-            Self::DiscountBreakdown => "discount_breakdown",
-            Self::TaxRate => "tax_rate",
-            Self::TaxBreakdown => "tax_breakdown",
-            Self::ItemType => "item_type",
-            Self::Frequency => "frequency",
-            Self::CouponCode => "coupon_code",
-            Self::RuleOutcomes => "rule_outcomes",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::Item => "item",
-            Self::Sku => "sku",
-            Self::Bundle => "bundle",
-            Self::Adjustment => "adjustment",
-            Self::GiftCard => "gift_card",
-            Self::Shipment => "shipment",
-            Self::PaymentMethod => "payment_method",
-            Self::LineItemOptions => "line_item_options",
-            Self::ReturnLineItems => "return_line_items",
-            Self::ShipmentLineItems => "shipment_line_items",
-            Self::StockReservations => "stock_reservations",
-            Self::StockLineItems => "stock_line_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::Notifications => "notifications",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// What the `item` of a [`LineItem`] can be: `skus`, `bundles`, `gift_cards`, `shipments`,
-/// `payment_methods`, `adjustments`, `discount_engine_items`,
-/// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
-/// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
-/// `fixed_amount_promotions`, `flex_promotions`. A variant is there when its type's feature
-/// is on; others arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum LineItemItem {
-    /// `skus`
-    #[cfg(feature = "skus")]
-    Sku(Box<super::skus::Sku>),
-    /// `bundles`
-    #[cfg(feature = "bundles")]
-    Bundle(Box<super::bundles::Bundle>),
-    /// `gift_cards`
-    #[cfg(feature = "gift_cards")]
-    GiftCard(Box<super::gift_cards::GiftCard>),
-    /// `shipments`
-    #[cfg(feature = "shipments")]
-    Shipment(Box<super::shipments::Shipment>),
-    /// `payment_methods`
-    #[cfg(feature = "payment_methods")]
-    PaymentMethod(Box<super::payment_methods::PaymentMethod>),
-    /// `adjustments`
-    #[cfg(feature = "adjustments")]
-    Adjustment(Box<super::adjustments::Adjustment>),
-    /// `percentage_discount_promotions`
-    #[cfg(feature = "percentage_discount_promotions")]
-    PercentageDiscountPromotion(
-        Box<super::percentage_discount_promotions::PercentageDiscountPromotion>,
-    ),
-    /// `free_shipping_promotions`
-    #[cfg(feature = "free_shipping_promotions")]
-    FreeShippingPromotion(Box<super::free_shipping_promotions::FreeShippingPromotion>),
-    /// `buy_x_pay_y_promotions`
-    #[cfg(feature = "buy_x_pay_y_promotions")]
-    BuyXPayYPromotion(Box<super::buy_x_pay_y_promotions::BuyXPayYPromotion>),
-    /// `free_gift_promotions`
-    #[cfg(feature = "free_gift_promotions")]
-    FreeGiftPromotion(Box<super::free_gift_promotions::FreeGiftPromotion>),
-    /// `fixed_price_promotions`
-    #[cfg(feature = "fixed_price_promotions")]
-    FixedPricePromotion(Box<super::fixed_price_promotions::FixedPricePromotion>),
-    /// `external_promotions`
-    #[cfg(feature = "external_promotions")]
-    ExternalPromotion(Box<super::external_promotions::ExternalPromotion>),
-    /// `fixed_amount_promotions`
-    #[cfg(feature = "fixed_amount_promotions")]
-    FixedAmountPromotion(Box<super::fixed_amount_promotions::FixedAmountPromotion>),
-    /// `flex_promotions`
-    #[cfg(feature = "flex_promotions")]
-    FlexPromotion(Box<super::flex_promotions::FlexPromotion>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for LineItemItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "skus")]
-            "skus" => decode_variant(value).map(Self::Sku),
-            #[cfg(feature = "bundles")]
-            "bundles" => decode_variant(value).map(Self::Bundle),
-            #[cfg(feature = "gift_cards")]
-            "gift_cards" => decode_variant(value).map(Self::GiftCard),
-            #[cfg(feature = "shipments")]
-            "shipments" => decode_variant(value).map(Self::Shipment),
-            #[cfg(feature = "payment_methods")]
-            "payment_methods" => decode_variant(value).map(Self::PaymentMethod),
-            #[cfg(feature = "adjustments")]
-            "adjustments" => decode_variant(value).map(Self::Adjustment),
-            #[cfg(feature = "percentage_discount_promotions")]
-            "percentage_discount_promotions" => {
-                decode_variant(value).map(Self::PercentageDiscountPromotion)
-            }
-            #[cfg(feature = "free_shipping_promotions")]
-            "free_shipping_promotions" => {
-                decode_variant(value).map(Self::FreeShippingPromotion)
-            }
-            #[cfg(feature = "buy_x_pay_y_promotions")]
-            "buy_x_pay_y_promotions" => {
-                decode_variant(value).map(Self::BuyXPayYPromotion)
-            }
-            #[cfg(feature = "free_gift_promotions")]
-            "free_gift_promotions" => decode_variant(value).map(Self::FreeGiftPromotion),
-            #[cfg(feature = "fixed_price_promotions")]
-            "fixed_price_promotions" => {
-                decode_variant(value).map(Self::FixedPricePromotion)
-            }
-            #[cfg(feature = "external_promotions")]
-            "external_promotions" => decode_variant(value).map(Self::ExternalPromotion),
-            #[cfg(feature = "fixed_amount_promotions")]
-            "fixed_amount_promotions" => {
-                decode_variant(value).map(Self::FixedAmountPromotion)
-            }
-            #[cfg(feature = "flex_promotions")]
-            "flex_promotions" => decode_variant(value).map(Self::FlexPromotion),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for LineItemItem {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`LineItem`]: [`LineItemCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LineItemCreate {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bundle_code: Option<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: i64,
-    /// When creating or updating a new line item, set this attribute to '1' if you want to
-    /// inject the unit_amount_cents price from an external source. Any successive price
-    /// computation will be done externally, until the attribute is reset to '0'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _external_price: Option<bool>,
-    /// When creating a new line item, set this attribute to '1' if you want to update the line
-    /// item quantity (if present) instead of creating a new line item for the same SKU.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _update_quantity: Option<bool>,
-    /// Send this attribute if you want to reserve the stock for the line item's SKUs quantity.
-    /// Stock reservations expiration depends on the inventory model's cutoff. When used on
-    /// update the existing active stock reservations are renewed. Cannot be passed by sales
-    /// channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reserve_stock: Option<bool>,
-    /// Send this attribute if you want to reset the quantity restocked by a return or by an
-    /// order/shipment cancel. This will allow for multiple returns, albeit you need to adjust
-    /// the stock manually. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_restocked_quantity: Option<bool>,
-    /// The unit amount of the line item, in cents. Can be specified only via an integration
-    /// application, or when the item is missing, otherwise is automatically computed by using
-    /// one of the available methods. Cannot be passed by sales channels. Required, unless
-    /// computed.
-    ///
-    /// Example: `10000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_amount_cents: Option<i64>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compare_at_amount_cents: Option<i64>,
-    /// The name of the line item. When blank, it gets populated with the name of the associated
-    /// item (if present).
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The image_url of the line item. When blank, it gets populated with the image_url of the
-    /// associated item (if present, SKU only).
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
-    /// 'payment_methods', 'adjustments', 'discount_engine_items',
-    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
-    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
-    /// 'fixed_amount_promotions', or 'flex_promotions'.
-    ///
-    /// Example: `"skus"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<LineItemItemType>,
-    /// The frequency which generates a subscription. Must be supported by existing associated
-    /// subscription_model.
-    ///
-    /// Example: `"monthly"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl LineItemCreate {
-    /// A new line item with what the API requires.
-    pub fn new(quantity: i64, order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            sku_code: None,
-            bundle_code: None,
-            quantity,
-            _external_price: None,
-            _update_quantity: None,
-            _reserve_stock: None,
-            _reset_restocked_quantity: None,
-            unit_amount_cents: None,
-            compare_at_amount_cents: None,
-            name: None,
-            image_url: None,
-            item_type: None,
-            frequency: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `bundle_code`.
-    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
-        self.bundle_code = Some(bundle_code.into());
-        self
-    }
-
-    /// Sets `_external_price`.
-    pub fn external_price(mut self, external_price: bool) -> Self {
-        self._external_price = Some(external_price);
-        self
-    }
-
-    /// Sets `_update_quantity`.
-    pub fn update_quantity(mut self, update_quantity: bool) -> Self {
-        self._update_quantity = Some(update_quantity);
-        self
-    }
-
-    /// Sets `_reserve_stock`.
-    pub fn reserve_stock(mut self, reserve_stock: bool) -> Self {
-        self._reserve_stock = Some(reserve_stock);
-        self
-    }
-
-    /// Sets `_reset_restocked_quantity`.
-    pub fn reset_restocked_quantity(mut self, reset_restocked_quantity: bool) -> Self {
-        self._reset_restocked_quantity = Some(reset_restocked_quantity);
-        self
-    }
-
-    /// Sets `unit_amount_cents`.
-    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
-        self.unit_amount_cents = Some(unit_amount_cents);
-        self
-    }
-
-    /// Sets `compare_at_amount_cents`.
-    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
-        self.compare_at_amount_cents = Some(compare_at_amount_cents);
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Some(image_url.into());
-        self
-    }
-
-    /// Sets `item_type`.
-    pub fn item_type(mut self, item_type: LineItemItemType) -> Self {
-        self.item_type = Some(item_type);
-        self
-    }
-
-    /// Sets `frequency`.
-    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Some(frequency.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `item` to this resource, of one of these types: `skus`, `bundles`, `gift_cards`,
-    /// `shipments`, `payment_methods`, `adjustments`, `discount_engine_items`,
-    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
-    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
-    /// `fixed_amount_promotions`, `flex_promotions`.
-    pub fn item(mut self, item: ResourceIdentifier) -> Self {
-        self.relationships.set("item", Linkage::To(item));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`LineItem`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LineItemUpdate {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub bundle_code: Patch<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// When creating or updating a new line item, set this attribute to '1' if you want to
-    /// inject the unit_amount_cents price from an external source. Any successive price
-    /// computation will be done externally, until the attribute is reset to '0'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub _external_price: Patch<bool>,
-    /// Send this attribute if you want to reserve the stock for the line item's SKUs quantity.
-    /// Stock reservations expiration depends on the inventory model's cutoff. When used on
-    /// update the existing active stock reservations are renewed. Cannot be passed by sales
-    /// channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reserve_stock: Option<bool>,
-    /// Send this attribute if you want to reset the quantity restocked by a return or by an
-    /// order/shipment cancel. This will allow for multiple returns, albeit you need to adjust
-    /// the stock manually. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_restocked_quantity: Option<bool>,
-    /// The unit amount of the line item, in cents. Can be specified only via an integration
-    /// application, or when the item is missing, otherwise is automatically computed by using
-    /// one of the available methods. Cannot be passed by sales channels. Required, unless
-    /// computed.
-    ///
-    /// Example: `10000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_amount_cents: Option<i64>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub compare_at_amount_cents: Patch<i64>,
-    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub options_amount_cents: Patch<i64>,
-    /// The name of the line item. When blank, it gets populated with the name of the associated
-    /// item (if present).
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub name: Patch<String>,
-    /// The image_url of the line item. When blank, it gets populated with the image_url of the
-    /// associated item (if present, SKU only).
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub image_url: Patch<String>,
-    /// The frequency which generates a subscription. Must be supported by existing associated
-    /// subscription_model.
-    ///
-    /// Example: `"monthly"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub frequency: Patch<String>,
-    /// Send this attribute if you want to reset the circuit breaker associated to this resource
-    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_circuit: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl LineItemUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `bundle_code`.
-    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
-        self.bundle_code = Patch::Set(bundle_code.into());
-        self
-    }
-
-    /// Clears `bundle_code`: sends `null`.
-    pub fn clear_bundle_code(mut self) -> Self {
-        self.bundle_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sets `_external_price`.
-    pub fn external_price(mut self, external_price: bool) -> Self {
-        self._external_price = Patch::Set(external_price);
-        self
-    }
-
-    /// Clears `_external_price`: sends `null`.
-    pub fn clear_external_price(mut self) -> Self {
-        self._external_price = Patch::Clear;
-        self
-    }
-
-    /// Sets `_reserve_stock`.
-    pub fn reserve_stock(mut self, reserve_stock: bool) -> Self {
-        self._reserve_stock = Some(reserve_stock);
-        self
-    }
-
-    /// Sets `_reset_restocked_quantity`.
-    pub fn reset_restocked_quantity(mut self, reset_restocked_quantity: bool) -> Self {
-        self._reset_restocked_quantity = Some(reset_restocked_quantity);
-        self
-    }
-
-    /// Sets `unit_amount_cents`.
-    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
-        self.unit_amount_cents = Some(unit_amount_cents);
-        self
-    }
-
-    /// Sets `compare_at_amount_cents`.
-    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
-        self.compare_at_amount_cents = Patch::Set(compare_at_amount_cents);
-        self
-    }
-
-    /// Clears `compare_at_amount_cents`: sends `null`.
-    pub fn clear_compare_at_amount_cents(mut self) -> Self {
-        self.compare_at_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `options_amount_cents`.
-    pub fn options_amount_cents(mut self, options_amount_cents: i64) -> Self {
-        self.options_amount_cents = Patch::Set(options_amount_cents);
-        self
-    }
-
-    /// Clears `options_amount_cents`: sends `null`.
-    pub fn clear_options_amount_cents(mut self) -> Self {
-        self.options_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Patch::Set(name.into());
-        self
-    }
-
-    /// Clears `name`: sends `null`.
-    pub fn clear_name(mut self) -> Self {
-        self.name = Patch::Clear;
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Patch::Set(image_url.into());
-        self
-    }
-
-    /// Clears `image_url`: sends `null`.
-    pub fn clear_image_url(mut self) -> Self {
-        self.image_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `frequency`.
-    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Patch::Set(frequency.into());
-        self
-    }
-
-    /// Clears `frequency`: sends `null`.
-    pub fn clear_frequency(mut self) -> Self {
-        self.frequency = Patch::Clear;
-        self
-    }
-
-    /// Sends `_reset_circuit: true` with the update.
-    pub fn reset_circuit(mut self) -> Self {
-        self._reset_circuit = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `line_items` endpoints, from [`Client::line_items`].
 #[derive(Debug, Clone)]
@@ -1753,4 +348,1609 @@ impl LineItems {
             Some("event_stores"),
         )
     }
+}
+
+/// A line item, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LineItem {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: LineItemAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: LineItemRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for LineItem {
+    const TYPE: Option<&'static str> = Some("line_items");
+    type Sort = LineItemSort;
+    type Filter = LineItemFilter;
+    type Include = LineItemInclude;
+    type Field = LineItemField;
+}
+
+/// The attributes of a [`LineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LineItemAttributes {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    pub bundle_code: Option<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: Option<i64>,
+    /// When creating or updating a new line item, set this attribute to '1' if you want to
+    /// inject the unit_amount_cents price from an external source. Any successive price
+    /// computation will be done externally, until the attribute is reset to '0'.
+    ///
+    /// Example: `true`
+    pub _external_price: Option<bool>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    ///
+    /// Example: `10000`
+    pub unit_amount_cents: Option<i64>,
+    /// The unit amount of the line item, float. This can be useful to track the purchase on
+    /// thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    ///
+    /// Example: `100.0`
+    pub unit_amount_float: Option<f64>,
+    /// The unit amount of the line item, formatted. This can be useful to display the amount
+    /// with currency in you views.
+    ///
+    /// Example: `"€100,00"`
+    pub formatted_unit_amount: Option<String>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    pub compare_at_amount_cents: Option<i64>,
+    /// The compared price amount, float.
+    ///
+    /// Example: `130.0`
+    pub compare_at_amount_float: Option<f64>,
+    /// The compared price amount, formatted.
+    ///
+    /// Example: `"€130,00"`
+    pub formatted_compare_at_amount: Option<String>,
+    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
+    ///
+    /// Example: `1000`
+    pub options_amount_cents: Option<i64>,
+    /// The options amount of the line item, float.
+    ///
+    /// Example: `10.0`
+    pub options_amount_float: Option<f64>,
+    /// The options amount of the line item, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_options_amount: Option<String>,
+    /// The discount applied to the line item, in cents. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    ///
+    /// Example: `-1000`
+    pub discount_cents: Option<i64>,
+    /// The discount applied to the line item, float. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    ///
+    /// Example: `10.0`
+    pub discount_float: Option<f64>,
+    /// The discount applied to the line item, fromatted. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_discount: Option<String>,
+    /// Calculated as unit amount x quantity + options amount, in cents.
+    ///
+    /// Example: `18800`
+    pub total_amount_cents: Option<i64>,
+    /// Calculated as unit amount x quantity + options amount, float. This can be useful to
+    /// track the purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    ///
+    /// Example: `188.0`
+    pub total_amount_float: Option<f64>,
+    /// Calculated as unit amount x quantity + options amount, formatted. This can be useful to
+    /// display the amount with currency in you views.
+    ///
+    /// Example: `"€188,00"`
+    pub formatted_total_amount: Option<String>,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, in cents.
+    ///
+    /// Example: `1880`
+    pub tax_amount_cents: Option<i64>,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, float.
+    ///
+    /// Example: `18.8`
+    pub tax_amount_float: Option<f64>,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, formatted.
+    ///
+    /// Example: `"€18,80"`
+    pub formatted_tax_amount: Option<String>,
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    pub name: Option<String>,
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// The discount breakdown for this line item (if calculated).
+    ///
+    /// Example: `{"41":{"cents":-900,"coupon_code":"XXXXXXXX","name":"10%
+    /// ALL","weight":0.416}}`
+    pub discount_breakdown: Option<Map<String, Value>>,
+    /// The tax rate for this line item (if calculated).
+    ///
+    /// Example: `0.22`
+    pub tax_rate: Option<f64>,
+    /// The tax breakdown for this line item (if calculated).
+    ///
+    /// Example:
+    /// `{"city_amount":"0.0","city_tax_rate":0,"city_taxable_amount":0,"combined_tax_rate":0.0725,"county_amount":2.78,"county_tax_rate":0.02,"county_taxable_amount":139,"id":"1234","special_district_amount":0.7,"special_district_taxable_amount":139,"special_tax_rate":0.005,"state_amount":6.6,"state_sales_tax_rate":0.0475,"state_taxable_amount":139,"tax_collectable":10.08,"taxable_amount":139}`
+    pub tax_breakdown: Option<Map<String, Value>>,
+    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
+    /// 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    ///
+    /// Example: `"skus"`
+    pub item_type: Option<LineItemItemType>,
+    /// The frequency which generates a subscription. Must be supported by existing associated
+    /// subscription_model.
+    ///
+    /// Example: `"monthly"`
+    pub frequency: Option<String>,
+    /// The coupon code, if any, used to trigger this promotion line item. null for other line
+    /// item types or if the promotion line item wasn't triggered by a coupon.
+    ///
+    /// Example: `"SUMMERDISCOUNT"`
+    pub coupon_code: Option<String>,
+    /// The rule outcomes.
+    ///
+    /// Example: `[]`
+    pub rule_outcomes: Option<Value>,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    ///
+    /// Example: `"closed"`
+    pub circuit_state: Option<String>,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    ///
+    /// Example: `5`
+    pub circuit_failure_count: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`LineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct LineItemRelationships {
+    /// The associated order.
+    pub order: Option<ToOne>,
+    /// The polymorphic item associated to the line item. One of 'skus', 'bundles',
+    /// 'gift_cards', 'shipments', 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    pub item: Option<ToOne>,
+    /// The associated sku item.
+    pub sku: Option<ToOne>,
+    /// The associated bundle item.
+    pub bundle: Option<ToOne>,
+    /// The associated adjustment item.
+    pub adjustment: Option<ToOne>,
+    /// The associated gift card item.
+    pub gift_card: Option<ToOne>,
+    /// The associated shipment item.
+    pub shipment: Option<ToOne>,
+    /// The associated payment method item.
+    pub payment_method: Option<ToOne>,
+    /// The associated line item options.
+    pub line_item_options: Option<ToMany>,
+    /// The associated return line items.
+    pub return_line_items: Option<ToMany>,
+    /// The associated shipment line items.
+    pub shipment_line_items: Option<ToMany>,
+    /// The associated stock reservations.
+    pub stock_reservations: Option<ToMany>,
+    /// The associated stock line items.
+    pub stock_line_items: Option<ToMany>,
+    /// The associated stock transfers.
+    pub stock_transfers: Option<ToMany>,
+    /// The associated notifications.
+    pub notifications: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`LineItem`]: [`LineItemCreate::new`] takes what the
+/// API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LineItemCreate {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_code: Option<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: i64,
+    /// When creating or updating a new line item, set this attribute to '1' if you want to
+    /// inject the unit_amount_cents price from an external source. Any successive price
+    /// computation will be done externally, until the attribute is reset to '0'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _external_price: Option<bool>,
+    /// When creating a new line item, set this attribute to '1' if you want to update the line
+    /// item quantity (if present) instead of creating a new line item for the same SKU.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _update_quantity: Option<bool>,
+    /// Send this attribute if you want to reserve the stock for the line item's SKUs quantity.
+    /// Stock reservations expiration depends on the inventory model's cutoff. When used on
+    /// update the existing active stock reservations are renewed. Cannot be passed by sales
+    /// channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reserve_stock: Option<bool>,
+    /// Send this attribute if you want to reset the quantity restocked by a return or by an
+    /// order/shipment cancel. This will allow for multiple returns, albeit you need to adjust
+    /// the stock manually. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_restocked_quantity: Option<bool>,
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    ///
+    /// Example: `10000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_amount_cents: Option<i64>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_amount_cents: Option<i64>,
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
+    /// 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    ///
+    /// Example: `"skus"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<LineItemItemType>,
+    /// The frequency which generates a subscription. Must be supported by existing associated
+    /// subscription_model.
+    ///
+    /// Example: `"monthly"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl LineItemCreate {
+    /// A new line item with what the API requires.
+    pub fn new(quantity: i64, order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            sku_code: None,
+            bundle_code: None,
+            quantity,
+            _external_price: None,
+            _update_quantity: None,
+            _reserve_stock: None,
+            _reset_restocked_quantity: None,
+            unit_amount_cents: None,
+            compare_at_amount_cents: None,
+            name: None,
+            image_url: None,
+            item_type: None,
+            frequency: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `bundle_code`.
+    ///
+    /// The code of the associated bundle.
+    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
+        self.bundle_code = Some(bundle_code.into());
+        self
+    }
+
+    /// Sets `_external_price`.
+    ///
+    /// When creating or updating a new line item, set this attribute to '1' if you want to
+    /// inject the unit_amount_cents price from an external source. Any successive price
+    /// computation will be done externally, until the attribute is reset to '0'.
+    pub fn external_price(mut self, external_price: bool) -> Self {
+        self._external_price = Some(external_price);
+        self
+    }
+
+    /// Sets `_update_quantity`.
+    ///
+    /// When creating a new line item, set this attribute to '1' if you want to update the line
+    /// item quantity (if present) instead of creating a new line item for the same SKU.
+    pub fn update_quantity(mut self, update_quantity: bool) -> Self {
+        self._update_quantity = Some(update_quantity);
+        self
+    }
+
+    /// Sets `_reserve_stock`.
+    ///
+    /// Send this attribute if you want to reserve the stock for the line item's SKUs quantity.
+    /// Stock reservations expiration depends on the inventory model's cutoff. When used on
+    /// update the existing active stock reservations are renewed. Cannot be passed by sales
+    /// channels.
+    pub fn reserve_stock(mut self, reserve_stock: bool) -> Self {
+        self._reserve_stock = Some(reserve_stock);
+        self
+    }
+
+    /// Sets `_reset_restocked_quantity`.
+    ///
+    /// Send this attribute if you want to reset the quantity restocked by a return or by an
+    /// order/shipment cancel. This will allow for multiple returns, albeit you need to adjust
+    /// the stock manually. Cannot be passed by sales channels.
+    pub fn reset_restocked_quantity(mut self, reset_restocked_quantity: bool) -> Self {
+        self._reset_restocked_quantity = Some(reset_restocked_quantity);
+        self
+    }
+
+    /// Sets `unit_amount_cents`.
+    ///
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
+        self.unit_amount_cents = Some(unit_amount_cents);
+        self
+    }
+
+    /// Sets `compare_at_amount_cents`.
+    ///
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
+        self.compare_at_amount_cents = Some(compare_at_amount_cents);
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+
+    /// Sets `item_type`.
+    ///
+    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
+    /// 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    pub fn item_type(mut self, item_type: LineItemItemType) -> Self {
+        self.item_type = Some(item_type);
+        self
+    }
+
+    /// Sets `frequency`.
+    ///
+    /// The frequency which generates a subscription. Must be supported by existing associated
+    /// subscription_model.
+    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
+        self.frequency = Some(frequency.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `item` to this resource, of one of these types: `skus`, `bundles`, `gift_cards`,
+    /// `shipments`, `payment_methods`, `adjustments`, `discount_engine_items`,
+    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
+    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
+    /// `fixed_amount_promotions`, `flex_promotions`.
+    ///
+    /// The polymorphic item associated to the line item. One of 'skus', 'bundles',
+    /// 'gift_cards', 'shipments', 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    pub fn item(mut self, item: ResourceIdentifier) -> Self {
+        self.relationships.set("item", Linkage::To(item));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`LineItem`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LineItemUpdate {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub bundle_code: Patch<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// When creating or updating a new line item, set this attribute to '1' if you want to
+    /// inject the unit_amount_cents price from an external source. Any successive price
+    /// computation will be done externally, until the attribute is reset to '0'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub _external_price: Patch<bool>,
+    /// Send this attribute if you want to reserve the stock for the line item's SKUs quantity.
+    /// Stock reservations expiration depends on the inventory model's cutoff. When used on
+    /// update the existing active stock reservations are renewed. Cannot be passed by sales
+    /// channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reserve_stock: Option<bool>,
+    /// Send this attribute if you want to reset the quantity restocked by a return or by an
+    /// order/shipment cancel. This will allow for multiple returns, albeit you need to adjust
+    /// the stock manually. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_restocked_quantity: Option<bool>,
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    ///
+    /// Example: `10000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_amount_cents: Option<i64>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub compare_at_amount_cents: Patch<i64>,
+    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub options_amount_cents: Patch<i64>,
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub name: Patch<String>,
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub image_url: Patch<String>,
+    /// The frequency which generates a subscription. Must be supported by existing associated
+    /// subscription_model.
+    ///
+    /// Example: `"monthly"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub frequency: Patch<String>,
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_circuit: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl LineItemUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `bundle_code`.
+    ///
+    /// The code of the associated bundle.
+    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
+        self.bundle_code = Patch::Set(bundle_code.into());
+        self
+    }
+
+    /// Clears `bundle_code`: sends `null`.
+    pub fn clear_bundle_code(mut self) -> Self {
+        self.bundle_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The line item quantity.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets `_external_price`.
+    ///
+    /// When creating or updating a new line item, set this attribute to '1' if you want to
+    /// inject the unit_amount_cents price from an external source. Any successive price
+    /// computation will be done externally, until the attribute is reset to '0'.
+    pub fn external_price(mut self, external_price: bool) -> Self {
+        self._external_price = Patch::Set(external_price);
+        self
+    }
+
+    /// Clears `_external_price`: sends `null`.
+    pub fn clear_external_price(mut self) -> Self {
+        self._external_price = Patch::Clear;
+        self
+    }
+
+    /// Sets `_reserve_stock`.
+    ///
+    /// Send this attribute if you want to reserve the stock for the line item's SKUs quantity.
+    /// Stock reservations expiration depends on the inventory model's cutoff. When used on
+    /// update the existing active stock reservations are renewed. Cannot be passed by sales
+    /// channels.
+    pub fn reserve_stock(mut self, reserve_stock: bool) -> Self {
+        self._reserve_stock = Some(reserve_stock);
+        self
+    }
+
+    /// Sets `_reset_restocked_quantity`.
+    ///
+    /// Send this attribute if you want to reset the quantity restocked by a return or by an
+    /// order/shipment cancel. This will allow for multiple returns, albeit you need to adjust
+    /// the stock manually. Cannot be passed by sales channels.
+    pub fn reset_restocked_quantity(mut self, reset_restocked_quantity: bool) -> Self {
+        self._reset_restocked_quantity = Some(reset_restocked_quantity);
+        self
+    }
+
+    /// Sets `unit_amount_cents`.
+    ///
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
+        self.unit_amount_cents = Some(unit_amount_cents);
+        self
+    }
+
+    /// Sets `compare_at_amount_cents`.
+    ///
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
+        self.compare_at_amount_cents = Patch::Set(compare_at_amount_cents);
+        self
+    }
+
+    /// Clears `compare_at_amount_cents`: sends `null`.
+    pub fn clear_compare_at_amount_cents(mut self) -> Self {
+        self.compare_at_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `options_amount_cents`.
+    ///
+    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
+    pub fn options_amount_cents(mut self, options_amount_cents: i64) -> Self {
+        self.options_amount_cents = Patch::Set(options_amount_cents);
+        self
+    }
+
+    /// Clears `options_amount_cents`: sends `null`.
+    pub fn clear_options_amount_cents(mut self) -> Self {
+        self.options_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Patch::Set(name.into());
+        self
+    }
+
+    /// Clears `name`: sends `null`.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Patch::Clear;
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Patch::Set(image_url.into());
+        self
+    }
+
+    /// Clears `image_url`: sends `null`.
+    pub fn clear_image_url(mut self) -> Self {
+        self.image_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `frequency`.
+    ///
+    /// The frequency which generates a subscription. Must be supported by existing associated
+    /// subscription_model.
+    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
+        self.frequency = Patch::Set(frequency.into());
+        self
+    }
+
+    /// Clears `frequency`: sends `null`.
+    pub fn clear_frequency(mut self) -> Self {
+        self.frequency = Patch::Clear;
+        self
+    }
+
+    /// Sends `_reset_circuit: true` with the update.
+    ///
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    pub fn reset_circuit(mut self) -> Self {
+        self._reset_circuit = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `item_type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemItemType {
+    /// `skus`
+    Skus,
+    /// `bundles`
+    Bundles,
+    /// `gift_cards`
+    GiftCards,
+    /// `shipments`
+    Shipments,
+    /// `payment_methods`
+    PaymentMethods,
+    /// `adjustments`
+    Adjustments,
+    /// `discount_engine_items`
+    DiscountEngineItems,
+    /// `percentage_discount_promotions`
+    PercentageDiscountPromotions,
+    /// `free_shipping_promotions`
+    FreeShippingPromotions,
+    /// `buy_x_pay_y_promotions`
+    BuyXPayYPromotions,
+    /// `free_gift_promotions`
+    FreeGiftPromotions,
+    /// `fixed_price_promotions`
+    FixedPricePromotions,
+    /// `external_promotions`
+    ExternalPromotions,
+    /// `fixed_amount_promotions`
+    FixedAmountPromotions,
+    /// `flex_promotions`
+    FlexPromotions,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl LineItemItemType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Skus => "skus",
+            Self::Bundles => "bundles",
+            Self::GiftCards => "gift_cards",
+            Self::Shipments => "shipments",
+            Self::PaymentMethods => "payment_methods",
+            Self::Adjustments => "adjustments",
+            Self::DiscountEngineItems => "discount_engine_items",
+            Self::PercentageDiscountPromotions => "percentage_discount_promotions",
+            Self::FreeShippingPromotions => "free_shipping_promotions",
+            Self::BuyXPayYPromotions => "buy_x_pay_y_promotions",
+            Self::FreeGiftPromotions => "free_gift_promotions",
+            Self::FixedPricePromotions => "fixed_price_promotions",
+            Self::ExternalPromotions => "external_promotions",
+            Self::FixedAmountPromotions => "fixed_amount_promotions",
+            Self::FlexPromotions => "flex_promotions",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "skus" => Some(Self::Skus),
+            "bundles" => Some(Self::Bundles),
+            "gift_cards" => Some(Self::GiftCards),
+            "shipments" => Some(Self::Shipments),
+            "payment_methods" => Some(Self::PaymentMethods),
+            "adjustments" => Some(Self::Adjustments),
+            "discount_engine_items" => Some(Self::DiscountEngineItems),
+            "percentage_discount_promotions" => Some(Self::PercentageDiscountPromotions),
+            "free_shipping_promotions" => Some(Self::FreeShippingPromotions),
+            "buy_x_pay_y_promotions" => Some(Self::BuyXPayYPromotions),
+            "free_gift_promotions" => Some(Self::FreeGiftPromotions),
+            "fixed_price_promotions" => Some(Self::FixedPricePromotions),
+            "external_promotions" => Some(Self::ExternalPromotions),
+            "fixed_amount_promotions" => Some(Self::FixedAmountPromotions),
+            "flex_promotions" => Some(Self::FlexPromotions),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LineItemItemType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for LineItemItemType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for LineItemItemType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LineItemItemType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`LineItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemSort {
+    /// The resource's id.
+    Id,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    UnitAmountCents,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
+    OptionsAmountCents,
+    /// The discount applied to the line item, in cents. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    DiscountCents,
+    /// Calculated as unit amount x quantity + options amount, in cents.
+    TotalAmountCents,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, in cents.
+    TaxAmountCents,
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    Name,
+    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
+    /// 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    ItemType,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for LineItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CurrencyCode => "currency_code",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::OptionsAmountCents => "options_amount_cents",
+            Self::DiscountCents => "discount_cents",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TaxAmountCents => "tax_amount_cents",
+            Self::Name => "name",
+            Self::ItemType => "item_type",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`LineItem`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemFilter {
+    /// The resource's id.
+    Id,
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The line item quantity.
+    Quantity,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    UnitAmountCents,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
+    OptionsAmountCents,
+    /// The discount applied to the line item, in cents. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    DiscountCents,
+    /// Calculated as unit amount x quantity + options amount, in cents.
+    TotalAmountCents,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, in cents.
+    TaxAmountCents,
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    Name,
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    ImageUrl,
+    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
+    /// 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    ItemType,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for LineItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::SkuCode => "sku_code",
+            Self::Quantity => "quantity",
+            Self::CurrencyCode => "currency_code",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::OptionsAmountCents => "options_amount_cents",
+            Self::DiscountCents => "discount_cents",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TaxAmountCents => "tax_amount_cents",
+            Self::Name => "name",
+            Self::ImageUrl => "image_url",
+            Self::ItemType => "item_type",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for LineItemFilter {}
+
+/// The relationships of a [`LineItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemInclude {
+    /// The associated order.
+    Order,
+    /// The polymorphic item associated to the line item. One of 'skus', 'bundles',
+    /// 'gift_cards', 'shipments', 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    Item,
+    /// The associated sku item.
+    Sku,
+    /// The associated bundle item.
+    Bundle,
+    /// The associated adjustment item.
+    Adjustment,
+    /// The associated gift card item.
+    GiftCard,
+    /// The associated shipment item.
+    Shipment,
+    /// The associated payment method item.
+    PaymentMethod,
+    /// The associated line item options.
+    LineItemOptions,
+    /// The associated return line items.
+    ReturnLineItems,
+    /// The associated shipment line items.
+    ShipmentLineItems,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated stock line items.
+    StockLineItems,
+    /// The associated stock transfers.
+    StockTransfers,
+    /// The associated notifications.
+    Notifications,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+}
+
+impl FieldName for LineItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::Item => "item",
+            Self::Sku => "sku",
+            Self::Bundle => "bundle",
+            Self::Adjustment => "adjustment",
+            Self::GiftCard => "gift_card",
+            Self::Shipment => "shipment",
+            Self::PaymentMethod => "payment_method",
+            Self::LineItemOptions => "line_item_options",
+            Self::ReturnLineItems => "return_line_items",
+            Self::ShipmentLineItems => "shipment_line_items",
+            Self::StockReservations => "stock_reservations",
+            Self::StockLineItems => "stock_line_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::Notifications => "notifications",
+            Self::Events => "events",
+            Self::Tags => "tags",
+        }
+    }
+}
+
+/// The fields of a [`LineItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineItemField {
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The code of the associated bundle.
+    BundleCode,
+    /// The line item quantity.
+    Quantity,
+    /// When creating or updating a new line item, set this attribute to '1' if you want to
+    /// inject the unit_amount_cents price from an external source. Any successive price
+    /// computation will be done externally, until the attribute is reset to '0'.
+    ExternalPrice,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// The unit amount of the line item, in cents. Can be specified only via an integration
+    /// application, or when the item is missing, otherwise is automatically computed by using
+    /// one of the available methods. Cannot be passed by sales channels. Required, unless
+    /// computed.
+    UnitAmountCents,
+    /// The unit amount of the line item, float. This can be useful to track the purchase on
+    /// thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    UnitAmountFloat,
+    /// The unit amount of the line item, formatted. This can be useful to display the amount
+    /// with currency in you views.
+    FormattedUnitAmount,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// The compared price amount, float.
+    CompareAtAmountFloat,
+    /// The compared price amount, formatted.
+    FormattedCompareAtAmount,
+    /// The options amount of the line item, in cents. Cannot be passed by sales channels.
+    OptionsAmountCents,
+    /// The options amount of the line item, float.
+    OptionsAmountFloat,
+    /// The options amount of the line item, formatted.
+    FormattedOptionsAmount,
+    /// The discount applied to the line item, in cents. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    DiscountCents,
+    /// The discount applied to the line item, float. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    DiscountFloat,
+    /// The discount applied to the line item, fromatted. When you apply a discount to an order,
+    /// this is automatically calculated basing on the line item total_amount_cents value.
+    FormattedDiscount,
+    /// Calculated as unit amount x quantity + options amount, in cents.
+    TotalAmountCents,
+    /// Calculated as unit amount x quantity + options amount, float. This can be useful to
+    /// track the purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    TotalAmountFloat,
+    /// Calculated as unit amount x quantity + options amount, formatted. This can be useful to
+    /// display the amount with currency in you views.
+    FormattedTotalAmount,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, in cents.
+    TaxAmountCents,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, float.
+    TaxAmountFloat,
+    /// The collected tax amount, otherwise calculated as total amount cents - discount cent *
+    /// tax rate, formatted.
+    FormattedTaxAmount,
+    /// The name of the line item. When blank, it gets populated with the name of the associated
+    /// item (if present).
+    Name,
+    /// The image_url of the line item. When blank, it gets populated with the image_url of the
+    /// associated item (if present, SKU only).
+    ImageUrl,
+    /// The discount breakdown for this line item (if calculated).
+    DiscountBreakdown,
+    /// The tax rate for this line item (if calculated).
+    TaxRate,
+    /// The tax breakdown for this line item (if calculated).
+    TaxBreakdown,
+    /// The type of the associated item. One of 'skus', 'bundles', 'gift_cards', 'shipments',
+    /// 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    ItemType,
+    /// The frequency which generates a subscription. Must be supported by existing associated
+    /// subscription_model.
+    Frequency,
+    /// The coupon code, if any, used to trigger this promotion line item. null for other line
+    /// item types or if the promotion line item wasn't triggered by a coupon.
+    CouponCode,
+    /// The rule outcomes.
+    RuleOutcomes,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated order.
+    Order,
+    /// The polymorphic item associated to the line item. One of 'skus', 'bundles',
+    /// 'gift_cards', 'shipments', 'payment_methods', 'adjustments', 'discount_engine_items',
+    /// 'percentage_discount_promotions', 'free_shipping_promotions', 'buy_x_pay_y_promotions',
+    /// 'free_gift_promotions', 'fixed_price_promotions', 'external_promotions',
+    /// 'fixed_amount_promotions', or 'flex_promotions'.
+    Item,
+    /// The associated sku item.
+    Sku,
+    /// The associated bundle item.
+    Bundle,
+    /// The associated adjustment item.
+    Adjustment,
+    /// The associated gift card item.
+    GiftCard,
+    /// The associated shipment item.
+    Shipment,
+    /// The associated payment method item.
+    PaymentMethod,
+    /// The associated line item options.
+    LineItemOptions,
+    /// The associated return line items.
+    ReturnLineItems,
+    /// The associated shipment line items.
+    ShipmentLineItems,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated stock line items.
+    StockLineItems,
+    /// The associated stock transfers.
+    StockTransfers,
+    /// The associated notifications.
+    Notifications,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for LineItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuCode => "sku_code",
+            Self::BundleCode => "bundle_code",
+            Self::Quantity => "quantity",
+            Self::ExternalPrice => "_external_price",
+            Self::CurrencyCode => "currency_code",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::UnitAmountFloat => "unit_amount_float",
+            Self::FormattedUnitAmount => "formatted_unit_amount",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CompareAtAmountFloat => "compare_at_amount_float",
+            Self::FormattedCompareAtAmount => "formatted_compare_at_amount",
+            Self::OptionsAmountCents => "options_amount_cents",
+            Self::OptionsAmountFloat => "options_amount_float",
+            Self::FormattedOptionsAmount => "formatted_options_amount",
+            Self::DiscountCents => "discount_cents",
+            Self::DiscountFloat => "discount_float",
+            Self::FormattedDiscount => "formatted_discount",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TotalAmountFloat => "total_amount_float",
+            Self::FormattedTotalAmount => "formatted_total_amount",
+            Self::TaxAmountCents => "tax_amount_cents",
+            Self::TaxAmountFloat => "tax_amount_float",
+            Self::FormattedTaxAmount => "formatted_tax_amount",
+            Self::Name => "name",
+            Self::ImageUrl => "image_url",
+            Self::DiscountBreakdown => "discount_breakdown",
+            Self::TaxRate => "tax_rate",
+            Self::TaxBreakdown => "tax_breakdown",
+            Self::ItemType => "item_type",
+            Self::Frequency => "frequency",
+            Self::CouponCode => "coupon_code",
+            Self::RuleOutcomes => "rule_outcomes",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::Item => "item",
+            Self::Sku => "sku",
+            Self::Bundle => "bundle",
+            Self::Adjustment => "adjustment",
+            Self::GiftCard => "gift_card",
+            Self::Shipment => "shipment",
+            Self::PaymentMethod => "payment_method",
+            Self::LineItemOptions => "line_item_options",
+            Self::ReturnLineItems => "return_line_items",
+            Self::ShipmentLineItems => "shipment_line_items",
+            Self::StockReservations => "stock_reservations",
+            Self::StockLineItems => "stock_line_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::Notifications => "notifications",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::EventStores => "event_stores",
+        }
+    }
+}
+
+/// What the `item` of a [`LineItem`] can be: `skus`, `bundles`, `gift_cards`, `shipments`,
+/// `payment_methods`, `adjustments`, `discount_engine_items`,
+/// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
+/// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
+/// `fixed_amount_promotions`, `flex_promotions`. A variant is there when its type's feature
+/// is on; others arrive as `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum LineItemItem {
+    /// `skus`
+    #[cfg(feature = "skus")]
+    Sku(Box<super::skus::Sku>),
+    /// `bundles`
+    #[cfg(feature = "bundles")]
+    Bundle(Box<super::bundles::Bundle>),
+    /// `gift_cards`
+    #[cfg(feature = "gift_cards")]
+    GiftCard(Box<super::gift_cards::GiftCard>),
+    /// `shipments`
+    #[cfg(feature = "shipments")]
+    Shipment(Box<super::shipments::Shipment>),
+    /// `payment_methods`
+    #[cfg(feature = "payment_methods")]
+    PaymentMethod(Box<super::payment_methods::PaymentMethod>),
+    /// `adjustments`
+    #[cfg(feature = "adjustments")]
+    Adjustment(Box<super::adjustments::Adjustment>),
+    /// `percentage_discount_promotions`
+    #[cfg(feature = "percentage_discount_promotions")]
+    PercentageDiscountPromotion(
+        Box<super::percentage_discount_promotions::PercentageDiscountPromotion>,
+    ),
+    /// `free_shipping_promotions`
+    #[cfg(feature = "free_shipping_promotions")]
+    FreeShippingPromotion(Box<super::free_shipping_promotions::FreeShippingPromotion>),
+    /// `buy_x_pay_y_promotions`
+    #[cfg(feature = "buy_x_pay_y_promotions")]
+    BuyXPayYPromotion(Box<super::buy_x_pay_y_promotions::BuyXPayYPromotion>),
+    /// `free_gift_promotions`
+    #[cfg(feature = "free_gift_promotions")]
+    FreeGiftPromotion(Box<super::free_gift_promotions::FreeGiftPromotion>),
+    /// `fixed_price_promotions`
+    #[cfg(feature = "fixed_price_promotions")]
+    FixedPricePromotion(Box<super::fixed_price_promotions::FixedPricePromotion>),
+    /// `external_promotions`
+    #[cfg(feature = "external_promotions")]
+    ExternalPromotion(Box<super::external_promotions::ExternalPromotion>),
+    /// `fixed_amount_promotions`
+    #[cfg(feature = "fixed_amount_promotions")]
+    FixedAmountPromotion(Box<super::fixed_amount_promotions::FixedAmountPromotion>),
+    /// `flex_promotions`
+    #[cfg(feature = "flex_promotions")]
+    FlexPromotion(Box<super::flex_promotions::FlexPromotion>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for LineItemItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "skus")]
+            "skus" => decode_variant(value).map(Self::Sku),
+            #[cfg(feature = "bundles")]
+            "bundles" => decode_variant(value).map(Self::Bundle),
+            #[cfg(feature = "gift_cards")]
+            "gift_cards" => decode_variant(value).map(Self::GiftCard),
+            #[cfg(feature = "shipments")]
+            "shipments" => decode_variant(value).map(Self::Shipment),
+            #[cfg(feature = "payment_methods")]
+            "payment_methods" => decode_variant(value).map(Self::PaymentMethod),
+            #[cfg(feature = "adjustments")]
+            "adjustments" => decode_variant(value).map(Self::Adjustment),
+            #[cfg(feature = "percentage_discount_promotions")]
+            "percentage_discount_promotions" => {
+                decode_variant(value).map(Self::PercentageDiscountPromotion)
+            }
+            #[cfg(feature = "free_shipping_promotions")]
+            "free_shipping_promotions" => {
+                decode_variant(value).map(Self::FreeShippingPromotion)
+            }
+            #[cfg(feature = "buy_x_pay_y_promotions")]
+            "buy_x_pay_y_promotions" => {
+                decode_variant(value).map(Self::BuyXPayYPromotion)
+            }
+            #[cfg(feature = "free_gift_promotions")]
+            "free_gift_promotions" => decode_variant(value).map(Self::FreeGiftPromotion),
+            #[cfg(feature = "fixed_price_promotions")]
+            "fixed_price_promotions" => {
+                decode_variant(value).map(Self::FixedPricePromotion)
+            }
+            #[cfg(feature = "external_promotions")]
+            "external_promotions" => decode_variant(value).map(Self::ExternalPromotion),
+            #[cfg(feature = "fixed_amount_promotions")]
+            "fixed_amount_promotions" => {
+                decode_variant(value).map(Self::FixedAmountPromotion)
+            }
+            #[cfg(feature = "flex_promotions")]
+            "flex_promotions" => decode_variant(value).map(Self::FlexPromotion),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for LineItemItem {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

@@ -2,8 +2,118 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `links` resource: links.
+//!
+//! Start from [`Links`], the endpoints that [`Client::links`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.links().list().await?;
+//! for link in &page.data {
+//!     println!("{}", link.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `links` endpoints, from [`Client::links`].
+#[derive(Debug, Clone)]
+pub struct Links {
+    client: Client,
+}
+
+impl Client {
+    /// The `links` endpoints: links.
+    pub fn links(&self) -> Links {
+        Links { client: self.clone() }
+    }
+}
+
+impl Links {
+    /// Lists links, a page at a time: `GET /links`.
+    pub fn list(&self) -> ListCall<Link> {
+        ListCall::list(&self.client, "links")
+    }
+
+    /// Retrieves a link by id: `GET /links/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Link> {
+        ItemCall::retrieve(&self.client, "links", id)
+    }
+
+    /// Creates a link: `POST /links`.
+    pub fn create(&self, body: &LinkCreate) -> ItemCall<Link> {
+        ItemCall::create_linked(
+            &self.client,
+            "links",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a link: `PATCH /links/{id}`.
+    pub fn update(&self, id: &str, body: &LinkUpdate) -> ItemCall<Link> {
+        ItemCall::update_linked(
+            &self.client,
+            "links",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes a link: `DELETE /links/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "links", id)
+    }
+
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// `PATCH /links/{id}` with `"_disable": true`.
+    pub fn disable(&self, id: &str) -> ItemCall<Link> {
+        ItemCall::update(&self.client, "links", id, &Trigger("_disable"))
+    }
+
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// `PATCH /links/{id}` with `"_enable": true`.
+    pub fn enable(&self, id: &str) -> ItemCall<Link> {
+        ItemCall::update(&self.client, "links", id, &Trigger("_enable"))
+    }
+
+    /// The polymorphic item associated to the link. One of 'orders', 'skus', or 'sku_lists'.
+    ///
+    /// `GET /links/{id}/item`
+    pub fn item(&self, id: &str) -> ItemCall<Option<LinkItem>> {
+        ItemCall::related(&self.client, "links", id, "item", None)
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /links/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "links", id, "events", Some("events"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /links/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "links",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A link, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -123,6 +233,425 @@ pub struct LinkRelationships {
     pub events: Option<ToMany>,
     /// The associated event stores.
     pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Link`]: [`LinkCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LinkCreate {
+    /// The link internal name.
+    ///
+    /// Example: `"FW SALE 2023"`
+    pub name: String,
+    /// The link application client id, used to fetch JWT.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub client_id: String,
+    /// The link application scope, used to fetch JWT.
+    ///
+    /// Example: `"market:id:GhvCxsElAQ,market:id:kJhgVcxZDr"`
+    pub scope: String,
+    /// The activation date/time of this link. Optional, default to current time.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The link URL second level domain. Optional, default to "commercelayer.link".
+    ///
+    /// Example: `"commercelayer.link"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The type of the associated item. One of 'orders', 'skus', or 'sku_lists'.
+    ///
+    /// Example: `"orders"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<LinkItemType>,
+    /// The link params to be passed in URL the query string.
+    ///
+    /// Example: `{"param1":"ABC","param2":"XYZ"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<Value>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl LinkCreate {
+    /// A new link with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        client_id: impl Into<String>,
+        scope: impl Into<String>,
+        item: ResourceIdentifier,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("item", Linkage::To(item));
+        Self {
+            name: name.into(),
+            client_id: client_id.into(),
+            scope: scope.into(),
+            starts_at: None,
+            expires_at: None,
+            domain: None,
+            item_type: None,
+            params: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `starts_at`.
+    ///
+    /// The activation date/time of this link. Optional, default to current time.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Some(starts_at);
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets `domain`.
+    ///
+    /// The link URL second level domain. Optional, default to "commercelayer.link".
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// Sets `item_type`.
+    ///
+    /// The type of the associated item. One of 'orders', 'skus', or 'sku_lists'.
+    pub fn item_type(mut self, item_type: LinkItemType) -> Self {
+        self.item_type = Some(item_type);
+        self
+    }
+
+    /// Sets `params`.
+    ///
+    /// The link params to be passed in URL the query string.
+    pub fn params(mut self, params: impl IntoObject) -> Self {
+        self.params = Some(params.into_object());
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`Link`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct LinkUpdate {
+    /// The link internal name.
+    ///
+    /// Example: `"FW SALE 2023"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The link application client id, used to fetch JWT.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The link application scope, used to fetch JWT.
+    ///
+    /// Example: `"market:id:GhvCxsElAQ,market:id:kJhgVcxZDr"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The activation date/time of this link. Optional, default to current time.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub starts_at: Patch<DateTime<Utc>>,
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub expires_at: Patch<DateTime<Utc>>,
+    /// The link URL second level domain. Optional, default to "commercelayer.link".
+    ///
+    /// Example: `"commercelayer.link"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub domain: Patch<String>,
+    /// The link params to be passed in URL the query string.
+    ///
+    /// Example: `{"param1":"ABC","param2":"XYZ"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub params: Patch<Value>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl LinkUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The link internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `client_id`.
+    ///
+    /// The link application client id, used to fetch JWT.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// Sets `scope`.
+    ///
+    /// The link application scope, used to fetch JWT.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Sets `starts_at`.
+    ///
+    /// The activation date/time of this link. Optional, default to current time.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Patch::Set(starts_at);
+        self
+    }
+
+    /// Clears `starts_at`: sends `null`.
+    pub fn clear_starts_at(mut self) -> Self {
+        self.starts_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Patch::Set(expires_at);
+        self
+    }
+
+    /// Clears `expires_at`: sends `null`.
+    pub fn clear_expires_at(mut self) -> Self {
+        self.expires_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `domain`.
+    ///
+    /// The link URL second level domain. Optional, default to "commercelayer.link".
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Patch::Set(domain.into());
+        self
+    }
+
+    /// Clears `domain`: sends `null`.
+    pub fn clear_domain(mut self) -> Self {
+        self.domain = Patch::Clear;
+        self
+    }
+
+    /// Sets `params`.
+    ///
+    /// The link params to be passed in URL the query string.
+    pub fn params(mut self, params: impl IntoObject) -> Self {
+        self.params = Patch::Set(params.into_object());
+        self
+    }
+
+    /// Clears `params`: sends `null`.
+    pub fn clear_params(mut self) -> Self {
+        self.params = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `item` to this resource, of one of these types: `orders`, `skus`, `sku_lists`.
+    ///
+    /// The polymorphic item associated to the link. One of 'orders', 'skus', or 'sku_lists'.
+    pub fn item(mut self, item: ResourceIdentifier) -> Self {
+        self.relationships.set("item", Linkage::To(item));
+        self
+    }
 }
 
 /// The values of `status`. Values this client does not know are kept in `Other`.
@@ -253,23 +782,26 @@ impl<'de> Deserialize<'de> for LinkItemType {
 pub enum LinkSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The link internal name.
     Name,
-    /// `starts_at`
+    /// The activation date/time of this link. Optional, default to current time.
     StartsAt,
-    /// `expires_at`
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
     ExpiresAt,
-    /// `item_type`
+    /// The type of the associated item. One of 'orders', 'skus', or 'sku_lists'.
     ItemType,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -297,31 +829,35 @@ impl FieldName for LinkSort {
 pub enum LinkFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The link internal name.
     Name,
-    /// `client_id`
+    /// The link application client id, used to fetch JWT.
     ClientId,
-    /// `scope`
+    /// The link application scope, used to fetch JWT.
     Scope,
-    /// `starts_at`
+    /// The activation date/time of this link. Optional, default to current time.
     StartsAt,
-    /// `expires_at`
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
     ExpiresAt,
-    /// `item_type`
+    /// The type of the associated item. One of 'orders', 'skus', or 'sku_lists'.
     ItemType,
-    /// `params`
+    /// The link params to be passed in URL the query string.
     Params,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -352,9 +888,9 @@ impl FilterField for LinkFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkInclude {
-    /// `item`
+    /// The polymorphic item associated to the link. One of 'orders', 'skus', or 'sku_lists'.
     Item,
-    /// `events`
+    /// The associated events.
     Events,
 }
 
@@ -371,45 +907,49 @@ impl FieldName for LinkInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkField {
-    /// `name`
+    /// The link internal name.
     Name,
-    /// `client_id`
+    /// The link application client id, used to fetch JWT.
     ClientId,
-    /// `scope`
+    /// The link application scope, used to fetch JWT.
     Scope,
-    /// `starts_at`
+    /// The activation date/time of this link. Optional, default to current time.
     StartsAt,
-    /// `expires_at`
+    /// The expiration date/time of this link (must be after starts_at). Optional, default to
+    /// one month since current time.
     ExpiresAt,
-    /// `active`
+    /// Indicates if the link is active (enabled and not expired).
     Active,
-    /// `status`
+    /// The link status. One of 'disabled', 'expired', 'pending', or 'active'.
     Status,
-    /// `domain`
+    /// The link URL second level domain. Optional, default to "commercelayer.link".
     Domain,
-    /// `url`
+    /// The link URL.
     Url,
-    /// `item_type`
+    /// The type of the associated item. One of 'orders', 'skus', or 'sku_lists'.
     ItemType,
-    /// `params`
+    /// The link params to be passed in URL the query string.
     Params,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `item`
+    /// The polymorphic item associated to the link. One of 'orders', 'skus', or 'sku_lists'.
     Item,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -479,467 +1019,4 @@ impl Resource for LinkItem {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request creating a [`Link`]: [`LinkCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LinkCreate {
-    /// The link internal name.
-    ///
-    /// Example: `"FW SALE 2023"`
-    pub name: String,
-    /// The link application client id, used to fetch JWT.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub client_id: String,
-    /// The link application scope, used to fetch JWT.
-    ///
-    /// Example: `"market:id:GhvCxsElAQ,market:id:kJhgVcxZDr"`
-    pub scope: String,
-    /// The activation date/time of this link. Optional, default to current time.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this link (must be after starts_at). Optional, default to
-    /// one month since current time.
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The link URL second level domain. Optional, default to "commercelayer.link".
-    ///
-    /// Example: `"commercelayer.link"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The type of the associated item. One of 'orders', 'skus', or 'sku_lists'.
-    ///
-    /// Example: `"orders"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item_type: Option<LinkItemType>,
-    /// The link params to be passed in URL the query string.
-    ///
-    /// Example: `{"param1":"ABC","param2":"XYZ"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<Map<String, Value>>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl LinkCreate {
-    /// A new link with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        client_id: impl Into<String>,
-        scope: impl Into<String>,
-        item: ResourceIdentifier,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("item", Linkage::To(item));
-        Self {
-            name: name.into(),
-            client_id: client_id.into(),
-            scope: scope.into(),
-            starts_at: None,
-            expires_at: None,
-            domain: None,
-            item_type: None,
-            params: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Some(starts_at);
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Some(expires_at);
-        self
-    }
-
-    /// Sets `domain`.
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-
-    /// Sets `item_type`.
-    pub fn item_type(mut self, item_type: LinkItemType) -> Self {
-        self.item_type = Some(item_type);
-        self
-    }
-
-    /// Sets `params`.
-    pub fn params(mut self, params: Map<String, Value>) -> Self {
-        self.params = Some(params);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Link`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct LinkUpdate {
-    /// The link internal name.
-    ///
-    /// Example: `"FW SALE 2023"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The link application client id, used to fetch JWT.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// The link application scope, used to fetch JWT.
-    ///
-    /// Example: `"market:id:GhvCxsElAQ,market:id:kJhgVcxZDr"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    /// The activation date/time of this link. Optional, default to current time.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub starts_at: Patch<DateTime<Utc>>,
-    /// The expiration date/time of this link (must be after starts_at). Optional, default to
-    /// one month since current time.
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub expires_at: Patch<DateTime<Utc>>,
-    /// The link URL second level domain. Optional, default to "commercelayer.link".
-    ///
-    /// Example: `"commercelayer.link"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub domain: Patch<String>,
-    /// The link params to be passed in URL the query string.
-    ///
-    /// Example: `{"param1":"ABC","param2":"XYZ"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub params: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl LinkUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `client_id`.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-
-    /// Sets `scope`.
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scope = Some(scope.into());
-        self
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Patch::Set(starts_at);
-        self
-    }
-
-    /// Clears `starts_at`: sends `null`.
-    pub fn clear_starts_at(mut self) -> Self {
-        self.starts_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Patch::Set(expires_at);
-        self
-    }
-
-    /// Clears `expires_at`: sends `null`.
-    pub fn clear_expires_at(mut self) -> Self {
-        self.expires_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `domain`.
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Patch::Set(domain.into());
-        self
-    }
-
-    /// Clears `domain`: sends `null`.
-    pub fn clear_domain(mut self) -> Self {
-        self.domain = Patch::Clear;
-        self
-    }
-
-    /// Sets `params`.
-    pub fn params(mut self, params: Map<String, Value>) -> Self {
-        self.params = Patch::Set(params);
-        self
-    }
-
-    /// Clears `params`: sends `null`.
-    pub fn clear_params(mut self) -> Self {
-        self.params = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `item` to this resource, of one of these types: `orders`, `skus`, `sku_lists`.
-    pub fn item(mut self, item: ResourceIdentifier) -> Self {
-        self.relationships.set("item", Linkage::To(item));
-        self
-    }
-}
-
-/// The `links` endpoints, from [`Client::links`].
-#[derive(Debug, Clone)]
-pub struct Links {
-    client: Client,
-}
-
-impl Client {
-    /// The `links` endpoints: links.
-    pub fn links(&self) -> Links {
-        Links { client: self.clone() }
-    }
-}
-
-impl Links {
-    /// Lists links, a page at a time: `GET /links`.
-    pub fn list(&self) -> ListCall<Link> {
-        ListCall::list(&self.client, "links")
-    }
-
-    /// Retrieves a link by id: `GET /links/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Link> {
-        ItemCall::retrieve(&self.client, "links", id)
-    }
-
-    /// Creates a link: `POST /links`.
-    pub fn create(&self, body: &LinkCreate) -> ItemCall<Link> {
-        ItemCall::create_linked(
-            &self.client,
-            "links",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a link: `PATCH /links/{id}`.
-    pub fn update(&self, id: &str, body: &LinkUpdate) -> ItemCall<Link> {
-        ItemCall::update_linked(
-            &self.client,
-            "links",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a link: `DELETE /links/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "links", id)
-    }
-
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// `PATCH /links/{id}` with `"_disable": true`.
-    pub fn disable(&self, id: &str) -> ItemCall<Link> {
-        ItemCall::update(&self.client, "links", id, &Trigger("_disable"))
-    }
-
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// `PATCH /links/{id}` with `"_enable": true`.
-    pub fn enable(&self, id: &str) -> ItemCall<Link> {
-        ItemCall::update(&self.client, "links", id, &Trigger("_enable"))
-    }
-
-    /// The polymorphic item associated to the link. One of 'orders', 'skus', or 'sku_lists'.
-    ///
-    /// `GET /links/{id}/item`
-    pub fn item(&self, id: &str) -> ItemCall<Option<LinkItem>> {
-        ItemCall::related(&self.client, "links", id, "item", None)
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /links/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "links", id, "events", Some("events"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /links/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "links",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

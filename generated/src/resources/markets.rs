@@ -2,1107 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `markets` resource: markets.
+//!
+//! Start from [`Markets`], the endpoints that [`Client::markets`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.markets().list().await?;
+//! for market in &page.data {
+//!     println!("{}", market.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A market, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Market {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: MarketAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: MarketRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Market {
-    const TYPE: Option<&'static str> = Some("markets");
-    type Sort = MarketSort;
-    type Filter = MarketFilter;
-    type Include = MarketInclude;
-    type Field = MarketField;
-}
-
-/// The attributes of a [`Market`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct MarketAttributes {
-    /// Unique identifier for the market (numeric).
-    ///
-    /// Example: `1234`
-    pub number: Option<i64>,
-    /// The market's internal name.
-    ///
-    /// Example: `"EU Market"`
-    pub name: Option<String>,
-    /// A string that you can use to identify the market (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    pub code: Option<String>,
-    /// The Facebook Pixed ID.
-    ///
-    /// Example: `"1234567890"`
-    pub facebook_pixel_id: Option<String>,
-    /// The checkout URL for this market.
-    ///
-    /// Example: `"https://checkout.yourbrand.com/:order_id"`
-    pub checkout_url: Option<String>,
-    /// The URL used to overwrite prices by an external source.
-    ///
-    /// Example: `"https://external_prices.yourbrand.com"`
-    pub external_prices_url: Option<String>,
-    /// The URL used to validate orders by an external source.
-    ///
-    /// Example: `"https://external_validation.yourbrand.com"`
-    pub external_order_validation_url: Option<String>,
-    /// Indicates if market belongs to a customer_group. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub private: Option<bool>,
-    /// When specified indicates the maximum number of shipping line items with cost that will
-    /// be added to an order. Optional, default is null.
-    ///
-    /// Example: `3`
-    pub shipping_cost_cutoff: Option<i64>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// The shared secret used to sign the external request payload.
-    ///
-    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<Secret>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    pub external_includes: Option<Vec<String>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Market`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct MarketRelationships {
-    /// The associated merchant.
-    pub merchant: Option<ToOne>,
-    /// The active price list. Can be the one associated to the active scheduler or the base one
-    /// if there are no schedulers.
-    pub price_list: Option<ToOne>,
-    /// The base price list associated to the market, no matter the active price scheduler.
-    pub base_price_list: Option<ToOne>,
-    /// The associated inventory model.
-    pub inventory_model: Option<ToOne>,
-    /// The associated subscription model.
-    pub subscription_model: Option<ToOne>,
-    /// The associated discount engine.
-    pub discount_engine: Option<ToOne>,
-    /// The associated tax calculator.
-    pub tax_calculator: Option<ToOne>,
-    /// The associated customer group.
-    pub customer_group: Option<ToOne>,
-    /// The associated geocoder.
-    pub geocoder: Option<ToOne>,
-    /// The default shipping method for shipments.
-    pub default_shipping_method: Option<ToOne>,
-    /// The default payment method for orders.
-    pub default_payment_method: Option<ToOne>,
-    /// The associated stores.
-    pub stores: Option<ToMany>,
-    /// The associated price list schedulers.
-    pub price_list_schedulers: Option<ToMany>,
-    /// The associated order validation rules.
-    pub order_validation_rules: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`Market`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MarketSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for MarketSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Market`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MarketFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for MarketFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for MarketFilter {}
-
-/// The relationships of a [`Market`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MarketInclude {
-    /// `merchant`
-    Merchant,
-    /// `price_list`
-    PriceList,
-    /// `base_price_list`
-    BasePriceList,
-    /// `inventory_model`
-    InventoryModel,
-    /// `subscription_model`
-    SubscriptionModel,
-    /// `discount_engine`
-    DiscountEngine,
-    /// `tax_calculator`
-    TaxCalculator,
-    /// `customer_group`
-    CustomerGroup,
-    /// `geocoder`
-    Geocoder,
-    /// `default_shipping_method`
-    DefaultShippingMethod,
-    /// `default_payment_method`
-    DefaultPaymentMethod,
-    /// `stores`
-    Stores,
-    /// `price_list_schedulers`
-    PriceListSchedulers,
-    /// `order_validation_rules`
-    OrderValidationRules,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for MarketInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Merchant => "merchant",
-            Self::PriceList => "price_list",
-            Self::BasePriceList => "base_price_list",
-            Self::InventoryModel => "inventory_model",
-            Self::SubscriptionModel => "subscription_model",
-            Self::DiscountEngine => "discount_engine",
-            Self::TaxCalculator => "tax_calculator",
-            Self::CustomerGroup => "customer_group",
-            Self::Geocoder => "geocoder",
-            Self::DefaultShippingMethod => "default_shipping_method",
-            Self::DefaultPaymentMethod => "default_payment_method",
-            Self::Stores => "stores",
-            Self::PriceListSchedulers => "price_list_schedulers",
-            Self::OrderValidationRules => "order_validation_rules",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Market`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MarketField {
-    /// `number`
-    Number,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `facebook_pixel_id`
-    FacebookPixelId,
-    /// `checkout_url`
-    CheckoutUrl,
-    /// `external_prices_url`
-    ExternalPricesUrl,
-    /// `external_order_validation_url`
-    ExternalOrderValidationUrl,
-    /// `private`
-    Private,
-    /// `shipping_cost_cutoff`
-    ShippingCostCutoff,
-    /// `disabled_at`
-    DisabledAt,
-    /// `shared_secret`
-    SharedSecret,
-    /// `external_includes`
-    ExternalIncludes,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `merchant`
-    Merchant,
-    /// `price_list`
-    PriceList,
-    /// `base_price_list`
-    BasePriceList,
-    /// `inventory_model`
-    InventoryModel,
-    /// `subscription_model`
-    SubscriptionModel,
-    /// `discount_engine`
-    DiscountEngine,
-    /// `tax_calculator`
-    TaxCalculator,
-    /// `customer_group`
-    CustomerGroup,
-    /// `geocoder`
-    Geocoder,
-    /// `default_shipping_method`
-    DefaultShippingMethod,
-    /// `default_payment_method`
-    DefaultPaymentMethod,
-    /// `stores`
-    Stores,
-    /// `price_list_schedulers`
-    PriceListSchedulers,
-    /// `order_validation_rules`
-    OrderValidationRules,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for MarketField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::FacebookPixelId => "facebook_pixel_id",
-            Self::CheckoutUrl => "checkout_url",
-            Self::ExternalPricesUrl => "external_prices_url",
-            Self::ExternalOrderValidationUrl => "external_order_validation_url",
-            Self::Private => "private",
-            Self::ShippingCostCutoff => "shipping_cost_cutoff",
-            Self::DisabledAt => "disabled_at",
-            Self::SharedSecret => "shared_secret",
-            Self::ExternalIncludes => "external_includes",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Merchant => "merchant",
-            Self::PriceList => "price_list",
-            Self::BasePriceList => "base_price_list",
-            Self::InventoryModel => "inventory_model",
-            Self::SubscriptionModel => "subscription_model",
-            Self::DiscountEngine => "discount_engine",
-            Self::TaxCalculator => "tax_calculator",
-            Self::CustomerGroup => "customer_group",
-            Self::Geocoder => "geocoder",
-            Self::DefaultShippingMethod => "default_shipping_method",
-            Self::DefaultPaymentMethod => "default_payment_method",
-            Self::Stores => "stores",
-            Self::PriceListSchedulers => "price_list_schedulers",
-            Self::OrderValidationRules => "order_validation_rules",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// What the `tax_calculator` of a [`Market`] can be: `avalara_accounts`,
-/// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
-/// `external_tax_calculators`. A variant is there when its type's feature is on; others
-/// arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum MarketTaxCalculator {
-    /// `avalara_accounts`
-    #[cfg(feature = "avalara_accounts")]
-    AvalaraAccount(Box<super::avalara_accounts::AvalaraAccount>),
-    /// `stripe_tax_accounts`
-    #[cfg(feature = "stripe_tax_accounts")]
-    StripeTaxAccount(Box<super::stripe_tax_accounts::StripeTaxAccount>),
-    /// `vertex_accounts`
-    #[cfg(feature = "vertex_accounts")]
-    VertexAccount(Box<super::vertex_accounts::VertexAccount>),
-    /// `taxjar_accounts`
-    #[cfg(feature = "taxjar_accounts")]
-    TaxjarAccount(Box<super::taxjar_accounts::TaxjarAccount>),
-    /// `manual_tax_calculators`
-    #[cfg(feature = "manual_tax_calculators")]
-    ManualTaxCalculator(Box<super::manual_tax_calculators::ManualTaxCalculator>),
-    /// `external_tax_calculators`
-    #[cfg(feature = "external_tax_calculators")]
-    ExternalTaxCalculator(Box<super::external_tax_calculators::ExternalTaxCalculator>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for MarketTaxCalculator {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "avalara_accounts")]
-            "avalara_accounts" => decode_variant(value).map(Self::AvalaraAccount),
-            #[cfg(feature = "stripe_tax_accounts")]
-            "stripe_tax_accounts" => decode_variant(value).map(Self::StripeTaxAccount),
-            #[cfg(feature = "vertex_accounts")]
-            "vertex_accounts" => decode_variant(value).map(Self::VertexAccount),
-            #[cfg(feature = "taxjar_accounts")]
-            "taxjar_accounts" => decode_variant(value).map(Self::TaxjarAccount),
-            #[cfg(feature = "manual_tax_calculators")]
-            "manual_tax_calculators" => {
-                decode_variant(value).map(Self::ManualTaxCalculator)
-            }
-            #[cfg(feature = "external_tax_calculators")]
-            "external_tax_calculators" => {
-                decode_variant(value).map(Self::ExternalTaxCalculator)
-            }
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for MarketTaxCalculator {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`Market`]: [`MarketCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct MarketCreate {
-    /// The market's internal name.
-    ///
-    /// Example: `"EU Market"`
-    pub name: String,
-    /// A string that you can use to identify the market (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The Facebook Pixed ID.
-    ///
-    /// Example: `"1234567890"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub facebook_pixel_id: Option<String>,
-    /// The checkout URL for this market.
-    ///
-    /// Example: `"https://checkout.yourbrand.com/:order_id"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checkout_url: Option<String>,
-    /// The URL used to overwrite prices by an external source.
-    ///
-    /// Example: `"https://external_prices.yourbrand.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_prices_url: Option<String>,
-    /// The URL used to validate orders by an external source.
-    ///
-    /// Example: `"https://external_validation.yourbrand.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_order_validation_url: Option<String>,
-    /// When specified indicates the maximum number of shipping line items with cost that will
-    /// be added to an order. Optional, default is null.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_cost_cutoff: Option<i64>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_includes: Option<Vec<String>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl MarketCreate {
-    /// A new market with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        merchant: impl Into<String>,
-        price_list: impl Into<String>,
-        inventory_model: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("merchant", Linkage::to("merchants", merchant));
-        relationships.set("price_list", Linkage::to("price_lists", price_list));
-        relationships
-            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
-        Self {
-            name: name.into(),
-            code: None,
-            facebook_pixel_id: None,
-            checkout_url: None,
-            external_prices_url: None,
-            external_order_validation_url: None,
-            shipping_cost_cutoff: None,
-            _disable: None,
-            _enable: None,
-            external_includes: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `facebook_pixel_id`.
-    pub fn facebook_pixel_id(mut self, facebook_pixel_id: impl Into<String>) -> Self {
-        self.facebook_pixel_id = Some(facebook_pixel_id.into());
-        self
-    }
-
-    /// Sets `checkout_url`.
-    pub fn checkout_url(mut self, checkout_url: impl Into<String>) -> Self {
-        self.checkout_url = Some(checkout_url.into());
-        self
-    }
-
-    /// Sets `external_prices_url`.
-    pub fn external_prices_url(
-        mut self,
-        external_prices_url: impl Into<String>,
-    ) -> Self {
-        self.external_prices_url = Some(external_prices_url.into());
-        self
-    }
-
-    /// Sets `external_order_validation_url`.
-    pub fn external_order_validation_url(
-        mut self,
-        external_order_validation_url: impl Into<String>,
-    ) -> Self {
-        self.external_order_validation_url = Some(external_order_validation_url.into());
-        self
-    }
-
-    /// Sets `shipping_cost_cutoff`.
-    pub fn shipping_cost_cutoff(mut self, shipping_cost_cutoff: i64) -> Self {
-        self.shipping_cost_cutoff = Some(shipping_cost_cutoff);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Some(external_includes);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `subscription_model` to the `subscription_models` with this id.
-    pub fn subscription_model(mut self, subscription_model: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "subscription_model",
-                Linkage::to("subscription_models", subscription_model),
-            );
-        self
-    }
-
-    /// Links `discount_engine` to the `discount_engines` with this id.
-    pub fn discount_engine(mut self, discount_engine: impl Into<String>) -> Self {
-        self.relationships
-            .set("discount_engine", Linkage::to("discount_engines", discount_engine));
-        self
-    }
-
-    /// Links `tax_calculator` to this resource, of one of these types: `avalara_accounts`,
-    /// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
-    /// `external_tax_calculators`.
-    pub fn tax_calculator(mut self, tax_calculator: ResourceIdentifier) -> Self {
-        self.relationships.set("tax_calculator", Linkage::To(tax_calculator));
-        self
-    }
-
-    /// Links `customer_group` to the `customer_groups` with this id.
-    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
-        self.relationships
-            .set("customer_group", Linkage::to("customer_groups", customer_group));
-        self
-    }
-
-    /// Links `geocoder` to the `geocoders` with this id.
-    pub fn geocoder(mut self, geocoder: impl Into<String>) -> Self {
-        self.relationships.set("geocoder", Linkage::to("geocoders", geocoder));
-        self
-    }
-
-    /// Links `default_shipping_method` to the `shipping_methods` with this id.
-    pub fn default_shipping_method(
-        mut self,
-        default_shipping_method: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "default_shipping_method",
-                Linkage::to("shipping_methods", default_shipping_method),
-            );
-        self
-    }
-
-    /// Links `default_payment_method` to the `payment_methods` with this id.
-    pub fn default_payment_method(
-        mut self,
-        default_payment_method: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "default_payment_method",
-                Linkage::to("payment_methods", default_payment_method),
-            );
-        self
-    }
-}
-
-/// The body of a request updating a [`Market`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct MarketUpdate {
-    /// The market's internal name.
-    ///
-    /// Example: `"EU Market"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to identify the market (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub code: Patch<String>,
-    /// The Facebook Pixed ID.
-    ///
-    /// Example: `"1234567890"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub facebook_pixel_id: Patch<String>,
-    /// The checkout URL for this market.
-    ///
-    /// Example: `"https://checkout.yourbrand.com/:order_id"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub checkout_url: Patch<String>,
-    /// The URL used to overwrite prices by an external source.
-    ///
-    /// Example: `"https://external_prices.yourbrand.com"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub external_prices_url: Patch<String>,
-    /// The URL used to validate orders by an external source.
-    ///
-    /// Example: `"https://external_validation.yourbrand.com"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub external_order_validation_url: Patch<String>,
-    /// When specified indicates the maximum number of shipping line items with cost that will
-    /// be added to an order. Optional, default is null.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub shipping_cost_cutoff: Patch<i64>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// Send this attribute if you want to regenerate the shared secret.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _regenerate_shared_secret: Option<bool>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub external_includes: Patch<Vec<String>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl MarketUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Patch::Set(code.into());
-        self
-    }
-
-    /// Clears `code`: sends `null`.
-    pub fn clear_code(mut self) -> Self {
-        self.code = Patch::Clear;
-        self
-    }
-
-    /// Sets `facebook_pixel_id`.
-    pub fn facebook_pixel_id(mut self, facebook_pixel_id: impl Into<String>) -> Self {
-        self.facebook_pixel_id = Patch::Set(facebook_pixel_id.into());
-        self
-    }
-
-    /// Clears `facebook_pixel_id`: sends `null`.
-    pub fn clear_facebook_pixel_id(mut self) -> Self {
-        self.facebook_pixel_id = Patch::Clear;
-        self
-    }
-
-    /// Sets `checkout_url`.
-    pub fn checkout_url(mut self, checkout_url: impl Into<String>) -> Self {
-        self.checkout_url = Patch::Set(checkout_url.into());
-        self
-    }
-
-    /// Clears `checkout_url`: sends `null`.
-    pub fn clear_checkout_url(mut self) -> Self {
-        self.checkout_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `external_prices_url`.
-    pub fn external_prices_url(
-        mut self,
-        external_prices_url: impl Into<String>,
-    ) -> Self {
-        self.external_prices_url = Patch::Set(external_prices_url.into());
-        self
-    }
-
-    /// Clears `external_prices_url`: sends `null`.
-    pub fn clear_external_prices_url(mut self) -> Self {
-        self.external_prices_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `external_order_validation_url`.
-    pub fn external_order_validation_url(
-        mut self,
-        external_order_validation_url: impl Into<String>,
-    ) -> Self {
-        self.external_order_validation_url = Patch::Set(
-            external_order_validation_url.into(),
-        );
-        self
-    }
-
-    /// Clears `external_order_validation_url`: sends `null`.
-    pub fn clear_external_order_validation_url(mut self) -> Self {
-        self.external_order_validation_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `shipping_cost_cutoff`.
-    pub fn shipping_cost_cutoff(mut self, shipping_cost_cutoff: i64) -> Self {
-        self.shipping_cost_cutoff = Patch::Set(shipping_cost_cutoff);
-        self
-    }
-
-    /// Clears `shipping_cost_cutoff`: sends `null`.
-    pub fn clear_shipping_cost_cutoff(mut self) -> Self {
-        self.shipping_cost_cutoff = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sends `_regenerate_shared_secret: true` with the update.
-    pub fn regenerate_shared_secret(mut self) -> Self {
-        self._regenerate_shared_secret = Some(true);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Patch::Set(external_includes);
-        self
-    }
-
-    /// Clears `external_includes`: sends `null`.
-    pub fn clear_external_includes(mut self) -> Self {
-        self.external_includes = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `merchant` to the `merchants` with this id.
-    pub fn merchant(mut self, merchant: impl Into<String>) -> Self {
-        self.relationships.set("merchant", Linkage::to("merchants", merchant));
-        self
-    }
-
-    /// Links `price_list` to the `price_lists` with this id.
-    pub fn price_list(mut self, price_list: impl Into<String>) -> Self {
-        self.relationships.set("price_list", Linkage::to("price_lists", price_list));
-        self
-    }
-
-    /// Links `inventory_model` to the `inventory_models` with this id.
-    pub fn inventory_model(mut self, inventory_model: impl Into<String>) -> Self {
-        self.relationships
-            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
-        self
-    }
-
-    /// Links `subscription_model` to the `subscription_models` with this id.
-    pub fn subscription_model(mut self, subscription_model: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "subscription_model",
-                Linkage::to("subscription_models", subscription_model),
-            );
-        self
-    }
-
-    /// Unlinks `subscription_model`: sends `null`.
-    pub fn clear_subscription_model(mut self) -> Self {
-        self.relationships.set("subscription_model", Linkage::Clear);
-        self
-    }
-
-    /// Links `discount_engine` to the `discount_engines` with this id.
-    pub fn discount_engine(mut self, discount_engine: impl Into<String>) -> Self {
-        self.relationships
-            .set("discount_engine", Linkage::to("discount_engines", discount_engine));
-        self
-    }
-
-    /// Unlinks `discount_engine`: sends `null`.
-    pub fn clear_discount_engine(mut self) -> Self {
-        self.relationships.set("discount_engine", Linkage::Clear);
-        self
-    }
-
-    /// Links `tax_calculator` to this resource, of one of these types: `avalara_accounts`,
-    /// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
-    /// `external_tax_calculators`.
-    pub fn tax_calculator(mut self, tax_calculator: ResourceIdentifier) -> Self {
-        self.relationships.set("tax_calculator", Linkage::To(tax_calculator));
-        self
-    }
-
-    /// Unlinks `tax_calculator`: sends `null`.
-    pub fn clear_tax_calculator(mut self) -> Self {
-        self.relationships.set("tax_calculator", Linkage::Clear);
-        self
-    }
-
-    /// Links `customer_group` to the `customer_groups` with this id.
-    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
-        self.relationships
-            .set("customer_group", Linkage::to("customer_groups", customer_group));
-        self
-    }
-
-    /// Unlinks `customer_group`: sends `null`.
-    pub fn clear_customer_group(mut self) -> Self {
-        self.relationships.set("customer_group", Linkage::Clear);
-        self
-    }
-
-    /// Links `geocoder` to the `geocoders` with this id.
-    pub fn geocoder(mut self, geocoder: impl Into<String>) -> Self {
-        self.relationships.set("geocoder", Linkage::to("geocoders", geocoder));
-        self
-    }
-
-    /// Unlinks `geocoder`: sends `null`.
-    pub fn clear_geocoder(mut self) -> Self {
-        self.relationships.set("geocoder", Linkage::Clear);
-        self
-    }
-
-    /// Links `default_shipping_method` to the `shipping_methods` with this id.
-    pub fn default_shipping_method(
-        mut self,
-        default_shipping_method: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "default_shipping_method",
-                Linkage::to("shipping_methods", default_shipping_method),
-            );
-        self
-    }
-
-    /// Unlinks `default_shipping_method`: sends `null`.
-    pub fn clear_default_shipping_method(mut self) -> Self {
-        self.relationships.set("default_shipping_method", Linkage::Clear);
-        self
-    }
-
-    /// Links `default_payment_method` to the `payment_methods` with this id.
-    pub fn default_payment_method(
-        mut self,
-        default_payment_method: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "default_payment_method",
-                Linkage::to("payment_methods", default_payment_method),
-            );
-        self
-    }
-
-    /// Unlinks `default_payment_method`: sends `null`.
-    pub fn clear_default_payment_method(mut self) -> Self {
-        self.relationships.set("default_payment_method", Linkage::Clear);
-        self
-    }
-}
 
 /// The `markets` endpoints, from [`Client::markets`].
 #[derive(Debug, Clone)]
@@ -1437,4 +350,1223 @@ impl Markets {
             Some("event_stores"),
         )
     }
+}
+
+/// A market, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Market {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: MarketAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: MarketRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Market {
+    const TYPE: Option<&'static str> = Some("markets");
+    type Sort = MarketSort;
+    type Filter = MarketFilter;
+    type Include = MarketInclude;
+    type Field = MarketField;
+}
+
+/// The attributes of a [`Market`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct MarketAttributes {
+    /// Unique identifier for the market (numeric).
+    ///
+    /// Example: `1234`
+    pub number: Option<i64>,
+    /// The market's internal name.
+    ///
+    /// Example: `"EU Market"`
+    pub name: Option<String>,
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    pub code: Option<String>,
+    /// The Facebook Pixed ID.
+    ///
+    /// Example: `"1234567890"`
+    pub facebook_pixel_id: Option<String>,
+    /// The checkout URL for this market.
+    ///
+    /// Example: `"https://checkout.yourbrand.com/:order_id"`
+    pub checkout_url: Option<String>,
+    /// The URL used to overwrite prices by an external source.
+    ///
+    /// Example: `"https://external_prices.yourbrand.com"`
+    pub external_prices_url: Option<String>,
+    /// The URL used to validate orders by an external source.
+    ///
+    /// Example: `"https://external_validation.yourbrand.com"`
+    pub external_order_validation_url: Option<String>,
+    /// Indicates if market belongs to a customer_group. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub private: Option<bool>,
+    /// When specified indicates the maximum number of shipping line items with cost that will
+    /// be added to an order. Optional, default is null.
+    ///
+    /// Example: `3`
+    pub shipping_cost_cutoff: Option<i64>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// The shared secret used to sign the external request payload.
+    ///
+    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub shared_secret: Option<Secret>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    pub external_includes: Option<Vec<String>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Market`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct MarketRelationships {
+    /// The associated merchant.
+    pub merchant: Option<ToOne>,
+    /// The active price list. Can be the one associated to the active scheduler or the base one
+    /// if there are no schedulers.
+    pub price_list: Option<ToOne>,
+    /// The base price list associated to the market, no matter the active price scheduler.
+    pub base_price_list: Option<ToOne>,
+    /// The associated inventory model.
+    pub inventory_model: Option<ToOne>,
+    /// The associated subscription model.
+    pub subscription_model: Option<ToOne>,
+    /// The associated discount engine.
+    pub discount_engine: Option<ToOne>,
+    /// The associated tax calculator.
+    pub tax_calculator: Option<ToOne>,
+    /// The associated customer group.
+    pub customer_group: Option<ToOne>,
+    /// The associated geocoder.
+    pub geocoder: Option<ToOne>,
+    /// The default shipping method for shipments.
+    pub default_shipping_method: Option<ToOne>,
+    /// The default payment method for orders.
+    pub default_payment_method: Option<ToOne>,
+    /// The associated stores.
+    pub stores: Option<ToMany>,
+    /// The associated price list schedulers.
+    pub price_list_schedulers: Option<ToMany>,
+    /// The associated order validation rules.
+    pub order_validation_rules: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Market`]: [`MarketCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct MarketCreate {
+    /// The market's internal name.
+    ///
+    /// Example: `"EU Market"`
+    pub name: String,
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The Facebook Pixed ID.
+    ///
+    /// Example: `"1234567890"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facebook_pixel_id: Option<String>,
+    /// The checkout URL for this market.
+    ///
+    /// Example: `"https://checkout.yourbrand.com/:order_id"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
+    /// The URL used to overwrite prices by an external source.
+    ///
+    /// Example: `"https://external_prices.yourbrand.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_prices_url: Option<String>,
+    /// The URL used to validate orders by an external source.
+    ///
+    /// Example: `"https://external_validation.yourbrand.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_order_validation_url: Option<String>,
+    /// When specified indicates the maximum number of shipping line items with cost that will
+    /// be added to an order. Optional, default is null.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_cost_cutoff: Option<i64>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_includes: Option<Vec<String>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl MarketCreate {
+    /// A new market with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        merchant: impl Into<String>,
+        price_list: impl Into<String>,
+        inventory_model: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("merchant", Linkage::to("merchants", merchant));
+        relationships.set("price_list", Linkage::to("price_lists", price_list));
+        relationships
+            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
+        Self {
+            name: name.into(),
+            code: None,
+            facebook_pixel_id: None,
+            checkout_url: None,
+            external_prices_url: None,
+            external_order_validation_url: None,
+            shipping_cost_cutoff: None,
+            _disable: None,
+            _enable: None,
+            external_includes: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `facebook_pixel_id`.
+    ///
+    /// The Facebook Pixed ID.
+    pub fn facebook_pixel_id(mut self, facebook_pixel_id: impl Into<String>) -> Self {
+        self.facebook_pixel_id = Some(facebook_pixel_id.into());
+        self
+    }
+
+    /// Sets `checkout_url`.
+    ///
+    /// The checkout URL for this market.
+    pub fn checkout_url(mut self, checkout_url: impl Into<String>) -> Self {
+        self.checkout_url = Some(checkout_url.into());
+        self
+    }
+
+    /// Sets `external_prices_url`.
+    ///
+    /// The URL used to overwrite prices by an external source.
+    pub fn external_prices_url(
+        mut self,
+        external_prices_url: impl Into<String>,
+    ) -> Self {
+        self.external_prices_url = Some(external_prices_url.into());
+        self
+    }
+
+    /// Sets `external_order_validation_url`.
+    ///
+    /// The URL used to validate orders by an external source.
+    pub fn external_order_validation_url(
+        mut self,
+        external_order_validation_url: impl Into<String>,
+    ) -> Self {
+        self.external_order_validation_url = Some(external_order_validation_url.into());
+        self
+    }
+
+    /// Sets `shipping_cost_cutoff`.
+    ///
+    /// When specified indicates the maximum number of shipping line items with cost that will
+    /// be added to an order. Optional, default is null.
+    pub fn shipping_cost_cutoff(mut self, shipping_cost_cutoff: i64) -> Self {
+        self.shipping_cost_cutoff = Some(shipping_cost_cutoff);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Some(external_includes);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `subscription_model` to the `subscription_models` with this id.
+    ///
+    /// The associated subscription model.
+    pub fn subscription_model(mut self, subscription_model: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "subscription_model",
+                Linkage::to("subscription_models", subscription_model),
+            );
+        self
+    }
+
+    /// Links `discount_engine` to the `discount_engines` with this id.
+    ///
+    /// The associated discount engine.
+    pub fn discount_engine(mut self, discount_engine: impl Into<String>) -> Self {
+        self.relationships
+            .set("discount_engine", Linkage::to("discount_engines", discount_engine));
+        self
+    }
+
+    /// Links `tax_calculator` to this resource, of one of these types: `avalara_accounts`,
+    /// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
+    /// `external_tax_calculators`.
+    ///
+    /// The associated tax calculator.
+    pub fn tax_calculator(mut self, tax_calculator: ResourceIdentifier) -> Self {
+        self.relationships.set("tax_calculator", Linkage::To(tax_calculator));
+        self
+    }
+
+    /// Links `customer_group` to the `customer_groups` with this id.
+    ///
+    /// The associated customer group.
+    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
+        self.relationships
+            .set("customer_group", Linkage::to("customer_groups", customer_group));
+        self
+    }
+
+    /// Links `geocoder` to the `geocoders` with this id.
+    ///
+    /// The associated geocoder.
+    pub fn geocoder(mut self, geocoder: impl Into<String>) -> Self {
+        self.relationships.set("geocoder", Linkage::to("geocoders", geocoder));
+        self
+    }
+
+    /// Links `default_shipping_method` to the `shipping_methods` with this id.
+    ///
+    /// The default shipping method for shipments.
+    pub fn default_shipping_method(
+        mut self,
+        default_shipping_method: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "default_shipping_method",
+                Linkage::to("shipping_methods", default_shipping_method),
+            );
+        self
+    }
+
+    /// Links `default_payment_method` to the `payment_methods` with this id.
+    ///
+    /// The default payment method for orders.
+    pub fn default_payment_method(
+        mut self,
+        default_payment_method: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "default_payment_method",
+                Linkage::to("payment_methods", default_payment_method),
+            );
+        self
+    }
+}
+
+/// The body of a request updating a [`Market`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct MarketUpdate {
+    /// The market's internal name.
+    ///
+    /// Example: `"EU Market"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub code: Patch<String>,
+    /// The Facebook Pixed ID.
+    ///
+    /// Example: `"1234567890"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub facebook_pixel_id: Patch<String>,
+    /// The checkout URL for this market.
+    ///
+    /// Example: `"https://checkout.yourbrand.com/:order_id"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub checkout_url: Patch<String>,
+    /// The URL used to overwrite prices by an external source.
+    ///
+    /// Example: `"https://external_prices.yourbrand.com"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub external_prices_url: Patch<String>,
+    /// The URL used to validate orders by an external source.
+    ///
+    /// Example: `"https://external_validation.yourbrand.com"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub external_order_validation_url: Patch<String>,
+    /// When specified indicates the maximum number of shipping line items with cost that will
+    /// be added to an order. Optional, default is null.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub shipping_cost_cutoff: Patch<i64>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// Send this attribute if you want to regenerate the shared secret.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _regenerate_shared_secret: Option<bool>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub external_includes: Patch<Vec<String>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl MarketUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The market's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `code`.
+    ///
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Patch::Set(code.into());
+        self
+    }
+
+    /// Clears `code`: sends `null`.
+    pub fn clear_code(mut self) -> Self {
+        self.code = Patch::Clear;
+        self
+    }
+
+    /// Sets `facebook_pixel_id`.
+    ///
+    /// The Facebook Pixed ID.
+    pub fn facebook_pixel_id(mut self, facebook_pixel_id: impl Into<String>) -> Self {
+        self.facebook_pixel_id = Patch::Set(facebook_pixel_id.into());
+        self
+    }
+
+    /// Clears `facebook_pixel_id`: sends `null`.
+    pub fn clear_facebook_pixel_id(mut self) -> Self {
+        self.facebook_pixel_id = Patch::Clear;
+        self
+    }
+
+    /// Sets `checkout_url`.
+    ///
+    /// The checkout URL for this market.
+    pub fn checkout_url(mut self, checkout_url: impl Into<String>) -> Self {
+        self.checkout_url = Patch::Set(checkout_url.into());
+        self
+    }
+
+    /// Clears `checkout_url`: sends `null`.
+    pub fn clear_checkout_url(mut self) -> Self {
+        self.checkout_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `external_prices_url`.
+    ///
+    /// The URL used to overwrite prices by an external source.
+    pub fn external_prices_url(
+        mut self,
+        external_prices_url: impl Into<String>,
+    ) -> Self {
+        self.external_prices_url = Patch::Set(external_prices_url.into());
+        self
+    }
+
+    /// Clears `external_prices_url`: sends `null`.
+    pub fn clear_external_prices_url(mut self) -> Self {
+        self.external_prices_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `external_order_validation_url`.
+    ///
+    /// The URL used to validate orders by an external source.
+    pub fn external_order_validation_url(
+        mut self,
+        external_order_validation_url: impl Into<String>,
+    ) -> Self {
+        self.external_order_validation_url = Patch::Set(
+            external_order_validation_url.into(),
+        );
+        self
+    }
+
+    /// Clears `external_order_validation_url`: sends `null`.
+    pub fn clear_external_order_validation_url(mut self) -> Self {
+        self.external_order_validation_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `shipping_cost_cutoff`.
+    ///
+    /// When specified indicates the maximum number of shipping line items with cost that will
+    /// be added to an order. Optional, default is null.
+    pub fn shipping_cost_cutoff(mut self, shipping_cost_cutoff: i64) -> Self {
+        self.shipping_cost_cutoff = Patch::Set(shipping_cost_cutoff);
+        self
+    }
+
+    /// Clears `shipping_cost_cutoff`: sends `null`.
+    pub fn clear_shipping_cost_cutoff(mut self) -> Self {
+        self.shipping_cost_cutoff = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sends `_regenerate_shared_secret: true` with the update.
+    ///
+    /// Send this attribute if you want to regenerate the shared secret.
+    pub fn regenerate_shared_secret(mut self) -> Self {
+        self._regenerate_shared_secret = Some(true);
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Patch::Set(external_includes);
+        self
+    }
+
+    /// Clears `external_includes`: sends `null`.
+    pub fn clear_external_includes(mut self) -> Self {
+        self.external_includes = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `merchant` to the `merchants` with this id.
+    ///
+    /// The associated merchant.
+    pub fn merchant(mut self, merchant: impl Into<String>) -> Self {
+        self.relationships.set("merchant", Linkage::to("merchants", merchant));
+        self
+    }
+
+    /// Links `price_list` to the `price_lists` with this id.
+    ///
+    /// The active price list. Can be the one associated to the active scheduler or the base one
+    /// if there are no schedulers.
+    pub fn price_list(mut self, price_list: impl Into<String>) -> Self {
+        self.relationships.set("price_list", Linkage::to("price_lists", price_list));
+        self
+    }
+
+    /// Links `inventory_model` to the `inventory_models` with this id.
+    ///
+    /// The associated inventory model.
+    pub fn inventory_model(mut self, inventory_model: impl Into<String>) -> Self {
+        self.relationships
+            .set("inventory_model", Linkage::to("inventory_models", inventory_model));
+        self
+    }
+
+    /// Links `subscription_model` to the `subscription_models` with this id.
+    ///
+    /// The associated subscription model.
+    pub fn subscription_model(mut self, subscription_model: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "subscription_model",
+                Linkage::to("subscription_models", subscription_model),
+            );
+        self
+    }
+
+    /// Unlinks `subscription_model`: sends `null`.
+    pub fn clear_subscription_model(mut self) -> Self {
+        self.relationships.set("subscription_model", Linkage::Clear);
+        self
+    }
+
+    /// Links `discount_engine` to the `discount_engines` with this id.
+    ///
+    /// The associated discount engine.
+    pub fn discount_engine(mut self, discount_engine: impl Into<String>) -> Self {
+        self.relationships
+            .set("discount_engine", Linkage::to("discount_engines", discount_engine));
+        self
+    }
+
+    /// Unlinks `discount_engine`: sends `null`.
+    pub fn clear_discount_engine(mut self) -> Self {
+        self.relationships.set("discount_engine", Linkage::Clear);
+        self
+    }
+
+    /// Links `tax_calculator` to this resource, of one of these types: `avalara_accounts`,
+    /// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
+    /// `external_tax_calculators`.
+    ///
+    /// The associated tax calculator.
+    pub fn tax_calculator(mut self, tax_calculator: ResourceIdentifier) -> Self {
+        self.relationships.set("tax_calculator", Linkage::To(tax_calculator));
+        self
+    }
+
+    /// Unlinks `tax_calculator`: sends `null`.
+    pub fn clear_tax_calculator(mut self) -> Self {
+        self.relationships.set("tax_calculator", Linkage::Clear);
+        self
+    }
+
+    /// Links `customer_group` to the `customer_groups` with this id.
+    ///
+    /// The associated customer group.
+    pub fn customer_group(mut self, customer_group: impl Into<String>) -> Self {
+        self.relationships
+            .set("customer_group", Linkage::to("customer_groups", customer_group));
+        self
+    }
+
+    /// Unlinks `customer_group`: sends `null`.
+    pub fn clear_customer_group(mut self) -> Self {
+        self.relationships.set("customer_group", Linkage::Clear);
+        self
+    }
+
+    /// Links `geocoder` to the `geocoders` with this id.
+    ///
+    /// The associated geocoder.
+    pub fn geocoder(mut self, geocoder: impl Into<String>) -> Self {
+        self.relationships.set("geocoder", Linkage::to("geocoders", geocoder));
+        self
+    }
+
+    /// Unlinks `geocoder`: sends `null`.
+    pub fn clear_geocoder(mut self) -> Self {
+        self.relationships.set("geocoder", Linkage::Clear);
+        self
+    }
+
+    /// Links `default_shipping_method` to the `shipping_methods` with this id.
+    ///
+    /// The default shipping method for shipments.
+    pub fn default_shipping_method(
+        mut self,
+        default_shipping_method: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "default_shipping_method",
+                Linkage::to("shipping_methods", default_shipping_method),
+            );
+        self
+    }
+
+    /// Unlinks `default_shipping_method`: sends `null`.
+    pub fn clear_default_shipping_method(mut self) -> Self {
+        self.relationships.set("default_shipping_method", Linkage::Clear);
+        self
+    }
+
+    /// Links `default_payment_method` to the `payment_methods` with this id.
+    ///
+    /// The default payment method for orders.
+    pub fn default_payment_method(
+        mut self,
+        default_payment_method: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "default_payment_method",
+                Linkage::to("payment_methods", default_payment_method),
+            );
+        self
+    }
+
+    /// Unlinks `default_payment_method`: sends `null`.
+    pub fn clear_default_payment_method(mut self) -> Self {
+        self.relationships.set("default_payment_method", Linkage::Clear);
+        self
+    }
+}
+
+/// The attributes a list of [`Market`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MarketSort {
+    /// The resource's id.
+    Id,
+    /// The market's internal name.
+    Name,
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    Code,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for MarketSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Market`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MarketFilter {
+    /// The resource's id.
+    Id,
+    /// The market's internal name.
+    Name,
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    Code,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for MarketFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for MarketFilter {}
+
+/// The relationships of a [`Market`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MarketInclude {
+    /// The associated merchant.
+    Merchant,
+    /// The active price list. Can be the one associated to the active scheduler or the base one
+    /// if there are no schedulers.
+    PriceList,
+    /// The base price list associated to the market, no matter the active price scheduler.
+    BasePriceList,
+    /// The associated inventory model.
+    InventoryModel,
+    /// The associated subscription model.
+    SubscriptionModel,
+    /// The associated discount engine.
+    DiscountEngine,
+    /// The associated tax calculator.
+    TaxCalculator,
+    /// The associated customer group.
+    CustomerGroup,
+    /// The associated geocoder.
+    Geocoder,
+    /// The default shipping method for shipments.
+    DefaultShippingMethod,
+    /// The default payment method for orders.
+    DefaultPaymentMethod,
+    /// The associated stores.
+    Stores,
+    /// The associated price list schedulers.
+    PriceListSchedulers,
+    /// The associated order validation rules.
+    OrderValidationRules,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for MarketInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Merchant => "merchant",
+            Self::PriceList => "price_list",
+            Self::BasePriceList => "base_price_list",
+            Self::InventoryModel => "inventory_model",
+            Self::SubscriptionModel => "subscription_model",
+            Self::DiscountEngine => "discount_engine",
+            Self::TaxCalculator => "tax_calculator",
+            Self::CustomerGroup => "customer_group",
+            Self::Geocoder => "geocoder",
+            Self::DefaultShippingMethod => "default_shipping_method",
+            Self::DefaultPaymentMethod => "default_payment_method",
+            Self::Stores => "stores",
+            Self::PriceListSchedulers => "price_list_schedulers",
+            Self::OrderValidationRules => "order_validation_rules",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Market`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MarketField {
+    /// Unique identifier for the market (numeric).
+    Number,
+    /// The market's internal name.
+    Name,
+    /// A string that you can use to identify the market (must be unique within the
+    /// environment).
+    Code,
+    /// The Facebook Pixed ID.
+    FacebookPixelId,
+    /// The checkout URL for this market.
+    CheckoutUrl,
+    /// The URL used to overwrite prices by an external source.
+    ExternalPricesUrl,
+    /// The URL used to validate orders by an external source.
+    ExternalOrderValidationUrl,
+    /// Indicates if market belongs to a customer_group. Optional, default is 'false'.
+    Private,
+    /// When specified indicates the maximum number of shipping line items with cost that will
+    /// be added to an order. Optional, default is null.
+    ShippingCostCutoff,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The shared secret used to sign the external request payload.
+    SharedSecret,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ExternalIncludes,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated merchant.
+    Merchant,
+    /// The active price list. Can be the one associated to the active scheduler or the base one
+    /// if there are no schedulers.
+    PriceList,
+    /// The base price list associated to the market, no matter the active price scheduler.
+    BasePriceList,
+    /// The associated inventory model.
+    InventoryModel,
+    /// The associated subscription model.
+    SubscriptionModel,
+    /// The associated discount engine.
+    DiscountEngine,
+    /// The associated tax calculator.
+    TaxCalculator,
+    /// The associated customer group.
+    CustomerGroup,
+    /// The associated geocoder.
+    Geocoder,
+    /// The default shipping method for shipments.
+    DefaultShippingMethod,
+    /// The default payment method for orders.
+    DefaultPaymentMethod,
+    /// The associated stores.
+    Stores,
+    /// The associated price list schedulers.
+    PriceListSchedulers,
+    /// The associated order validation rules.
+    OrderValidationRules,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for MarketField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::FacebookPixelId => "facebook_pixel_id",
+            Self::CheckoutUrl => "checkout_url",
+            Self::ExternalPricesUrl => "external_prices_url",
+            Self::ExternalOrderValidationUrl => "external_order_validation_url",
+            Self::Private => "private",
+            Self::ShippingCostCutoff => "shipping_cost_cutoff",
+            Self::DisabledAt => "disabled_at",
+            Self::SharedSecret => "shared_secret",
+            Self::ExternalIncludes => "external_includes",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Merchant => "merchant",
+            Self::PriceList => "price_list",
+            Self::BasePriceList => "base_price_list",
+            Self::InventoryModel => "inventory_model",
+            Self::SubscriptionModel => "subscription_model",
+            Self::DiscountEngine => "discount_engine",
+            Self::TaxCalculator => "tax_calculator",
+            Self::CustomerGroup => "customer_group",
+            Self::Geocoder => "geocoder",
+            Self::DefaultShippingMethod => "default_shipping_method",
+            Self::DefaultPaymentMethod => "default_payment_method",
+            Self::Stores => "stores",
+            Self::PriceListSchedulers => "price_list_schedulers",
+            Self::OrderValidationRules => "order_validation_rules",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
+    }
+}
+
+/// What the `tax_calculator` of a [`Market`] can be: `avalara_accounts`,
+/// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
+/// `external_tax_calculators`. A variant is there when its type's feature is on; others
+/// arrive as `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MarketTaxCalculator {
+    /// `avalara_accounts`
+    #[cfg(feature = "avalara_accounts")]
+    AvalaraAccount(Box<super::avalara_accounts::AvalaraAccount>),
+    /// `stripe_tax_accounts`
+    #[cfg(feature = "stripe_tax_accounts")]
+    StripeTaxAccount(Box<super::stripe_tax_accounts::StripeTaxAccount>),
+    /// `vertex_accounts`
+    #[cfg(feature = "vertex_accounts")]
+    VertexAccount(Box<super::vertex_accounts::VertexAccount>),
+    /// `taxjar_accounts`
+    #[cfg(feature = "taxjar_accounts")]
+    TaxjarAccount(Box<super::taxjar_accounts::TaxjarAccount>),
+    /// `manual_tax_calculators`
+    #[cfg(feature = "manual_tax_calculators")]
+    ManualTaxCalculator(Box<super::manual_tax_calculators::ManualTaxCalculator>),
+    /// `external_tax_calculators`
+    #[cfg(feature = "external_tax_calculators")]
+    ExternalTaxCalculator(Box<super::external_tax_calculators::ExternalTaxCalculator>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for MarketTaxCalculator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "avalara_accounts")]
+            "avalara_accounts" => decode_variant(value).map(Self::AvalaraAccount),
+            #[cfg(feature = "stripe_tax_accounts")]
+            "stripe_tax_accounts" => decode_variant(value).map(Self::StripeTaxAccount),
+            #[cfg(feature = "vertex_accounts")]
+            "vertex_accounts" => decode_variant(value).map(Self::VertexAccount),
+            #[cfg(feature = "taxjar_accounts")]
+            "taxjar_accounts" => decode_variant(value).map(Self::TaxjarAccount),
+            #[cfg(feature = "manual_tax_calculators")]
+            "manual_tax_calculators" => {
+                decode_variant(value).map(Self::ManualTaxCalculator)
+            }
+            #[cfg(feature = "external_tax_calculators")]
+            "external_tax_calculators" => {
+                decode_variant(value).map(Self::ExternalTaxCalculator)
+            }
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for MarketTaxCalculator {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

@@ -2,8 +2,96 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `notifications` resource: notifications.
+//!
+//! Start from [`Notifications`], the endpoints that [`Client::notifications`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.notifications().list().await?;
+//! for notification in &page.data {
+//!     println!("{}", notification.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `notifications` endpoints, from [`Client::notifications`].
+#[derive(Debug, Clone)]
+pub struct Notifications {
+    client: Client,
+}
+
+impl Client {
+    /// The `notifications` endpoints: notifications.
+    pub fn notifications(&self) -> Notifications {
+        Notifications {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Notifications {
+    /// Lists notifications, a page at a time: `GET /notifications`.
+    pub fn list(&self) -> ListCall<Notification> {
+        ListCall::list(&self.client, "notifications")
+    }
+
+    /// Retrieves a notification by id: `GET /notifications/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Notification> {
+        ItemCall::retrieve(&self.client, "notifications", id)
+    }
+
+    /// Creates a notification: `POST /notifications`.
+    pub fn create(&self, body: &NotificationCreate) -> ItemCall<Notification> {
+        ItemCall::create_linked(
+            &self.client,
+            "notifications",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a notification: `PATCH /notifications/{id}`.
+    pub fn update(&self, id: &str, body: &NotificationUpdate) -> ItemCall<Notification> {
+        ItemCall::update_linked(
+            &self.client,
+            "notifications",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes a notification: `DELETE /notifications/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "notifications", id)
+    }
+
+    /// The resource the notification belongs to.
+    ///
+    /// `GET /notifications/{id}/notifiable`
+    pub fn notifiable(&self, id: &str) -> ItemCall<Option<NotificationNotifiable>> {
+        ItemCall::related(&self.client, "notifications", id, "notifiable", None)
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /notifications/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "notifications",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A notification, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -86,23 +174,271 @@ pub struct NotificationRelationships {
     pub event_stores: Option<ToMany>,
 }
 
+/// The body of a request creating a [`Notification`]: [`NotificationCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NotificationCreate {
+    /// The internal name of the notification.
+    ///
+    /// Example: `"DDT transport document"`
+    pub name: String,
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flash: Option<bool>,
+    /// An internal body of the notification. Optional, default to {}.
+    ///
+    /// Example: `{"name":"Enjoy your free item","sku":"REDHANDBAG"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl NotificationCreate {
+    /// A new notification with what the API requires.
+    pub fn new(name: impl Into<String>, notifiable: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("notifiable", Linkage::To(notifiable));
+        Self {
+            name: name.into(),
+            flash: None,
+            body: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `flash`.
+    ///
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
+    pub fn flash(mut self, flash: bool) -> Self {
+        self.flash = Some(flash);
+        self
+    }
+
+    /// Sets `body`.
+    ///
+    /// An internal body of the notification. Optional, default to {}.
+    pub fn body(mut self, body: impl IntoObject) -> Self {
+        self.body = Some(body.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`Notification`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NotificationUpdate {
+    /// The internal name of the notification.
+    ///
+    /// Example: `"DDT transport document"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub flash: Patch<bool>,
+    /// An internal body of the notification. Optional, default to {}.
+    ///
+    /// Example: `{"name":"Enjoy your free item","sku":"REDHANDBAG"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub body: Patch<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl NotificationUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The internal name of the notification.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `flash`.
+    ///
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
+    pub fn flash(mut self, flash: bool) -> Self {
+        self.flash = Patch::Set(flash);
+        self
+    }
+
+    /// Clears `flash`: sends `null`.
+    pub fn clear_flash(mut self) -> Self {
+        self.flash = Patch::Clear;
+        self
+    }
+
+    /// Sets `body`.
+    ///
+    /// An internal body of the notification. Optional, default to {}.
+    pub fn body(mut self, body: impl IntoObject) -> Self {
+        self.body = Patch::Set(body.into_object());
+        self
+    }
+
+    /// Clears `body`: sends `null`.
+    pub fn clear_body(mut self) -> Self {
+        self.body = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `notifiable` to this resource, of one of these types: `line_items`, `orders`,
+    /// `shipping_methods`.
+    ///
+    /// The resource the notification belongs to.
+    pub fn notifiable(mut self, notifiable: ResourceIdentifier) -> Self {
+        self.relationships.set("notifiable", Linkage::To(notifiable));
+        self
+    }
+}
+
 /// The attributes a list of [`Notification`] can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotificationSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The internal name of the notification.
     Name,
-    /// `flash`
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
     Flash,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -127,19 +463,23 @@ impl FieldName for NotificationSort {
 pub enum NotificationFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The internal name of the notification.
     Name,
-    /// `flash`
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
     Flash,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -164,7 +504,7 @@ impl FilterField for NotificationFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotificationInclude {
-    /// `notifiable`
+    /// The resource the notification belongs to.
     Notifiable,
 }
 
@@ -180,25 +520,29 @@ impl FieldName for NotificationInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotificationField {
-    /// `name`
+    /// The internal name of the notification.
     Name,
-    /// `flash`
+    /// Indicates if the notification is temporary, valid for the ones created by external
+    /// services. Optional, default is 'false'.
     Flash,
-    /// `body`
+    /// An internal body of the notification. Optional, default to {}.
     Body,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `notifiable`
+    /// The resource the notification belongs to.
     Notifiable,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -259,293 +603,4 @@ impl Resource for NotificationNotifiable {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request creating a [`Notification`]: [`NotificationCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct NotificationCreate {
-    /// The internal name of the notification.
-    ///
-    /// Example: `"DDT transport document"`
-    pub name: String,
-    /// Indicates if the notification is temporary, valid for the ones created by external
-    /// services. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flash: Option<bool>,
-    /// An internal body of the notification. Optional, default to {}.
-    ///
-    /// Example: `{"name":"Enjoy your free item","sku":"REDHANDBAG"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl NotificationCreate {
-    /// A new notification with what the API requires.
-    pub fn new(name: impl Into<String>, notifiable: ResourceIdentifier) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("notifiable", Linkage::To(notifiable));
-        Self {
-            name: name.into(),
-            flash: None,
-            body: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `flash`.
-    pub fn flash(mut self, flash: bool) -> Self {
-        self.flash = Some(flash);
-        self
-    }
-
-    /// Sets `body`.
-    pub fn body(mut self, body: Map<String, Value>) -> Self {
-        self.body = Some(body);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Notification`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct NotificationUpdate {
-    /// The internal name of the notification.
-    ///
-    /// Example: `"DDT transport document"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Indicates if the notification is temporary, valid for the ones created by external
-    /// services. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub flash: Patch<bool>,
-    /// An internal body of the notification. Optional, default to {}.
-    ///
-    /// Example: `{"name":"Enjoy your free item","sku":"REDHANDBAG"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub body: Patch<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl NotificationUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `flash`.
-    pub fn flash(mut self, flash: bool) -> Self {
-        self.flash = Patch::Set(flash);
-        self
-    }
-
-    /// Clears `flash`: sends `null`.
-    pub fn clear_flash(mut self) -> Self {
-        self.flash = Patch::Clear;
-        self
-    }
-
-    /// Sets `body`.
-    pub fn body(mut self, body: Map<String, Value>) -> Self {
-        self.body = Patch::Set(body);
-        self
-    }
-
-    /// Clears `body`: sends `null`.
-    pub fn clear_body(mut self) -> Self {
-        self.body = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `notifiable` to this resource, of one of these types: `line_items`, `orders`,
-    /// `shipping_methods`.
-    pub fn notifiable(mut self, notifiable: ResourceIdentifier) -> Self {
-        self.relationships.set("notifiable", Linkage::To(notifiable));
-        self
-    }
-}
-
-/// The `notifications` endpoints, from [`Client::notifications`].
-#[derive(Debug, Clone)]
-pub struct Notifications {
-    client: Client,
-}
-
-impl Client {
-    /// The `notifications` endpoints: notifications.
-    pub fn notifications(&self) -> Notifications {
-        Notifications {
-            client: self.clone(),
-        }
-    }
-}
-
-impl Notifications {
-    /// Lists notifications, a page at a time: `GET /notifications`.
-    pub fn list(&self) -> ListCall<Notification> {
-        ListCall::list(&self.client, "notifications")
-    }
-
-    /// Retrieves a notification by id: `GET /notifications/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Notification> {
-        ItemCall::retrieve(&self.client, "notifications", id)
-    }
-
-    /// Creates a notification: `POST /notifications`.
-    pub fn create(&self, body: &NotificationCreate) -> ItemCall<Notification> {
-        ItemCall::create_linked(
-            &self.client,
-            "notifications",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a notification: `PATCH /notifications/{id}`.
-    pub fn update(&self, id: &str, body: &NotificationUpdate) -> ItemCall<Notification> {
-        ItemCall::update_linked(
-            &self.client,
-            "notifications",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a notification: `DELETE /notifications/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "notifications", id)
-    }
-
-    /// The resource the notification belongs to.
-    ///
-    /// `GET /notifications/{id}/notifiable`
-    pub fn notifiable(&self, id: &str) -> ItemCall<Option<NotificationNotifiable>> {
-        ItemCall::related(&self.client, "notifications", id, "notifiable", None)
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /notifications/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "notifications",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

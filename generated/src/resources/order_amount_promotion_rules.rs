@@ -2,10 +2,134 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `order_amount_promotion_rules` resource: order amount promotion rules.
+//!
+//! Start from [`OrderAmountPromotionRules`], the endpoints that
+//! [`Client::order_amount_promotion_rules`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.order_amount_promotion_rules().list().await?;
+//! for order_amount_promotion_rule in &page.data {
+//!     println!("{}", order_amount_promotion_rule.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A order amount promotion rule, as the API returns it.
+/// The `order_amount_promotion_rules` endpoints, from
+/// [`Client::order_amount_promotion_rules`].
+#[derive(Debug, Clone)]
+pub struct OrderAmountPromotionRules {
+    client: Client,
+}
+
+impl Client {
+    /// The `order_amount_promotion_rules` endpoints: order amount promotion rules.
+    pub fn order_amount_promotion_rules(&self) -> OrderAmountPromotionRules {
+        OrderAmountPromotionRules {
+            client: self.clone(),
+        }
+    }
+}
+
+impl OrderAmountPromotionRules {
+    /// Lists order amount promotion rules, a page at a time: `GET
+    /// /order_amount_promotion_rules`.
+    pub fn list(&self) -> ListCall<OrderAmountPromotionRule> {
+        ListCall::list(&self.client, "order_amount_promotion_rules")
+    }
+
+    /// Retrieves an order amount promotion rule by id: `GET
+    /// /order_amount_promotion_rules/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<OrderAmountPromotionRule> {
+        ItemCall::retrieve(&self.client, "order_amount_promotion_rules", id)
+    }
+
+    /// Creates an order amount promotion rule: `POST /order_amount_promotion_rules`.
+    pub fn create(
+        &self,
+        body: &OrderAmountPromotionRuleCreate,
+    ) -> ItemCall<OrderAmountPromotionRule> {
+        ItemCall::create_linked(
+            &self.client,
+            "order_amount_promotion_rules",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an order amount promotion rule: `PATCH /order_amount_promotion_rules/{id}`.
+    pub fn update(
+        &self,
+        id: &str,
+        body: &OrderAmountPromotionRuleUpdate,
+    ) -> ItemCall<OrderAmountPromotionRule> {
+        ItemCall::update_linked(
+            &self.client,
+            "order_amount_promotion_rules",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes an order amount promotion rule: `DELETE /order_amount_promotion_rules/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "order_amount_promotion_rules", id)
+    }
+
+    /// The associated promotion.
+    ///
+    /// `GET /order_amount_promotion_rules/{id}/promotion`
+    pub fn promotion(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<OrderAmountPromotionRulePromotion>> {
+        ItemCall::related(
+            &self.client,
+            "order_amount_promotion_rules",
+            id,
+            "promotion",
+            None,
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /order_amount_promotion_rules/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "order_amount_promotion_rules",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /order_amount_promotion_rules/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "order_amount_promotion_rules",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An order amount promotion rule, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderAmountPromotionRule {
@@ -34,7 +158,7 @@ impl Resource for OrderAmountPromotionRule {
     type Field = OrderAmountPromotionRuleField;
 }
 
-/// The attributes of a [`OrderAmountPromotionRule`].
+/// The attributes of an [`OrderAmountPromotionRule`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderAmountPromotionRuleAttributes {
@@ -84,7 +208,7 @@ pub struct OrderAmountPromotionRuleAttributes {
     pub use_subtotal: Option<bool>,
 }
 
-/// The relationships of a [`OrderAmountPromotionRule`].
+/// The relationships of an [`OrderAmountPromotionRule`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderAmountPromotionRuleRelationships {
@@ -94,6 +218,237 @@ pub struct OrderAmountPromotionRuleRelationships {
     pub versions: Option<ToMany>,
     /// The associated event stores.
     pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`OrderAmountPromotionRule`]:
+/// [`OrderAmountPromotionRuleCreate::new`] takes what the API requires, the other methods
+/// add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderAmountPromotionRuleCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Apply the promotion only when order is over this amount, in cents.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_amount_cents: Option<i64>,
+    /// Send this attribute if you want to compare the specified amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_subtotal: Option<bool>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderAmountPromotionRuleCreate {
+    /// A new order amount promotion rule with what the API requires.
+    pub fn new(promotion: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("promotion", Linkage::To(promotion));
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            order_amount_cents: None,
+            use_subtotal: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `order_amount_cents`.
+    ///
+    /// Apply the promotion only when order is over this amount, in cents.
+    pub fn order_amount_cents(mut self, order_amount_cents: i64) -> Self {
+        self.order_amount_cents = Some(order_amount_cents);
+        self
+    }
+
+    /// Sets `use_subtotal`.
+    ///
+    /// Send this attribute if you want to compare the specified amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
+        self.use_subtotal = Some(use_subtotal);
+        self
+    }
+}
+
+/// The body of a request updating an [`OrderAmountPromotionRule`]: what is left alone is
+/// not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderAmountPromotionRuleUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// Apply the promotion only when order is over this amount, in cents.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub order_amount_cents: Patch<i64>,
+    /// Send this attribute if you want to compare the specified amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub use_subtotal: Patch<bool>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderAmountPromotionRuleUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `order_amount_cents`.
+    ///
+    /// Apply the promotion only when order is over this amount, in cents.
+    pub fn order_amount_cents(mut self, order_amount_cents: i64) -> Self {
+        self.order_amount_cents = Patch::Set(order_amount_cents);
+        self
+    }
+
+    /// Clears `order_amount_cents`: sends `null`.
+    pub fn clear_order_amount_cents(mut self) -> Self {
+        self.order_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `use_subtotal`.
+    ///
+    /// Send this attribute if you want to compare the specified amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
+        self.use_subtotal = Patch::Set(use_subtotal);
+        self
+    }
+
+    /// Clears `use_subtotal`: sends `null`.
+    pub fn clear_use_subtotal(mut self) -> Self {
+        self.use_subtotal = Patch::Clear;
+        self
+    }
+
+    /// Links `promotion` to this resource, of one of these types:
+    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
+    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
+    /// `fixed_amount_promotions`, `flex_promotions`.
+    ///
+    /// The associated promotion.
+    pub fn promotion(mut self, promotion: ResourceIdentifier) -> Self {
+        self.relationships.set("promotion", Linkage::To(promotion));
+        self
+    }
 }
 
 /// The values of `type`. Values this client does not know are kept in `Other`.
@@ -165,15 +520,17 @@ impl<'de> Deserialize<'de> for OrderAmountPromotionRuleType {
 pub enum OrderAmountPromotionRuleSort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -197,17 +554,20 @@ impl FieldName for OrderAmountPromotionRuleSort {
 pub enum OrderAmountPromotionRuleFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -227,13 +587,13 @@ impl FieldName for OrderAmountPromotionRuleFilter {
 
 impl FilterField for OrderAmountPromotionRuleFilter {}
 
-/// The relationships of a [`OrderAmountPromotionRule`] a response can include.
+/// The relationships of an [`OrderAmountPromotionRule`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderAmountPromotionRuleInclude {
-    /// `promotion`
+    /// The associated promotion.
     Promotion,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -246,35 +606,39 @@ impl FieldName for OrderAmountPromotionRuleInclude {
     }
 }
 
-/// The fields of a [`OrderAmountPromotionRule`] a sparse fieldset can ask for.
+/// The fields of an [`OrderAmountPromotionRule`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderAmountPromotionRuleField {
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `order_amount_cents`
+    /// Apply the promotion only when order is over this amount, in cents.
     OrderAmountCents,
-    /// `order_amount_float`
+    /// Apply the promotion only when order is over this amount, float.
     OrderAmountFloat,
-    /// `formatted_order_amount`
+    /// Apply the promotion only when order is over this amount, formatted.
     FormattedOrderAmount,
-    /// `use_subtotal`
+    /// Send this attribute if you want to compare the specified amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
     UseSubtotal,
-    /// `promotion`
+    /// The associated promotion.
     Promotion,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -298,7 +662,7 @@ impl FieldName for OrderAmountPromotionRuleField {
     }
 }
 
-/// What the `promotion` of a [`OrderAmountPromotionRule`] can be:
+/// What the `promotion` of an [`OrderAmountPromotionRule`] can be:
 /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
 /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
 /// `fixed_amount_promotions`, `flex_promotions`. A variant is there when its type's feature
@@ -377,311 +741,4 @@ impl Resource for OrderAmountPromotionRulePromotion {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request creating a [`OrderAmountPromotionRule`]: [`OrderAmountPromotionRuleCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderAmountPromotionRuleCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// Apply the promotion only when order is over this amount, in cents.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_amount_cents: Option<i64>,
-    /// Send this attribute if you want to compare the specified amount with order's subtotal
-    /// (excluding discounts, if any). Optional, deafult is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_subtotal: Option<bool>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderAmountPromotionRuleCreate {
-    /// A new order amount promotion rule with what the API requires.
-    pub fn new(promotion: ResourceIdentifier) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("promotion", Linkage::To(promotion));
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            order_amount_cents: None,
-            use_subtotal: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `order_amount_cents`.
-    pub fn order_amount_cents(mut self, order_amount_cents: i64) -> Self {
-        self.order_amount_cents = Some(order_amount_cents);
-        self
-    }
-
-    /// Sets `use_subtotal`.
-    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
-        self.use_subtotal = Some(use_subtotal);
-        self
-    }
-}
-
-/// The body of a request updating a [`OrderAmountPromotionRule`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderAmountPromotionRuleUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// Apply the promotion only when order is over this amount, in cents.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub order_amount_cents: Patch<i64>,
-    /// Send this attribute if you want to compare the specified amount with order's subtotal
-    /// (excluding discounts, if any). Optional, deafult is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub use_subtotal: Patch<bool>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderAmountPromotionRuleUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `order_amount_cents`.
-    pub fn order_amount_cents(mut self, order_amount_cents: i64) -> Self {
-        self.order_amount_cents = Patch::Set(order_amount_cents);
-        self
-    }
-
-    /// Clears `order_amount_cents`: sends `null`.
-    pub fn clear_order_amount_cents(mut self) -> Self {
-        self.order_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `use_subtotal`.
-    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
-        self.use_subtotal = Patch::Set(use_subtotal);
-        self
-    }
-
-    /// Clears `use_subtotal`: sends `null`.
-    pub fn clear_use_subtotal(mut self) -> Self {
-        self.use_subtotal = Patch::Clear;
-        self
-    }
-
-    /// Links `promotion` to this resource, of one of these types:
-    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
-    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
-    /// `fixed_amount_promotions`, `flex_promotions`.
-    pub fn promotion(mut self, promotion: ResourceIdentifier) -> Self {
-        self.relationships.set("promotion", Linkage::To(promotion));
-        self
-    }
-}
-
-/// The `order_amount_promotion_rules` endpoints, from [`Client::order_amount_promotion_rules`].
-#[derive(Debug, Clone)]
-pub struct OrderAmountPromotionRules {
-    client: Client,
-}
-
-impl Client {
-    /// The `order_amount_promotion_rules` endpoints: order amount promotion rules.
-    pub fn order_amount_promotion_rules(&self) -> OrderAmountPromotionRules {
-        OrderAmountPromotionRules {
-            client: self.clone(),
-        }
-    }
-}
-
-impl OrderAmountPromotionRules {
-    /// Lists order amount promotion rules, a page at a time: `GET /order_amount_promotion_rules`.
-    pub fn list(&self) -> ListCall<OrderAmountPromotionRule> {
-        ListCall::list(&self.client, "order_amount_promotion_rules")
-    }
-
-    /// Retrieves a order amount promotion rule by id: `GET /order_amount_promotion_rules/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<OrderAmountPromotionRule> {
-        ItemCall::retrieve(&self.client, "order_amount_promotion_rules", id)
-    }
-
-    /// Creates a order amount promotion rule: `POST /order_amount_promotion_rules`.
-    pub fn create(
-        &self,
-        body: &OrderAmountPromotionRuleCreate,
-    ) -> ItemCall<OrderAmountPromotionRule> {
-        ItemCall::create_linked(
-            &self.client,
-            "order_amount_promotion_rules",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a order amount promotion rule: `PATCH /order_amount_promotion_rules/{id}`.
-    pub fn update(
-        &self,
-        id: &str,
-        body: &OrderAmountPromotionRuleUpdate,
-    ) -> ItemCall<OrderAmountPromotionRule> {
-        ItemCall::update_linked(
-            &self.client,
-            "order_amount_promotion_rules",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a order amount promotion rule: `DELETE /order_amount_promotion_rules/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "order_amount_promotion_rules", id)
-    }
-
-    /// The associated promotion.
-    ///
-    /// `GET /order_amount_promotion_rules/{id}/promotion`
-    pub fn promotion(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<OrderAmountPromotionRulePromotion>> {
-        ItemCall::related(
-            &self.client,
-            "order_amount_promotion_rules",
-            id,
-            "promotion",
-            None,
-        )
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /order_amount_promotion_rules/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "order_amount_promotion_rules",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /order_amount_promotion_rules/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "order_amount_promotion_rules",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

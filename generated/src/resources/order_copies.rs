@@ -2,10 +2,146 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `order_copies` resource: order copies.
+//!
+//! Start from [`OrderCopies`], the endpoints that [`Client::order_copies`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.order_copies().list().await?;
+//! for order_copy in &page.data {
+//!     println!("{}", order_copy.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A order copy, as the API returns it.
+/// The `order_copies` endpoints, from [`Client::order_copies`].
+#[derive(Debug, Clone)]
+pub struct OrderCopies {
+    client: Client,
+}
+
+impl Client {
+    /// The `order_copies` endpoints: order copies.
+    pub fn order_copies(&self) -> OrderCopies {
+        OrderCopies {
+            client: self.clone(),
+        }
+    }
+}
+
+impl OrderCopies {
+    /// Lists order copies, a page at a time: `GET /order_copies`.
+    pub fn list(&self) -> ListCall<OrderCopy> {
+        ListCall::list(&self.client, "order_copies")
+    }
+
+    /// Retrieves an order copy by id: `GET /order_copies/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<OrderCopy> {
+        ItemCall::retrieve(&self.client, "order_copies", id)
+    }
+
+    /// Creates an order copy: `POST /order_copies`.
+    pub fn create(&self, body: &OrderCopyCreate) -> ItemCall<OrderCopy> {
+        ItemCall::create_linked(
+            &self.client,
+            "order_copies",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an order copy: `PATCH /order_copies/{id}`.
+    pub fn update(&self, id: &str, body: &OrderCopyUpdate) -> ItemCall<OrderCopy> {
+        ItemCall::update(&self.client, "order_copies", id, body)
+    }
+
+    /// Deletes an order copy: `DELETE /order_copies/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "order_copies", id)
+    }
+
+    /// The source order to copy from.
+    ///
+    /// `GET /order_copies/{id}/source_order`
+    ///
+    /// With the `orders` feature.
+    #[cfg(feature = "orders")]
+    pub fn source_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
+        ItemCall::related(
+            &self.client,
+            "order_copies",
+            id,
+            "source_order",
+            Some("orders"),
+        )
+    }
+
+    /// The copied target order.
+    ///
+    /// `GET /order_copies/{id}/target_order`
+    ///
+    /// With the `orders` feature.
+    #[cfg(feature = "orders")]
+    pub fn target_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
+        ItemCall::related(
+            &self.client,
+            "order_copies",
+            id,
+            "target_order",
+            Some("orders"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /order_copies/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "order_copies", id, "events", Some("events"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /order_copies/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "order_copies",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+
+    /// The associated order subscription.
+    ///
+    /// `GET /order_copies/{id}/order_subscription`
+    ///
+    /// With the `order_subscriptions` feature.
+    #[cfg(feature = "order_subscriptions")]
+    pub fn order_subscription(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::order_subscriptions::OrderSubscription>> {
+        ItemCall::related(
+            &self.client,
+            "order_copies",
+            id,
+            "order_subscription",
+            Some("order_subscriptions"),
+        )
+    }
+}
+
+/// An order copy, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderCopy {
@@ -34,7 +170,7 @@ impl Resource for OrderCopy {
     type Field = OrderCopyField;
 }
 
-/// The attributes of a [`OrderCopy`].
+/// The attributes of an [`OrderCopy`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderCopyAttributes {
@@ -117,7 +253,7 @@ pub struct OrderCopyAttributes {
     pub ignore_invalid_coupon: Option<bool>,
 }
 
-/// The relationships of a [`OrderCopy`].
+/// The relationships of an [`OrderCopy`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderCopyRelationships {
@@ -131,6 +267,237 @@ pub struct OrderCopyRelationships {
     pub event_stores: Option<ToMany>,
     /// The associated order subscription.
     pub order_subscription: Option<ToOne>,
+}
+
+/// The body of a request creating an [`OrderCopy`]: [`OrderCopyCreate::new`] takes what the
+/// API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderCopyCreate {
+    /// Indicates if the target order must be placed upon copy.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place_target_order: Option<bool>,
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reuse_wallet: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Indicates if the source order must be cancelled upon copy.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel_source_order: Option<bool>,
+    /// Indicates if promotions got applied upon copy. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_promotions: Option<bool>,
+    /// Indicates to ignore any errors during copy. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_errors: Option<bool>,
+    /// Indicates to ignore invalid coupon code during copy. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_invalid_coupon: Option<bool>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderCopyCreate {
+    /// A new order copy with what the API requires.
+    pub fn new(source_order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("source_order", Linkage::to("orders", source_order));
+        Self {
+            place_target_order: None,
+            reuse_wallet: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            cancel_source_order: None,
+            apply_promotions: None,
+            skip_errors: None,
+            ignore_invalid_coupon: None,
+            relationships,
+        }
+    }
+
+    /// Sets `place_target_order`.
+    ///
+    /// Indicates if the target order must be placed upon copy.
+    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
+        self.place_target_order = Some(place_target_order);
+        self
+    }
+
+    /// Sets `reuse_wallet`.
+    ///
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
+    pub fn reuse_wallet(mut self, reuse_wallet: bool) -> Self {
+        self.reuse_wallet = Some(reuse_wallet);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `cancel_source_order`.
+    ///
+    /// Indicates if the source order must be cancelled upon copy.
+    pub fn cancel_source_order(mut self, cancel_source_order: bool) -> Self {
+        self.cancel_source_order = Some(cancel_source_order);
+        self
+    }
+
+    /// Sets `apply_promotions`.
+    ///
+    /// Indicates if promotions got applied upon copy. Optional, default is 'false'.
+    pub fn apply_promotions(mut self, apply_promotions: bool) -> Self {
+        self.apply_promotions = Some(apply_promotions);
+        self
+    }
+
+    /// Sets `skip_errors`.
+    ///
+    /// Indicates to ignore any errors during copy. Optional, default is 'false'.
+    pub fn skip_errors(mut self, skip_errors: bool) -> Self {
+        self.skip_errors = Some(skip_errors);
+        self
+    }
+
+    /// Sets `ignore_invalid_coupon`.
+    ///
+    /// Indicates to ignore invalid coupon code during copy. Optional, default is 'false'.
+    pub fn ignore_invalid_coupon(mut self, ignore_invalid_coupon: bool) -> Self {
+        self.ignore_invalid_coupon = Some(ignore_invalid_coupon);
+        self
+    }
+}
+
+/// The body of a request updating an [`OrderCopy`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderCopyUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl OrderCopyUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
 }
 
 /// The values of `type`. Values this client does not know are kept in `Other`.
@@ -261,25 +628,28 @@ impl<'de> Deserialize<'de> for OrderCopyStatus {
 pub enum OrderCopySort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The order factory's type.
     Type,
-    /// `status`
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the order copy was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the order copy was completed.
     CompletedAt,
-    /// `failed_at`
+    /// Time at which the order copy has failed.
     FailedAt,
-    /// `errors_count`
+    /// Indicates the number of copy errors, if any.
     ErrorsCount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -308,27 +678,31 @@ impl FieldName for OrderCopySort {
 pub enum OrderCopyFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The order factory's type.
     Type,
-    /// `status`
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the order copy was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the order copy was completed.
     CompletedAt,
-    /// `failed_at`
+    /// Time at which the order copy has failed.
     FailedAt,
-    /// `errors_count`
+    /// Indicates the number of copy errors, if any.
     ErrorsCount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -353,17 +727,17 @@ impl FieldName for OrderCopyFilter {
 
 impl FilterField for OrderCopyFilter {}
 
-/// The relationships of a [`OrderCopy`] a response can include.
+/// The relationships of an [`OrderCopy`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderCopyInclude {
-    /// `source_order`
+    /// The source order to copy from.
     SourceOrder,
-    /// `target_order`
+    /// The copied target order.
     TargetOrder,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `order_subscription`
+    /// The associated order subscription.
     OrderSubscription,
 }
 
@@ -378,55 +752,60 @@ impl FieldName for OrderCopyInclude {
     }
 }
 
-/// The fields of a [`OrderCopy`] a sparse fieldset can ask for.
+/// The fields of an [`OrderCopy`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderCopyField {
-    /// `type`
+    /// The order factory's type.
     Type,
-    /// `status`
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the order copy was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the order copy was completed.
     CompletedAt,
-    /// `failed_at`
+    /// Time at which the order copy has failed.
     FailedAt,
-    /// `errors_log`
+    /// Contains the order copy errors, if any.
     ErrorsLog,
-    /// `errors_count`
+    /// Indicates the number of copy errors, if any.
     ErrorsCount,
-    /// `place_target_order`
+    /// Indicates if the target order must be placed upon copy.
     PlaceTargetOrder,
-    /// `reuse_wallet`
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
     ReuseWallet,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `cancel_source_order`
+    /// Indicates if the source order must be cancelled upon copy.
     CancelSourceOrder,
-    /// `apply_promotions`
+    /// Indicates if promotions got applied upon copy. Optional, default is 'false'.
     ApplyPromotions,
-    /// `skip_errors`
+    /// Indicates to ignore any errors during copy. Optional, default is 'false'.
     SkipErrors,
-    /// `ignore_invalid_coupon`
+    /// Indicates to ignore invalid coupon code during copy. Optional, default is 'false'.
     IgnoreInvalidCoupon,
-    /// `source_order`
+    /// The source order to copy from.
     SourceOrder,
-    /// `target_order`
+    /// The copied target order.
     TargetOrder,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
-    /// `order_subscription`
+    /// The associated order subscription.
     OrderSubscription,
 }
 
@@ -457,329 +836,5 @@ impl FieldName for OrderCopyField {
             Self::EventStores => "event_stores",
             Self::OrderSubscription => "order_subscription",
         }
-    }
-}
-
-/// The body of a request creating a [`OrderCopy`]: [`OrderCopyCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderCopyCreate {
-    /// Indicates if the target order must be placed upon copy.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub place_target_order: Option<bool>,
-    /// Indicates if the payment source within the source order customer's wallet must be
-    /// copied. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reuse_wallet: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// Indicates if the source order must be cancelled upon copy.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cancel_source_order: Option<bool>,
-    /// Indicates if promotions got applied upon copy. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apply_promotions: Option<bool>,
-    /// Indicates to ignore any errors during copy. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_errors: Option<bool>,
-    /// Indicates to ignore invalid coupon code during copy. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignore_invalid_coupon: Option<bool>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderCopyCreate {
-    /// A new order copy with what the API requires.
-    pub fn new(source_order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("source_order", Linkage::to("orders", source_order));
-        Self {
-            place_target_order: None,
-            reuse_wallet: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            cancel_source_order: None,
-            apply_promotions: None,
-            skip_errors: None,
-            ignore_invalid_coupon: None,
-            relationships,
-        }
-    }
-
-    /// Sets `place_target_order`.
-    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
-        self.place_target_order = Some(place_target_order);
-        self
-    }
-
-    /// Sets `reuse_wallet`.
-    pub fn reuse_wallet(mut self, reuse_wallet: bool) -> Self {
-        self.reuse_wallet = Some(reuse_wallet);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `cancel_source_order`.
-    pub fn cancel_source_order(mut self, cancel_source_order: bool) -> Self {
-        self.cancel_source_order = Some(cancel_source_order);
-        self
-    }
-
-    /// Sets `apply_promotions`.
-    pub fn apply_promotions(mut self, apply_promotions: bool) -> Self {
-        self.apply_promotions = Some(apply_promotions);
-        self
-    }
-
-    /// Sets `skip_errors`.
-    pub fn skip_errors(mut self, skip_errors: bool) -> Self {
-        self.skip_errors = Some(skip_errors);
-        self
-    }
-
-    /// Sets `ignore_invalid_coupon`.
-    pub fn ignore_invalid_coupon(mut self, ignore_invalid_coupon: bool) -> Self {
-        self.ignore_invalid_coupon = Some(ignore_invalid_coupon);
-        self
-    }
-}
-
-/// The body of a request updating a [`OrderCopy`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderCopyUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl OrderCopyUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
-
-/// The `order_copies` endpoints, from [`Client::order_copies`].
-#[derive(Debug, Clone)]
-pub struct OrderCopies {
-    client: Client,
-}
-
-impl Client {
-    /// The `order_copies` endpoints: order copies.
-    pub fn order_copies(&self) -> OrderCopies {
-        OrderCopies {
-            client: self.clone(),
-        }
-    }
-}
-
-impl OrderCopies {
-    /// Lists order copies, a page at a time: `GET /order_copies`.
-    pub fn list(&self) -> ListCall<OrderCopy> {
-        ListCall::list(&self.client, "order_copies")
-    }
-
-    /// Retrieves a order copy by id: `GET /order_copies/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<OrderCopy> {
-        ItemCall::retrieve(&self.client, "order_copies", id)
-    }
-
-    /// Creates a order copy: `POST /order_copies`.
-    pub fn create(&self, body: &OrderCopyCreate) -> ItemCall<OrderCopy> {
-        ItemCall::create_linked(
-            &self.client,
-            "order_copies",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a order copy: `PATCH /order_copies/{id}`.
-    pub fn update(&self, id: &str, body: &OrderCopyUpdate) -> ItemCall<OrderCopy> {
-        ItemCall::update(&self.client, "order_copies", id, body)
-    }
-
-    /// Deletes a order copy: `DELETE /order_copies/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "order_copies", id)
-    }
-
-    /// The source order to copy from.
-    ///
-    /// `GET /order_copies/{id}/source_order`
-    ///
-    /// With the `orders` feature.
-    #[cfg(feature = "orders")]
-    pub fn source_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
-        ItemCall::related(
-            &self.client,
-            "order_copies",
-            id,
-            "source_order",
-            Some("orders"),
-        )
-    }
-
-    /// The copied target order.
-    ///
-    /// `GET /order_copies/{id}/target_order`
-    ///
-    /// With the `orders` feature.
-    #[cfg(feature = "orders")]
-    pub fn target_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
-        ItemCall::related(
-            &self.client,
-            "order_copies",
-            id,
-            "target_order",
-            Some("orders"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /order_copies/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "order_copies", id, "events", Some("events"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /order_copies/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "order_copies",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
-
-    /// The associated order subscription.
-    ///
-    /// `GET /order_copies/{id}/order_subscription`
-    ///
-    /// With the `order_subscriptions` feature.
-    #[cfg(feature = "order_subscriptions")]
-    pub fn order_subscription(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::order_subscriptions::OrderSubscription>> {
-        ItemCall::related(
-            &self.client,
-            "order_copies",
-            id,
-            "order_subscription",
-            Some("order_subscriptions"),
-        )
     }
 }

@@ -2,10 +2,107 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `order_factories` resource: order factories.
+//!
+//! Start from [`OrderFactories`], the endpoints that [`Client::order_factories`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.order_factories().list().await?;
+//! for order_factory in &page.data {
+//!     println!("{}", order_factory.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A order factory, as the API returns it.
+/// The `order_factories` endpoints, from [`Client::order_factories`].
+#[derive(Debug, Clone)]
+pub struct OrderFactories {
+    client: Client,
+}
+
+impl Client {
+    /// The `order_factories` endpoints: order factories.
+    pub fn order_factories(&self) -> OrderFactories {
+        OrderFactories {
+            client: self.clone(),
+        }
+    }
+}
+
+impl OrderFactories {
+    /// Lists order factories, a page at a time: `GET /order_factories`.
+    pub fn list(&self) -> ListCall<OrderFactory> {
+        ListCall::list(&self.client, "order_factories")
+    }
+
+    /// Retrieves an order factory by id: `GET /order_factories/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<OrderFactory> {
+        ItemCall::retrieve(&self.client, "order_factories", id)
+    }
+
+    /// The source order to copy from.
+    ///
+    /// `GET /order_factories/{id}/source_order`
+    ///
+    /// With the `orders` feature.
+    #[cfg(feature = "orders")]
+    pub fn source_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
+        ItemCall::related(
+            &self.client,
+            "order_factories",
+            id,
+            "source_order",
+            Some("orders"),
+        )
+    }
+
+    /// The copied target order.
+    ///
+    /// `GET /order_factories/{id}/target_order`
+    ///
+    /// With the `orders` feature.
+    #[cfg(feature = "orders")]
+    pub fn target_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
+        ItemCall::related(
+            &self.client,
+            "order_factories",
+            id,
+            "target_order",
+            Some("orders"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /order_factories/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "order_factories", id, "events", Some("events"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /order_factories/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "order_factories",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An order factory, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderFactory {
@@ -34,7 +131,7 @@ impl Resource for OrderFactory {
     type Field = OrderFactoryField;
 }
 
-/// The attributes of a [`OrderFactory`].
+/// The attributes of an [`OrderFactory`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderFactoryAttributes {
@@ -101,7 +198,7 @@ pub struct OrderFactoryAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`OrderFactory`].
+/// The relationships of an [`OrderFactory`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderFactoryRelationships {
@@ -243,25 +340,28 @@ impl<'de> Deserialize<'de> for OrderFactoryStatus {
 pub enum OrderFactorySort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The order factory's type.
     Type,
-    /// `status`
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the order copy was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the order copy was completed.
     CompletedAt,
-    /// `failed_at`
+    /// Time at which the order copy has failed.
     FailedAt,
-    /// `errors_count`
+    /// Indicates the number of copy errors, if any.
     ErrorsCount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -290,27 +390,31 @@ impl FieldName for OrderFactorySort {
 pub enum OrderFactoryFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The order factory's type.
     Type,
-    /// `status`
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the order copy was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the order copy was completed.
     CompletedAt,
-    /// `failed_at`
+    /// Time at which the order copy has failed.
     FailedAt,
-    /// `errors_count`
+    /// Indicates the number of copy errors, if any.
     ErrorsCount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -335,15 +439,15 @@ impl FieldName for OrderFactoryFilter {
 
 impl FilterField for OrderFactoryFilter {}
 
-/// The relationships of a [`OrderFactory`] a response can include.
+/// The relationships of an [`OrderFactory`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderFactoryInclude {
-    /// `source_order`
+    /// The source order to copy from.
     SourceOrder,
-    /// `target_order`
+    /// The copied target order.
     TargetOrder,
-    /// `events`
+    /// The associated events.
     Events,
 }
 
@@ -357,45 +461,50 @@ impl FieldName for OrderFactoryInclude {
     }
 }
 
-/// The fields of a [`OrderFactory`] a sparse fieldset can ask for.
+/// The fields of an [`OrderFactory`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderFactoryField {
-    /// `type`
+    /// The order factory's type.
     Type,
-    /// `status`
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
     Status,
-    /// `started_at`
+    /// Time at which the order copy was started.
     StartedAt,
-    /// `completed_at`
+    /// Time at which the order copy was completed.
     CompletedAt,
-    /// `failed_at`
+    /// Time at which the order copy has failed.
     FailedAt,
-    /// `errors_log`
+    /// Contains the order copy errors, if any.
     ErrorsLog,
-    /// `errors_count`
+    /// Indicates the number of copy errors, if any.
     ErrorsCount,
-    /// `place_target_order`
+    /// Indicates if the target order must be placed upon copy.
     PlaceTargetOrder,
-    /// `reuse_wallet`
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
     ReuseWallet,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `source_order`
+    /// The source order to copy from.
     SourceOrder,
-    /// `target_order`
+    /// The copied target order.
     TargetOrder,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -421,90 +530,5 @@ impl FieldName for OrderFactoryField {
             Self::Events => "events",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `order_factories` endpoints, from [`Client::order_factories`].
-#[derive(Debug, Clone)]
-pub struct OrderFactories {
-    client: Client,
-}
-
-impl Client {
-    /// The `order_factories` endpoints: order factories.
-    pub fn order_factories(&self) -> OrderFactories {
-        OrderFactories {
-            client: self.clone(),
-        }
-    }
-}
-
-impl OrderFactories {
-    /// Lists order factories, a page at a time: `GET /order_factories`.
-    pub fn list(&self) -> ListCall<OrderFactory> {
-        ListCall::list(&self.client, "order_factories")
-    }
-
-    /// Retrieves a order factory by id: `GET /order_factories/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<OrderFactory> {
-        ItemCall::retrieve(&self.client, "order_factories", id)
-    }
-
-    /// The source order to copy from.
-    ///
-    /// `GET /order_factories/{id}/source_order`
-    ///
-    /// With the `orders` feature.
-    #[cfg(feature = "orders")]
-    pub fn source_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
-        ItemCall::related(
-            &self.client,
-            "order_factories",
-            id,
-            "source_order",
-            Some("orders"),
-        )
-    }
-
-    /// The copied target order.
-    ///
-    /// `GET /order_factories/{id}/target_order`
-    ///
-    /// With the `orders` feature.
-    #[cfg(feature = "orders")]
-    pub fn target_order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
-        ItemCall::related(
-            &self.client,
-            "order_factories",
-            id,
-            "target_order",
-            Some("orders"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /order_factories/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "order_factories", id, "events", Some("events"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /order_factories/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "order_factories",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

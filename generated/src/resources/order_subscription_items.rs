@@ -2,606 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `order_subscription_items` resource: order subscription items.
+//!
+//! Start from [`OrderSubscriptionItems`], the endpoints that
+//! [`Client::order_subscription_items`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.order_subscription_items().list().await?;
+//! for order_subscription_item in &page.data {
+//!     println!("{}", order_subscription_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A order subscription item, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionItem {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: OrderSubscriptionItemAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: OrderSubscriptionItemRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for OrderSubscriptionItem {
-    const TYPE: Option<&'static str> = Some("order_subscription_items");
-    type Sort = OrderSubscriptionItemSort;
-    type Filter = OrderSubscriptionItemFilter;
-    type Include = OrderSubscriptionItemInclude;
-    type Field = OrderSubscriptionItemField;
-}
-
-/// The attributes of a [`OrderSubscriptionItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionItemAttributes {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    pub bundle_code: Option<String>,
-    /// The subscription item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: Option<i64>,
-    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
-    ///
-    /// Example: `9900`
-    pub unit_amount_cents: Option<i64>,
-    /// The unit amount of the subscription item, float. This can be useful to track the
-    /// purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
-    ///
-    /// Example: `99.0`
-    pub unit_amount_float: Option<f64>,
-    /// The unit amount of the subscription item, formatted. This can be useful to display the
-    /// amount with currency in you views.
-    ///
-    /// Example: `"€99,00"`
-    pub formatted_unit_amount: Option<String>,
-    /// Calculated as unit amount x quantity amount, in cents.
-    ///
-    /// Example: `18800`
-    pub total_amount_cents: Option<i64>,
-    /// Calculated as unit amount x quantity amount, float. This can be useful to track the
-    /// purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
-    ///
-    /// Example: `188.0`
-    pub total_amount_float: Option<f64>,
-    /// Calculated as unit amount x quantity amount, formatted. This can be useful to display
-    /// the amount with currency in you views.
-    ///
-    /// Example: `"€188,00"`
-    pub formatted_total_amount: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`OrderSubscriptionItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionItemRelationships {
-    /// The associated order subscription.
-    pub order_subscription: Option<ToOne>,
-    /// The polymorphic item associated to the subscription item. One of 'skus', 'bundles', or
-    /// 'adjustments'.
-    pub item: Option<ToOne>,
-    /// The associated sku item.
-    pub sku: Option<ToOne>,
-    /// The associated bundle item.
-    pub bundle: Option<ToOne>,
-    /// The associated adjustment item.
-    pub adjustment: Option<ToOne>,
-    /// The source line item which generated the subscription item.
-    pub source_line_item: Option<ToOne>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`OrderSubscriptionItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionItemSort {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for OrderSubscriptionItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`OrderSubscriptionItem`] can be filtered on, with the
-/// predicates of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionItemFilter {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for OrderSubscriptionItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for OrderSubscriptionItemFilter {}
-
-/// The relationships of a [`OrderSubscriptionItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionItemInclude {
-    /// `order_subscription`
-    OrderSubscription,
-    /// `item`
-    Item,
-    /// `sku`
-    Sku,
-    /// `bundle`
-    Bundle,
-    /// `adjustment`
-    Adjustment,
-    /// `source_line_item`
-    SourceLineItem,
-}
-
-impl FieldName for OrderSubscriptionItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::OrderSubscription => "order_subscription",
-            Self::Item => "item",
-            Self::Sku => "sku",
-            Self::Bundle => "bundle",
-            Self::Adjustment => "adjustment",
-            Self::SourceLineItem => "source_line_item",
-        }
-    }
-}
-
-/// The fields of a [`OrderSubscriptionItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionItemField {
-    /// `sku_code`
-    SkuCode,
-    /// `bundle_code`
-    BundleCode,
-    /// `quantity`
-    Quantity,
-    /// `unit_amount_cents`
-    UnitAmountCents,
-    /// `unit_amount_float`
-    UnitAmountFloat,
-    /// `formatted_unit_amount`
-    FormattedUnitAmount,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `total_amount_float`
-    TotalAmountFloat,
-    /// `formatted_total_amount`
-    FormattedTotalAmount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order_subscription`
-    OrderSubscription,
-    /// `item`
-    Item,
-    /// `sku`
-    Sku,
-    /// `bundle`
-    Bundle,
-    /// `adjustment`
-    Adjustment,
-    /// `source_line_item`
-    SourceLineItem,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for OrderSubscriptionItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuCode => "sku_code",
-            Self::BundleCode => "bundle_code",
-            Self::Quantity => "quantity",
-            Self::UnitAmountCents => "unit_amount_cents",
-            Self::UnitAmountFloat => "unit_amount_float",
-            Self::FormattedUnitAmount => "formatted_unit_amount",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TotalAmountFloat => "total_amount_float",
-            Self::FormattedTotalAmount => "formatted_total_amount",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::OrderSubscription => "order_subscription",
-            Self::Item => "item",
-            Self::Sku => "sku",
-            Self::Bundle => "bundle",
-            Self::Adjustment => "adjustment",
-            Self::SourceLineItem => "source_line_item",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// What the `item` of a [`OrderSubscriptionItem`] can be: `skus`, `bundles`, `adjustments`.
-/// A variant is there when its type's feature is on; others arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum OrderSubscriptionItemItem {
-    /// `skus`
-    #[cfg(feature = "skus")]
-    Sku(Box<super::skus::Sku>),
-    /// `bundles`
-    #[cfg(feature = "bundles")]
-    Bundle(Box<super::bundles::Bundle>),
-    /// `adjustments`
-    #[cfg(feature = "adjustments")]
-    Adjustment(Box<super::adjustments::Adjustment>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for OrderSubscriptionItemItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "skus")]
-            "skus" => decode_variant(value).map(Self::Sku),
-            #[cfg(feature = "bundles")]
-            "bundles" => decode_variant(value).map(Self::Bundle),
-            #[cfg(feature = "adjustments")]
-            "adjustments" => decode_variant(value).map(Self::Adjustment),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for OrderSubscriptionItemItem {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`OrderSubscriptionItem`]: [`OrderSubscriptionItemCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionItemCreate {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bundle_code: Option<String>,
-    /// The subscription item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: i64,
-    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
-    ///
-    /// Example: `9900`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_amount_cents: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderSubscriptionItemCreate {
-    /// A new order subscription item with what the API requires.
-    pub fn new(
-        quantity: i64,
-        order_subscription: impl Into<String>,
-        item: ResourceIdentifier,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set(
-                "order_subscription",
-                Linkage::to("order_subscriptions", order_subscription),
-            );
-        relationships.set("item", Linkage::To(item));
-        Self {
-            sku_code: None,
-            bundle_code: None,
-            quantity,
-            unit_amount_cents: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `bundle_code`.
-    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
-        self.bundle_code = Some(bundle_code.into());
-        self
-    }
-
-    /// Sets `unit_amount_cents`.
-    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
-        self.unit_amount_cents = Some(unit_amount_cents);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-
-    /// Links `bundle` to the `bundles` with this id.
-    pub fn bundle(mut self, bundle: impl Into<String>) -> Self {
-        self.relationships.set("bundle", Linkage::to("bundles", bundle));
-        self
-    }
-
-    /// Links `adjustment` to the `adjustments` with this id.
-    pub fn adjustment(mut self, adjustment: impl Into<String>) -> Self {
-        self.relationships.set("adjustment", Linkage::to("adjustments", adjustment));
-        self
-    }
-}
-
-/// The body of a request updating a [`OrderSubscriptionItem`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionItemUpdate {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub bundle_code: Patch<String>,
-    /// The subscription item quantity.
-    ///
-    /// Example: `4`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
-    ///
-    /// Example: `9900`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub unit_amount_cents: Patch<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl OrderSubscriptionItemUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `bundle_code`.
-    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
-        self.bundle_code = Patch::Set(bundle_code.into());
-        self
-    }
-
-    /// Clears `bundle_code`: sends `null`.
-    pub fn clear_bundle_code(mut self) -> Self {
-        self.bundle_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sets `unit_amount_cents`.
-    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
-        self.unit_amount_cents = Patch::Set(unit_amount_cents);
-        self
-    }
-
-    /// Clears `unit_amount_cents`: sends `null`.
-    pub fn clear_unit_amount_cents(mut self) -> Self {
-        self.unit_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `order_subscription_items` endpoints, from [`Client::order_subscription_items`].
 #[derive(Debug, Clone)]
@@ -624,12 +39,12 @@ impl OrderSubscriptionItems {
         ListCall::list(&self.client, "order_subscription_items")
     }
 
-    /// Retrieves a order subscription item by id: `GET /order_subscription_items/{id}`.
+    /// Retrieves an order subscription item by id: `GET /order_subscription_items/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<OrderSubscriptionItem> {
         ItemCall::retrieve(&self.client, "order_subscription_items", id)
     }
 
-    /// Creates a order subscription item: `POST /order_subscription_items`.
+    /// Creates an order subscription item: `POST /order_subscription_items`.
     pub fn create(
         &self,
         body: &OrderSubscriptionItemCreate,
@@ -642,7 +57,7 @@ impl OrderSubscriptionItems {
         )
     }
 
-    /// Updates a order subscription item: `PATCH /order_subscription_items/{id}`.
+    /// Updates an order subscription item: `PATCH /order_subscription_items/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -651,7 +66,7 @@ impl OrderSubscriptionItems {
         ItemCall::update(&self.client, "order_subscription_items", id, body)
     }
 
-    /// Deletes a order subscription item: `DELETE /order_subscription_items/{id}`.
+    /// Deletes an order subscription item: `DELETE /order_subscription_items/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "order_subscription_items", id)
     }
@@ -768,4 +183,657 @@ impl OrderSubscriptionItems {
             Some("event_stores"),
         )
     }
+}
+
+/// An order subscription item, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionItem {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: OrderSubscriptionItemAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: OrderSubscriptionItemRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for OrderSubscriptionItem {
+    const TYPE: Option<&'static str> = Some("order_subscription_items");
+    type Sort = OrderSubscriptionItemSort;
+    type Filter = OrderSubscriptionItemFilter;
+    type Include = OrderSubscriptionItemInclude;
+    type Field = OrderSubscriptionItemField;
+}
+
+/// The attributes of an [`OrderSubscriptionItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionItemAttributes {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    pub bundle_code: Option<String>,
+    /// The subscription item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: Option<i64>,
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    ///
+    /// Example: `9900`
+    pub unit_amount_cents: Option<i64>,
+    /// The unit amount of the subscription item, float. This can be useful to track the
+    /// purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    ///
+    /// Example: `99.0`
+    pub unit_amount_float: Option<f64>,
+    /// The unit amount of the subscription item, formatted. This can be useful to display the
+    /// amount with currency in you views.
+    ///
+    /// Example: `"€99,00"`
+    pub formatted_unit_amount: Option<String>,
+    /// Calculated as unit amount x quantity amount, in cents.
+    ///
+    /// Example: `18800`
+    pub total_amount_cents: Option<i64>,
+    /// Calculated as unit amount x quantity amount, float. This can be useful to track the
+    /// purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    ///
+    /// Example: `188.0`
+    pub total_amount_float: Option<f64>,
+    /// Calculated as unit amount x quantity amount, formatted. This can be useful to display
+    /// the amount with currency in you views.
+    ///
+    /// Example: `"€188,00"`
+    pub formatted_total_amount: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`OrderSubscriptionItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionItemRelationships {
+    /// The associated order subscription.
+    pub order_subscription: Option<ToOne>,
+    /// The polymorphic item associated to the subscription item. One of 'skus', 'bundles', or
+    /// 'adjustments'.
+    pub item: Option<ToOne>,
+    /// The associated sku item.
+    pub sku: Option<ToOne>,
+    /// The associated bundle item.
+    pub bundle: Option<ToOne>,
+    /// The associated adjustment item.
+    pub adjustment: Option<ToOne>,
+    /// The source line item which generated the subscription item.
+    pub source_line_item: Option<ToOne>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`OrderSubscriptionItem`]:
+/// [`OrderSubscriptionItemCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionItemCreate {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_code: Option<String>,
+    /// The subscription item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: i64,
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    ///
+    /// Example: `9900`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_amount_cents: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderSubscriptionItemCreate {
+    /// A new order subscription item with what the API requires.
+    pub fn new(
+        quantity: i64,
+        order_subscription: impl Into<String>,
+        item: ResourceIdentifier,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set(
+                "order_subscription",
+                Linkage::to("order_subscriptions", order_subscription),
+            );
+        relationships.set("item", Linkage::To(item));
+        Self {
+            sku_code: None,
+            bundle_code: None,
+            quantity,
+            unit_amount_cents: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `bundle_code`.
+    ///
+    /// The code of the associated bundle.
+    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
+        self.bundle_code = Some(bundle_code.into());
+        self
+    }
+
+    /// Sets `unit_amount_cents`.
+    ///
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
+        self.unit_amount_cents = Some(unit_amount_cents);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated sku item.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+
+    /// Links `bundle` to the `bundles` with this id.
+    ///
+    /// The associated bundle item.
+    pub fn bundle(mut self, bundle: impl Into<String>) -> Self {
+        self.relationships.set("bundle", Linkage::to("bundles", bundle));
+        self
+    }
+
+    /// Links `adjustment` to the `adjustments` with this id.
+    ///
+    /// The associated adjustment item.
+    pub fn adjustment(mut self, adjustment: impl Into<String>) -> Self {
+        self.relationships.set("adjustment", Linkage::to("adjustments", adjustment));
+        self
+    }
+}
+
+/// The body of a request updating an [`OrderSubscriptionItem`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionItemUpdate {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub bundle_code: Patch<String>,
+    /// The subscription item quantity.
+    ///
+    /// Example: `4`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    ///
+    /// Example: `9900`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub unit_amount_cents: Patch<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl OrderSubscriptionItemUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `bundle_code`.
+    ///
+    /// The code of the associated bundle.
+    pub fn bundle_code(mut self, bundle_code: impl Into<String>) -> Self {
+        self.bundle_code = Patch::Set(bundle_code.into());
+        self
+    }
+
+    /// Clears `bundle_code`: sends `null`.
+    pub fn clear_bundle_code(mut self) -> Self {
+        self.bundle_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The subscription item quantity.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets `unit_amount_cents`.
+    ///
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    pub fn unit_amount_cents(mut self, unit_amount_cents: i64) -> Self {
+        self.unit_amount_cents = Patch::Set(unit_amount_cents);
+        self
+    }
+
+    /// Clears `unit_amount_cents`: sends `null`.
+    pub fn clear_unit_amount_cents(mut self) -> Self {
+        self.unit_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`OrderSubscriptionItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionItemSort {
+    /// The resource's id.
+    Id,
+    /// The subscription item quantity.
+    Quantity,
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    UnitAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for OrderSubscriptionItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`OrderSubscriptionItem`] can be filtered on, with the
+/// predicates of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionItemFilter {
+    /// The resource's id.
+    Id,
+    /// The subscription item quantity.
+    Quantity,
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    UnitAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for OrderSubscriptionItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for OrderSubscriptionItemFilter {}
+
+/// The relationships of an [`OrderSubscriptionItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionItemInclude {
+    /// The associated order subscription.
+    OrderSubscription,
+    /// The polymorphic item associated to the subscription item. One of 'skus', 'bundles', or
+    /// 'adjustments'.
+    Item,
+    /// The associated sku item.
+    Sku,
+    /// The associated bundle item.
+    Bundle,
+    /// The associated adjustment item.
+    Adjustment,
+    /// The source line item which generated the subscription item.
+    SourceLineItem,
+}
+
+impl FieldName for OrderSubscriptionItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::OrderSubscription => "order_subscription",
+            Self::Item => "item",
+            Self::Sku => "sku",
+            Self::Bundle => "bundle",
+            Self::Adjustment => "adjustment",
+            Self::SourceLineItem => "source_line_item",
+        }
+    }
+}
+
+/// The fields of an [`OrderSubscriptionItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionItemField {
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The code of the associated bundle.
+    BundleCode,
+    /// The subscription item quantity.
+    Quantity,
+    /// The unit amount of the subscription item, in cents. Optional, inherited by item.
+    UnitAmountCents,
+    /// The unit amount of the subscription item, float. This can be useful to track the
+    /// purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    UnitAmountFloat,
+    /// The unit amount of the subscription item, formatted. This can be useful to display the
+    /// amount with currency in you views.
+    FormattedUnitAmount,
+    /// Calculated as unit amount x quantity amount, in cents.
+    TotalAmountCents,
+    /// Calculated as unit amount x quantity amount, float. This can be useful to track the
+    /// purchase on thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    TotalAmountFloat,
+    /// Calculated as unit amount x quantity amount, formatted. This can be useful to display
+    /// the amount with currency in you views.
+    FormattedTotalAmount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated order subscription.
+    OrderSubscription,
+    /// The polymorphic item associated to the subscription item. One of 'skus', 'bundles', or
+    /// 'adjustments'.
+    Item,
+    /// The associated sku item.
+    Sku,
+    /// The associated bundle item.
+    Bundle,
+    /// The associated adjustment item.
+    Adjustment,
+    /// The source line item which generated the subscription item.
+    SourceLineItem,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for OrderSubscriptionItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuCode => "sku_code",
+            Self::BundleCode => "bundle_code",
+            Self::Quantity => "quantity",
+            Self::UnitAmountCents => "unit_amount_cents",
+            Self::UnitAmountFloat => "unit_amount_float",
+            Self::FormattedUnitAmount => "formatted_unit_amount",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TotalAmountFloat => "total_amount_float",
+            Self::FormattedTotalAmount => "formatted_total_amount",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::OrderSubscription => "order_subscription",
+            Self::Item => "item",
+            Self::Sku => "sku",
+            Self::Bundle => "bundle",
+            Self::Adjustment => "adjustment",
+            Self::SourceLineItem => "source_line_item",
+            Self::EventStores => "event_stores",
+        }
+    }
+}
+
+/// What the `item` of an [`OrderSubscriptionItem`] can be: `skus`, `bundles`,
+/// `adjustments`. A variant is there when its type's feature is on; others arrive as
+/// `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum OrderSubscriptionItemItem {
+    /// `skus`
+    #[cfg(feature = "skus")]
+    Sku(Box<super::skus::Sku>),
+    /// `bundles`
+    #[cfg(feature = "bundles")]
+    Bundle(Box<super::bundles::Bundle>),
+    /// `adjustments`
+    #[cfg(feature = "adjustments")]
+    Adjustment(Box<super::adjustments::Adjustment>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for OrderSubscriptionItemItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "skus")]
+            "skus" => decode_variant(value).map(Self::Sku),
+            #[cfg(feature = "bundles")]
+            "bundles" => decode_variant(value).map(Self::Bundle),
+            #[cfg(feature = "adjustments")]
+            "adjustments" => decode_variant(value).map(Self::Adjustment),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for OrderSubscriptionItemItem {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

@@ -2,973 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `order_subscriptions` resource: order subscriptions.
+//!
+//! Start from [`OrderSubscriptions`], the endpoints that [`Client::order_subscriptions`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.order_subscriptions().list().await?;
+//! for order_subscription in &page.data {
+//!     println!("{}", order_subscription.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A order subscription, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderSubscription {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: OrderSubscriptionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: OrderSubscriptionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for OrderSubscription {
-    const TYPE: Option<&'static str> = Some("order_subscriptions");
-    type Sort = OrderSubscriptionSort;
-    type Filter = OrderSubscriptionFilter;
-    type Include = OrderSubscriptionInclude;
-    type Field = OrderSubscriptionField;
-}
-
-/// The attributes of a [`OrderSubscription`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionAttributes {
-    /// Unique identifier for the subscription (numeric).
-    ///
-    /// Example: `"1234"`
-    pub number: Option<String>,
-    /// The subscription status. One of 'draft' (default), 'inactive', 'active', 'running', or
-    /// 'cancelled'.
-    ///
-    /// Example: `"draft"`
-    pub status: Option<OrderSubscriptionStatus>,
-    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
-    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
-    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
-    /// associated subscription_model.
-    ///
-    /// Example: `"monthly"`
-    pub frequency: Option<String>,
-    /// Indicates if the subscription will be activated considering the placed source order as
-    /// its first run. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    pub activate_by_source_order: Option<bool>,
-    /// Indicates if the subscription created orders are automatically placed at the end of the
-    /// copy. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    pub place_target_order: Option<bool>,
-    /// Indicates the number of hours the renewal alert will be triggered before the
-    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
-    /// '1'.
-    ///
-    /// Example: `1`
-    pub renewal_alert_period: Option<i64>,
-    /// The email address of the customer, if any, associated to the source order.
-    ///
-    /// Example: `"john@example.com"`
-    pub customer_email: Option<String>,
-    /// The activation date/time of this subscription. Required, unless
-    /// activate_by_source_order.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this subscription (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The date/time of the subscription last run.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub last_run_at: Option<DateTime<Utc>>,
-    /// The date/time of the subscription next run. Can be updated but only in the future, to
-    /// copy with frequency changes.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub next_run_at: Option<DateTime<Utc>>,
-    /// The number of times this subscription has run.
-    ///
-    /// Example: `2`
-    pub occurrencies: Option<i64>,
-    /// Indicates the number of subscription errors, if any.
-    ///
-    /// Example: `3`
-    pub errors_count: Option<i64>,
-    /// Indicates if the subscription has succeeded on its last run.
-    ///
-    /// Example: `true`
-    pub succeeded_on_last_run: Option<bool>,
-    /// The subscription options used to create the order.
-    ///
-    /// Example: `{"place_target_order":false}`
-    ///
-    /// Deprecated by the API.
-    pub options: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`OrderSubscription`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionRelationships {
-    /// The associated market, inherited from the source order if not specified.
-    pub market: Option<ToOne>,
-    /// The subscription model associated to the market.
-    pub subscription_model: Option<ToOne>,
-    /// The source order which generated the subscription.
-    pub source_order: Option<ToOne>,
-    /// The subscription customer.
-    pub customer: Option<ToOne>,
-    /// The associated customer_payment_source.
-    pub customer_payment_source: Option<ToOne>,
-    /// The associated order subscription items.
-    pub order_subscription_items: Option<ToMany>,
-    /// The associated order factories.
-    pub order_factories: Option<ToMany>,
-    /// The associated order copies.
-    pub order_copies: Option<ToMany>,
-    /// The associated recurring_order copies.
-    pub recurring_order_copies: Option<ToMany>,
-    /// The associated copied orders.
-    pub orders: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionStatus {
-    /// `draft`
-    Draft,
-    /// `inactive`
-    Inactive,
-    /// `active`
-    Active,
-    /// `running`
-    Running,
-    /// `cancelled`
-    Cancelled,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl OrderSubscriptionStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Inactive => "inactive",
-            Self::Active => "active",
-            Self::Running => "running",
-            Self::Cancelled => "cancelled",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "inactive" => Some(Self::Inactive),
-            "active" => Some(Self::Active),
-            "running" => Some(Self::Running),
-            "cancelled" => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for OrderSubscriptionStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for OrderSubscriptionStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for OrderSubscriptionStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderSubscriptionStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`OrderSubscription`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionSort {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `frequency`
-    Frequency,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `last_run_at`
-    LastRunAt,
-    /// `next_run_at`
-    NextRunAt,
-    /// `occurrencies`
-    Occurrencies,
-    /// `errors_count`
-    ErrorsCount,
-    /// `succeeded_on_last_run`
-    SucceededOnLastRun,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for OrderSubscriptionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::Frequency => "frequency",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::LastRunAt => "last_run_at",
-            Self::NextRunAt => "next_run_at",
-            Self::Occurrencies => "occurrencies",
-            Self::ErrorsCount => "errors_count",
-            Self::SucceededOnLastRun => "succeeded_on_last_run",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`OrderSubscription`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionFilter {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `frequency`
-    Frequency,
-    /// `customer_email`
-    CustomerEmail,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `last_run_at`
-    LastRunAt,
-    /// `next_run_at`
-    NextRunAt,
-    /// `occurrencies`
-    Occurrencies,
-    /// `errors_count`
-    ErrorsCount,
-    /// `succeeded_on_last_run`
-    SucceededOnLastRun,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for OrderSubscriptionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::Frequency => "frequency",
-            Self::CustomerEmail => "customer_email",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::LastRunAt => "last_run_at",
-            Self::NextRunAt => "next_run_at",
-            Self::Occurrencies => "occurrencies",
-            Self::ErrorsCount => "errors_count",
-            Self::SucceededOnLastRun => "succeeded_on_last_run",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for OrderSubscriptionFilter {}
-
-/// The relationships of a [`OrderSubscription`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionInclude {
-    /// `market`
-    Market,
-    /// `subscription_model`
-    SubscriptionModel,
-    /// `source_order`
-    SourceOrder,
-    /// `customer`
-    Customer,
-    /// `customer_payment_source`
-    CustomerPaymentSource,
-    /// `order_subscription_items`
-    OrderSubscriptionItems,
-    /// `order_factories`
-    OrderFactories,
-    /// `order_copies`
-    OrderCopies,
-    /// `recurring_order_copies`
-    RecurringOrderCopies,
-    /// `orders`
-    Orders,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for OrderSubscriptionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::SubscriptionModel => "subscription_model",
-            Self::SourceOrder => "source_order",
-            Self::Customer => "customer",
-            Self::CustomerPaymentSource => "customer_payment_source",
-            Self::OrderSubscriptionItems => "order_subscription_items",
-            Self::OrderFactories => "order_factories",
-            Self::OrderCopies => "order_copies",
-            Self::RecurringOrderCopies => "recurring_order_copies",
-            Self::Orders => "orders",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`OrderSubscription`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSubscriptionField {
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `frequency`
-    Frequency,
-    /// `activate_by_source_order`
-    ActivateBySourceOrder,
-    /// `place_target_order`
-    PlaceTargetOrder,
-    /// `renewal_alert_period`
-    RenewalAlertPeriod,
-    /// `customer_email`
-    CustomerEmail,
-    /// `starts_at`
-    StartsAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `last_run_at`
-    LastRunAt,
-    /// `next_run_at`
-    NextRunAt,
-    /// `occurrencies`
-    Occurrencies,
-    /// `errors_count`
-    ErrorsCount,
-    /// `succeeded_on_last_run`
-    SucceededOnLastRun,
-    /// `options`
-    Options,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `subscription_model`
-    SubscriptionModel,
-    /// `source_order`
-    SourceOrder,
-    /// `customer`
-    Customer,
-    /// `customer_payment_source`
-    CustomerPaymentSource,
-    /// `order_subscription_items`
-    OrderSubscriptionItems,
-    /// `order_factories`
-    OrderFactories,
-    /// `order_copies`
-    OrderCopies,
-    /// `recurring_order_copies`
-    RecurringOrderCopies,
-    /// `orders`
-    Orders,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for OrderSubscriptionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::Frequency => "frequency",
-            Self::ActivateBySourceOrder => "activate_by_source_order",
-            Self::PlaceTargetOrder => "place_target_order",
-            Self::RenewalAlertPeriod => "renewal_alert_period",
-            Self::CustomerEmail => "customer_email",
-            Self::StartsAt => "starts_at",
-            Self::ExpiresAt => "expires_at",
-            Self::LastRunAt => "last_run_at",
-            Self::NextRunAt => "next_run_at",
-            Self::Occurrencies => "occurrencies",
-            Self::ErrorsCount => "errors_count",
-            Self::SucceededOnLastRun => "succeeded_on_last_run",
-            Self::Options => "options",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::SubscriptionModel => "subscription_model",
-            Self::SourceOrder => "source_order",
-            Self::Customer => "customer",
-            Self::CustomerPaymentSource => "customer_payment_source",
-            Self::OrderSubscriptionItems => "order_subscription_items",
-            Self::OrderFactories => "order_factories",
-            Self::OrderCopies => "order_copies",
-            Self::RecurringOrderCopies => "recurring_order_copies",
-            Self::Orders => "orders",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`OrderSubscription`]: [`OrderSubscriptionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionCreate {
-    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
-    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
-    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
-    /// associated subscription_model.
-    ///
-    /// Example: `"monthly"`
-    pub frequency: String,
-    /// Indicates if the subscription will be activated considering the placed source order as
-    /// its first run. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activate_by_source_order: Option<bool>,
-    /// Indicates if the subscription created orders are automatically placed at the end of the
-    /// copy. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub place_target_order: Option<bool>,
-    /// Indicates the number of hours the renewal alert will be triggered before the
-    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
-    /// '1'.
-    ///
-    /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renewal_alert_period: Option<i64>,
-    /// The activation date/time of this subscription. Required, unless
-    /// activate_by_source_order.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this subscription (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The subscription options used to create the order.
-    ///
-    /// Example: `{"place_target_order":false}`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderSubscriptionCreate {
-    /// A new order subscription with what the API requires.
-    pub fn new(frequency: impl Into<String>, source_order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("source_order", Linkage::to("orders", source_order));
-        Self {
-            frequency: frequency.into(),
-            activate_by_source_order: None,
-            place_target_order: None,
-            renewal_alert_period: None,
-            starts_at: None,
-            expires_at: None,
-            options: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `activate_by_source_order`.
-    pub fn activate_by_source_order(mut self, activate_by_source_order: bool) -> Self {
-        self.activate_by_source_order = Some(activate_by_source_order);
-        self
-    }
-
-    /// Sets `place_target_order`.
-    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
-        self.place_target_order = Some(place_target_order);
-        self
-    }
-
-    /// Sets `renewal_alert_period`.
-    pub fn renewal_alert_period(mut self, renewal_alert_period: i64) -> Self {
-        self.renewal_alert_period = Some(renewal_alert_period);
-        self
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Some(starts_at);
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Some(expires_at);
-        self
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Some(options);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`OrderSubscription`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderSubscriptionUpdate {
-    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
-    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
-    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
-    /// associated subscription_model.
-    ///
-    /// Example: `"monthly"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<String>,
-    /// Indicates if the subscription will be activated considering the placed source order as
-    /// its first run. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub activate_by_source_order: Patch<bool>,
-    /// Indicates if the subscription created orders are automatically placed at the end of the
-    /// copy. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub place_target_order: Patch<bool>,
-    /// Indicates the number of hours the renewal alert will be triggered before the
-    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
-    /// '1'.
-    ///
-    /// Example: `1`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub renewal_alert_period: Patch<i64>,
-    /// The expiration date/time of this subscription (must be after starts_at).
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub expires_at: Patch<DateTime<Utc>>,
-    /// The date/time of the subscription next run. Can be updated but only in the future, to
-    /// copy with frequency changes.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub next_run_at: Patch<DateTime<Utc>>,
-    /// The subscription options used to create the order.
-    ///
-    /// Example: `{"place_target_order":false}`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub options: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to mark this subscription as active.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _activate: Option<bool>,
-    /// Send this attribute if you want to mark this subscription as inactive.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _deactivate: Option<bool>,
-    /// Send this attribute if you want to mark this subscription as cancelled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel: Option<bool>,
-    /// Send this attribute if you want to convert a manual subscription to an automatic one. A
-    /// subscription model is required before conversion.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _convert: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderSubscriptionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `frequency`.
-    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
-        self.frequency = Some(frequency.into());
-        self
-    }
-
-    /// Sets `activate_by_source_order`.
-    pub fn activate_by_source_order(mut self, activate_by_source_order: bool) -> Self {
-        self.activate_by_source_order = Patch::Set(activate_by_source_order);
-        self
-    }
-
-    /// Clears `activate_by_source_order`: sends `null`.
-    pub fn clear_activate_by_source_order(mut self) -> Self {
-        self.activate_by_source_order = Patch::Clear;
-        self
-    }
-
-    /// Sets `place_target_order`.
-    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
-        self.place_target_order = Patch::Set(place_target_order);
-        self
-    }
-
-    /// Clears `place_target_order`: sends `null`.
-    pub fn clear_place_target_order(mut self) -> Self {
-        self.place_target_order = Patch::Clear;
-        self
-    }
-
-    /// Sets `renewal_alert_period`.
-    pub fn renewal_alert_period(mut self, renewal_alert_period: i64) -> Self {
-        self.renewal_alert_period = Patch::Set(renewal_alert_period);
-        self
-    }
-
-    /// Clears `renewal_alert_period`: sends `null`.
-    pub fn clear_renewal_alert_period(mut self) -> Self {
-        self.renewal_alert_period = Patch::Clear;
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Patch::Set(expires_at);
-        self
-    }
-
-    /// Clears `expires_at`: sends `null`.
-    pub fn clear_expires_at(mut self) -> Self {
-        self.expires_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `next_run_at`.
-    pub fn next_run_at(mut self, next_run_at: DateTime<Utc>) -> Self {
-        self.next_run_at = Patch::Set(next_run_at);
-        self
-    }
-
-    /// Clears `next_run_at`: sends `null`.
-    pub fn clear_next_run_at(mut self) -> Self {
-        self.next_run_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Patch::Set(options);
-        self
-    }
-
-    /// Clears `options`: sends `null`.
-    pub fn clear_options(mut self) -> Self {
-        self.options = Patch::Clear;
-        self
-    }
-
-    /// Sends `_activate: true` with the update.
-    pub fn activate(mut self) -> Self {
-        self._activate = Some(true);
-        self
-    }
-
-    /// Sends `_deactivate: true` with the update.
-    pub fn deactivate(mut self) -> Self {
-        self._deactivate = Some(true);
-        self
-    }
-
-    /// Sends `_cancel: true` with the update.
-    pub fn cancel(mut self) -> Self {
-        self._cancel = Some(true);
-        self
-    }
-
-    /// Sends `_convert: true` with the update.
-    pub fn convert(mut self) -> Self {
-        self._convert = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `customer_payment_source` to the `customer_payment_sources` with this id.
-    pub fn customer_payment_source(
-        mut self,
-        customer_payment_source: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "customer_payment_source",
-                Linkage::to("customer_payment_sources", customer_payment_source),
-            );
-        self
-    }
-
-    /// Unlinks `customer_payment_source`: sends `null`.
-    pub fn clear_customer_payment_source(mut self) -> Self {
-        self.relationships.set("customer_payment_source", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `order_subscriptions` endpoints, from [`Client::order_subscriptions`].
 #[derive(Debug, Clone)]
@@ -991,12 +39,12 @@ impl OrderSubscriptions {
         ListCall::list(&self.client, "order_subscriptions")
     }
 
-    /// Retrieves a order subscription by id: `GET /order_subscriptions/{id}`.
+    /// Retrieves an order subscription by id: `GET /order_subscriptions/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<OrderSubscription> {
         ItemCall::retrieve(&self.client, "order_subscriptions", id)
     }
 
-    /// Creates a order subscription: `POST /order_subscriptions`.
+    /// Creates an order subscription: `POST /order_subscriptions`.
     pub fn create(&self, body: &OrderSubscriptionCreate) -> ItemCall<OrderSubscription> {
         ItemCall::create_linked(
             &self.client,
@@ -1006,7 +54,7 @@ impl OrderSubscriptions {
         )
     }
 
-    /// Updates a order subscription: `PATCH /order_subscriptions/{id}`.
+    /// Updates an order subscription: `PATCH /order_subscriptions/{id}`.
     pub fn update(
         &self,
         id: &str,
@@ -1021,7 +69,7 @@ impl OrderSubscriptions {
         )
     }
 
-    /// Deletes a order subscription: `DELETE /order_subscriptions/{id}`.
+    /// Deletes an order subscription: `DELETE /order_subscriptions/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "order_subscriptions", id)
     }
@@ -1291,5 +339,1085 @@ impl OrderSubscriptions {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// An order subscription, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderSubscription {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: OrderSubscriptionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: OrderSubscriptionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for OrderSubscription {
+    const TYPE: Option<&'static str> = Some("order_subscriptions");
+    type Sort = OrderSubscriptionSort;
+    type Filter = OrderSubscriptionFilter;
+    type Include = OrderSubscriptionInclude;
+    type Field = OrderSubscriptionField;
+}
+
+/// The attributes of an [`OrderSubscription`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionAttributes {
+    /// Unique identifier for the subscription (numeric).
+    ///
+    /// Example: `"1234"`
+    pub number: Option<String>,
+    /// The subscription status. One of 'draft' (default), 'inactive', 'active', 'running', or
+    /// 'cancelled'.
+    ///
+    /// Example: `"draft"`
+    pub status: Option<OrderSubscriptionStatus>,
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    ///
+    /// Example: `"monthly"`
+    pub frequency: Option<String>,
+    /// Indicates if the subscription will be activated considering the placed source order as
+    /// its first run. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    pub activate_by_source_order: Option<bool>,
+    /// Indicates if the subscription created orders are automatically placed at the end of the
+    /// copy. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    pub place_target_order: Option<bool>,
+    /// Indicates the number of hours the renewal alert will be triggered before the
+    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
+    /// '1'.
+    ///
+    /// Example: `1`
+    pub renewal_alert_period: Option<i64>,
+    /// The email address of the customer, if any, associated to the source order.
+    ///
+    /// Example: `"john@example.com"`
+    pub customer_email: Option<String>,
+    /// The activation date/time of this subscription. Required, unless
+    /// activate_by_source_order.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this subscription (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The date/time of the subscription last run.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub last_run_at: Option<DateTime<Utc>>,
+    /// The date/time of the subscription next run. Can be updated but only in the future, to
+    /// copy with frequency changes.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// The number of times this subscription has run.
+    ///
+    /// Example: `2`
+    pub occurrencies: Option<i64>,
+    /// Indicates the number of subscription errors, if any.
+    ///
+    /// Example: `3`
+    pub errors_count: Option<i64>,
+    /// Indicates if the subscription has succeeded on its last run.
+    ///
+    /// Example: `true`
+    pub succeeded_on_last_run: Option<bool>,
+    /// The subscription options used to create the order.
+    ///
+    /// Example: `{"place_target_order":false}`
+    ///
+    /// Deprecated by the API.
+    pub options: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`OrderSubscription`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionRelationships {
+    /// The associated market, inherited from the source order if not specified.
+    pub market: Option<ToOne>,
+    /// The subscription model associated to the market.
+    pub subscription_model: Option<ToOne>,
+    /// The source order which generated the subscription.
+    pub source_order: Option<ToOne>,
+    /// The subscription customer.
+    pub customer: Option<ToOne>,
+    /// The associated customer_payment_source.
+    pub customer_payment_source: Option<ToOne>,
+    /// The associated order subscription items.
+    pub order_subscription_items: Option<ToMany>,
+    /// The associated order factories.
+    pub order_factories: Option<ToMany>,
+    /// The associated order copies.
+    pub order_copies: Option<ToMany>,
+    /// The associated recurring_order copies.
+    pub recurring_order_copies: Option<ToMany>,
+    /// The associated copied orders.
+    pub orders: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`OrderSubscription`]:
+/// [`OrderSubscriptionCreate::new`] takes what the API requires, the other methods add the
+/// rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionCreate {
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    ///
+    /// Example: `"monthly"`
+    pub frequency: String,
+    /// Indicates if the subscription will be activated considering the placed source order as
+    /// its first run. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activate_by_source_order: Option<bool>,
+    /// Indicates if the subscription created orders are automatically placed at the end of the
+    /// copy. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place_target_order: Option<bool>,
+    /// Indicates the number of hours the renewal alert will be triggered before the
+    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
+    /// '1'.
+    ///
+    /// Example: `1`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renewal_alert_period: Option<i64>,
+    /// The activation date/time of this subscription. Required, unless
+    /// activate_by_source_order.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this subscription (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The subscription options used to create the order.
+    ///
+    /// Example: `{"place_target_order":false}`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderSubscriptionCreate {
+    /// A new order subscription with what the API requires.
+    pub fn new(frequency: impl Into<String>, source_order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("source_order", Linkage::to("orders", source_order));
+        Self {
+            frequency: frequency.into(),
+            activate_by_source_order: None,
+            place_target_order: None,
+            renewal_alert_period: None,
+            starts_at: None,
+            expires_at: None,
+            options: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `activate_by_source_order`.
+    ///
+    /// Indicates if the subscription will be activated considering the placed source order as
+    /// its first run. Optional, default is 'true'.
+    pub fn activate_by_source_order(mut self, activate_by_source_order: bool) -> Self {
+        self.activate_by_source_order = Some(activate_by_source_order);
+        self
+    }
+
+    /// Sets `place_target_order`.
+    ///
+    /// Indicates if the subscription created orders are automatically placed at the end of the
+    /// copy. Optional, default is 'true'.
+    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
+        self.place_target_order = Some(place_target_order);
+        self
+    }
+
+    /// Sets `renewal_alert_period`.
+    ///
+    /// Indicates the number of hours the renewal alert will be triggered before the
+    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
+    /// '1'.
+    pub fn renewal_alert_period(mut self, renewal_alert_period: i64) -> Self {
+        self.renewal_alert_period = Some(renewal_alert_period);
+        self
+    }
+
+    /// Sets `starts_at`.
+    ///
+    /// The activation date/time of this subscription. Required, unless
+    /// activate_by_source_order.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Some(starts_at);
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this subscription (must be after starts_at).
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets `options`.
+    ///
+    /// The subscription options used to create the order.
+    ///
+    /// Deprecated by the API.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Some(options.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market, inherited from the source order if not specified.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating an [`OrderSubscription`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderSubscriptionUpdate {
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    ///
+    /// Example: `"monthly"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    /// Indicates if the subscription will be activated considering the placed source order as
+    /// its first run. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub activate_by_source_order: Patch<bool>,
+    /// Indicates if the subscription created orders are automatically placed at the end of the
+    /// copy. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub place_target_order: Patch<bool>,
+    /// Indicates the number of hours the renewal alert will be triggered before the
+    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
+    /// '1'.
+    ///
+    /// Example: `1`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub renewal_alert_period: Patch<i64>,
+    /// The expiration date/time of this subscription (must be after starts_at).
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub expires_at: Patch<DateTime<Utc>>,
+    /// The date/time of the subscription next run. Can be updated but only in the future, to
+    /// copy with frequency changes.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub next_run_at: Patch<DateTime<Utc>>,
+    /// The subscription options used to create the order.
+    ///
+    /// Example: `{"place_target_order":false}`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub options: Patch<Value>,
+    /// Send this attribute if you want to mark this subscription as active.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _activate: Option<bool>,
+    /// Send this attribute if you want to mark this subscription as inactive.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _deactivate: Option<bool>,
+    /// Send this attribute if you want to mark this subscription as cancelled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel: Option<bool>,
+    /// Send this attribute if you want to convert a manual subscription to an automatic one. A
+    /// subscription model is required before conversion.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _convert: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderSubscriptionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `frequency`.
+    ///
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    pub fn frequency(mut self, frequency: impl Into<String>) -> Self {
+        self.frequency = Some(frequency.into());
+        self
+    }
+
+    /// Sets `activate_by_source_order`.
+    ///
+    /// Indicates if the subscription will be activated considering the placed source order as
+    /// its first run. Optional, default is 'true'.
+    pub fn activate_by_source_order(mut self, activate_by_source_order: bool) -> Self {
+        self.activate_by_source_order = Patch::Set(activate_by_source_order);
+        self
+    }
+
+    /// Clears `activate_by_source_order`: sends `null`.
+    pub fn clear_activate_by_source_order(mut self) -> Self {
+        self.activate_by_source_order = Patch::Clear;
+        self
+    }
+
+    /// Sets `place_target_order`.
+    ///
+    /// Indicates if the subscription created orders are automatically placed at the end of the
+    /// copy. Optional, default is 'true'.
+    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
+        self.place_target_order = Patch::Set(place_target_order);
+        self
+    }
+
+    /// Clears `place_target_order`: sends `null`.
+    pub fn clear_place_target_order(mut self) -> Self {
+        self.place_target_order = Patch::Clear;
+        self
+    }
+
+    /// Sets `renewal_alert_period`.
+    ///
+    /// Indicates the number of hours the renewal alert will be triggered before the
+    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
+    /// '1'.
+    pub fn renewal_alert_period(mut self, renewal_alert_period: i64) -> Self {
+        self.renewal_alert_period = Patch::Set(renewal_alert_period);
+        self
+    }
+
+    /// Clears `renewal_alert_period`: sends `null`.
+    pub fn clear_renewal_alert_period(mut self) -> Self {
+        self.renewal_alert_period = Patch::Clear;
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this subscription (must be after starts_at).
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Patch::Set(expires_at);
+        self
+    }
+
+    /// Clears `expires_at`: sends `null`.
+    pub fn clear_expires_at(mut self) -> Self {
+        self.expires_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `next_run_at`.
+    ///
+    /// The date/time of the subscription next run. Can be updated but only in the future, to
+    /// copy with frequency changes.
+    pub fn next_run_at(mut self, next_run_at: DateTime<Utc>) -> Self {
+        self.next_run_at = Patch::Set(next_run_at);
+        self
+    }
+
+    /// Clears `next_run_at`: sends `null`.
+    pub fn clear_next_run_at(mut self) -> Self {
+        self.next_run_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `options`.
+    ///
+    /// The subscription options used to create the order.
+    ///
+    /// Deprecated by the API.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Patch::Set(options.into_object());
+        self
+    }
+
+    /// Clears `options`: sends `null`.
+    pub fn clear_options(mut self) -> Self {
+        self.options = Patch::Clear;
+        self
+    }
+
+    /// Sends `_activate: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this subscription as active.
+    pub fn activate(mut self) -> Self {
+        self._activate = Some(true);
+        self
+    }
+
+    /// Sends `_deactivate: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this subscription as inactive.
+    pub fn deactivate(mut self) -> Self {
+        self._deactivate = Some(true);
+        self
+    }
+
+    /// Sends `_cancel: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this subscription as cancelled.
+    pub fn cancel(mut self) -> Self {
+        self._cancel = Some(true);
+        self
+    }
+
+    /// Sends `_convert: true` with the update.
+    ///
+    /// Send this attribute if you want to convert a manual subscription to an automatic one. A
+    /// subscription model is required before conversion.
+    pub fn convert(mut self) -> Self {
+        self._convert = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `customer_payment_source` to the `customer_payment_sources` with this id.
+    ///
+    /// The associated customer_payment_source.
+    pub fn customer_payment_source(
+        mut self,
+        customer_payment_source: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "customer_payment_source",
+                Linkage::to("customer_payment_sources", customer_payment_source),
+            );
+        self
+    }
+
+    /// Unlinks `customer_payment_source`: sends `null`.
+    pub fn clear_customer_payment_source(mut self) -> Self {
+        self.relationships.set("customer_payment_source", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionStatus {
+    /// `draft`
+    Draft,
+    /// `inactive`
+    Inactive,
+    /// `active`
+    Active,
+    /// `running`
+    Running,
+    /// `cancelled`
+    Cancelled,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl OrderSubscriptionStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Inactive => "inactive",
+            Self::Active => "active",
+            Self::Running => "running",
+            Self::Cancelled => "cancelled",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "inactive" => Some(Self::Inactive),
+            "active" => Some(Self::Active),
+            "running" => Some(Self::Running),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OrderSubscriptionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for OrderSubscriptionStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for OrderSubscriptionStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderSubscriptionStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`OrderSubscription`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionSort {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the subscription (numeric).
+    Number,
+    /// The subscription status. One of 'draft' (default), 'inactive', 'active', 'running', or
+    /// 'cancelled'.
+    Status,
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    Frequency,
+    /// The activation date/time of this subscription. Required, unless
+    /// activate_by_source_order.
+    StartsAt,
+    /// The expiration date/time of this subscription (must be after starts_at).
+    ExpiresAt,
+    /// The date/time of the subscription last run.
+    LastRunAt,
+    /// The date/time of the subscription next run. Can be updated but only in the future, to
+    /// copy with frequency changes.
+    NextRunAt,
+    /// The number of times this subscription has run.
+    Occurrencies,
+    /// Indicates the number of subscription errors, if any.
+    ErrorsCount,
+    /// Indicates if the subscription has succeeded on its last run.
+    SucceededOnLastRun,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for OrderSubscriptionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::Frequency => "frequency",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::LastRunAt => "last_run_at",
+            Self::NextRunAt => "next_run_at",
+            Self::Occurrencies => "occurrencies",
+            Self::ErrorsCount => "errors_count",
+            Self::SucceededOnLastRun => "succeeded_on_last_run",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`OrderSubscription`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionFilter {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the subscription (numeric).
+    Number,
+    /// The subscription status. One of 'draft' (default), 'inactive', 'active', 'running', or
+    /// 'cancelled'.
+    Status,
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    Frequency,
+    /// The email address of the customer, if any, associated to the source order.
+    CustomerEmail,
+    /// The activation date/time of this subscription. Required, unless
+    /// activate_by_source_order.
+    StartsAt,
+    /// The expiration date/time of this subscription (must be after starts_at).
+    ExpiresAt,
+    /// The date/time of the subscription last run.
+    LastRunAt,
+    /// The date/time of the subscription next run. Can be updated but only in the future, to
+    /// copy with frequency changes.
+    NextRunAt,
+    /// The number of times this subscription has run.
+    Occurrencies,
+    /// Indicates the number of subscription errors, if any.
+    ErrorsCount,
+    /// Indicates if the subscription has succeeded on its last run.
+    SucceededOnLastRun,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for OrderSubscriptionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::Frequency => "frequency",
+            Self::CustomerEmail => "customer_email",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::LastRunAt => "last_run_at",
+            Self::NextRunAt => "next_run_at",
+            Self::Occurrencies => "occurrencies",
+            Self::ErrorsCount => "errors_count",
+            Self::SucceededOnLastRun => "succeeded_on_last_run",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for OrderSubscriptionFilter {}
+
+/// The relationships of an [`OrderSubscription`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionInclude {
+    /// The associated market, inherited from the source order if not specified.
+    Market,
+    /// The subscription model associated to the market.
+    SubscriptionModel,
+    /// The source order which generated the subscription.
+    SourceOrder,
+    /// The subscription customer.
+    Customer,
+    /// The associated customer_payment_source.
+    CustomerPaymentSource,
+    /// The associated order subscription items.
+    OrderSubscriptionItems,
+    /// The associated order factories.
+    OrderFactories,
+    /// The associated order copies.
+    OrderCopies,
+    /// The associated recurring_order copies.
+    RecurringOrderCopies,
+    /// The associated copied orders.
+    Orders,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for OrderSubscriptionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::SubscriptionModel => "subscription_model",
+            Self::SourceOrder => "source_order",
+            Self::Customer => "customer",
+            Self::CustomerPaymentSource => "customer_payment_source",
+            Self::OrderSubscriptionItems => "order_subscription_items",
+            Self::OrderFactories => "order_factories",
+            Self::OrderCopies => "order_copies",
+            Self::RecurringOrderCopies => "recurring_order_copies",
+            Self::Orders => "orders",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`OrderSubscription`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSubscriptionField {
+    /// Unique identifier for the subscription (numeric).
+    Number,
+    /// The subscription status. One of 'draft' (default), 'inactive', 'active', 'running', or
+    /// 'cancelled'.
+    Status,
+    /// The frequency of the subscription. Use one of the supported within 'hourly', 'daily',
+    /// 'weekly', 'monthly', 'two-month', 'three-month', 'four-month', 'six-month', 'yearly', or
+    /// provide your custom crontab expression (min unit is hour). Must be supported by existing
+    /// associated subscription_model.
+    Frequency,
+    /// Indicates if the subscription will be activated considering the placed source order as
+    /// its first run. Optional, default is 'true'.
+    ActivateBySourceOrder,
+    /// Indicates if the subscription created orders are automatically placed at the end of the
+    /// copy. Optional, default is 'true'.
+    PlaceTargetOrder,
+    /// Indicates the number of hours the renewal alert will be triggered before the
+    /// subscription next run. Must be included between 1 and 720 hours. Optional, default is
+    /// '1'.
+    RenewalAlertPeriod,
+    /// The email address of the customer, if any, associated to the source order.
+    CustomerEmail,
+    /// The activation date/time of this subscription. Required, unless
+    /// activate_by_source_order.
+    StartsAt,
+    /// The expiration date/time of this subscription (must be after starts_at).
+    ExpiresAt,
+    /// The date/time of the subscription last run.
+    LastRunAt,
+    /// The date/time of the subscription next run. Can be updated but only in the future, to
+    /// copy with frequency changes.
+    NextRunAt,
+    /// The number of times this subscription has run.
+    Occurrencies,
+    /// Indicates the number of subscription errors, if any.
+    ErrorsCount,
+    /// Indicates if the subscription has succeeded on its last run.
+    SucceededOnLastRun,
+    /// The subscription options used to create the order.
+    Options,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market, inherited from the source order if not specified.
+    Market,
+    /// The subscription model associated to the market.
+    SubscriptionModel,
+    /// The source order which generated the subscription.
+    SourceOrder,
+    /// The subscription customer.
+    Customer,
+    /// The associated customer_payment_source.
+    CustomerPaymentSource,
+    /// The associated order subscription items.
+    OrderSubscriptionItems,
+    /// The associated order factories.
+    OrderFactories,
+    /// The associated order copies.
+    OrderCopies,
+    /// The associated recurring_order copies.
+    RecurringOrderCopies,
+    /// The associated copied orders.
+    Orders,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for OrderSubscriptionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::Frequency => "frequency",
+            Self::ActivateBySourceOrder => "activate_by_source_order",
+            Self::PlaceTargetOrder => "place_target_order",
+            Self::RenewalAlertPeriod => "renewal_alert_period",
+            Self::CustomerEmail => "customer_email",
+            Self::StartsAt => "starts_at",
+            Self::ExpiresAt => "expires_at",
+            Self::LastRunAt => "last_run_at",
+            Self::NextRunAt => "next_run_at",
+            Self::Occurrencies => "occurrencies",
+            Self::ErrorsCount => "errors_count",
+            Self::SucceededOnLastRun => "succeeded_on_last_run",
+            Self::Options => "options",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::SubscriptionModel => "subscription_model",
+            Self::SourceOrder => "source_order",
+            Self::Customer => "customer",
+            Self::CustomerPaymentSource => "customer_payment_source",
+            Self::OrderSubscriptionItems => "order_subscription_items",
+            Self::OrderFactories => "order_factories",
+            Self::OrderCopies => "order_copies",
+            Self::RecurringOrderCopies => "recurring_order_copies",
+            Self::Orders => "orders",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -3,11 +3,115 @@
 
 //! The `order_validation_rules` resource: order validation rules.
 //!
+//! Start from [`OrderValidationRules`], the endpoints that
+//! [`Client::order_validation_rules`] returns.
+//!
 //! Deprecated by the API.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.order_validation_rules().list().await?;
+//! for order_validation_rule in &page.data {
+//!     println!("{}", order_validation_rule.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A order validation rule, as the API returns it.
+/// The `order_validation_rules` endpoints, from [`Client::order_validation_rules`].
+#[derive(Debug, Clone)]
+pub struct OrderValidationRules {
+    client: Client,
+}
+
+impl Client {
+    /// The `order_validation_rules` endpoints: order validation rules.
+    pub fn order_validation_rules(&self) -> OrderValidationRules {
+        OrderValidationRules {
+            client: self.clone(),
+        }
+    }
+}
+
+impl OrderValidationRules {
+    /// Lists order validation rules, a page at a time: `GET /order_validation_rules`.
+    pub fn list(&self) -> ListCall<OrderValidationRule> {
+        ListCall::list(&self.client, "order_validation_rules")
+    }
+
+    /// Retrieves an order validation rule by id: `GET /order_validation_rules/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<OrderValidationRule> {
+        ItemCall::retrieve(&self.client, "order_validation_rules", id)
+    }
+
+    /// The associated market.
+    ///
+    /// `GET /order_validation_rules/{id}/market`
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn market(&self, id: &str) -> ItemCall<Option<super::markets::Market>> {
+        ItemCall::related(
+            &self.client,
+            "order_validation_rules",
+            id,
+            "market",
+            Some("markets"),
+        )
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /order_validation_rules/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "order_validation_rules",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /order_validation_rules/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "order_validation_rules",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /order_validation_rules/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "order_validation_rules",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
+
+/// An order validation rule, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderValidationRule {
@@ -36,7 +140,7 @@ impl Resource for OrderValidationRule {
     type Field = OrderValidationRuleField;
 }
 
-/// The attributes of a [`OrderValidationRule`].
+/// The attributes of an [`OrderValidationRule`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderValidationRuleAttributes {
@@ -69,7 +173,7 @@ pub struct OrderValidationRuleAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`OrderValidationRule`].
+/// The relationships of an [`OrderValidationRule`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrderValidationRuleRelationships {
@@ -140,15 +244,17 @@ impl<'de> Deserialize<'de> for OrderValidationRuleType {
 pub enum OrderValidationRuleSort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The order validation rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -172,17 +278,20 @@ impl FieldName for OrderValidationRuleSort {
 pub enum OrderValidationRuleFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The order validation rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -202,15 +311,15 @@ impl FieldName for OrderValidationRuleFilter {
 
 impl FilterField for OrderValidationRuleFilter {}
 
-/// The relationships of a [`OrderValidationRule`] a response can include.
+/// The relationships of an [`OrderValidationRule`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderValidationRuleInclude {
-    /// `market`
+    /// The associated market.
     Market,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -224,29 +333,32 @@ impl FieldName for OrderValidationRuleInclude {
     }
 }
 
-/// The fields of a [`OrderValidationRule`] a sparse fieldset can ask for.
+/// The fields of an [`OrderValidationRule`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderValidationRuleField {
-    /// `type`
+    /// The order validation rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `market`
+    /// The associated market.
     Market,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -264,96 +376,5 @@ impl FieldName for OrderValidationRuleField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `order_validation_rules` endpoints, from [`Client::order_validation_rules`].
-#[derive(Debug, Clone)]
-pub struct OrderValidationRules {
-    client: Client,
-}
-
-impl Client {
-    /// The `order_validation_rules` endpoints: order validation rules.
-    pub fn order_validation_rules(&self) -> OrderValidationRules {
-        OrderValidationRules {
-            client: self.clone(),
-        }
-    }
-}
-
-impl OrderValidationRules {
-    /// Lists order validation rules, a page at a time: `GET /order_validation_rules`.
-    pub fn list(&self) -> ListCall<OrderValidationRule> {
-        ListCall::list(&self.client, "order_validation_rules")
-    }
-
-    /// Retrieves a order validation rule by id: `GET /order_validation_rules/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<OrderValidationRule> {
-        ItemCall::retrieve(&self.client, "order_validation_rules", id)
-    }
-
-    /// The associated market.
-    ///
-    /// `GET /order_validation_rules/{id}/market`
-    ///
-    /// With the `markets` feature.
-    #[cfg(feature = "markets")]
-    pub fn market(&self, id: &str) -> ItemCall<Option<super::markets::Market>> {
-        ItemCall::related(
-            &self.client,
-            "order_validation_rules",
-            id,
-            "market",
-            Some("markets"),
-        )
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /order_validation_rules/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "order_validation_rules",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /order_validation_rules/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "order_validation_rules",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /order_validation_rules/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "order_validation_rules",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

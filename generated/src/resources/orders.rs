@@ -2,3340 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `orders` resource: orders.
+//!
+//! Start from [`Orders`], the endpoints that [`Client::orders`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.orders().list().await?;
+//! for order in &page.data {
+//!     println!("{}", order.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A order, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Order {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: OrderAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: OrderRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Order {
-    const TYPE: Option<&'static str> = Some("orders");
-    type Sort = OrderSort;
-    type Filter = OrderFilter;
-    type Include = OrderInclude;
-    type Field = OrderField;
-}
-
-/// The attributes of a [`Order`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderAttributes {
-    /// The order identifier. Can be specified if unique within the organization (for enterprise
-    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
-    /// Optional, default to numeric ID.
-    ///
-    /// Example: `"1234"`
-    pub number: Option<String>,
-    /// The affiliate code, if any, to track commissions using any third party services.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub affiliate_code: Option<String>,
-    /// Save this attribute as 'false' if you want prevent the order to be refreshed
-    /// automatically at each change (much faster). Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    pub autorefresh: Option<bool>,
-    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
-    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub place_async: Option<bool>,
-    /// The order status. One of 'draft' (default), 'pending', 'editing', 'placing', 'placed',
-    /// 'approved', or 'cancelled'.
-    ///
-    /// Example: `"draft"`
-    pub status: Option<OrderStatus>,
-    /// The order payment status. One of 'unpaid' (default), 'authorized',
-    /// 'partially_authorized', 'paid', 'partially_paid', 'voided', 'partially_voided',
-    /// 'refunded', 'partially_refunded', or 'free'.
-    ///
-    /// Example: `"unpaid"`
-    pub payment_status: Option<OrderPaymentStatus>,
-    /// The order fulfillment status. One of 'unfulfilled' (default), 'in_progress',
-    /// 'fulfilled', or 'not_required'.
-    ///
-    /// Example: `"unfulfilled"`
-    pub fulfillment_status: Option<OrderFulfillmentStatus>,
-    /// Indicates if the order has been placed as guest.
-    ///
-    /// Example: `true`
-    pub guest: Option<bool>,
-    /// Indicates if the order can be edited.
-    ///
-    /// Example: `true`
-    pub editable: Option<bool>,
-    /// The email address of the associated customer. When creating or updating an order, this
-    /// is a shortcut to find or create the associated customer by email.
-    ///
-    /// Example: `"john@example.com"`
-    pub customer_email: Option<String>,
-    /// The type of the associated customer. One of 'new', or 'returning'.
-    ///
-    /// Example: `"returning"`
-    pub customer_type: Option<OrderCustomerType>,
-    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
-    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
-    /// language is supported, the hosted checkout will be localized accordingly. Optional,
-    /// default is 'en'.
-    ///
-    /// Example: `"it"`
-    pub language_code: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard,
-    /// automatically inherited from the order's market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// Indicates if taxes are included in the order amounts, automatically inherited from the
-    /// order's price list.
-    ///
-    /// Example: `true`
-    pub tax_included: Option<bool>,
-    /// The tax rate for this order (if calculated).
-    ///
-    /// Example: `0.22`
-    pub tax_rate: Option<f64>,
-    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
-    /// tax calculator.
-    ///
-    /// Example: `true`
-    pub freight_taxable: Option<bool>,
-    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
-    /// set by tax calculator.
-    ///
-    /// Example: `true`
-    pub payment_method_taxable: Option<bool>,
-    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
-    /// set by tax calculator.
-    ///
-    /// Example: `true`
-    pub adjustment_taxable: Option<bool>,
-    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
-    /// set by tax calculator.
-    pub gift_card_taxable: Option<bool>,
-    /// Indicates if the billing address associated to this order requires billing info to be
-    /// present.
-    ///
-    /// Example: `false`
-    pub requires_billing_info: Option<bool>,
-    /// The international 2-letter country code as defined by the ISO 3166-1 standard,
-    /// automatically inherited from the order's shipping or billing addresses.
-    ///
-    /// Example: `"IT"`
-    pub country_code: Option<String>,
-    /// The country code that you want the shipping address to be locked to. This can be useful
-    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
-    /// selected in a country selector page. Not relevant if order contains only digital
-    /// products.
-    ///
-    /// Example: `"IT"`
-    pub shipping_country_code_lock: Option<String>,
-    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
-    /// discount line item to the order.
-    ///
-    /// Example: `"SUMMERDISCOUNT"`
-    pub coupon_code: Option<String>,
-    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
-    /// it uses the gift card balance to pay for the order.
-    ///
-    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
-    pub gift_card_code: Option<String>,
-    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
-    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
-    /// tries to find a valid coupon code and applies the associated discount.
-    ///
-    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
-    ///
-    /// Deprecated by the API.
-    pub gift_card_or_coupon_code: Option<String>,
-    /// The sum of all the SKU line items total amounts, in cents.
-    ///
-    /// Example: `5000`
-    pub subtotal_amount_cents: Option<i64>,
-    /// The sum of all the SKU line items total amounts, float.
-    ///
-    /// Example: `50.0`
-    pub subtotal_amount_float: Option<f64>,
-    /// The sum of all the SKU line items total amounts, formatted.
-    ///
-    /// Example: `"€50,00"`
-    pub formatted_subtotal_amount: Option<String>,
-    /// The sum of all the shipping costs, in cents.
-    ///
-    /// Example: `1200`
-    pub shipping_amount_cents: Option<i64>,
-    /// The sum of all the shipping costs, float.
-    ///
-    /// Example: `12.0`
-    pub shipping_amount_float: Option<f64>,
-    /// The sum of all the shipping costs, formatted.
-    ///
-    /// Example: `"€12,00"`
-    pub formatted_shipping_amount: Option<String>,
-    /// The payment method costs, in cents.
-    ///
-    /// Example: `0`
-    pub payment_method_amount_cents: Option<i64>,
-    /// The payment method costs, float.
-    ///
-    /// Example: `0.0`
-    pub payment_method_amount_float: Option<f64>,
-    /// The payment method costs, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_payment_method_amount: Option<String>,
-    /// The sum of all the discounts applied to the order, in cents (negative amount).
-    ///
-    /// Example: `-500`
-    pub discount_amount_cents: Option<i64>,
-    /// The sum of all the discounts applied to the order, float.
-    ///
-    /// Example: `-5.0`
-    pub discount_amount_float: Option<f64>,
-    /// The sum of all the discounts applied to the order, formatted.
-    ///
-    /// Example: `"-€5,00"`
-    pub formatted_discount_amount: Option<String>,
-    /// The sum of all the adjustments applied to the order, in cents.
-    ///
-    /// Example: `1500`
-    pub adjustment_amount_cents: Option<i64>,
-    /// The sum of all the adjustments applied to the order, float.
-    ///
-    /// Example: `15.0`
-    pub adjustment_amount_float: Option<f64>,
-    /// The sum of all the adjustments applied to the order, formatted.
-    ///
-    /// Example: `"€15,00"`
-    pub formatted_adjustment_amount: Option<String>,
-    /// The sum of all the gift_cards applied to the order, in cents.
-    ///
-    /// Example: `1500`
-    pub gift_card_amount_cents: Option<i64>,
-    /// The sum of all the gift_cards applied to the order, float.
-    ///
-    /// Example: `15.0`
-    pub gift_card_amount_float: Option<f64>,
-    /// The sum of all the gift_cards applied to the order, formatted.
-    ///
-    /// Example: `"€15,00"`
-    pub formatted_gift_card_amount: Option<String>,
-    /// The sum of all the taxes applied to the order, in cents.
-    ///
-    /// Example: `1028`
-    pub total_tax_amount_cents: Option<i64>,
-    /// The sum of all the taxes applied to the order, float.
-    ///
-    /// Example: `10.28`
-    pub total_tax_amount_float: Option<f64>,
-    /// The sum of all the taxes applied to the order, formatted.
-    ///
-    /// Example: `"€10,28"`
-    pub formatted_total_tax_amount: Option<String>,
-    /// The taxes applied to the order's subtotal, in cents.
-    ///
-    /// Example: `902`
-    pub subtotal_tax_amount_cents: Option<i64>,
-    /// The taxes applied to the order's subtotal, float.
-    ///
-    /// Example: `9.02`
-    pub subtotal_tax_amount_float: Option<f64>,
-    /// The taxes applied to the order's subtotal, formatted.
-    ///
-    /// Example: `"€9,02"`
-    pub formatted_subtotal_tax_amount: Option<String>,
-    /// The taxes applied to the order's shipping costs, in cents.
-    ///
-    /// Example: `216`
-    pub shipping_tax_amount_cents: Option<i64>,
-    /// The taxes applied to the order's shipping costs, float.
-    ///
-    /// Example: `2.16`
-    pub shipping_tax_amount_float: Option<f64>,
-    /// The taxes applied to the order's shipping costs, formatted.
-    ///
-    /// Example: `"€2,16"`
-    pub formatted_shipping_tax_amount: Option<String>,
-    /// The taxes applied to the order's payment method costs, in cents.
-    ///
-    /// Example: `0`
-    pub payment_method_tax_amount_cents: Option<i64>,
-    /// The taxes applied to the order's payment method costs, float.
-    ///
-    /// Example: `0.0`
-    pub payment_method_tax_amount_float: Option<f64>,
-    /// The taxes applied to the order's payment method costs, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_payment_method_tax_amount: Option<String>,
-    /// The taxes applied to the order adjustments, in cents.
-    ///
-    /// Example: `900`
-    pub adjustment_tax_amount_cents: Option<i64>,
-    /// The taxes applied to the order adjustments, float.
-    ///
-    /// Example: `9.0`
-    pub adjustment_tax_amount_float: Option<f64>,
-    /// The taxes applied to the order adjustments, formatted.
-    ///
-    /// Example: `"€9,00"`
-    pub formatted_adjustment_tax_amount: Option<String>,
-    /// The order's total amount, in cents.
-    ///
-    /// Example: `5700`
-    pub total_amount_cents: Option<i64>,
-    /// The order's total amount, float.
-    ///
-    /// Example: `57.0`
-    pub total_amount_float: Option<f64>,
-    /// The order's total amount, formatted.
-    ///
-    /// Example: `"€57,00"`
-    pub formatted_total_amount: Option<String>,
-    /// The order's total taxable amount, in cents (without discounts).
-    ///
-    /// Example: `4672`
-    pub total_taxable_amount_cents: Option<i64>,
-    /// The order's total taxable amount, float.
-    ///
-    /// Example: `46.72`
-    pub total_taxable_amount_float: Option<f64>,
-    /// The order's total taxable amount, formatted.
-    ///
-    /// Example: `"€46,72"`
-    pub formatted_total_taxable_amount: Option<String>,
-    /// The order's subtotal taxable amount, in cents (equal to subtotal_amount_cents when
-    /// prices don't include taxes).
-    ///
-    /// Example: `4098`
-    pub subtotal_taxable_amount_cents: Option<i64>,
-    /// The order's subtotal taxable amount, float.
-    ///
-    /// Example: `40.98`
-    pub subtotal_taxable_amount_float: Option<f64>,
-    /// The order's subtotal taxable amount, formatted.
-    ///
-    /// Example: `"€40,98"`
-    pub formatted_subtotal_taxable_amount: Option<String>,
-    /// The order's shipping taxable amount, in cents (equal to shipping_amount_cents when
-    /// prices don't include taxes).
-    ///
-    /// Example: `984`
-    pub shipping_taxable_amount_cents: Option<i64>,
-    /// The order's shipping taxable amount, float.
-    ///
-    /// Example: `9.84`
-    pub shipping_taxable_amount_float: Option<f64>,
-    /// The order's shipping taxable amount, formatted.
-    ///
-    /// Example: `"€9,84"`
-    pub formatted_shipping_taxable_amount: Option<String>,
-    /// The order's payment method taxable amount, in cents (equal to
-    /// payment_method_amount_cents when prices don't include taxes).
-    ///
-    /// Example: `0`
-    pub payment_method_taxable_amount_cents: Option<i64>,
-    /// The order's payment method taxable amount, float.
-    ///
-    /// Example: `0.0`
-    pub payment_method_taxable_amount_float: Option<f64>,
-    /// The order's payment method taxable amount, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_payment_method_taxable_amount: Option<String>,
-    /// The order's adjustment taxable amount, in cents (equal to discount_adjustment_cents when
-    /// prices don't include taxes).
-    ///
-    /// Example: `120`
-    pub adjustment_taxable_amount_cents: Option<i64>,
-    /// The order's adjustment taxable amount, float.
-    ///
-    /// Example: `1.2`
-    pub adjustment_taxable_amount_float: Option<f64>,
-    /// The order's adjustment taxable amount, formatted.
-    ///
-    /// Example: `"€1,20"`
-    pub formatted_adjustment_taxable_amount: Option<String>,
-    /// The order's total amount (when prices include taxes) or the order's total + taxes amount
-    /// (when prices don't include taxes, e.g. US Markets or B2B).
-    ///
-    /// Example: `5700`
-    pub total_amount_with_taxes_cents: Option<i64>,
-    /// The order's total amount with taxes, float.
-    ///
-    /// Example: `57.0`
-    pub total_amount_with_taxes_float: Option<f64>,
-    /// The order's total amount with taxes, formatted.
-    ///
-    /// Example: `"€57,00"`
-    pub formatted_total_amount_with_taxes: Option<String>,
-    /// The fees amount that is applied by Commerce Layer, in cents.
-    ///
-    /// Example: `0`
-    pub fees_amount_cents: Option<i64>,
-    /// The fees amount that is applied by Commerce Layer, float.
-    ///
-    /// Example: `0.0`
-    pub fees_amount_float: Option<f64>,
-    /// The fees amount that is applied by Commerce Layer, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_fees_amount: Option<String>,
-    /// The duty amount that is calculated by external services, in cents.
-    ///
-    /// Example: `0`
-    pub duty_amount_cents: Option<i64>,
-    /// The duty amount that is calculated by external services, float.
-    ///
-    /// Example: `0.0`
-    pub duty_amount_float: Option<f64>,
-    /// The duty amount that is calculated by external services, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_duty_amount: Option<String>,
-    /// The total amount at place time, in cents, which is used internally for editing.
-    ///
-    /// Example: `0`
-    pub place_total_amount_cents: Option<i64>,
-    /// The total amount at place time, float.
-    ///
-    /// Example: `0.0`
-    pub place_total_amount_float: Option<f64>,
-    /// The total amount at place time, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_place_total_amount: Option<String>,
-    /// The total number of SKUs in the order's line items. This can be useful to display a
-    /// preview of the customer shopping cart content. Default: 0.
-    ///
-    /// Example: `2`
-    pub skus_count: Option<i64>,
-    /// The total number of line item options. This can be useful to display a preview of the
-    /// customer shopping cart content. Default: 0.
-    ///
-    /// Example: `1`
-    pub line_item_options_count: Option<i64>,
-    /// The total number of shipments. This can be useful to manage the shipping method(s)
-    /// selection during checkout. Default: 0.
-    ///
-    /// Example: `1`
-    pub shipments_count: Option<i64>,
-    /// The total number of tax calculations. This can be useful to monitor external tax service
-    /// usage.
-    ///
-    /// Example: `1`
-    pub tax_calculations_count: Option<i64>,
-    /// The total number of external validation performed. This can be useful to monitor if
-    /// external validation has been triggered. Default: 0.
-    ///
-    /// Example: `1`
-    pub validations_count: Option<i64>,
-    /// The total number of resource errors. Default: 0.
-    ///
-    /// Example: `1`
-    pub errors_count: Option<i64>,
-    /// An object that contains the shareable details of the order's payment source.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_source_details: Option<Map<String, Value>>,
-    /// A unique token that can be shared more securely instead of the order's id.
-    ///
-    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub token: Option<Secret>,
-    /// The cart url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/cart"`
-    pub cart_url: Option<String>,
-    /// The return url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/"`
-    pub return_url: Option<String>,
-    /// The terms and conditions url on your site. If present, it will be used on our hosted
-    /// checkout application.
-    ///
-    /// Example: `"https://yourdomain.com/terms"`
-    pub terms_url: Option<String>,
-    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/privacy"`
-    pub privacy_url: Option<String>,
-    /// The checkout url that was automatically generated for the order. Send the customers to
-    /// this url to let them checkout the order securely on our hosted checkout application.
-    ///
-    /// Example:
-    /// `"https://yourdomain.commercelayer.io/checkout/1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub checkout_url: Option<String>,
-    /// Time at which the order was placed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub placed_at: Option<DateTime<Utc>>,
-    /// Time at which the order was approved.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub approved_at: Option<DateTime<Utc>>,
-    /// Time at which the order was cancelled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub cancelled_at: Option<DateTime<Utc>>,
-    /// Time at which the order's payment status was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub payment_updated_at: Option<DateTime<Utc>>,
-    /// Time at which the order's fulfillment status was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub fulfillment_updated_at: Option<DateTime<Utc>>,
-    /// Last time at which the order was refreshed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub refreshed_at: Option<DateTime<Utc>>,
-    /// Time at which the resource has been archived.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub archived_at: Option<DateTime<Utc>>,
-    /// Time at which the order has been marked to create a subscription from its recurring line
-    /// items.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub subscription_created_at: Option<DateTime<Utc>>,
-    /// The expiration date/time of this order. Cannot be passed by sales channels.
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The information related to the order expiration, in case expires_at is not null. Cannot
-    /// be passed by sales channels.
-    ///
-    /// Example: `{"expired_message":"Your session has expired. Please start your checkout
-    /// again.","redirect_url":"https://yourshop.com/","summary_message":"Your tickets are
-    /// reserved for the remaining time."}`
-    pub expiration_info: Option<Map<String, Value>>,
-    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
-    /// number of consecutive failures overlaps the specified threshold, in such case no further
-    /// calls to the failing callback are made.
-    ///
-    /// Example: `"closed"`
-    pub circuit_state: Option<String>,
-    /// The number of consecutive failures recorded by the circuit breaker associated to this
-    /// resource, will be reset on first successful call to callback.
-    ///
-    /// Example: `5`
-    pub circuit_failure_count: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Order`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct OrderRelationships {
-    /// The associated market. Required, unless in scope.
-    pub market: Option<ToOne>,
-    /// The associated customer.
-    pub customer: Option<ToOne>,
-    /// The customer's shipping address.
-    pub shipping_address: Option<ToOne>,
-    /// The customer's billing address.
-    pub billing_address: Option<ToOne>,
-    /// The associated store. Optional, set by scope.
-    pub store: Option<ToOne>,
-    /// The shipping method to use as default for shipments.
-    pub default_shipping_method: Option<ToOne>,
-    /// The payment method to use as default.
-    pub default_payment_method: Option<ToOne>,
-    /// The available payment methods for the order. Useful to present the customer with a list
-    /// of choices during the checkout. Only enabled payment methods are included in the list.
-    pub available_payment_methods: Option<ToMany>,
-    /// The available customer payment sources for the order. Useful to present the customer
-    /// with a list of choices during the checkout.
-    pub available_customer_payment_sources: Option<ToMany>,
-    /// The available SKUs eligible as free gifts once added to the order. Useful to present the
-    /// customer with a list of possible free gifts during the checkout. The list is filled by
-    /// SKUs which belongs to matching free gift promotions.
-    pub available_free_skus: Option<ToMany>,
-    /// The available bundles eligible as free gifts once added to the order. Useful to present
-    /// the customer with a list of possible free gifts during the checkout. The list is filled
-    /// by bundles which belongs to matching free gift promotions.
-    pub available_free_bundles: Option<ToMany>,
-    /// The associated payment method.
-    pub payment_method: Option<ToOne>,
-    /// The associated payment source.
-    pub payment_source: Option<ToOne>,
-    /// The associated external engine applied discount.
-    pub discount_engine_item: Option<ToOne>,
-    /// The associated line items.
-    pub line_items: Option<ToMany>,
-    /// The associated line item options.
-    pub line_item_options: Option<ToMany>,
-    /// The associated stock reservations.
-    pub stock_reservations: Option<ToMany>,
-    /// The associated stock line items.
-    pub stock_line_items: Option<ToMany>,
-    /// The associated stock transfers.
-    pub stock_transfers: Option<ToMany>,
-    /// The associated shipments (automatically generated based on the inventory model).
-    pub shipments: Option<ToMany>,
-    /// The associated payment options.
-    pub payment_options: Option<ToMany>,
-    /// The associated transactions.
-    pub transactions: Option<ToMany>,
-    /// The associated authorizations.
-    pub authorizations: Option<ToMany>,
-    /// The associated captures.
-    pub captures: Option<ToMany>,
-    /// The associated voids.
-    pub voids: Option<ToMany>,
-    /// The associated refunds.
-    pub refunds: Option<ToMany>,
-    /// The associated returns.
-    pub returns: Option<ToMany>,
-    /// The target order associated subscription.
-    pub order_subscription: Option<ToOne>,
-    /// The source order associated subscriptions.
-    pub order_subscriptions: Option<ToMany>,
-    /// The associated order copies.
-    pub order_factories: Option<ToMany>,
-    /// The associated order copies.
-    pub order_copies: Option<ToMany>,
-    /// The associated recurring order copies.
-    pub recurring_order_copies: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated notifications.
-    pub notifications: Option<ToMany>,
-    /// The associated links.
-    pub links: Option<ToMany>,
-    /// The associated resource errors.
-    pub resource_errors: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderStatus {
-    /// `draft`
-    Draft,
-    /// `pending`
-    Pending,
-    /// `editing`
-    Editing,
-    /// `placing`
-    Placing,
-    /// `placed`
-    Placed,
-    /// `approved`
-    Approved,
-    /// `cancelled`
-    Cancelled,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl OrderStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Pending => "pending",
-            Self::Editing => "editing",
-            Self::Placing => "placing",
-            Self::Placed => "placed",
-            Self::Approved => "approved",
-            Self::Cancelled => "cancelled",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "pending" => Some(Self::Pending),
-            "editing" => Some(Self::Editing),
-            "placing" => Some(Self::Placing),
-            "placed" => Some(Self::Placed),
-            "approved" => Some(Self::Approved),
-            "cancelled" => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for OrderStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for OrderStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `payment_status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderPaymentStatus {
-    /// `unpaid`
-    Unpaid,
-    /// `authorized`
-    Authorized,
-    /// `partially_authorized`
-    PartiallyAuthorized,
-    /// `paid`
-    Paid,
-    /// `partially_paid`
-    PartiallyPaid,
-    /// `voided`
-    Voided,
-    /// `partially_voided`
-    PartiallyVoided,
-    /// `refunded`
-    Refunded,
-    /// `partially_refunded`
-    PartiallyRefunded,
-    /// `free`
-    Free,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl OrderPaymentStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unpaid => "unpaid",
-            Self::Authorized => "authorized",
-            Self::PartiallyAuthorized => "partially_authorized",
-            Self::Paid => "paid",
-            Self::PartiallyPaid => "partially_paid",
-            Self::Voided => "voided",
-            Self::PartiallyVoided => "partially_voided",
-            Self::Refunded => "refunded",
-            Self::PartiallyRefunded => "partially_refunded",
-            Self::Free => "free",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "unpaid" => Some(Self::Unpaid),
-            "authorized" => Some(Self::Authorized),
-            "partially_authorized" => Some(Self::PartiallyAuthorized),
-            "paid" => Some(Self::Paid),
-            "partially_paid" => Some(Self::PartiallyPaid),
-            "voided" => Some(Self::Voided),
-            "partially_voided" => Some(Self::PartiallyVoided),
-            "refunded" => Some(Self::Refunded),
-            "partially_refunded" => Some(Self::PartiallyRefunded),
-            "free" => Some(Self::Free),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for OrderPaymentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for OrderPaymentStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for OrderPaymentStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderPaymentStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `fulfillment_status`. Values this client does not know are kept in
-/// `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderFulfillmentStatus {
-    /// `unfulfilled`
-    Unfulfilled,
-    /// `in_progress`
-    InProgress,
-    /// `fulfilled`
-    Fulfilled,
-    /// `not_required`
-    NotRequired,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl OrderFulfillmentStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unfulfilled => "unfulfilled",
-            Self::InProgress => "in_progress",
-            Self::Fulfilled => "fulfilled",
-            Self::NotRequired => "not_required",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "unfulfilled" => Some(Self::Unfulfilled),
-            "in_progress" => Some(Self::InProgress),
-            "fulfilled" => Some(Self::Fulfilled),
-            "not_required" => Some(Self::NotRequired),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for OrderFulfillmentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for OrderFulfillmentStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for OrderFulfillmentStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderFulfillmentStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `customer_type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderCustomerType {
-    /// `new`
-    New,
-    /// `returning`
-    Returning,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl OrderCustomerType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::New => "new",
-            Self::Returning => "returning",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "new" => Some(Self::New),
-            "returning" => Some(Self::Returning),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for OrderCustomerType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for OrderCustomerType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for OrderCustomerType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderCustomerType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Order`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderSort {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `affiliate_code`
-    AffiliateCode,
-    /// `place_async`
-    PlaceAsync,
-    /// `status`
-    Status,
-    /// `payment_status`
-    PaymentStatus,
-    /// `fulfillment_status`
-    FulfillmentStatus,
-    /// `guest`
-    Guest,
-    /// `language_code`
-    LanguageCode,
-    /// `currency_code`
-    CurrencyCode,
-    /// `tax_included`
-    TaxIncluded,
-    /// `tax_rate`
-    TaxRate,
-    /// `country_code`
-    CountryCode,
-    /// `coupon_code`
-    CouponCode,
-    /// `gift_card_code`
-    GiftCardCode,
-    /// `subtotal_amount_cents`
-    SubtotalAmountCents,
-    /// `shipping_amount_cents`
-    ShippingAmountCents,
-    /// `payment_method_amount_cents`
-    PaymentMethodAmountCents,
-    /// `discount_amount_cents`
-    DiscountAmountCents,
-    /// `adjustment_amount_cents`
-    AdjustmentAmountCents,
-    /// `gift_card_amount_cents`
-    GiftCardAmountCents,
-    /// `total_tax_amount_cents`
-    TotalTaxAmountCents,
-    /// `subtotal_tax_amount_cents`
-    SubtotalTaxAmountCents,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `fees_amount_cents`
-    FeesAmountCents,
-    /// `duty_amount_cents`
-    DutyAmountCents,
-    /// `placed_at`
-    PlacedAt,
-    /// `approved_at`
-    ApprovedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `payment_updated_at`
-    PaymentUpdatedAt,
-    /// `fulfillment_updated_at`
-    FulfillmentUpdatedAt,
-    /// `refreshed_at`
-    RefreshedAt,
-    /// `archived_at`
-    ArchivedAt,
-    /// `subscription_created_at`
-    SubscriptionCreatedAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for OrderSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::AffiliateCode => "affiliate_code",
-            Self::PlaceAsync => "place_async",
-            Self::Status => "status",
-            Self::PaymentStatus => "payment_status",
-            Self::FulfillmentStatus => "fulfillment_status",
-            Self::Guest => "guest",
-            Self::LanguageCode => "language_code",
-            Self::CurrencyCode => "currency_code",
-            Self::TaxIncluded => "tax_included",
-            Self::TaxRate => "tax_rate",
-            Self::CountryCode => "country_code",
-            Self::CouponCode => "coupon_code",
-            Self::GiftCardCode => "gift_card_code",
-            Self::SubtotalAmountCents => "subtotal_amount_cents",
-            Self::ShippingAmountCents => "shipping_amount_cents",
-            Self::PaymentMethodAmountCents => "payment_method_amount_cents",
-            Self::DiscountAmountCents => "discount_amount_cents",
-            Self::AdjustmentAmountCents => "adjustment_amount_cents",
-            Self::GiftCardAmountCents => "gift_card_amount_cents",
-            Self::TotalTaxAmountCents => "total_tax_amount_cents",
-            Self::SubtotalTaxAmountCents => "subtotal_tax_amount_cents",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::FeesAmountCents => "fees_amount_cents",
-            Self::DutyAmountCents => "duty_amount_cents",
-            Self::PlacedAt => "placed_at",
-            Self::ApprovedAt => "approved_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::PaymentUpdatedAt => "payment_updated_at",
-            Self::FulfillmentUpdatedAt => "fulfillment_updated_at",
-            Self::RefreshedAt => "refreshed_at",
-            Self::ArchivedAt => "archived_at",
-            Self::SubscriptionCreatedAt => "subscription_created_at",
-            Self::ExpiresAt => "expires_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Order`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderFilter {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `affiliate_code`
-    AffiliateCode,
-    /// `place_async`
-    PlaceAsync,
-    /// `status`
-    Status,
-    /// `payment_status`
-    PaymentStatus,
-    /// `fulfillment_status`
-    FulfillmentStatus,
-    /// `guest`
-    Guest,
-    /// `customer_email`
-    CustomerEmail,
-    /// `language_code`
-    LanguageCode,
-    /// `currency_code`
-    CurrencyCode,
-    /// `tax_included`
-    TaxIncluded,
-    /// `tax_rate`
-    TaxRate,
-    /// `country_code`
-    CountryCode,
-    /// `coupon_code`
-    CouponCode,
-    /// `gift_card_code`
-    GiftCardCode,
-    /// `subtotal_amount_cents`
-    SubtotalAmountCents,
-    /// `shipping_amount_cents`
-    ShippingAmountCents,
-    /// `payment_method_amount_cents`
-    PaymentMethodAmountCents,
-    /// `discount_amount_cents`
-    DiscountAmountCents,
-    /// `adjustment_amount_cents`
-    AdjustmentAmountCents,
-    /// `gift_card_amount_cents`
-    GiftCardAmountCents,
-    /// `total_tax_amount_cents`
-    TotalTaxAmountCents,
-    /// `subtotal_tax_amount_cents`
-    SubtotalTaxAmountCents,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `fees_amount_cents`
-    FeesAmountCents,
-    /// `duty_amount_cents`
-    DutyAmountCents,
-    /// `payment_source_details`
-    PaymentSourceDetails,
-    /// `token`
-    Token,
-    /// `placed_at`
-    PlacedAt,
-    /// `approved_at`
-    ApprovedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `payment_updated_at`
-    PaymentUpdatedAt,
-    /// `fulfillment_updated_at`
-    FulfillmentUpdatedAt,
-    /// `refreshed_at`
-    RefreshedAt,
-    /// `archived_at`
-    ArchivedAt,
-    /// `subscription_created_at`
-    SubscriptionCreatedAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for OrderFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::AffiliateCode => "affiliate_code",
-            Self::PlaceAsync => "place_async",
-            Self::Status => "status",
-            Self::PaymentStatus => "payment_status",
-            Self::FulfillmentStatus => "fulfillment_status",
-            Self::Guest => "guest",
-            Self::CustomerEmail => "customer_email",
-            Self::LanguageCode => "language_code",
-            Self::CurrencyCode => "currency_code",
-            Self::TaxIncluded => "tax_included",
-            Self::TaxRate => "tax_rate",
-            Self::CountryCode => "country_code",
-            Self::CouponCode => "coupon_code",
-            Self::GiftCardCode => "gift_card_code",
-            Self::SubtotalAmountCents => "subtotal_amount_cents",
-            Self::ShippingAmountCents => "shipping_amount_cents",
-            Self::PaymentMethodAmountCents => "payment_method_amount_cents",
-            Self::DiscountAmountCents => "discount_amount_cents",
-            Self::AdjustmentAmountCents => "adjustment_amount_cents",
-            Self::GiftCardAmountCents => "gift_card_amount_cents",
-            Self::TotalTaxAmountCents => "total_tax_amount_cents",
-            Self::SubtotalTaxAmountCents => "subtotal_tax_amount_cents",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::FeesAmountCents => "fees_amount_cents",
-            Self::DutyAmountCents => "duty_amount_cents",
-            Self::PaymentSourceDetails => "payment_source_details",
-            Self::Token => "token",
-            Self::PlacedAt => "placed_at",
-            Self::ApprovedAt => "approved_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::PaymentUpdatedAt => "payment_updated_at",
-            Self::FulfillmentUpdatedAt => "fulfillment_updated_at",
-            Self::RefreshedAt => "refreshed_at",
-            Self::ArchivedAt => "archived_at",
-            Self::SubscriptionCreatedAt => "subscription_created_at",
-            Self::ExpiresAt => "expires_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for OrderFilter {}
-
-/// The relationships of a [`Order`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderInclude {
-    /// `market`
-    Market,
-    /// `customer`
-    Customer,
-    /// `shipping_address`
-    ShippingAddress,
-    /// `billing_address`
-    BillingAddress,
-    /// `store`
-    Store,
-    /// `default_shipping_method`
-    DefaultShippingMethod,
-    /// `default_payment_method`
-    DefaultPaymentMethod,
-    /// `available_payment_methods`
-    AvailablePaymentMethods,
-    /// `available_customer_payment_sources`
-    AvailableCustomerPaymentSources,
-    /// `available_free_skus`
-    AvailableFreeSkus,
-    /// `available_free_bundles`
-    AvailableFreeBundles,
-    /// `payment_method`
-    PaymentMethod,
-    /// `payment_source`
-    PaymentSource,
-    /// `discount_engine_item`
-    DiscountEngineItem,
-    /// `line_items`
-    LineItems,
-    /// `line_item_options`
-    LineItemOptions,
-    /// `stock_reservations`
-    StockReservations,
-    /// `stock_line_items`
-    StockLineItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `shipments`
-    Shipments,
-    /// `payment_options`
-    PaymentOptions,
-    /// `transactions`
-    Transactions,
-    /// `authorizations`
-    Authorizations,
-    /// `captures`
-    Captures,
-    /// `voids`
-    Voids,
-    /// `refunds`
-    Refunds,
-    /// `returns`
-    Returns,
-    /// `order_subscription`
-    OrderSubscription,
-    /// `order_subscriptions`
-    OrderSubscriptions,
-    /// `order_factories`
-    OrderFactories,
-    /// `order_copies`
-    OrderCopies,
-    /// `recurring_order_copies`
-    RecurringOrderCopies,
-    /// `attachments`
-    Attachments,
-    /// `notifications`
-    Notifications,
-    /// `links`
-    Links,
-    /// `resource_errors`
-    ResourceErrors,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for OrderInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::Customer => "customer",
-            Self::ShippingAddress => "shipping_address",
-            Self::BillingAddress => "billing_address",
-            Self::Store => "store",
-            Self::DefaultShippingMethod => "default_shipping_method",
-            Self::DefaultPaymentMethod => "default_payment_method",
-            Self::AvailablePaymentMethods => "available_payment_methods",
-            Self::AvailableCustomerPaymentSources => "available_customer_payment_sources",
-            Self::AvailableFreeSkus => "available_free_skus",
-            Self::AvailableFreeBundles => "available_free_bundles",
-            Self::PaymentMethod => "payment_method",
-            Self::PaymentSource => "payment_source",
-            Self::DiscountEngineItem => "discount_engine_item",
-            Self::LineItems => "line_items",
-            Self::LineItemOptions => "line_item_options",
-            Self::StockReservations => "stock_reservations",
-            Self::StockLineItems => "stock_line_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::Shipments => "shipments",
-            Self::PaymentOptions => "payment_options",
-            Self::Transactions => "transactions",
-            Self::Authorizations => "authorizations",
-            Self::Captures => "captures",
-            Self::Voids => "voids",
-            Self::Refunds => "refunds",
-            Self::Returns => "returns",
-            Self::OrderSubscription => "order_subscription",
-            Self::OrderSubscriptions => "order_subscriptions",
-            Self::OrderFactories => "order_factories",
-            Self::OrderCopies => "order_copies",
-            Self::RecurringOrderCopies => "recurring_order_copies",
-            Self::Attachments => "attachments",
-            Self::Notifications => "notifications",
-            Self::Links => "links",
-            Self::ResourceErrors => "resource_errors",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Order`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OrderField {
-    /// `number`
-    Number,
-    /// `affiliate_code`
-    AffiliateCode,
-    /// `autorefresh`
-    Autorefresh,
-    /// `place_async`
-    PlaceAsync,
-    /// `status`
-    Status,
-    /// `payment_status`
-    PaymentStatus,
-    /// `fulfillment_status`
-    FulfillmentStatus,
-    /// `guest`
-    Guest,
-    /// `editable`
-    Editable,
-    /// `customer_email`
-    CustomerEmail,
-    /// `customer_type`
-    CustomerType,
-    /// `language_code`
-    LanguageCode,
-    /// `currency_code`
-    CurrencyCode,
-    /// `tax_included`
-    TaxIncluded,
-    /// `tax_rate`
-    TaxRate,
-    /// `freight_taxable`
-    FreightTaxable,
-    /// `payment_method_taxable`
-    PaymentMethodTaxable,
-    /// `adjustment_taxable`
-    AdjustmentTaxable,
-    /// `gift_card_taxable`
-    GiftCardTaxable,
-    /// `requires_billing_info`
-    RequiresBillingInfo,
-    /// `country_code`
-    CountryCode,
-    /// `shipping_country_code_lock`
-    ShippingCountryCodeLock,
-    /// `coupon_code`
-    CouponCode,
-    /// `gift_card_code`
-    GiftCardCode,
-    /// `gift_card_or_coupon_code`
-    GiftCardOrCouponCode,
-    /// `subtotal_amount_cents`
-    SubtotalAmountCents,
-    /// `subtotal_amount_float`
-    SubtotalAmountFloat,
-    /// `formatted_subtotal_amount`
-    FormattedSubtotalAmount,
-    /// `shipping_amount_cents`
-    ShippingAmountCents,
-    /// `shipping_amount_float`
-    ShippingAmountFloat,
-    /// `formatted_shipping_amount`
-    FormattedShippingAmount,
-    /// `payment_method_amount_cents`
-    PaymentMethodAmountCents,
-    /// `payment_method_amount_float`
-    PaymentMethodAmountFloat,
-    /// `formatted_payment_method_amount`
-    FormattedPaymentMethodAmount,
-    /// `discount_amount_cents`
-    DiscountAmountCents,
-    /// `discount_amount_float`
-    DiscountAmountFloat,
-    /// `formatted_discount_amount`
-    FormattedDiscountAmount,
-    /// `adjustment_amount_cents`
-    AdjustmentAmountCents,
-    /// `adjustment_amount_float`
-    AdjustmentAmountFloat,
-    /// `formatted_adjustment_amount`
-    FormattedAdjustmentAmount,
-    /// `gift_card_amount_cents`
-    GiftCardAmountCents,
-    /// `gift_card_amount_float`
-    GiftCardAmountFloat,
-    /// `formatted_gift_card_amount`
-    FormattedGiftCardAmount,
-    /// `total_tax_amount_cents`
-    TotalTaxAmountCents,
-    /// `total_tax_amount_float`
-    TotalTaxAmountFloat,
-    /// `formatted_total_tax_amount`
-    FormattedTotalTaxAmount,
-    /// `subtotal_tax_amount_cents`
-    SubtotalTaxAmountCents,
-    /// `subtotal_tax_amount_float`
-    SubtotalTaxAmountFloat,
-    /// `formatted_subtotal_tax_amount`
-    FormattedSubtotalTaxAmount,
-    /// `shipping_tax_amount_cents`
-    ShippingTaxAmountCents,
-    /// `shipping_tax_amount_float`
-    ShippingTaxAmountFloat,
-    /// `formatted_shipping_tax_amount`
-    FormattedShippingTaxAmount,
-    /// `payment_method_tax_amount_cents`
-    PaymentMethodTaxAmountCents,
-    /// `payment_method_tax_amount_float`
-    PaymentMethodTaxAmountFloat,
-    /// `formatted_payment_method_tax_amount`
-    FormattedPaymentMethodTaxAmount,
-    /// `adjustment_tax_amount_cents`
-    AdjustmentTaxAmountCents,
-    /// `adjustment_tax_amount_float`
-    AdjustmentTaxAmountFloat,
-    /// `formatted_adjustment_tax_amount`
-    FormattedAdjustmentTaxAmount,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `total_amount_float`
-    TotalAmountFloat,
-    /// `formatted_total_amount`
-    FormattedTotalAmount,
-    /// `total_taxable_amount_cents`
-    TotalTaxableAmountCents,
-    /// `total_taxable_amount_float`
-    TotalTaxableAmountFloat,
-    /// `formatted_total_taxable_amount`
-    FormattedTotalTaxableAmount,
-    /// `subtotal_taxable_amount_cents`
-    SubtotalTaxableAmountCents,
-    /// `subtotal_taxable_amount_float`
-    SubtotalTaxableAmountFloat,
-    /// `formatted_subtotal_taxable_amount`
-    FormattedSubtotalTaxableAmount,
-    /// `shipping_taxable_amount_cents`
-    ShippingTaxableAmountCents,
-    /// `shipping_taxable_amount_float`
-    ShippingTaxableAmountFloat,
-    /// `formatted_shipping_taxable_amount`
-    FormattedShippingTaxableAmount,
-    /// `payment_method_taxable_amount_cents`
-    PaymentMethodTaxableAmountCents,
-    /// `payment_method_taxable_amount_float`
-    PaymentMethodTaxableAmountFloat,
-    /// `formatted_payment_method_taxable_amount`
-    FormattedPaymentMethodTaxableAmount,
-    /// `adjustment_taxable_amount_cents`
-    AdjustmentTaxableAmountCents,
-    /// `adjustment_taxable_amount_float`
-    AdjustmentTaxableAmountFloat,
-    /// `formatted_adjustment_taxable_amount`
-    FormattedAdjustmentTaxableAmount,
-    /// `total_amount_with_taxes_cents`
-    TotalAmountWithTaxesCents,
-    /// `total_amount_with_taxes_float`
-    TotalAmountWithTaxesFloat,
-    /// `formatted_total_amount_with_taxes`
-    FormattedTotalAmountWithTaxes,
-    /// `fees_amount_cents`
-    FeesAmountCents,
-    /// `fees_amount_float`
-    FeesAmountFloat,
-    /// `formatted_fees_amount`
-    FormattedFeesAmount,
-    /// `duty_amount_cents`
-    DutyAmountCents,
-    /// `duty_amount_float`
-    DutyAmountFloat,
-    /// `formatted_duty_amount`
-    FormattedDutyAmount,
-    /// `place_total_amount_cents`
-    PlaceTotalAmountCents,
-    /// `place_total_amount_float`
-    PlaceTotalAmountFloat,
-    /// `formatted_place_total_amount`
-    FormattedPlaceTotalAmount,
-    /// `skus_count`
-    SkusCount,
-    /// `line_item_options_count`
-    LineItemOptionsCount,
-    /// `shipments_count`
-    ShipmentsCount,
-    /// `tax_calculations_count`
-    TaxCalculationsCount,
-    /// `validations_count`
-    ValidationsCount,
-    /// `errors_count`
-    ErrorsCount,
-    /// `payment_source_details`
-    PaymentSourceDetails,
-    /// `token`
-    Token,
-    /// `cart_url`
-    CartUrl,
-    /// `return_url`
-    ReturnUrl,
-    /// `terms_url`
-    TermsUrl,
-    /// `privacy_url`
-    PrivacyUrl,
-    /// `checkout_url`
-    CheckoutUrl,
-    /// `placed_at`
-    PlacedAt,
-    /// `approved_at`
-    ApprovedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `payment_updated_at`
-    PaymentUpdatedAt,
-    /// `fulfillment_updated_at`
-    FulfillmentUpdatedAt,
-    /// `refreshed_at`
-    RefreshedAt,
-    /// `archived_at`
-    ArchivedAt,
-    /// `subscription_created_at`
-    SubscriptionCreatedAt,
-    /// `expires_at`
-    ExpiresAt,
-    /// `expiration_info`
-    ExpirationInfo,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `customer`
-    Customer,
-    /// `shipping_address`
-    ShippingAddress,
-    /// `billing_address`
-    BillingAddress,
-    /// `store`
-    Store,
-    /// `default_shipping_method`
-    DefaultShippingMethod,
-    /// `default_payment_method`
-    DefaultPaymentMethod,
-    /// `available_payment_methods`
-    AvailablePaymentMethods,
-    /// `available_customer_payment_sources`
-    AvailableCustomerPaymentSources,
-    /// `available_free_skus`
-    AvailableFreeSkus,
-    /// `available_free_bundles`
-    AvailableFreeBundles,
-    /// `payment_method`
-    PaymentMethod,
-    /// `payment_source`
-    PaymentSource,
-    /// `discount_engine_item`
-    DiscountEngineItem,
-    /// `line_items`
-    LineItems,
-    /// `line_item_options`
-    LineItemOptions,
-    /// `stock_reservations`
-    StockReservations,
-    /// `stock_line_items`
-    StockLineItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `shipments`
-    Shipments,
-    /// `payment_options`
-    PaymentOptions,
-    /// `transactions`
-    Transactions,
-    /// `authorizations`
-    Authorizations,
-    /// `captures`
-    Captures,
-    /// `voids`
-    Voids,
-    /// `refunds`
-    Refunds,
-    /// `returns`
-    Returns,
-    /// `order_subscription`
-    OrderSubscription,
-    /// `order_subscriptions`
-    OrderSubscriptions,
-    /// `order_factories`
-    OrderFactories,
-    /// `order_copies`
-    OrderCopies,
-    /// `recurring_order_copies`
-    RecurringOrderCopies,
-    /// `attachments`
-    Attachments,
-    /// `notifications`
-    Notifications,
-    /// `links`
-    Links,
-    /// `resource_errors`
-    ResourceErrors,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for OrderField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::AffiliateCode => "affiliate_code",
-            Self::Autorefresh => "autorefresh",
-            Self::PlaceAsync => "place_async",
-            Self::Status => "status",
-            Self::PaymentStatus => "payment_status",
-            Self::FulfillmentStatus => "fulfillment_status",
-            Self::Guest => "guest",
-            Self::Editable => "editable",
-            Self::CustomerEmail => "customer_email",
-            Self::CustomerType => "customer_type",
-            Self::LanguageCode => "language_code",
-            Self::CurrencyCode => "currency_code",
-            Self::TaxIncluded => "tax_included",
-            Self::TaxRate => "tax_rate",
-            Self::FreightTaxable => "freight_taxable",
-            Self::PaymentMethodTaxable => "payment_method_taxable",
-            Self::AdjustmentTaxable => "adjustment_taxable",
-            Self::GiftCardTaxable => "gift_card_taxable",
-            Self::RequiresBillingInfo => "requires_billing_info",
-            Self::CountryCode => "country_code",
-            Self::ShippingCountryCodeLock => "shipping_country_code_lock",
-            Self::CouponCode => "coupon_code",
-            Self::GiftCardCode => "gift_card_code",
-            Self::GiftCardOrCouponCode => "gift_card_or_coupon_code",
-            Self::SubtotalAmountCents => "subtotal_amount_cents",
-            Self::SubtotalAmountFloat => "subtotal_amount_float",
-            Self::FormattedSubtotalAmount => "formatted_subtotal_amount",
-            Self::ShippingAmountCents => "shipping_amount_cents",
-            Self::ShippingAmountFloat => "shipping_amount_float",
-            Self::FormattedShippingAmount => "formatted_shipping_amount",
-            Self::PaymentMethodAmountCents => "payment_method_amount_cents",
-            Self::PaymentMethodAmountFloat => "payment_method_amount_float",
-            Self::FormattedPaymentMethodAmount => "formatted_payment_method_amount",
-            Self::DiscountAmountCents => "discount_amount_cents",
-            Self::DiscountAmountFloat => "discount_amount_float",
-            Self::FormattedDiscountAmount => "formatted_discount_amount",
-            Self::AdjustmentAmountCents => "adjustment_amount_cents",
-            Self::AdjustmentAmountFloat => "adjustment_amount_float",
-            Self::FormattedAdjustmentAmount => "formatted_adjustment_amount",
-            Self::GiftCardAmountCents => "gift_card_amount_cents",
-            Self::GiftCardAmountFloat => "gift_card_amount_float",
-            Self::FormattedGiftCardAmount => "formatted_gift_card_amount",
-            Self::TotalTaxAmountCents => "total_tax_amount_cents",
-            Self::TotalTaxAmountFloat => "total_tax_amount_float",
-            Self::FormattedTotalTaxAmount => "formatted_total_tax_amount",
-            Self::SubtotalTaxAmountCents => "subtotal_tax_amount_cents",
-            Self::SubtotalTaxAmountFloat => "subtotal_tax_amount_float",
-            Self::FormattedSubtotalTaxAmount => "formatted_subtotal_tax_amount",
-            Self::ShippingTaxAmountCents => "shipping_tax_amount_cents",
-            Self::ShippingTaxAmountFloat => "shipping_tax_amount_float",
-            Self::FormattedShippingTaxAmount => "formatted_shipping_tax_amount",
-            Self::PaymentMethodTaxAmountCents => "payment_method_tax_amount_cents",
-            Self::PaymentMethodTaxAmountFloat => "payment_method_tax_amount_float",
-            Self::FormattedPaymentMethodTaxAmount => {
-                "formatted_payment_method_tax_amount"
-            }
-            Self::AdjustmentTaxAmountCents => "adjustment_tax_amount_cents",
-            Self::AdjustmentTaxAmountFloat => "adjustment_tax_amount_float",
-            Self::FormattedAdjustmentTaxAmount => "formatted_adjustment_tax_amount",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TotalAmountFloat => "total_amount_float",
-            Self::FormattedTotalAmount => "formatted_total_amount",
-            Self::TotalTaxableAmountCents => "total_taxable_amount_cents",
-            Self::TotalTaxableAmountFloat => "total_taxable_amount_float",
-            Self::FormattedTotalTaxableAmount => "formatted_total_taxable_amount",
-            Self::SubtotalTaxableAmountCents => "subtotal_taxable_amount_cents",
-            Self::SubtotalTaxableAmountFloat => "subtotal_taxable_amount_float",
-            Self::FormattedSubtotalTaxableAmount => "formatted_subtotal_taxable_amount",
-            Self::ShippingTaxableAmountCents => "shipping_taxable_amount_cents",
-            Self::ShippingTaxableAmountFloat => "shipping_taxable_amount_float",
-            Self::FormattedShippingTaxableAmount => "formatted_shipping_taxable_amount",
-            Self::PaymentMethodTaxableAmountCents => {
-                "payment_method_taxable_amount_cents"
-            }
-            Self::PaymentMethodTaxableAmountFloat => {
-                "payment_method_taxable_amount_float"
-            }
-            Self::FormattedPaymentMethodTaxableAmount => {
-                "formatted_payment_method_taxable_amount"
-            }
-            Self::AdjustmentTaxableAmountCents => "adjustment_taxable_amount_cents",
-            Self::AdjustmentTaxableAmountFloat => "adjustment_taxable_amount_float",
-            Self::FormattedAdjustmentTaxableAmount => {
-                "formatted_adjustment_taxable_amount"
-            }
-            Self::TotalAmountWithTaxesCents => "total_amount_with_taxes_cents",
-            Self::TotalAmountWithTaxesFloat => "total_amount_with_taxes_float",
-            Self::FormattedTotalAmountWithTaxes => "formatted_total_amount_with_taxes",
-            Self::FeesAmountCents => "fees_amount_cents",
-            Self::FeesAmountFloat => "fees_amount_float",
-            Self::FormattedFeesAmount => "formatted_fees_amount",
-            Self::DutyAmountCents => "duty_amount_cents",
-            Self::DutyAmountFloat => "duty_amount_float",
-            Self::FormattedDutyAmount => "formatted_duty_amount",
-            Self::PlaceTotalAmountCents => "place_total_amount_cents",
-            Self::PlaceTotalAmountFloat => "place_total_amount_float",
-            Self::FormattedPlaceTotalAmount => "formatted_place_total_amount",
-            Self::SkusCount => "skus_count",
-            Self::LineItemOptionsCount => "line_item_options_count",
-            Self::ShipmentsCount => "shipments_count",
-            Self::TaxCalculationsCount => "tax_calculations_count",
-            Self::ValidationsCount => "validations_count",
-            Self::ErrorsCount => "errors_count",
-            Self::PaymentSourceDetails => "payment_source_details",
-            Self::Token => "token",
-            Self::CartUrl => "cart_url",
-            Self::ReturnUrl => "return_url",
-            Self::TermsUrl => "terms_url",
-            Self::PrivacyUrl => "privacy_url",
-            Self::CheckoutUrl => "checkout_url",
-            Self::PlacedAt => "placed_at",
-            Self::ApprovedAt => "approved_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::PaymentUpdatedAt => "payment_updated_at",
-            Self::FulfillmentUpdatedAt => "fulfillment_updated_at",
-            Self::RefreshedAt => "refreshed_at",
-            Self::ArchivedAt => "archived_at",
-            Self::SubscriptionCreatedAt => "subscription_created_at",
-            Self::ExpiresAt => "expires_at",
-            Self::ExpirationInfo => "expiration_info",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::Customer => "customer",
-            Self::ShippingAddress => "shipping_address",
-            Self::BillingAddress => "billing_address",
-            Self::Store => "store",
-            Self::DefaultShippingMethod => "default_shipping_method",
-            Self::DefaultPaymentMethod => "default_payment_method",
-            Self::AvailablePaymentMethods => "available_payment_methods",
-            Self::AvailableCustomerPaymentSources => "available_customer_payment_sources",
-            Self::AvailableFreeSkus => "available_free_skus",
-            Self::AvailableFreeBundles => "available_free_bundles",
-            Self::PaymentMethod => "payment_method",
-            Self::PaymentSource => "payment_source",
-            Self::DiscountEngineItem => "discount_engine_item",
-            Self::LineItems => "line_items",
-            Self::LineItemOptions => "line_item_options",
-            Self::StockReservations => "stock_reservations",
-            Self::StockLineItems => "stock_line_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::Shipments => "shipments",
-            Self::PaymentOptions => "payment_options",
-            Self::Transactions => "transactions",
-            Self::Authorizations => "authorizations",
-            Self::Captures => "captures",
-            Self::Voids => "voids",
-            Self::Refunds => "refunds",
-            Self::Returns => "returns",
-            Self::OrderSubscription => "order_subscription",
-            Self::OrderSubscriptions => "order_subscriptions",
-            Self::OrderFactories => "order_factories",
-            Self::OrderCopies => "order_copies",
-            Self::RecurringOrderCopies => "recurring_order_copies",
-            Self::Attachments => "attachments",
-            Self::Notifications => "notifications",
-            Self::Links => "links",
-            Self::ResourceErrors => "resource_errors",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// What the `payment_source` of a [`Order`] can be: `adyen_payments`, `axerve_payments`,
-/// `braintree_payments`, `checkout_com_payments`, `external_payments`, `klarna_payments`,
-/// `paypal_payments`, `satispay_payments`, `stripe_payments`, `wire_transfers`. A variant
-/// is there when its type's feature is on; others arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum OrderPaymentSource {
-    /// `adyen_payments`
-    #[cfg(feature = "adyen_payments")]
-    AdyenPayment(Box<super::adyen_payments::AdyenPayment>),
-    /// `axerve_payments`
-    #[cfg(feature = "axerve_payments")]
-    AxervePayment(Box<super::axerve_payments::AxervePayment>),
-    /// `braintree_payments`
-    #[cfg(feature = "braintree_payments")]
-    BraintreePayment(Box<super::braintree_payments::BraintreePayment>),
-    /// `checkout_com_payments`
-    #[cfg(feature = "checkout_com_payments")]
-    CheckoutComPayment(Box<super::checkout_com_payments::CheckoutComPayment>),
-    /// `external_payments`
-    #[cfg(feature = "external_payments")]
-    ExternalPayment(Box<super::external_payments::ExternalPayment>),
-    /// `klarna_payments`
-    #[cfg(feature = "klarna_payments")]
-    KlarnaPayment(Box<super::klarna_payments::KlarnaPayment>),
-    /// `paypal_payments`
-    #[cfg(feature = "paypal_payments")]
-    PaypalPayment(Box<super::paypal_payments::PaypalPayment>),
-    /// `satispay_payments`
-    #[cfg(feature = "satispay_payments")]
-    SatispayPayment(Box<super::satispay_payments::SatispayPayment>),
-    /// `stripe_payments`
-    #[cfg(feature = "stripe_payments")]
-    StripePayment(Box<super::stripe_payments::StripePayment>),
-    /// `wire_transfers`
-    #[cfg(feature = "wire_transfers")]
-    WireTransfer(Box<super::wire_transfers::WireTransfer>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for OrderPaymentSource {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "adyen_payments")]
-            "adyen_payments" => decode_variant(value).map(Self::AdyenPayment),
-            #[cfg(feature = "axerve_payments")]
-            "axerve_payments" => decode_variant(value).map(Self::AxervePayment),
-            #[cfg(feature = "braintree_payments")]
-            "braintree_payments" => decode_variant(value).map(Self::BraintreePayment),
-            #[cfg(feature = "checkout_com_payments")]
-            "checkout_com_payments" => {
-                decode_variant(value).map(Self::CheckoutComPayment)
-            }
-            #[cfg(feature = "external_payments")]
-            "external_payments" => decode_variant(value).map(Self::ExternalPayment),
-            #[cfg(feature = "klarna_payments")]
-            "klarna_payments" => decode_variant(value).map(Self::KlarnaPayment),
-            #[cfg(feature = "paypal_payments")]
-            "paypal_payments" => decode_variant(value).map(Self::PaypalPayment),
-            #[cfg(feature = "satispay_payments")]
-            "satispay_payments" => decode_variant(value).map(Self::SatispayPayment),
-            #[cfg(feature = "stripe_payments")]
-            "stripe_payments" => decode_variant(value).map(Self::StripePayment),
-            #[cfg(feature = "wire_transfers")]
-            "wire_transfers" => decode_variant(value).map(Self::WireTransfer),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for OrderPaymentSource {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// What the `transactions` of a [`Order`] can be: `authorizations`, `voids`, `captures`,
-/// `refunds`. A variant is there when its type's feature is on; others arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum OrderTransactions {
-    /// `authorizations`
-    #[cfg(feature = "authorizations")]
-    Authorization(Box<super::authorizations::Authorization>),
-    /// `voids`
-    #[cfg(feature = "voids")]
-    Void(Box<super::voids::Void>),
-    /// `captures`
-    #[cfg(feature = "captures")]
-    Capture(Box<super::captures::Capture>),
-    /// `refunds`
-    #[cfg(feature = "refunds")]
-    Refund(Box<super::refunds::Refund>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for OrderTransactions {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "authorizations")]
-            "authorizations" => decode_variant(value).map(Self::Authorization),
-            #[cfg(feature = "voids")]
-            "voids" => decode_variant(value).map(Self::Void),
-            #[cfg(feature = "captures")]
-            "captures" => decode_variant(value).map(Self::Capture),
-            #[cfg(feature = "refunds")]
-            "refunds" => decode_variant(value).map(Self::Refund),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for OrderTransactions {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`Order`]: [`OrderCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderCreate {
-    /// The order identifier. Can be specified if unique within the organization (for enterprise
-    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
-    /// Optional, default to numeric ID.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-    /// The affiliate code, if any, to track commissions using any third party services.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub affiliate_code: Option<String>,
-    /// Save this attribute as 'false' if you want prevent the order to be refreshed
-    /// automatically at each change (much faster). Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub autorefresh: Option<bool>,
-    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
-    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub place_async: Option<bool>,
-    /// Indicates if the order has been placed as guest.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guest: Option<bool>,
-    /// The email address of the associated customer. When creating or updating an order, this
-    /// is a shortcut to find or create the associated customer by email.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_email: Option<String>,
-    /// The password of the associated customer. When creating or updating an order, this is a
-    /// shortcut to sign up the associated customer.
-    ///
-    /// Example: `"secret"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_password: Option<Secret>,
-    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
-    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
-    /// language is supported, the hosted checkout will be localized accordingly. Optional,
-    /// default is 'en'.
-    ///
-    /// Example: `"it"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language_code: Option<String>,
-    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
-    /// tax calculator.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub freight_taxable: Option<bool>,
-    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
-    /// set by tax calculator.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_method_taxable: Option<bool>,
-    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
-    /// set by tax calculator.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub adjustment_taxable: Option<bool>,
-    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
-    /// set by tax calculator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_card_taxable: Option<bool>,
-    /// The country code that you want the shipping address to be locked to. This can be useful
-    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
-    /// selected in a country selector page. Not relevant if order contains only digital
-    /// products.
-    ///
-    /// Example: `"IT"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_country_code_lock: Option<String>,
-    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
-    /// discount line item to the order.
-    ///
-    /// Example: `"SUMMERDISCOUNT"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub coupon_code: Option<String>,
-    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
-    /// it uses the gift card balance to pay for the order.
-    ///
-    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_card_code: Option<String>,
-    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
-    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
-    /// tries to find a valid coupon code and applies the associated discount.
-    ///
-    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gift_card_or_coupon_code: Option<String>,
-    /// The cart url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/cart"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cart_url: Option<String>,
-    /// The return url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_url: Option<String>,
-    /// The terms and conditions url on your site. If present, it will be used on our hosted
-    /// checkout application.
-    ///
-    /// Example: `"https://yourdomain.com/terms"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub terms_url: Option<String>,
-    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/privacy"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub privacy_url: Option<String>,
-    /// The expiration date/time of this order. Cannot be passed by sales channels.
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<DateTime<Utc>>,
-    /// The information related to the order expiration, in case expires_at is not null. Cannot
-    /// be passed by sales channels.
-    ///
-    /// Example: `{"expired_message":"Your session has expired. Please start your checkout
-    /// again.","redirect_url":"https://yourshop.com/","summary_message":"Your tickets are
-    /// reserved for the remaining time."}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiration_info: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderCreate {
-    /// A new order with what the API requires.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `number`.
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.number = Some(number.into());
-        self
-    }
-
-    /// Sets `affiliate_code`.
-    pub fn affiliate_code(mut self, affiliate_code: impl Into<String>) -> Self {
-        self.affiliate_code = Some(affiliate_code.into());
-        self
-    }
-
-    /// Sets `autorefresh`.
-    pub fn autorefresh(mut self, autorefresh: bool) -> Self {
-        self.autorefresh = Some(autorefresh);
-        self
-    }
-
-    /// Sets `place_async`.
-    pub fn place_async(mut self, place_async: bool) -> Self {
-        self.place_async = Some(place_async);
-        self
-    }
-
-    /// Sets `guest`.
-    pub fn guest(mut self, guest: bool) -> Self {
-        self.guest = Some(guest);
-        self
-    }
-
-    /// Sets `customer_email`.
-    pub fn customer_email(mut self, customer_email: impl Into<String>) -> Self {
-        self.customer_email = Some(customer_email.into());
-        self
-    }
-
-    /// Sets `customer_password`.
-    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
-        self.customer_password = Some(customer_password.into());
-        self
-    }
-
-    /// Sets `language_code`.
-    pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-        self.language_code = Some(language_code.into());
-        self
-    }
-
-    /// Sets `freight_taxable`.
-    pub fn freight_taxable(mut self, freight_taxable: bool) -> Self {
-        self.freight_taxable = Some(freight_taxable);
-        self
-    }
-
-    /// Sets `payment_method_taxable`.
-    pub fn payment_method_taxable(mut self, payment_method_taxable: bool) -> Self {
-        self.payment_method_taxable = Some(payment_method_taxable);
-        self
-    }
-
-    /// Sets `adjustment_taxable`.
-    pub fn adjustment_taxable(mut self, adjustment_taxable: bool) -> Self {
-        self.adjustment_taxable = Some(adjustment_taxable);
-        self
-    }
-
-    /// Sets `gift_card_taxable`.
-    pub fn gift_card_taxable(mut self, gift_card_taxable: bool) -> Self {
-        self.gift_card_taxable = Some(gift_card_taxable);
-        self
-    }
-
-    /// Sets `shipping_country_code_lock`.
-    pub fn shipping_country_code_lock(
-        mut self,
-        shipping_country_code_lock: impl Into<String>,
-    ) -> Self {
-        self.shipping_country_code_lock = Some(shipping_country_code_lock.into());
-        self
-    }
-
-    /// Sets `coupon_code`.
-    pub fn coupon_code(mut self, coupon_code: impl Into<String>) -> Self {
-        self.coupon_code = Some(coupon_code.into());
-        self
-    }
-
-    /// Sets `gift_card_code`.
-    pub fn gift_card_code(mut self, gift_card_code: impl Into<String>) -> Self {
-        self.gift_card_code = Some(gift_card_code.into());
-        self
-    }
-
-    /// Sets `gift_card_or_coupon_code`.
-    pub fn gift_card_or_coupon_code(
-        mut self,
-        gift_card_or_coupon_code: impl Into<String>,
-    ) -> Self {
-        self.gift_card_or_coupon_code = Some(gift_card_or_coupon_code.into());
-        self
-    }
-
-    /// Sets `cart_url`.
-    pub fn cart_url(mut self, cart_url: impl Into<String>) -> Self {
-        self.cart_url = Some(cart_url.into());
-        self
-    }
-
-    /// Sets `return_url`.
-    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
-        self.return_url = Some(return_url.into());
-        self
-    }
-
-    /// Sets `terms_url`.
-    pub fn terms_url(mut self, terms_url: impl Into<String>) -> Self {
-        self.terms_url = Some(terms_url.into());
-        self
-    }
-
-    /// Sets `privacy_url`.
-    pub fn privacy_url(mut self, privacy_url: impl Into<String>) -> Self {
-        self.privacy_url = Some(privacy_url.into());
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Some(expires_at);
-        self
-    }
-
-    /// Sets `expiration_info`.
-    pub fn expiration_info(mut self, expiration_info: Map<String, Value>) -> Self {
-        self.expiration_info = Some(expiration_info);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-
-    /// Links `shipping_address` to the `addresses` with this id.
-    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_address", Linkage::to("addresses", shipping_address));
-        self
-    }
-
-    /// Links `billing_address` to the `addresses` with this id.
-    pub fn billing_address(mut self, billing_address: impl Into<String>) -> Self {
-        self.relationships
-            .set("billing_address", Linkage::to("addresses", billing_address));
-        self
-    }
-
-    /// Links `store` to the `stores` with this id.
-    pub fn store(mut self, store: impl Into<String>) -> Self {
-        self.relationships.set("store", Linkage::to("stores", store));
-        self
-    }
-
-    /// Links `payment_method` to the `payment_methods` with this id.
-    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("payment_method", Linkage::to("payment_methods", payment_method));
-        self
-    }
-
-    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
-    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
-    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
-    /// `wire_transfers`.
-    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
-        self.relationships.set("payment_source", Linkage::To(payment_source));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Order`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct OrderUpdate {
-    /// The order identifier. Can be specified if unique within the organization (for enterprise
-    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
-    /// Optional, default to numeric ID.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub number: Patch<String>,
-    /// The affiliate code, if any, to track commissions using any third party services.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub affiliate_code: Patch<String>,
-    /// Save this attribute as 'false' if you want prevent the order to be refreshed
-    /// automatically at each change (much faster). Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub autorefresh: Patch<bool>,
-    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
-    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub place_async: Patch<bool>,
-    /// Indicates if the order has been placed as guest.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub guest: Patch<bool>,
-    /// The email address of the associated customer. When creating or updating an order, this
-    /// is a shortcut to find or create the associated customer by email.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub customer_email: Patch<String>,
-    /// The password of the associated customer. When creating or updating an order, this is a
-    /// shortcut to sign up the associated customer.
-    ///
-    /// Example: `"secret"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_password: Option<Secret>,
-    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
-    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
-    /// language is supported, the hosted checkout will be localized accordingly. Optional,
-    /// default is 'en'.
-    ///
-    /// Example: `"it"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub language_code: Patch<String>,
-    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
-    /// tax calculator.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub freight_taxable: Patch<bool>,
-    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
-    /// set by tax calculator.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub payment_method_taxable: Patch<bool>,
-    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
-    /// set by tax calculator.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub adjustment_taxable: Patch<bool>,
-    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
-    /// set by tax calculator.
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub gift_card_taxable: Patch<bool>,
-    /// The country code that you want the shipping address to be locked to. This can be useful
-    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
-    /// selected in a country selector page. Not relevant if order contains only digital
-    /// products.
-    ///
-    /// Example: `"IT"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub shipping_country_code_lock: Patch<String>,
-    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
-    /// discount line item to the order.
-    ///
-    /// Example: `"SUMMERDISCOUNT"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub coupon_code: Patch<String>,
-    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
-    /// it uses the gift card balance to pay for the order.
-    ///
-    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub gift_card_code: Patch<String>,
-    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
-    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
-    /// tries to find a valid coupon code and applies the associated discount.
-    ///
-    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub gift_card_or_coupon_code: Patch<String>,
-    /// The cart url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/cart"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub cart_url: Patch<String>,
-    /// The return url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub return_url: Patch<String>,
-    /// The terms and conditions url on your site. If present, it will be used on our hosted
-    /// checkout application.
-    ///
-    /// Example: `"https://yourdomain.com/terms"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub terms_url: Patch<String>,
-    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
-    /// application.
-    ///
-    /// Example: `"https://yourdomain.com/privacy"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub privacy_url: Patch<String>,
-    /// Send this attribute if you want to archive the order.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _archive: Option<bool>,
-    /// Send this attribute if you want to unarchive the order.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _unarchive: Option<bool>,
-    /// Send this attribute if you want to move a draft or placing order to pending. Cannot be
-    /// passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _pending: Option<bool>,
-    /// Send this attribute if you want to place the order.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _place: Option<bool>,
-    /// Send this attribute if you want to cancel a placed order. The order's authorization will
-    /// be automatically voided.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel: Option<bool>,
-    /// Send this attribute if you want to approve a placed order. Cannot be passed by sales
-    /// channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _approve: Option<bool>,
-    /// Send this attribute if you want to approve and capture a placed order. Cannot be passed
-    /// by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _approve_and_capture: Option<bool>,
-    /// Send this attribute if you want to authorize the order's payment source.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _authorize: Option<bool>,
-    /// Send this attribute as a value in cents if you want to overwrite the amount to be
-    /// authorized.
-    ///
-    /// Example: `500`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _authorization_amount_cents: Option<i64>,
-    /// Send this attribute if you want to capture an authorized order. Cannot be passed by
-    /// sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _capture: Option<bool>,
-    /// Send this attribute if you want to refund a captured order. Cannot be passed by sales
-    /// channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refund: Option<bool>,
-    /// Send this attribute if you want to mark as fulfilled the order (shipments must be
-    /// cancelled, shipped or delivered, alternatively order must be approved). Cannot be passed
-    /// by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _fulfill: Option<bool>,
-    /// Send this attribute if you want to force tax calculation for this order (a tax
-    /// calculator must be associated to the order's market).
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _update_taxes: Option<bool>,
-    /// Send this attribute if you want to nullify the payment source for this order.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _nullify_payment_source: Option<bool>,
-    /// Send this attribute if you want to set the payment source associated with the last
-    /// succeeded authorization. At the end of the fix the order should be placed and authorized
-    /// and ready to be approved. A tentative to fix the payment source is done before approval
-    /// automatically. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _fix_payment_source: Option<bool>,
-    /// The id of the address that you want to clone to create the order's billing address.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _billing_address_clone_id: Option<String>,
-    /// The id of the address that you want to clone to create the order's shipping address.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _shipping_address_clone_id: Option<String>,
-    /// The id of the customer payment source (i.e. credit card) that you want to use as the
-    /// order's payment source.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _customer_payment_source_id: Option<String>,
-    /// Send this attribute if you want the shipping address to be cloned from the order's
-    /// billing address.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _shipping_address_same_as_billing: Option<bool>,
-    /// Send this attribute if you want the billing address to be cloned from the order's
-    /// shipping address.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _billing_address_same_as_shipping: Option<bool>,
-    /// Send this attribute if you want commit the sales tax invoice to the associated tax
-    /// calculator (currently supported by Avalara).
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _commit_invoice: Option<bool>,
-    /// Send this attribute if you want refund the sales tax invoice to the associated tax
-    /// calculator (currently supported by Avalara).
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refund_invoice: Option<bool>,
-    /// Send this attribute if you want the order's payment source to be saved in the customer's
-    /// wallet as a customer payment source.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _save_payment_source_to_customer_wallet: Option<bool>,
-    /// Send this attribute if you want the order's shipping address to be saved in the
-    /// customer's address book as a customer address.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _save_shipping_address_to_customer_address_book: Option<bool>,
-    /// Send this attribute if you want the order's billing address to be saved in the
-    /// customer's address book as a customer address.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _save_billing_address_to_customer_address_book: Option<bool>,
-    /// Send this attribute if you want to manually refresh the order.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refresh: Option<bool>,
-    /// Send this attribute if you want to refresh the prices of the line items associated to
-    /// this order. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refresh_prices: Option<bool>,
-    /// Send this attribute if you want to trigger the external validation for the order.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _validate: Option<bool>,
-    /// Send this attribute upon/after placing the order if you want to create order
-    /// subscriptions from the line items that have a frequency.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _create_subscriptions: Option<bool>,
-    /// Send this attribute if you want to edit the order after it is placed. Remember you
-    /// cannot exceed the original total amount. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _start_editing: Option<bool>,
-    /// Send this attribute to stop the editing for the order and return back to placed status.
-    /// Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _stop_editing: Option<bool>,
-    /// The expiration date/time of this order. Cannot be passed by sales channels.
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub expires_at: Patch<DateTime<Utc>>,
-    /// The information related to the order expiration, in case expires_at is not null. Cannot
-    /// be passed by sales channels.
-    ///
-    /// Example: `{"expired_message":"Your session has expired. Please start your checkout
-    /// again.","redirect_url":"https://yourshop.com/","summary_message":"Your tickets are
-    /// reserved for the remaining time."}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub expiration_info: Patch<Map<String, Value>>,
-    /// Send this attribute if you want to reset the circuit breaker associated to this resource
-    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_circuit: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl OrderUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `number`.
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.number = Patch::Set(number.into());
-        self
-    }
-
-    /// Clears `number`: sends `null`.
-    pub fn clear_number(mut self) -> Self {
-        self.number = Patch::Clear;
-        self
-    }
-
-    /// Sets `affiliate_code`.
-    pub fn affiliate_code(mut self, affiliate_code: impl Into<String>) -> Self {
-        self.affiliate_code = Patch::Set(affiliate_code.into());
-        self
-    }
-
-    /// Clears `affiliate_code`: sends `null`.
-    pub fn clear_affiliate_code(mut self) -> Self {
-        self.affiliate_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `autorefresh`.
-    pub fn autorefresh(mut self, autorefresh: bool) -> Self {
-        self.autorefresh = Patch::Set(autorefresh);
-        self
-    }
-
-    /// Clears `autorefresh`: sends `null`.
-    pub fn clear_autorefresh(mut self) -> Self {
-        self.autorefresh = Patch::Clear;
-        self
-    }
-
-    /// Sets `place_async`.
-    pub fn place_async(mut self, place_async: bool) -> Self {
-        self.place_async = Patch::Set(place_async);
-        self
-    }
-
-    /// Clears `place_async`: sends `null`.
-    pub fn clear_place_async(mut self) -> Self {
-        self.place_async = Patch::Clear;
-        self
-    }
-
-    /// Sets `guest`.
-    pub fn guest(mut self, guest: bool) -> Self {
-        self.guest = Patch::Set(guest);
-        self
-    }
-
-    /// Clears `guest`: sends `null`.
-    pub fn clear_guest(mut self) -> Self {
-        self.guest = Patch::Clear;
-        self
-    }
-
-    /// Sets `customer_email`.
-    pub fn customer_email(mut self, customer_email: impl Into<String>) -> Self {
-        self.customer_email = Patch::Set(customer_email.into());
-        self
-    }
-
-    /// Clears `customer_email`: sends `null`.
-    pub fn clear_customer_email(mut self) -> Self {
-        self.customer_email = Patch::Clear;
-        self
-    }
-
-    /// Sets `customer_password`.
-    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
-        self.customer_password = Some(customer_password.into());
-        self
-    }
-
-    /// Sets `language_code`.
-    pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
-        self.language_code = Patch::Set(language_code.into());
-        self
-    }
-
-    /// Clears `language_code`: sends `null`.
-    pub fn clear_language_code(mut self) -> Self {
-        self.language_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `freight_taxable`.
-    pub fn freight_taxable(mut self, freight_taxable: bool) -> Self {
-        self.freight_taxable = Patch::Set(freight_taxable);
-        self
-    }
-
-    /// Clears `freight_taxable`: sends `null`.
-    pub fn clear_freight_taxable(mut self) -> Self {
-        self.freight_taxable = Patch::Clear;
-        self
-    }
-
-    /// Sets `payment_method_taxable`.
-    pub fn payment_method_taxable(mut self, payment_method_taxable: bool) -> Self {
-        self.payment_method_taxable = Patch::Set(payment_method_taxable);
-        self
-    }
-
-    /// Clears `payment_method_taxable`: sends `null`.
-    pub fn clear_payment_method_taxable(mut self) -> Self {
-        self.payment_method_taxable = Patch::Clear;
-        self
-    }
-
-    /// Sets `adjustment_taxable`.
-    pub fn adjustment_taxable(mut self, adjustment_taxable: bool) -> Self {
-        self.adjustment_taxable = Patch::Set(adjustment_taxable);
-        self
-    }
-
-    /// Clears `adjustment_taxable`: sends `null`.
-    pub fn clear_adjustment_taxable(mut self) -> Self {
-        self.adjustment_taxable = Patch::Clear;
-        self
-    }
-
-    /// Sets `gift_card_taxable`.
-    pub fn gift_card_taxable(mut self, gift_card_taxable: bool) -> Self {
-        self.gift_card_taxable = Patch::Set(gift_card_taxable);
-        self
-    }
-
-    /// Clears `gift_card_taxable`: sends `null`.
-    pub fn clear_gift_card_taxable(mut self) -> Self {
-        self.gift_card_taxable = Patch::Clear;
-        self
-    }
-
-    /// Sets `shipping_country_code_lock`.
-    pub fn shipping_country_code_lock(
-        mut self,
-        shipping_country_code_lock: impl Into<String>,
-    ) -> Self {
-        self.shipping_country_code_lock = Patch::Set(shipping_country_code_lock.into());
-        self
-    }
-
-    /// Clears `shipping_country_code_lock`: sends `null`.
-    pub fn clear_shipping_country_code_lock(mut self) -> Self {
-        self.shipping_country_code_lock = Patch::Clear;
-        self
-    }
-
-    /// Sets `coupon_code`.
-    pub fn coupon_code(mut self, coupon_code: impl Into<String>) -> Self {
-        self.coupon_code = Patch::Set(coupon_code.into());
-        self
-    }
-
-    /// Clears `coupon_code`: sends `null`.
-    pub fn clear_coupon_code(mut self) -> Self {
-        self.coupon_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `gift_card_code`.
-    pub fn gift_card_code(mut self, gift_card_code: impl Into<String>) -> Self {
-        self.gift_card_code = Patch::Set(gift_card_code.into());
-        self
-    }
-
-    /// Clears `gift_card_code`: sends `null`.
-    pub fn clear_gift_card_code(mut self) -> Self {
-        self.gift_card_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `gift_card_or_coupon_code`.
-    pub fn gift_card_or_coupon_code(
-        mut self,
-        gift_card_or_coupon_code: impl Into<String>,
-    ) -> Self {
-        self.gift_card_or_coupon_code = Patch::Set(gift_card_or_coupon_code.into());
-        self
-    }
-
-    /// Clears `gift_card_or_coupon_code`: sends `null`.
-    pub fn clear_gift_card_or_coupon_code(mut self) -> Self {
-        self.gift_card_or_coupon_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `cart_url`.
-    pub fn cart_url(mut self, cart_url: impl Into<String>) -> Self {
-        self.cart_url = Patch::Set(cart_url.into());
-        self
-    }
-
-    /// Clears `cart_url`: sends `null`.
-    pub fn clear_cart_url(mut self) -> Self {
-        self.cart_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `return_url`.
-    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
-        self.return_url = Patch::Set(return_url.into());
-        self
-    }
-
-    /// Clears `return_url`: sends `null`.
-    pub fn clear_return_url(mut self) -> Self {
-        self.return_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `terms_url`.
-    pub fn terms_url(mut self, terms_url: impl Into<String>) -> Self {
-        self.terms_url = Patch::Set(terms_url.into());
-        self
-    }
-
-    /// Clears `terms_url`: sends `null`.
-    pub fn clear_terms_url(mut self) -> Self {
-        self.terms_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `privacy_url`.
-    pub fn privacy_url(mut self, privacy_url: impl Into<String>) -> Self {
-        self.privacy_url = Patch::Set(privacy_url.into());
-        self
-    }
-
-    /// Clears `privacy_url`: sends `null`.
-    pub fn clear_privacy_url(mut self) -> Self {
-        self.privacy_url = Patch::Clear;
-        self
-    }
-
-    /// Sends `_archive: true` with the update.
-    pub fn archive(mut self) -> Self {
-        self._archive = Some(true);
-        self
-    }
-
-    /// Sends `_unarchive: true` with the update.
-    pub fn unarchive(mut self) -> Self {
-        self._unarchive = Some(true);
-        self
-    }
-
-    /// Sends `_pending: true` with the update.
-    pub fn pending(mut self) -> Self {
-        self._pending = Some(true);
-        self
-    }
-
-    /// Sends `_place: true` with the update.
-    pub fn place(mut self) -> Self {
-        self._place = Some(true);
-        self
-    }
-
-    /// Sends `_cancel: true` with the update.
-    pub fn cancel(mut self) -> Self {
-        self._cancel = Some(true);
-        self
-    }
-
-    /// Sends `_approve: true` with the update.
-    pub fn approve(mut self) -> Self {
-        self._approve = Some(true);
-        self
-    }
-
-    /// Sends `_approve_and_capture: true` with the update.
-    pub fn approve_and_capture(mut self) -> Self {
-        self._approve_and_capture = Some(true);
-        self
-    }
-
-    /// Sends `_authorize: true` with the update.
-    pub fn authorize(mut self) -> Self {
-        self._authorize = Some(true);
-        self
-    }
-
-    /// Sets `_authorization_amount_cents`.
-    pub fn authorization_amount_cents(
-        mut self,
-        authorization_amount_cents: i64,
-    ) -> Self {
-        self._authorization_amount_cents = Some(authorization_amount_cents);
-        self
-    }
-
-    /// Sends `_capture: true` with the update.
-    pub fn capture(mut self) -> Self {
-        self._capture = Some(true);
-        self
-    }
-
-    /// Sends `_refund: true` with the update.
-    pub fn refund(mut self) -> Self {
-        self._refund = Some(true);
-        self
-    }
-
-    /// Sends `_fulfill: true` with the update.
-    pub fn fulfill(mut self) -> Self {
-        self._fulfill = Some(true);
-        self
-    }
-
-    /// Sends `_update_taxes: true` with the update.
-    pub fn update_taxes(mut self) -> Self {
-        self._update_taxes = Some(true);
-        self
-    }
-
-    /// Sends `_nullify_payment_source: true` with the update.
-    pub fn nullify_payment_source(mut self) -> Self {
-        self._nullify_payment_source = Some(true);
-        self
-    }
-
-    /// Sends `_fix_payment_source: true` with the update.
-    pub fn fix_payment_source(mut self) -> Self {
-        self._fix_payment_source = Some(true);
-        self
-    }
-
-    /// Sets `_billing_address_clone_id`.
-    pub fn billing_address_clone_id(
-        mut self,
-        billing_address_clone_id: impl Into<String>,
-    ) -> Self {
-        self._billing_address_clone_id = Some(billing_address_clone_id.into());
-        self
-    }
-
-    /// Sets `_shipping_address_clone_id`.
-    pub fn shipping_address_clone_id(
-        mut self,
-        shipping_address_clone_id: impl Into<String>,
-    ) -> Self {
-        self._shipping_address_clone_id = Some(shipping_address_clone_id.into());
-        self
-    }
-
-    /// Sets `_customer_payment_source_id`.
-    pub fn customer_payment_source_id(
-        mut self,
-        customer_payment_source_id: impl Into<String>,
-    ) -> Self {
-        self._customer_payment_source_id = Some(customer_payment_source_id.into());
-        self
-    }
-
-    /// Sends `_shipping_address_same_as_billing: true` with the update.
-    pub fn shipping_address_same_as_billing(mut self) -> Self {
-        self._shipping_address_same_as_billing = Some(true);
-        self
-    }
-
-    /// Sends `_billing_address_same_as_shipping: true` with the update.
-    pub fn billing_address_same_as_shipping(mut self) -> Self {
-        self._billing_address_same_as_shipping = Some(true);
-        self
-    }
-
-    /// Sends `_commit_invoice: true` with the update.
-    pub fn commit_invoice(mut self) -> Self {
-        self._commit_invoice = Some(true);
-        self
-    }
-
-    /// Sends `_refund_invoice: true` with the update.
-    pub fn refund_invoice(mut self) -> Self {
-        self._refund_invoice = Some(true);
-        self
-    }
-
-    /// Sends `_save_payment_source_to_customer_wallet: true` with the update.
-    pub fn save_payment_source_to_customer_wallet(mut self) -> Self {
-        self._save_payment_source_to_customer_wallet = Some(true);
-        self
-    }
-
-    /// Sends `_save_shipping_address_to_customer_address_book: true` with the update.
-    pub fn save_shipping_address_to_customer_address_book(mut self) -> Self {
-        self._save_shipping_address_to_customer_address_book = Some(true);
-        self
-    }
-
-    /// Sends `_save_billing_address_to_customer_address_book: true` with the update.
-    pub fn save_billing_address_to_customer_address_book(mut self) -> Self {
-        self._save_billing_address_to_customer_address_book = Some(true);
-        self
-    }
-
-    /// Sends `_refresh: true` with the update.
-    pub fn refresh(mut self) -> Self {
-        self._refresh = Some(true);
-        self
-    }
-
-    /// Sends `_refresh_prices: true` with the update.
-    pub fn refresh_prices(mut self) -> Self {
-        self._refresh_prices = Some(true);
-        self
-    }
-
-    /// Sends `_validate: true` with the update.
-    pub fn validate(mut self) -> Self {
-        self._validate = Some(true);
-        self
-    }
-
-    /// Sends `_create_subscriptions: true` with the update.
-    pub fn create_subscriptions(mut self) -> Self {
-        self._create_subscriptions = Some(true);
-        self
-    }
-
-    /// Sends `_start_editing: true` with the update.
-    pub fn start_editing(mut self) -> Self {
-        self._start_editing = Some(true);
-        self
-    }
-
-    /// Sends `_stop_editing: true` with the update.
-    pub fn stop_editing(mut self) -> Self {
-        self._stop_editing = Some(true);
-        self
-    }
-
-    /// Sets `expires_at`.
-    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
-        self.expires_at = Patch::Set(expires_at);
-        self
-    }
-
-    /// Clears `expires_at`: sends `null`.
-    pub fn clear_expires_at(mut self) -> Self {
-        self.expires_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `expiration_info`.
-    pub fn expiration_info(mut self, expiration_info: Map<String, Value>) -> Self {
-        self.expiration_info = Patch::Set(expiration_info);
-        self
-    }
-
-    /// Clears `expiration_info`: sends `null`.
-    pub fn clear_expiration_info(mut self) -> Self {
-        self.expiration_info = Patch::Clear;
-        self
-    }
-
-    /// Sends `_reset_circuit: true` with the update.
-    pub fn reset_circuit(mut self) -> Self {
-        self._reset_circuit = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Unlinks `market`: sends `null`.
-    pub fn clear_market(mut self) -> Self {
-        self.relationships.set("market", Linkage::Clear);
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-
-    /// Unlinks `customer`: sends `null`.
-    pub fn clear_customer(mut self) -> Self {
-        self.relationships.set("customer", Linkage::Clear);
-        self
-    }
-
-    /// Links `shipping_address` to the `addresses` with this id.
-    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_address", Linkage::to("addresses", shipping_address));
-        self
-    }
-
-    /// Unlinks `shipping_address`: sends `null`.
-    pub fn clear_shipping_address(mut self) -> Self {
-        self.relationships.set("shipping_address", Linkage::Clear);
-        self
-    }
-
-    /// Links `billing_address` to the `addresses` with this id.
-    pub fn billing_address(mut self, billing_address: impl Into<String>) -> Self {
-        self.relationships
-            .set("billing_address", Linkage::to("addresses", billing_address));
-        self
-    }
-
-    /// Unlinks `billing_address`: sends `null`.
-    pub fn clear_billing_address(mut self) -> Self {
-        self.relationships.set("billing_address", Linkage::Clear);
-        self
-    }
-
-    /// Links `store` to the `stores` with this id.
-    pub fn store(mut self, store: impl Into<String>) -> Self {
-        self.relationships.set("store", Linkage::to("stores", store));
-        self
-    }
-
-    /// Unlinks `store`: sends `null`.
-    pub fn clear_store(mut self) -> Self {
-        self.relationships.set("store", Linkage::Clear);
-        self
-    }
-
-    /// Links `payment_method` to the `payment_methods` with this id.
-    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("payment_method", Linkage::to("payment_methods", payment_method));
-        self
-    }
-
-    /// Unlinks `payment_method`: sends `null`.
-    pub fn clear_payment_method(mut self) -> Self {
-        self.relationships.set("payment_method", Linkage::Clear);
-        self
-    }
-
-    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
-    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
-    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
-    /// `wire_transfers`.
-    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
-        self.relationships.set("payment_source", Linkage::To(payment_source));
-        self
-    }
-
-    /// Unlinks `payment_source`: sends `null`.
-    pub fn clear_payment_source(mut self) -> Self {
-        self.relationships.set("payment_source", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `orders` endpoints, from [`Client::orders`].
 #[derive(Debug, Clone)]
@@ -3356,12 +36,12 @@ impl Orders {
         ListCall::list(&self.client, "orders")
     }
 
-    /// Retrieves a order by id: `GET /orders/{id}`.
+    /// Retrieves an order by id: `GET /orders/{id}`.
     pub fn retrieve(&self, id: &str) -> ItemCall<Order> {
         ItemCall::retrieve(&self.client, "orders", id)
     }
 
-    /// Creates a order: `POST /orders`.
+    /// Creates an order: `POST /orders`.
     pub fn create(&self, body: &OrderCreate) -> ItemCall<Order> {
         ItemCall::create_linked(
             &self.client,
@@ -3371,7 +51,7 @@ impl Orders {
         )
     }
 
-    /// Updates a order: `PATCH /orders/{id}`.
+    /// Updates an order: `PATCH /orders/{id}`.
     pub fn update(&self, id: &str, body: &OrderUpdate) -> ItemCall<Order> {
         ItemCall::update_linked(
             &self.client,
@@ -3382,7 +62,7 @@ impl Orders {
         )
     }
 
-    /// Deletes a order: `DELETE /orders/{id}`.
+    /// Deletes an order: `DELETE /orders/{id}`.
     pub fn delete(&self, id: &str) -> DeleteCall {
         DeleteCall::delete(&self.client, "orders", id)
     }
@@ -4235,4 +915,3730 @@ impl Orders {
             Some("event_stores"),
         )
     }
+}
+
+/// An order, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Order {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: OrderAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: OrderRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Order {
+    const TYPE: Option<&'static str> = Some("orders");
+    type Sort = OrderSort;
+    type Filter = OrderFilter;
+    type Include = OrderInclude;
+    type Field = OrderField;
+}
+
+/// The attributes of an [`Order`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderAttributes {
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    ///
+    /// Example: `"1234"`
+    pub number: Option<String>,
+    /// The affiliate code, if any, to track commissions using any third party services.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub affiliate_code: Option<String>,
+    /// Save this attribute as 'false' if you want prevent the order to be refreshed
+    /// automatically at each change (much faster). Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    pub autorefresh: Option<bool>,
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub place_async: Option<bool>,
+    /// The order status. One of 'draft' (default), 'pending', 'editing', 'placing', 'placed',
+    /// 'approved', or 'cancelled'.
+    ///
+    /// Example: `"draft"`
+    pub status: Option<OrderStatus>,
+    /// The order payment status. One of 'unpaid' (default), 'authorized',
+    /// 'partially_authorized', 'paid', 'partially_paid', 'voided', 'partially_voided',
+    /// 'refunded', 'partially_refunded', or 'free'.
+    ///
+    /// Example: `"unpaid"`
+    pub payment_status: Option<OrderPaymentStatus>,
+    /// The order fulfillment status. One of 'unfulfilled' (default), 'in_progress',
+    /// 'fulfilled', or 'not_required'.
+    ///
+    /// Example: `"unfulfilled"`
+    pub fulfillment_status: Option<OrderFulfillmentStatus>,
+    /// Indicates if the order has been placed as guest.
+    ///
+    /// Example: `true`
+    pub guest: Option<bool>,
+    /// Indicates if the order can be edited.
+    ///
+    /// Example: `true`
+    pub editable: Option<bool>,
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    ///
+    /// Example: `"john@example.com"`
+    pub customer_email: Option<String>,
+    /// The type of the associated customer. One of 'new', or 'returning'.
+    ///
+    /// Example: `"returning"`
+    pub customer_type: Option<OrderCustomerType>,
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    ///
+    /// Example: `"it"`
+    pub language_code: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// Indicates if taxes are included in the order amounts, automatically inherited from the
+    /// order's price list.
+    ///
+    /// Example: `true`
+    pub tax_included: Option<bool>,
+    /// The tax rate for this order (if calculated).
+    ///
+    /// Example: `0.22`
+    pub tax_rate: Option<f64>,
+    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
+    /// tax calculator.
+    ///
+    /// Example: `true`
+    pub freight_taxable: Option<bool>,
+    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
+    /// set by tax calculator.
+    ///
+    /// Example: `true`
+    pub payment_method_taxable: Option<bool>,
+    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
+    /// set by tax calculator.
+    ///
+    /// Example: `true`
+    pub adjustment_taxable: Option<bool>,
+    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub gift_card_taxable: Option<bool>,
+    /// Indicates if the billing address associated to this order requires billing info to be
+    /// present.
+    ///
+    /// Example: `false`
+    pub requires_billing_info: Option<bool>,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard,
+    /// automatically inherited from the order's shipping or billing addresses.
+    ///
+    /// Example: `"IT"`
+    pub country_code: Option<String>,
+    /// The country code that you want the shipping address to be locked to. This can be useful
+    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
+    /// selected in a country selector page. Not relevant if order contains only digital
+    /// products.
+    ///
+    /// Example: `"IT"`
+    pub shipping_country_code_lock: Option<String>,
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    ///
+    /// Example: `"SUMMERDISCOUNT"`
+    pub coupon_code: Option<String>,
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    ///
+    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
+    pub gift_card_code: Option<String>,
+    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
+    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
+    /// tries to find a valid coupon code and applies the associated discount.
+    ///
+    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
+    ///
+    /// Deprecated by the API.
+    pub gift_card_or_coupon_code: Option<String>,
+    /// The sum of all the SKU line items total amounts, in cents.
+    ///
+    /// Example: `5000`
+    pub subtotal_amount_cents: Option<i64>,
+    /// The sum of all the SKU line items total amounts, float.
+    ///
+    /// Example: `50.0`
+    pub subtotal_amount_float: Option<f64>,
+    /// The sum of all the SKU line items total amounts, formatted.
+    ///
+    /// Example: `"€50,00"`
+    pub formatted_subtotal_amount: Option<String>,
+    /// The sum of all the shipping costs, in cents.
+    ///
+    /// Example: `1200`
+    pub shipping_amount_cents: Option<i64>,
+    /// The sum of all the shipping costs, float.
+    ///
+    /// Example: `12.0`
+    pub shipping_amount_float: Option<f64>,
+    /// The sum of all the shipping costs, formatted.
+    ///
+    /// Example: `"€12,00"`
+    pub formatted_shipping_amount: Option<String>,
+    /// The payment method costs, in cents.
+    ///
+    /// Example: `0`
+    pub payment_method_amount_cents: Option<i64>,
+    /// The payment method costs, float.
+    ///
+    /// Example: `0.0`
+    pub payment_method_amount_float: Option<f64>,
+    /// The payment method costs, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_payment_method_amount: Option<String>,
+    /// The sum of all the discounts applied to the order, in cents (negative amount).
+    ///
+    /// Example: `-500`
+    pub discount_amount_cents: Option<i64>,
+    /// The sum of all the discounts applied to the order, float.
+    ///
+    /// Example: `-5.0`
+    pub discount_amount_float: Option<f64>,
+    /// The sum of all the discounts applied to the order, formatted.
+    ///
+    /// Example: `"-€5,00"`
+    pub formatted_discount_amount: Option<String>,
+    /// The sum of all the adjustments applied to the order, in cents.
+    ///
+    /// Example: `1500`
+    pub adjustment_amount_cents: Option<i64>,
+    /// The sum of all the adjustments applied to the order, float.
+    ///
+    /// Example: `15.0`
+    pub adjustment_amount_float: Option<f64>,
+    /// The sum of all the adjustments applied to the order, formatted.
+    ///
+    /// Example: `"€15,00"`
+    pub formatted_adjustment_amount: Option<String>,
+    /// The sum of all the gift_cards applied to the order, in cents.
+    ///
+    /// Example: `1500`
+    pub gift_card_amount_cents: Option<i64>,
+    /// The sum of all the gift_cards applied to the order, float.
+    ///
+    /// Example: `15.0`
+    pub gift_card_amount_float: Option<f64>,
+    /// The sum of all the gift_cards applied to the order, formatted.
+    ///
+    /// Example: `"€15,00"`
+    pub formatted_gift_card_amount: Option<String>,
+    /// The sum of all the taxes applied to the order, in cents.
+    ///
+    /// Example: `1028`
+    pub total_tax_amount_cents: Option<i64>,
+    /// The sum of all the taxes applied to the order, float.
+    ///
+    /// Example: `10.28`
+    pub total_tax_amount_float: Option<f64>,
+    /// The sum of all the taxes applied to the order, formatted.
+    ///
+    /// Example: `"€10,28"`
+    pub formatted_total_tax_amount: Option<String>,
+    /// The taxes applied to the order's subtotal, in cents.
+    ///
+    /// Example: `902`
+    pub subtotal_tax_amount_cents: Option<i64>,
+    /// The taxes applied to the order's subtotal, float.
+    ///
+    /// Example: `9.02`
+    pub subtotal_tax_amount_float: Option<f64>,
+    /// The taxes applied to the order's subtotal, formatted.
+    ///
+    /// Example: `"€9,02"`
+    pub formatted_subtotal_tax_amount: Option<String>,
+    /// The taxes applied to the order's shipping costs, in cents.
+    ///
+    /// Example: `216`
+    pub shipping_tax_amount_cents: Option<i64>,
+    /// The taxes applied to the order's shipping costs, float.
+    ///
+    /// Example: `2.16`
+    pub shipping_tax_amount_float: Option<f64>,
+    /// The taxes applied to the order's shipping costs, formatted.
+    ///
+    /// Example: `"€2,16"`
+    pub formatted_shipping_tax_amount: Option<String>,
+    /// The taxes applied to the order's payment method costs, in cents.
+    ///
+    /// Example: `0`
+    pub payment_method_tax_amount_cents: Option<i64>,
+    /// The taxes applied to the order's payment method costs, float.
+    ///
+    /// Example: `0.0`
+    pub payment_method_tax_amount_float: Option<f64>,
+    /// The taxes applied to the order's payment method costs, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_payment_method_tax_amount: Option<String>,
+    /// The taxes applied to the order adjustments, in cents.
+    ///
+    /// Example: `900`
+    pub adjustment_tax_amount_cents: Option<i64>,
+    /// The taxes applied to the order adjustments, float.
+    ///
+    /// Example: `9.0`
+    pub adjustment_tax_amount_float: Option<f64>,
+    /// The taxes applied to the order adjustments, formatted.
+    ///
+    /// Example: `"€9,00"`
+    pub formatted_adjustment_tax_amount: Option<String>,
+    /// The order's total amount, in cents.
+    ///
+    /// Example: `5700`
+    pub total_amount_cents: Option<i64>,
+    /// The order's total amount, float.
+    ///
+    /// Example: `57.0`
+    pub total_amount_float: Option<f64>,
+    /// The order's total amount, formatted.
+    ///
+    /// Example: `"€57,00"`
+    pub formatted_total_amount: Option<String>,
+    /// The order's total taxable amount, in cents (without discounts).
+    ///
+    /// Example: `4672`
+    pub total_taxable_amount_cents: Option<i64>,
+    /// The order's total taxable amount, float.
+    ///
+    /// Example: `46.72`
+    pub total_taxable_amount_float: Option<f64>,
+    /// The order's total taxable amount, formatted.
+    ///
+    /// Example: `"€46,72"`
+    pub formatted_total_taxable_amount: Option<String>,
+    /// The order's subtotal taxable amount, in cents (equal to subtotal_amount_cents when
+    /// prices don't include taxes).
+    ///
+    /// Example: `4098`
+    pub subtotal_taxable_amount_cents: Option<i64>,
+    /// The order's subtotal taxable amount, float.
+    ///
+    /// Example: `40.98`
+    pub subtotal_taxable_amount_float: Option<f64>,
+    /// The order's subtotal taxable amount, formatted.
+    ///
+    /// Example: `"€40,98"`
+    pub formatted_subtotal_taxable_amount: Option<String>,
+    /// The order's shipping taxable amount, in cents (equal to shipping_amount_cents when
+    /// prices don't include taxes).
+    ///
+    /// Example: `984`
+    pub shipping_taxable_amount_cents: Option<i64>,
+    /// The order's shipping taxable amount, float.
+    ///
+    /// Example: `9.84`
+    pub shipping_taxable_amount_float: Option<f64>,
+    /// The order's shipping taxable amount, formatted.
+    ///
+    /// Example: `"€9,84"`
+    pub formatted_shipping_taxable_amount: Option<String>,
+    /// The order's payment method taxable amount, in cents (equal to
+    /// payment_method_amount_cents when prices don't include taxes).
+    ///
+    /// Example: `0`
+    pub payment_method_taxable_amount_cents: Option<i64>,
+    /// The order's payment method taxable amount, float.
+    ///
+    /// Example: `0.0`
+    pub payment_method_taxable_amount_float: Option<f64>,
+    /// The order's payment method taxable amount, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_payment_method_taxable_amount: Option<String>,
+    /// The order's adjustment taxable amount, in cents (equal to discount_adjustment_cents when
+    /// prices don't include taxes).
+    ///
+    /// Example: `120`
+    pub adjustment_taxable_amount_cents: Option<i64>,
+    /// The order's adjustment taxable amount, float.
+    ///
+    /// Example: `1.2`
+    pub adjustment_taxable_amount_float: Option<f64>,
+    /// The order's adjustment taxable amount, formatted.
+    ///
+    /// Example: `"€1,20"`
+    pub formatted_adjustment_taxable_amount: Option<String>,
+    /// The order's total amount (when prices include taxes) or the order's total + taxes amount
+    /// (when prices don't include taxes, e.g. US Markets or B2B).
+    ///
+    /// Example: `5700`
+    pub total_amount_with_taxes_cents: Option<i64>,
+    /// The order's total amount with taxes, float.
+    ///
+    /// Example: `57.0`
+    pub total_amount_with_taxes_float: Option<f64>,
+    /// The order's total amount with taxes, formatted.
+    ///
+    /// Example: `"€57,00"`
+    pub formatted_total_amount_with_taxes: Option<String>,
+    /// The fees amount that is applied by Commerce Layer, in cents.
+    ///
+    /// Example: `0`
+    pub fees_amount_cents: Option<i64>,
+    /// The fees amount that is applied by Commerce Layer, float.
+    ///
+    /// Example: `0.0`
+    pub fees_amount_float: Option<f64>,
+    /// The fees amount that is applied by Commerce Layer, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_fees_amount: Option<String>,
+    /// The duty amount that is calculated by external services, in cents.
+    ///
+    /// Example: `0`
+    pub duty_amount_cents: Option<i64>,
+    /// The duty amount that is calculated by external services, float.
+    ///
+    /// Example: `0.0`
+    pub duty_amount_float: Option<f64>,
+    /// The duty amount that is calculated by external services, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_duty_amount: Option<String>,
+    /// The total amount at place time, in cents, which is used internally for editing.
+    ///
+    /// Example: `0`
+    pub place_total_amount_cents: Option<i64>,
+    /// The total amount at place time, float.
+    ///
+    /// Example: `0.0`
+    pub place_total_amount_float: Option<f64>,
+    /// The total amount at place time, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_place_total_amount: Option<String>,
+    /// The total number of SKUs in the order's line items. This can be useful to display a
+    /// preview of the customer shopping cart content. Default: 0.
+    ///
+    /// Example: `2`
+    pub skus_count: Option<i64>,
+    /// The total number of line item options. This can be useful to display a preview of the
+    /// customer shopping cart content. Default: 0.
+    ///
+    /// Example: `1`
+    pub line_item_options_count: Option<i64>,
+    /// The total number of shipments. This can be useful to manage the shipping method(s)
+    /// selection during checkout. Default: 0.
+    ///
+    /// Example: `1`
+    pub shipments_count: Option<i64>,
+    /// The total number of tax calculations. This can be useful to monitor external tax service
+    /// usage.
+    ///
+    /// Example: `1`
+    pub tax_calculations_count: Option<i64>,
+    /// The total number of external validation performed. This can be useful to monitor if
+    /// external validation has been triggered. Default: 0.
+    ///
+    /// Example: `1`
+    pub validations_count: Option<i64>,
+    /// The total number of resource errors. Default: 0.
+    ///
+    /// Example: `1`
+    pub errors_count: Option<i64>,
+    /// An object that contains the shareable details of the order's payment source.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_source_details: Option<Map<String, Value>>,
+    /// A unique token that can be shared more securely instead of the order's id.
+    ///
+    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub token: Option<Secret>,
+    /// The cart url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/cart"`
+    pub cart_url: Option<String>,
+    /// The return url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/"`
+    pub return_url: Option<String>,
+    /// The terms and conditions url on your site. If present, it will be used on our hosted
+    /// checkout application.
+    ///
+    /// Example: `"https://yourdomain.com/terms"`
+    pub terms_url: Option<String>,
+    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/privacy"`
+    pub privacy_url: Option<String>,
+    /// The checkout url that was automatically generated for the order. Send the customers to
+    /// this url to let them checkout the order securely on our hosted checkout application.
+    ///
+    /// Example:
+    /// `"https://yourdomain.commercelayer.io/checkout/1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub checkout_url: Option<String>,
+    /// Time at which the order was placed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub placed_at: Option<DateTime<Utc>>,
+    /// Time at which the order was approved.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Time at which the order was cancelled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Time at which the order's payment status was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub payment_updated_at: Option<DateTime<Utc>>,
+    /// Time at which the order's fulfillment status was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub fulfillment_updated_at: Option<DateTime<Utc>>,
+    /// Last time at which the order was refreshed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub refreshed_at: Option<DateTime<Utc>>,
+    /// Time at which the resource has been archived.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Time at which the order has been marked to create a subscription from its recurring line
+    /// items.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub subscription_created_at: Option<DateTime<Utc>>,
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The information related to the order expiration, in case expires_at is not null. Cannot
+    /// be passed by sales channels.
+    ///
+    /// Example: `{"expired_message":"Your session has expired. Please start your checkout
+    /// again.","redirect_url":"https://yourshop.com/","summary_message":"Your tickets are
+    /// reserved for the remaining time."}`
+    pub expiration_info: Option<Map<String, Value>>,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    ///
+    /// Example: `"closed"`
+    pub circuit_state: Option<String>,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    ///
+    /// Example: `5`
+    pub circuit_failure_count: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of an [`Order`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct OrderRelationships {
+    /// The associated market. Required, unless in scope.
+    pub market: Option<ToOne>,
+    /// The associated customer.
+    pub customer: Option<ToOne>,
+    /// The customer's shipping address.
+    pub shipping_address: Option<ToOne>,
+    /// The customer's billing address.
+    pub billing_address: Option<ToOne>,
+    /// The associated store. Optional, set by scope.
+    pub store: Option<ToOne>,
+    /// The shipping method to use as default for shipments.
+    pub default_shipping_method: Option<ToOne>,
+    /// The payment method to use as default.
+    pub default_payment_method: Option<ToOne>,
+    /// The available payment methods for the order. Useful to present the customer with a list
+    /// of choices during the checkout. Only enabled payment methods are included in the list.
+    pub available_payment_methods: Option<ToMany>,
+    /// The available customer payment sources for the order. Useful to present the customer
+    /// with a list of choices during the checkout.
+    pub available_customer_payment_sources: Option<ToMany>,
+    /// The available SKUs eligible as free gifts once added to the order. Useful to present the
+    /// customer with a list of possible free gifts during the checkout. The list is filled by
+    /// SKUs which belongs to matching free gift promotions.
+    pub available_free_skus: Option<ToMany>,
+    /// The available bundles eligible as free gifts once added to the order. Useful to present
+    /// the customer with a list of possible free gifts during the checkout. The list is filled
+    /// by bundles which belongs to matching free gift promotions.
+    pub available_free_bundles: Option<ToMany>,
+    /// The associated payment method.
+    pub payment_method: Option<ToOne>,
+    /// The associated payment source.
+    pub payment_source: Option<ToOne>,
+    /// The associated external engine applied discount.
+    pub discount_engine_item: Option<ToOne>,
+    /// The associated line items.
+    pub line_items: Option<ToMany>,
+    /// The associated line item options.
+    pub line_item_options: Option<ToMany>,
+    /// The associated stock reservations.
+    pub stock_reservations: Option<ToMany>,
+    /// The associated stock line items.
+    pub stock_line_items: Option<ToMany>,
+    /// The associated stock transfers.
+    pub stock_transfers: Option<ToMany>,
+    /// The associated shipments (automatically generated based on the inventory model).
+    pub shipments: Option<ToMany>,
+    /// The associated payment options.
+    pub payment_options: Option<ToMany>,
+    /// The associated transactions.
+    pub transactions: Option<ToMany>,
+    /// The associated authorizations.
+    pub authorizations: Option<ToMany>,
+    /// The associated captures.
+    pub captures: Option<ToMany>,
+    /// The associated voids.
+    pub voids: Option<ToMany>,
+    /// The associated refunds.
+    pub refunds: Option<ToMany>,
+    /// The associated returns.
+    pub returns: Option<ToMany>,
+    /// The target order associated subscription.
+    pub order_subscription: Option<ToOne>,
+    /// The source order associated subscriptions.
+    pub order_subscriptions: Option<ToMany>,
+    /// The associated order copies.
+    pub order_factories: Option<ToMany>,
+    /// The associated order copies.
+    pub order_copies: Option<ToMany>,
+    /// The associated recurring order copies.
+    pub recurring_order_copies: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated notifications.
+    pub notifications: Option<ToMany>,
+    /// The associated links.
+    pub links: Option<ToMany>,
+    /// The associated resource errors.
+    pub resource_errors: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating an [`Order`]: [`OrderCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderCreate {
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The affiliate code, if any, to track commissions using any third party services.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affiliate_code: Option<String>,
+    /// Save this attribute as 'false' if you want prevent the order to be refreshed
+    /// automatically at each change (much faster). Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autorefresh: Option<bool>,
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place_async: Option<bool>,
+    /// Indicates if the order has been placed as guest.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guest: Option<bool>,
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    /// The password of the associated customer. When creating or updating an order, this is a
+    /// shortcut to sign up the associated customer.
+    ///
+    /// Example: `"secret"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_password: Option<Secret>,
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    ///
+    /// Example: `"it"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_code: Option<String>,
+    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
+    /// tax calculator.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freight_taxable: Option<bool>,
+    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
+    /// set by tax calculator.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_method_taxable: Option<bool>,
+    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
+    /// set by tax calculator.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustment_taxable: Option<bool>,
+    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
+    /// set by tax calculator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card_taxable: Option<bool>,
+    /// The country code that you want the shipping address to be locked to. This can be useful
+    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
+    /// selected in a country selector page. Not relevant if order contains only digital
+    /// products.
+    ///
+    /// Example: `"IT"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_country_code_lock: Option<String>,
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    ///
+    /// Example: `"SUMMERDISCOUNT"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coupon_code: Option<String>,
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    ///
+    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card_code: Option<String>,
+    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
+    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
+    /// tries to find a valid coupon code and applies the associated discount.
+    ///
+    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card_or_coupon_code: Option<String>,
+    /// The cart url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/cart"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cart_url: Option<String>,
+    /// The return url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// The terms and conditions url on your site. If present, it will be used on our hosted
+    /// checkout application.
+    ///
+    /// Example: `"https://yourdomain.com/terms"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms_url: Option<String>,
+    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/privacy"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The information related to the order expiration, in case expires_at is not null. Cannot
+    /// be passed by sales channels.
+    ///
+    /// Example: `{"expired_message":"Your session has expired. Please start your checkout
+    /// again.","redirect_url":"https://yourshop.com/","summary_message":"Your tickets are
+    /// reserved for the remaining time."}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_info: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderCreate {
+    /// A new order with what the API requires.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `number`.
+    ///
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Some(number.into());
+        self
+    }
+
+    /// Sets `affiliate_code`.
+    ///
+    /// The affiliate code, if any, to track commissions using any third party services.
+    pub fn affiliate_code(mut self, affiliate_code: impl Into<String>) -> Self {
+        self.affiliate_code = Some(affiliate_code.into());
+        self
+    }
+
+    /// Sets `autorefresh`.
+    ///
+    /// Save this attribute as 'false' if you want prevent the order to be refreshed
+    /// automatically at each change (much faster). Optional, default is 'true'.
+    pub fn autorefresh(mut self, autorefresh: bool) -> Self {
+        self.autorefresh = Some(autorefresh);
+        self
+    }
+
+    /// Sets `place_async`.
+    ///
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    pub fn place_async(mut self, place_async: bool) -> Self {
+        self.place_async = Some(place_async);
+        self
+    }
+
+    /// Sets `guest`.
+    ///
+    /// Indicates if the order has been placed as guest.
+    pub fn guest(mut self, guest: bool) -> Self {
+        self.guest = Some(guest);
+        self
+    }
+
+    /// Sets `customer_email`.
+    ///
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    pub fn customer_email(mut self, customer_email: impl Into<String>) -> Self {
+        self.customer_email = Some(customer_email.into());
+        self
+    }
+
+    /// Sets `customer_password`.
+    ///
+    /// The password of the associated customer. When creating or updating an order, this is a
+    /// shortcut to sign up the associated customer.
+    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
+        self.customer_password = Some(customer_password.into());
+        self
+    }
+
+    /// Sets `language_code`.
+    ///
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
+        self.language_code = Some(language_code.into());
+        self
+    }
+
+    /// Sets `freight_taxable`.
+    ///
+    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
+    /// tax calculator.
+    pub fn freight_taxable(mut self, freight_taxable: bool) -> Self {
+        self.freight_taxable = Some(freight_taxable);
+        self
+    }
+
+    /// Sets `payment_method_taxable`.
+    ///
+    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub fn payment_method_taxable(mut self, payment_method_taxable: bool) -> Self {
+        self.payment_method_taxable = Some(payment_method_taxable);
+        self
+    }
+
+    /// Sets `adjustment_taxable`.
+    ///
+    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub fn adjustment_taxable(mut self, adjustment_taxable: bool) -> Self {
+        self.adjustment_taxable = Some(adjustment_taxable);
+        self
+    }
+
+    /// Sets `gift_card_taxable`.
+    ///
+    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub fn gift_card_taxable(mut self, gift_card_taxable: bool) -> Self {
+        self.gift_card_taxable = Some(gift_card_taxable);
+        self
+    }
+
+    /// Sets `shipping_country_code_lock`.
+    ///
+    /// The country code that you want the shipping address to be locked to. This can be useful
+    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
+    /// selected in a country selector page. Not relevant if order contains only digital
+    /// products.
+    pub fn shipping_country_code_lock(
+        mut self,
+        shipping_country_code_lock: impl Into<String>,
+    ) -> Self {
+        self.shipping_country_code_lock = Some(shipping_country_code_lock.into());
+        self
+    }
+
+    /// Sets `coupon_code`.
+    ///
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    pub fn coupon_code(mut self, coupon_code: impl Into<String>) -> Self {
+        self.coupon_code = Some(coupon_code.into());
+        self
+    }
+
+    /// Sets `gift_card_code`.
+    ///
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    pub fn gift_card_code(mut self, gift_card_code: impl Into<String>) -> Self {
+        self.gift_card_code = Some(gift_card_code.into());
+        self
+    }
+
+    /// Sets `gift_card_or_coupon_code`.
+    ///
+    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
+    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
+    /// tries to find a valid coupon code and applies the associated discount.
+    ///
+    /// Deprecated by the API.
+    pub fn gift_card_or_coupon_code(
+        mut self,
+        gift_card_or_coupon_code: impl Into<String>,
+    ) -> Self {
+        self.gift_card_or_coupon_code = Some(gift_card_or_coupon_code.into());
+        self
+    }
+
+    /// Sets `cart_url`.
+    ///
+    /// The cart url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    pub fn cart_url(mut self, cart_url: impl Into<String>) -> Self {
+        self.cart_url = Some(cart_url.into());
+        self
+    }
+
+    /// Sets `return_url`.
+    ///
+    /// The return url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
+        self.return_url = Some(return_url.into());
+        self
+    }
+
+    /// Sets `terms_url`.
+    ///
+    /// The terms and conditions url on your site. If present, it will be used on our hosted
+    /// checkout application.
+    pub fn terms_url(mut self, terms_url: impl Into<String>) -> Self {
+        self.terms_url = Some(terms_url.into());
+        self
+    }
+
+    /// Sets `privacy_url`.
+    ///
+    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    pub fn privacy_url(mut self, privacy_url: impl Into<String>) -> Self {
+        self.privacy_url = Some(privacy_url.into());
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// Sets `expiration_info`.
+    ///
+    /// The information related to the order expiration, in case expires_at is not null. Cannot
+    /// be passed by sales channels.
+    pub fn expiration_info(mut self, expiration_info: impl IntoObject) -> Self {
+        self.expiration_info = Some(expiration_info.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market. Required, unless in scope.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+
+    /// Links `shipping_address` to the `addresses` with this id.
+    ///
+    /// The customer's shipping address.
+    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_address", Linkage::to("addresses", shipping_address));
+        self
+    }
+
+    /// Links `billing_address` to the `addresses` with this id.
+    ///
+    /// The customer's billing address.
+    pub fn billing_address(mut self, billing_address: impl Into<String>) -> Self {
+        self.relationships
+            .set("billing_address", Linkage::to("addresses", billing_address));
+        self
+    }
+
+    /// Links `store` to the `stores` with this id.
+    ///
+    /// The associated store. Optional, set by scope.
+    pub fn store(mut self, store: impl Into<String>) -> Self {
+        self.relationships.set("store", Linkage::to("stores", store));
+        self
+    }
+
+    /// Links `payment_method` to the `payment_methods` with this id.
+    ///
+    /// The associated payment method.
+    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("payment_method", Linkage::to("payment_methods", payment_method));
+        self
+    }
+
+    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
+    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
+    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
+    /// `wire_transfers`.
+    ///
+    /// The associated payment source.
+    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
+        self.relationships.set("payment_source", Linkage::To(payment_source));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating an [`Order`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct OrderUpdate {
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub number: Patch<String>,
+    /// The affiliate code, if any, to track commissions using any third party services.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub affiliate_code: Patch<String>,
+    /// Save this attribute as 'false' if you want prevent the order to be refreshed
+    /// automatically at each change (much faster). Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub autorefresh: Patch<bool>,
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub place_async: Patch<bool>,
+    /// Indicates if the order has been placed as guest.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub guest: Patch<bool>,
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub customer_email: Patch<String>,
+    /// The password of the associated customer. When creating or updating an order, this is a
+    /// shortcut to sign up the associated customer.
+    ///
+    /// Example: `"secret"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_password: Option<Secret>,
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    ///
+    /// Example: `"it"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub language_code: Patch<String>,
+    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
+    /// tax calculator.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub freight_taxable: Patch<bool>,
+    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
+    /// set by tax calculator.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub payment_method_taxable: Patch<bool>,
+    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
+    /// set by tax calculator.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub adjustment_taxable: Patch<bool>,
+    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
+    /// set by tax calculator.
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub gift_card_taxable: Patch<bool>,
+    /// The country code that you want the shipping address to be locked to. This can be useful
+    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
+    /// selected in a country selector page. Not relevant if order contains only digital
+    /// products.
+    ///
+    /// Example: `"IT"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub shipping_country_code_lock: Patch<String>,
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    ///
+    /// Example: `"SUMMERDISCOUNT"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub coupon_code: Patch<String>,
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    ///
+    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub gift_card_code: Patch<String>,
+    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
+    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
+    /// tries to find a valid coupon code and applies the associated discount.
+    ///
+    /// Example: `"cc92c23e-967e-48b2-a323-59add603301f"`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub gift_card_or_coupon_code: Patch<String>,
+    /// The cart url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/cart"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub cart_url: Patch<String>,
+    /// The return url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub return_url: Patch<String>,
+    /// The terms and conditions url on your site. If present, it will be used on our hosted
+    /// checkout application.
+    ///
+    /// Example: `"https://yourdomain.com/terms"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub terms_url: Patch<String>,
+    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ///
+    /// Example: `"https://yourdomain.com/privacy"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub privacy_url: Patch<String>,
+    /// Send this attribute if you want to archive the order.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _archive: Option<bool>,
+    /// Send this attribute if you want to unarchive the order.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _unarchive: Option<bool>,
+    /// Send this attribute if you want to move a draft or placing order to pending. Cannot be
+    /// passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _pending: Option<bool>,
+    /// Send this attribute if you want to place the order.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _place: Option<bool>,
+    /// Send this attribute if you want to cancel a placed order. The order's authorization will
+    /// be automatically voided.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel: Option<bool>,
+    /// Send this attribute if you want to approve a placed order. Cannot be passed by sales
+    /// channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _approve: Option<bool>,
+    /// Send this attribute if you want to approve and capture a placed order. Cannot be passed
+    /// by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _approve_and_capture: Option<bool>,
+    /// Send this attribute if you want to authorize the order's payment source.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _authorize: Option<bool>,
+    /// Send this attribute as a value in cents if you want to overwrite the amount to be
+    /// authorized.
+    ///
+    /// Example: `500`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _authorization_amount_cents: Option<i64>,
+    /// Send this attribute if you want to capture an authorized order. Cannot be passed by
+    /// sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _capture: Option<bool>,
+    /// Send this attribute if you want to refund a captured order. Cannot be passed by sales
+    /// channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refund: Option<bool>,
+    /// Send this attribute if you want to mark as fulfilled the order (shipments must be
+    /// cancelled, shipped or delivered, alternatively order must be approved). Cannot be passed
+    /// by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _fulfill: Option<bool>,
+    /// Send this attribute if you want to force tax calculation for this order (a tax
+    /// calculator must be associated to the order's market).
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _update_taxes: Option<bool>,
+    /// Send this attribute if you want to nullify the payment source for this order.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _nullify_payment_source: Option<bool>,
+    /// Send this attribute if you want to set the payment source associated with the last
+    /// succeeded authorization. At the end of the fix the order should be placed and authorized
+    /// and ready to be approved. A tentative to fix the payment source is done before approval
+    /// automatically. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _fix_payment_source: Option<bool>,
+    /// The id of the address that you want to clone to create the order's billing address.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _billing_address_clone_id: Option<String>,
+    /// The id of the address that you want to clone to create the order's shipping address.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _shipping_address_clone_id: Option<String>,
+    /// The id of the customer payment source (i.e. credit card) that you want to use as the
+    /// order's payment source.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _customer_payment_source_id: Option<String>,
+    /// Send this attribute if you want the shipping address to be cloned from the order's
+    /// billing address.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _shipping_address_same_as_billing: Option<bool>,
+    /// Send this attribute if you want the billing address to be cloned from the order's
+    /// shipping address.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _billing_address_same_as_shipping: Option<bool>,
+    /// Send this attribute if you want commit the sales tax invoice to the associated tax
+    /// calculator (currently supported by Avalara).
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _commit_invoice: Option<bool>,
+    /// Send this attribute if you want refund the sales tax invoice to the associated tax
+    /// calculator (currently supported by Avalara).
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refund_invoice: Option<bool>,
+    /// Send this attribute if you want the order's payment source to be saved in the customer's
+    /// wallet as a customer payment source.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _save_payment_source_to_customer_wallet: Option<bool>,
+    /// Send this attribute if you want the order's shipping address to be saved in the
+    /// customer's address book as a customer address.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _save_shipping_address_to_customer_address_book: Option<bool>,
+    /// Send this attribute if you want the order's billing address to be saved in the
+    /// customer's address book as a customer address.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _save_billing_address_to_customer_address_book: Option<bool>,
+    /// Send this attribute if you want to manually refresh the order.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refresh: Option<bool>,
+    /// Send this attribute if you want to refresh the prices of the line items associated to
+    /// this order. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refresh_prices: Option<bool>,
+    /// Send this attribute if you want to trigger the external validation for the order.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _validate: Option<bool>,
+    /// Send this attribute upon/after placing the order if you want to create order
+    /// subscriptions from the line items that have a frequency.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _create_subscriptions: Option<bool>,
+    /// Send this attribute if you want to edit the order after it is placed. Remember you
+    /// cannot exceed the original total amount. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _start_editing: Option<bool>,
+    /// Send this attribute to stop the editing for the order and return back to placed status.
+    /// Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _stop_editing: Option<bool>,
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub expires_at: Patch<DateTime<Utc>>,
+    /// The information related to the order expiration, in case expires_at is not null. Cannot
+    /// be passed by sales channels.
+    ///
+    /// Example: `{"expired_message":"Your session has expired. Please start your checkout
+    /// again.","redirect_url":"https://yourshop.com/","summary_message":"Your tickets are
+    /// reserved for the remaining time."}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub expiration_info: Patch<Value>,
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_circuit: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl OrderUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `number`.
+    ///
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Patch::Set(number.into());
+        self
+    }
+
+    /// Clears `number`: sends `null`.
+    pub fn clear_number(mut self) -> Self {
+        self.number = Patch::Clear;
+        self
+    }
+
+    /// Sets `affiliate_code`.
+    ///
+    /// The affiliate code, if any, to track commissions using any third party services.
+    pub fn affiliate_code(mut self, affiliate_code: impl Into<String>) -> Self {
+        self.affiliate_code = Patch::Set(affiliate_code.into());
+        self
+    }
+
+    /// Clears `affiliate_code`: sends `null`.
+    pub fn clear_affiliate_code(mut self) -> Self {
+        self.affiliate_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `autorefresh`.
+    ///
+    /// Save this attribute as 'false' if you want prevent the order to be refreshed
+    /// automatically at each change (much faster). Optional, default is 'true'.
+    pub fn autorefresh(mut self, autorefresh: bool) -> Self {
+        self.autorefresh = Patch::Set(autorefresh);
+        self
+    }
+
+    /// Clears `autorefresh`: sends `null`.
+    pub fn clear_autorefresh(mut self) -> Self {
+        self.autorefresh = Patch::Clear;
+        self
+    }
+
+    /// Sets `place_async`.
+    ///
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    pub fn place_async(mut self, place_async: bool) -> Self {
+        self.place_async = Patch::Set(place_async);
+        self
+    }
+
+    /// Clears `place_async`: sends `null`.
+    pub fn clear_place_async(mut self) -> Self {
+        self.place_async = Patch::Clear;
+        self
+    }
+
+    /// Sets `guest`.
+    ///
+    /// Indicates if the order has been placed as guest.
+    pub fn guest(mut self, guest: bool) -> Self {
+        self.guest = Patch::Set(guest);
+        self
+    }
+
+    /// Clears `guest`: sends `null`.
+    pub fn clear_guest(mut self) -> Self {
+        self.guest = Patch::Clear;
+        self
+    }
+
+    /// Sets `customer_email`.
+    ///
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    pub fn customer_email(mut self, customer_email: impl Into<String>) -> Self {
+        self.customer_email = Patch::Set(customer_email.into());
+        self
+    }
+
+    /// Clears `customer_email`: sends `null`.
+    pub fn clear_customer_email(mut self) -> Self {
+        self.customer_email = Patch::Clear;
+        self
+    }
+
+    /// Sets `customer_password`.
+    ///
+    /// The password of the associated customer. When creating or updating an order, this is a
+    /// shortcut to sign up the associated customer.
+    pub fn customer_password(mut self, customer_password: impl Into<Secret>) -> Self {
+        self.customer_password = Some(customer_password.into());
+        self
+    }
+
+    /// Sets `language_code`.
+    ///
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
+        self.language_code = Patch::Set(language_code.into());
+        self
+    }
+
+    /// Clears `language_code`: sends `null`.
+    pub fn clear_language_code(mut self) -> Self {
+        self.language_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `freight_taxable`.
+    ///
+    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
+    /// tax calculator.
+    pub fn freight_taxable(mut self, freight_taxable: bool) -> Self {
+        self.freight_taxable = Patch::Set(freight_taxable);
+        self
+    }
+
+    /// Clears `freight_taxable`: sends `null`.
+    pub fn clear_freight_taxable(mut self) -> Self {
+        self.freight_taxable = Patch::Clear;
+        self
+    }
+
+    /// Sets `payment_method_taxable`.
+    ///
+    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub fn payment_method_taxable(mut self, payment_method_taxable: bool) -> Self {
+        self.payment_method_taxable = Patch::Set(payment_method_taxable);
+        self
+    }
+
+    /// Clears `payment_method_taxable`: sends `null`.
+    pub fn clear_payment_method_taxable(mut self) -> Self {
+        self.payment_method_taxable = Patch::Clear;
+        self
+    }
+
+    /// Sets `adjustment_taxable`.
+    ///
+    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub fn adjustment_taxable(mut self, adjustment_taxable: bool) -> Self {
+        self.adjustment_taxable = Patch::Set(adjustment_taxable);
+        self
+    }
+
+    /// Clears `adjustment_taxable`: sends `null`.
+    pub fn clear_adjustment_taxable(mut self) -> Self {
+        self.adjustment_taxable = Patch::Clear;
+        self
+    }
+
+    /// Sets `gift_card_taxable`.
+    ///
+    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
+    /// set by tax calculator.
+    pub fn gift_card_taxable(mut self, gift_card_taxable: bool) -> Self {
+        self.gift_card_taxable = Patch::Set(gift_card_taxable);
+        self
+    }
+
+    /// Clears `gift_card_taxable`: sends `null`.
+    pub fn clear_gift_card_taxable(mut self) -> Self {
+        self.gift_card_taxable = Patch::Clear;
+        self
+    }
+
+    /// Sets `shipping_country_code_lock`.
+    ///
+    /// The country code that you want the shipping address to be locked to. This can be useful
+    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
+    /// selected in a country selector page. Not relevant if order contains only digital
+    /// products.
+    pub fn shipping_country_code_lock(
+        mut self,
+        shipping_country_code_lock: impl Into<String>,
+    ) -> Self {
+        self.shipping_country_code_lock = Patch::Set(shipping_country_code_lock.into());
+        self
+    }
+
+    /// Clears `shipping_country_code_lock`: sends `null`.
+    pub fn clear_shipping_country_code_lock(mut self) -> Self {
+        self.shipping_country_code_lock = Patch::Clear;
+        self
+    }
+
+    /// Sets `coupon_code`.
+    ///
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    pub fn coupon_code(mut self, coupon_code: impl Into<String>) -> Self {
+        self.coupon_code = Patch::Set(coupon_code.into());
+        self
+    }
+
+    /// Clears `coupon_code`: sends `null`.
+    pub fn clear_coupon_code(mut self) -> Self {
+        self.coupon_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `gift_card_code`.
+    ///
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    pub fn gift_card_code(mut self, gift_card_code: impl Into<String>) -> Self {
+        self.gift_card_code = Patch::Set(gift_card_code.into());
+        self
+    }
+
+    /// Clears `gift_card_code`: sends `null`.
+    pub fn clear_gift_card_code(mut self) -> Self {
+        self.gift_card_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `gift_card_or_coupon_code`.
+    ///
+    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
+    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
+    /// tries to find a valid coupon code and applies the associated discount.
+    ///
+    /// Deprecated by the API.
+    pub fn gift_card_or_coupon_code(
+        mut self,
+        gift_card_or_coupon_code: impl Into<String>,
+    ) -> Self {
+        self.gift_card_or_coupon_code = Patch::Set(gift_card_or_coupon_code.into());
+        self
+    }
+
+    /// Clears `gift_card_or_coupon_code`: sends `null`.
+    pub fn clear_gift_card_or_coupon_code(mut self) -> Self {
+        self.gift_card_or_coupon_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `cart_url`.
+    ///
+    /// The cart url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    pub fn cart_url(mut self, cart_url: impl Into<String>) -> Self {
+        self.cart_url = Patch::Set(cart_url.into());
+        self
+    }
+
+    /// Clears `cart_url`: sends `null`.
+    pub fn clear_cart_url(mut self) -> Self {
+        self.cart_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `return_url`.
+    ///
+    /// The return url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
+        self.return_url = Patch::Set(return_url.into());
+        self
+    }
+
+    /// Clears `return_url`: sends `null`.
+    pub fn clear_return_url(mut self) -> Self {
+        self.return_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `terms_url`.
+    ///
+    /// The terms and conditions url on your site. If present, it will be used on our hosted
+    /// checkout application.
+    pub fn terms_url(mut self, terms_url: impl Into<String>) -> Self {
+        self.terms_url = Patch::Set(terms_url.into());
+        self
+    }
+
+    /// Clears `terms_url`: sends `null`.
+    pub fn clear_terms_url(mut self) -> Self {
+        self.terms_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `privacy_url`.
+    ///
+    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    pub fn privacy_url(mut self, privacy_url: impl Into<String>) -> Self {
+        self.privacy_url = Patch::Set(privacy_url.into());
+        self
+    }
+
+    /// Clears `privacy_url`: sends `null`.
+    pub fn clear_privacy_url(mut self) -> Self {
+        self.privacy_url = Patch::Clear;
+        self
+    }
+
+    /// Sends `_archive: true` with the update.
+    ///
+    /// Send this attribute if you want to archive the order.
+    pub fn archive(mut self) -> Self {
+        self._archive = Some(true);
+        self
+    }
+
+    /// Sends `_unarchive: true` with the update.
+    ///
+    /// Send this attribute if you want to unarchive the order.
+    pub fn unarchive(mut self) -> Self {
+        self._unarchive = Some(true);
+        self
+    }
+
+    /// Sends `_pending: true` with the update.
+    ///
+    /// Send this attribute if you want to move a draft or placing order to pending. Cannot be
+    /// passed by sales channels.
+    pub fn pending(mut self) -> Self {
+        self._pending = Some(true);
+        self
+    }
+
+    /// Sends `_place: true` with the update.
+    ///
+    /// Send this attribute if you want to place the order.
+    pub fn place(mut self) -> Self {
+        self._place = Some(true);
+        self
+    }
+
+    /// Sends `_cancel: true` with the update.
+    ///
+    /// Send this attribute if you want to cancel a placed order. The order's authorization will
+    /// be automatically voided.
+    pub fn cancel(mut self) -> Self {
+        self._cancel = Some(true);
+        self
+    }
+
+    /// Sends `_approve: true` with the update.
+    ///
+    /// Send this attribute if you want to approve a placed order. Cannot be passed by sales
+    /// channels.
+    pub fn approve(mut self) -> Self {
+        self._approve = Some(true);
+        self
+    }
+
+    /// Sends `_approve_and_capture: true` with the update.
+    ///
+    /// Send this attribute if you want to approve and capture a placed order. Cannot be passed
+    /// by sales channels.
+    pub fn approve_and_capture(mut self) -> Self {
+        self._approve_and_capture = Some(true);
+        self
+    }
+
+    /// Sends `_authorize: true` with the update.
+    ///
+    /// Send this attribute if you want to authorize the order's payment source.
+    pub fn authorize(mut self) -> Self {
+        self._authorize = Some(true);
+        self
+    }
+
+    /// Sets `_authorization_amount_cents`.
+    ///
+    /// Send this attribute as a value in cents if you want to overwrite the amount to be
+    /// authorized.
+    pub fn authorization_amount_cents(
+        mut self,
+        authorization_amount_cents: i64,
+    ) -> Self {
+        self._authorization_amount_cents = Some(authorization_amount_cents);
+        self
+    }
+
+    /// Sends `_capture: true` with the update.
+    ///
+    /// Send this attribute if you want to capture an authorized order. Cannot be passed by
+    /// sales channels.
+    pub fn capture(mut self) -> Self {
+        self._capture = Some(true);
+        self
+    }
+
+    /// Sends `_refund: true` with the update.
+    ///
+    /// Send this attribute if you want to refund a captured order. Cannot be passed by sales
+    /// channels.
+    pub fn refund(mut self) -> Self {
+        self._refund = Some(true);
+        self
+    }
+
+    /// Sends `_fulfill: true` with the update.
+    ///
+    /// Send this attribute if you want to mark as fulfilled the order (shipments must be
+    /// cancelled, shipped or delivered, alternatively order must be approved). Cannot be passed
+    /// by sales channels.
+    pub fn fulfill(mut self) -> Self {
+        self._fulfill = Some(true);
+        self
+    }
+
+    /// Sends `_update_taxes: true` with the update.
+    ///
+    /// Send this attribute if you want to force tax calculation for this order (a tax
+    /// calculator must be associated to the order's market).
+    pub fn update_taxes(mut self) -> Self {
+        self._update_taxes = Some(true);
+        self
+    }
+
+    /// Sends `_nullify_payment_source: true` with the update.
+    ///
+    /// Send this attribute if you want to nullify the payment source for this order.
+    pub fn nullify_payment_source(mut self) -> Self {
+        self._nullify_payment_source = Some(true);
+        self
+    }
+
+    /// Sends `_fix_payment_source: true` with the update.
+    ///
+    /// Send this attribute if you want to set the payment source associated with the last
+    /// succeeded authorization. At the end of the fix the order should be placed and authorized
+    /// and ready to be approved. A tentative to fix the payment source is done before approval
+    /// automatically. Cannot be passed by sales channels.
+    pub fn fix_payment_source(mut self) -> Self {
+        self._fix_payment_source = Some(true);
+        self
+    }
+
+    /// Sets `_billing_address_clone_id`.
+    ///
+    /// The id of the address that you want to clone to create the order's billing address.
+    pub fn billing_address_clone_id(
+        mut self,
+        billing_address_clone_id: impl Into<String>,
+    ) -> Self {
+        self._billing_address_clone_id = Some(billing_address_clone_id.into());
+        self
+    }
+
+    /// Sets `_shipping_address_clone_id`.
+    ///
+    /// The id of the address that you want to clone to create the order's shipping address.
+    pub fn shipping_address_clone_id(
+        mut self,
+        shipping_address_clone_id: impl Into<String>,
+    ) -> Self {
+        self._shipping_address_clone_id = Some(shipping_address_clone_id.into());
+        self
+    }
+
+    /// Sets `_customer_payment_source_id`.
+    ///
+    /// The id of the customer payment source (i.e. credit card) that you want to use as the
+    /// order's payment source.
+    pub fn customer_payment_source_id(
+        mut self,
+        customer_payment_source_id: impl Into<String>,
+    ) -> Self {
+        self._customer_payment_source_id = Some(customer_payment_source_id.into());
+        self
+    }
+
+    /// Sends `_shipping_address_same_as_billing: true` with the update.
+    ///
+    /// Send this attribute if you want the shipping address to be cloned from the order's
+    /// billing address.
+    pub fn shipping_address_same_as_billing(mut self) -> Self {
+        self._shipping_address_same_as_billing = Some(true);
+        self
+    }
+
+    /// Sends `_billing_address_same_as_shipping: true` with the update.
+    ///
+    /// Send this attribute if you want the billing address to be cloned from the order's
+    /// shipping address.
+    pub fn billing_address_same_as_shipping(mut self) -> Self {
+        self._billing_address_same_as_shipping = Some(true);
+        self
+    }
+
+    /// Sends `_commit_invoice: true` with the update.
+    ///
+    /// Send this attribute if you want commit the sales tax invoice to the associated tax
+    /// calculator (currently supported by Avalara).
+    pub fn commit_invoice(mut self) -> Self {
+        self._commit_invoice = Some(true);
+        self
+    }
+
+    /// Sends `_refund_invoice: true` with the update.
+    ///
+    /// Send this attribute if you want refund the sales tax invoice to the associated tax
+    /// calculator (currently supported by Avalara).
+    pub fn refund_invoice(mut self) -> Self {
+        self._refund_invoice = Some(true);
+        self
+    }
+
+    /// Sends `_save_payment_source_to_customer_wallet: true` with the update.
+    ///
+    /// Send this attribute if you want the order's payment source to be saved in the customer's
+    /// wallet as a customer payment source.
+    pub fn save_payment_source_to_customer_wallet(mut self) -> Self {
+        self._save_payment_source_to_customer_wallet = Some(true);
+        self
+    }
+
+    /// Sends `_save_shipping_address_to_customer_address_book: true` with the update.
+    ///
+    /// Send this attribute if you want the order's shipping address to be saved in the
+    /// customer's address book as a customer address.
+    pub fn save_shipping_address_to_customer_address_book(mut self) -> Self {
+        self._save_shipping_address_to_customer_address_book = Some(true);
+        self
+    }
+
+    /// Sends `_save_billing_address_to_customer_address_book: true` with the update.
+    ///
+    /// Send this attribute if you want the order's billing address to be saved in the
+    /// customer's address book as a customer address.
+    pub fn save_billing_address_to_customer_address_book(mut self) -> Self {
+        self._save_billing_address_to_customer_address_book = Some(true);
+        self
+    }
+
+    /// Sends `_refresh: true` with the update.
+    ///
+    /// Send this attribute if you want to manually refresh the order.
+    pub fn refresh(mut self) -> Self {
+        self._refresh = Some(true);
+        self
+    }
+
+    /// Sends `_refresh_prices: true` with the update.
+    ///
+    /// Send this attribute if you want to refresh the prices of the line items associated to
+    /// this order. Cannot be passed by sales channels.
+    pub fn refresh_prices(mut self) -> Self {
+        self._refresh_prices = Some(true);
+        self
+    }
+
+    /// Sends `_validate: true` with the update.
+    ///
+    /// Send this attribute if you want to trigger the external validation for the order.
+    pub fn validate(mut self) -> Self {
+        self._validate = Some(true);
+        self
+    }
+
+    /// Sends `_create_subscriptions: true` with the update.
+    ///
+    /// Send this attribute upon/after placing the order if you want to create order
+    /// subscriptions from the line items that have a frequency.
+    pub fn create_subscriptions(mut self) -> Self {
+        self._create_subscriptions = Some(true);
+        self
+    }
+
+    /// Sends `_start_editing: true` with the update.
+    ///
+    /// Send this attribute if you want to edit the order after it is placed. Remember you
+    /// cannot exceed the original total amount. Cannot be passed by sales channels.
+    pub fn start_editing(mut self) -> Self {
+        self._start_editing = Some(true);
+        self
+    }
+
+    /// Sends `_stop_editing: true` with the update.
+    ///
+    /// Send this attribute to stop the editing for the order and return back to placed status.
+    /// Cannot be passed by sales channels.
+    pub fn stop_editing(mut self) -> Self {
+        self._stop_editing = Some(true);
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    pub fn expires_at(mut self, expires_at: DateTime<Utc>) -> Self {
+        self.expires_at = Patch::Set(expires_at);
+        self
+    }
+
+    /// Clears `expires_at`: sends `null`.
+    pub fn clear_expires_at(mut self) -> Self {
+        self.expires_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `expiration_info`.
+    ///
+    /// The information related to the order expiration, in case expires_at is not null. Cannot
+    /// be passed by sales channels.
+    pub fn expiration_info(mut self, expiration_info: impl IntoObject) -> Self {
+        self.expiration_info = Patch::Set(expiration_info.into_object());
+        self
+    }
+
+    /// Clears `expiration_info`: sends `null`.
+    pub fn clear_expiration_info(mut self) -> Self {
+        self.expiration_info = Patch::Clear;
+        self
+    }
+
+    /// Sends `_reset_circuit: true` with the update.
+    ///
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    pub fn reset_circuit(mut self) -> Self {
+        self._reset_circuit = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market. Required, unless in scope.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Unlinks `market`: sends `null`.
+    pub fn clear_market(mut self) -> Self {
+        self.relationships.set("market", Linkage::Clear);
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+
+    /// Unlinks `customer`: sends `null`.
+    pub fn clear_customer(mut self) -> Self {
+        self.relationships.set("customer", Linkage::Clear);
+        self
+    }
+
+    /// Links `shipping_address` to the `addresses` with this id.
+    ///
+    /// The customer's shipping address.
+    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_address", Linkage::to("addresses", shipping_address));
+        self
+    }
+
+    /// Unlinks `shipping_address`: sends `null`.
+    pub fn clear_shipping_address(mut self) -> Self {
+        self.relationships.set("shipping_address", Linkage::Clear);
+        self
+    }
+
+    /// Links `billing_address` to the `addresses` with this id.
+    ///
+    /// The customer's billing address.
+    pub fn billing_address(mut self, billing_address: impl Into<String>) -> Self {
+        self.relationships
+            .set("billing_address", Linkage::to("addresses", billing_address));
+        self
+    }
+
+    /// Unlinks `billing_address`: sends `null`.
+    pub fn clear_billing_address(mut self) -> Self {
+        self.relationships.set("billing_address", Linkage::Clear);
+        self
+    }
+
+    /// Links `store` to the `stores` with this id.
+    ///
+    /// The associated store. Optional, set by scope.
+    pub fn store(mut self, store: impl Into<String>) -> Self {
+        self.relationships.set("store", Linkage::to("stores", store));
+        self
+    }
+
+    /// Unlinks `store`: sends `null`.
+    pub fn clear_store(mut self) -> Self {
+        self.relationships.set("store", Linkage::Clear);
+        self
+    }
+
+    /// Links `payment_method` to the `payment_methods` with this id.
+    ///
+    /// The associated payment method.
+    pub fn payment_method(mut self, payment_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("payment_method", Linkage::to("payment_methods", payment_method));
+        self
+    }
+
+    /// Unlinks `payment_method`: sends `null`.
+    pub fn clear_payment_method(mut self) -> Self {
+        self.relationships.set("payment_method", Linkage::Clear);
+        self
+    }
+
+    /// Links `payment_source` to this resource, of one of these types: `adyen_payments`,
+    /// `axerve_payments`, `braintree_payments`, `checkout_com_payments`, `external_payments`,
+    /// `klarna_payments`, `paypal_payments`, `satispay_payments`, `stripe_payments`,
+    /// `wire_transfers`.
+    ///
+    /// The associated payment source.
+    pub fn payment_source(mut self, payment_source: ResourceIdentifier) -> Self {
+        self.relationships.set("payment_source", Linkage::To(payment_source));
+        self
+    }
+
+    /// Unlinks `payment_source`: sends `null`.
+    pub fn clear_payment_source(mut self) -> Self {
+        self.relationships.set("payment_source", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderStatus {
+    /// `draft`
+    Draft,
+    /// `pending`
+    Pending,
+    /// `editing`
+    Editing,
+    /// `placing`
+    Placing,
+    /// `placed`
+    Placed,
+    /// `approved`
+    Approved,
+    /// `cancelled`
+    Cancelled,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl OrderStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Pending => "pending",
+            Self::Editing => "editing",
+            Self::Placing => "placing",
+            Self::Placed => "placed",
+            Self::Approved => "approved",
+            Self::Cancelled => "cancelled",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "pending" => Some(Self::Pending),
+            "editing" => Some(Self::Editing),
+            "placing" => Some(Self::Placing),
+            "placed" => Some(Self::Placed),
+            "approved" => Some(Self::Approved),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for OrderStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for OrderStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `payment_status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderPaymentStatus {
+    /// `unpaid`
+    Unpaid,
+    /// `authorized`
+    Authorized,
+    /// `partially_authorized`
+    PartiallyAuthorized,
+    /// `paid`
+    Paid,
+    /// `partially_paid`
+    PartiallyPaid,
+    /// `voided`
+    Voided,
+    /// `partially_voided`
+    PartiallyVoided,
+    /// `refunded`
+    Refunded,
+    /// `partially_refunded`
+    PartiallyRefunded,
+    /// `free`
+    Free,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl OrderPaymentStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unpaid => "unpaid",
+            Self::Authorized => "authorized",
+            Self::PartiallyAuthorized => "partially_authorized",
+            Self::Paid => "paid",
+            Self::PartiallyPaid => "partially_paid",
+            Self::Voided => "voided",
+            Self::PartiallyVoided => "partially_voided",
+            Self::Refunded => "refunded",
+            Self::PartiallyRefunded => "partially_refunded",
+            Self::Free => "free",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "unpaid" => Some(Self::Unpaid),
+            "authorized" => Some(Self::Authorized),
+            "partially_authorized" => Some(Self::PartiallyAuthorized),
+            "paid" => Some(Self::Paid),
+            "partially_paid" => Some(Self::PartiallyPaid),
+            "voided" => Some(Self::Voided),
+            "partially_voided" => Some(Self::PartiallyVoided),
+            "refunded" => Some(Self::Refunded),
+            "partially_refunded" => Some(Self::PartiallyRefunded),
+            "free" => Some(Self::Free),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OrderPaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for OrderPaymentStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for OrderPaymentStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderPaymentStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `fulfillment_status`. Values this client does not know are kept in
+/// `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderFulfillmentStatus {
+    /// `unfulfilled`
+    Unfulfilled,
+    /// `in_progress`
+    InProgress,
+    /// `fulfilled`
+    Fulfilled,
+    /// `not_required`
+    NotRequired,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl OrderFulfillmentStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unfulfilled => "unfulfilled",
+            Self::InProgress => "in_progress",
+            Self::Fulfilled => "fulfilled",
+            Self::NotRequired => "not_required",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "unfulfilled" => Some(Self::Unfulfilled),
+            "in_progress" => Some(Self::InProgress),
+            "fulfilled" => Some(Self::Fulfilled),
+            "not_required" => Some(Self::NotRequired),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OrderFulfillmentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for OrderFulfillmentStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for OrderFulfillmentStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderFulfillmentStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `customer_type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderCustomerType {
+    /// `new`
+    New,
+    /// `returning`
+    Returning,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl OrderCustomerType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::New => "new",
+            Self::Returning => "returning",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "new" => Some(Self::New),
+            "returning" => Some(Self::Returning),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OrderCustomerType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for OrderCustomerType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for OrderCustomerType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderCustomerType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`Order`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderSort {
+    /// The resource's id.
+    Id,
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    Number,
+    /// The affiliate code, if any, to track commissions using any third party services.
+    AffiliateCode,
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    PlaceAsync,
+    /// The order status. One of 'draft' (default), 'pending', 'editing', 'placing', 'placed',
+    /// 'approved', or 'cancelled'.
+    Status,
+    /// The order payment status. One of 'unpaid' (default), 'authorized',
+    /// 'partially_authorized', 'paid', 'partially_paid', 'voided', 'partially_voided',
+    /// 'refunded', 'partially_refunded', or 'free'.
+    PaymentStatus,
+    /// The order fulfillment status. One of 'unfulfilled' (default), 'in_progress',
+    /// 'fulfilled', or 'not_required'.
+    FulfillmentStatus,
+    /// Indicates if the order has been placed as guest.
+    Guest,
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    LanguageCode,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// Indicates if taxes are included in the order amounts, automatically inherited from the
+    /// order's price list.
+    TaxIncluded,
+    /// The tax rate for this order (if calculated).
+    TaxRate,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard,
+    /// automatically inherited from the order's shipping or billing addresses.
+    CountryCode,
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    CouponCode,
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    GiftCardCode,
+    /// The sum of all the SKU line items total amounts, in cents.
+    SubtotalAmountCents,
+    /// The sum of all the shipping costs, in cents.
+    ShippingAmountCents,
+    /// The payment method costs, in cents.
+    PaymentMethodAmountCents,
+    /// The sum of all the discounts applied to the order, in cents (negative amount).
+    DiscountAmountCents,
+    /// The sum of all the adjustments applied to the order, in cents.
+    AdjustmentAmountCents,
+    /// The sum of all the gift_cards applied to the order, in cents.
+    GiftCardAmountCents,
+    /// The sum of all the taxes applied to the order, in cents.
+    TotalTaxAmountCents,
+    /// The taxes applied to the order's subtotal, in cents.
+    SubtotalTaxAmountCents,
+    /// The order's total amount, in cents.
+    TotalAmountCents,
+    /// The fees amount that is applied by Commerce Layer, in cents.
+    FeesAmountCents,
+    /// The duty amount that is calculated by external services, in cents.
+    DutyAmountCents,
+    /// Time at which the order was placed.
+    PlacedAt,
+    /// Time at which the order was approved.
+    ApprovedAt,
+    /// Time at which the order was cancelled.
+    CancelledAt,
+    /// Time at which the order's payment status was last updated.
+    PaymentUpdatedAt,
+    /// Time at which the order's fulfillment status was last updated.
+    FulfillmentUpdatedAt,
+    /// Last time at which the order was refreshed.
+    RefreshedAt,
+    /// Time at which the resource has been archived.
+    ArchivedAt,
+    /// Time at which the order has been marked to create a subscription from its recurring line
+    /// items.
+    SubscriptionCreatedAt,
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    ExpiresAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for OrderSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::AffiliateCode => "affiliate_code",
+            Self::PlaceAsync => "place_async",
+            Self::Status => "status",
+            Self::PaymentStatus => "payment_status",
+            Self::FulfillmentStatus => "fulfillment_status",
+            Self::Guest => "guest",
+            Self::LanguageCode => "language_code",
+            Self::CurrencyCode => "currency_code",
+            Self::TaxIncluded => "tax_included",
+            Self::TaxRate => "tax_rate",
+            Self::CountryCode => "country_code",
+            Self::CouponCode => "coupon_code",
+            Self::GiftCardCode => "gift_card_code",
+            Self::SubtotalAmountCents => "subtotal_amount_cents",
+            Self::ShippingAmountCents => "shipping_amount_cents",
+            Self::PaymentMethodAmountCents => "payment_method_amount_cents",
+            Self::DiscountAmountCents => "discount_amount_cents",
+            Self::AdjustmentAmountCents => "adjustment_amount_cents",
+            Self::GiftCardAmountCents => "gift_card_amount_cents",
+            Self::TotalTaxAmountCents => "total_tax_amount_cents",
+            Self::SubtotalTaxAmountCents => "subtotal_tax_amount_cents",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::FeesAmountCents => "fees_amount_cents",
+            Self::DutyAmountCents => "duty_amount_cents",
+            Self::PlacedAt => "placed_at",
+            Self::ApprovedAt => "approved_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::PaymentUpdatedAt => "payment_updated_at",
+            Self::FulfillmentUpdatedAt => "fulfillment_updated_at",
+            Self::RefreshedAt => "refreshed_at",
+            Self::ArchivedAt => "archived_at",
+            Self::SubscriptionCreatedAt => "subscription_created_at",
+            Self::ExpiresAt => "expires_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Order`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderFilter {
+    /// The resource's id.
+    Id,
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    Number,
+    /// The affiliate code, if any, to track commissions using any third party services.
+    AffiliateCode,
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    PlaceAsync,
+    /// The order status. One of 'draft' (default), 'pending', 'editing', 'placing', 'placed',
+    /// 'approved', or 'cancelled'.
+    Status,
+    /// The order payment status. One of 'unpaid' (default), 'authorized',
+    /// 'partially_authorized', 'paid', 'partially_paid', 'voided', 'partially_voided',
+    /// 'refunded', 'partially_refunded', or 'free'.
+    PaymentStatus,
+    /// The order fulfillment status. One of 'unfulfilled' (default), 'in_progress',
+    /// 'fulfilled', or 'not_required'.
+    FulfillmentStatus,
+    /// Indicates if the order has been placed as guest.
+    Guest,
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    CustomerEmail,
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    LanguageCode,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// Indicates if taxes are included in the order amounts, automatically inherited from the
+    /// order's price list.
+    TaxIncluded,
+    /// The tax rate for this order (if calculated).
+    TaxRate,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard,
+    /// automatically inherited from the order's shipping or billing addresses.
+    CountryCode,
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    CouponCode,
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    GiftCardCode,
+    /// The sum of all the SKU line items total amounts, in cents.
+    SubtotalAmountCents,
+    /// The sum of all the shipping costs, in cents.
+    ShippingAmountCents,
+    /// The payment method costs, in cents.
+    PaymentMethodAmountCents,
+    /// The sum of all the discounts applied to the order, in cents (negative amount).
+    DiscountAmountCents,
+    /// The sum of all the adjustments applied to the order, in cents.
+    AdjustmentAmountCents,
+    /// The sum of all the gift_cards applied to the order, in cents.
+    GiftCardAmountCents,
+    /// The sum of all the taxes applied to the order, in cents.
+    TotalTaxAmountCents,
+    /// The taxes applied to the order's subtotal, in cents.
+    SubtotalTaxAmountCents,
+    /// The order's total amount, in cents.
+    TotalAmountCents,
+    /// The fees amount that is applied by Commerce Layer, in cents.
+    FeesAmountCents,
+    /// The duty amount that is calculated by external services, in cents.
+    DutyAmountCents,
+    /// An object that contains the shareable details of the order's payment source.
+    PaymentSourceDetails,
+    /// A unique token that can be shared more securely instead of the order's id.
+    Token,
+    /// Time at which the order was placed.
+    PlacedAt,
+    /// Time at which the order was approved.
+    ApprovedAt,
+    /// Time at which the order was cancelled.
+    CancelledAt,
+    /// Time at which the order's payment status was last updated.
+    PaymentUpdatedAt,
+    /// Time at which the order's fulfillment status was last updated.
+    FulfillmentUpdatedAt,
+    /// Last time at which the order was refreshed.
+    RefreshedAt,
+    /// Time at which the resource has been archived.
+    ArchivedAt,
+    /// Time at which the order has been marked to create a subscription from its recurring line
+    /// items.
+    SubscriptionCreatedAt,
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    ExpiresAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for OrderFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::AffiliateCode => "affiliate_code",
+            Self::PlaceAsync => "place_async",
+            Self::Status => "status",
+            Self::PaymentStatus => "payment_status",
+            Self::FulfillmentStatus => "fulfillment_status",
+            Self::Guest => "guest",
+            Self::CustomerEmail => "customer_email",
+            Self::LanguageCode => "language_code",
+            Self::CurrencyCode => "currency_code",
+            Self::TaxIncluded => "tax_included",
+            Self::TaxRate => "tax_rate",
+            Self::CountryCode => "country_code",
+            Self::CouponCode => "coupon_code",
+            Self::GiftCardCode => "gift_card_code",
+            Self::SubtotalAmountCents => "subtotal_amount_cents",
+            Self::ShippingAmountCents => "shipping_amount_cents",
+            Self::PaymentMethodAmountCents => "payment_method_amount_cents",
+            Self::DiscountAmountCents => "discount_amount_cents",
+            Self::AdjustmentAmountCents => "adjustment_amount_cents",
+            Self::GiftCardAmountCents => "gift_card_amount_cents",
+            Self::TotalTaxAmountCents => "total_tax_amount_cents",
+            Self::SubtotalTaxAmountCents => "subtotal_tax_amount_cents",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::FeesAmountCents => "fees_amount_cents",
+            Self::DutyAmountCents => "duty_amount_cents",
+            Self::PaymentSourceDetails => "payment_source_details",
+            Self::Token => "token",
+            Self::PlacedAt => "placed_at",
+            Self::ApprovedAt => "approved_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::PaymentUpdatedAt => "payment_updated_at",
+            Self::FulfillmentUpdatedAt => "fulfillment_updated_at",
+            Self::RefreshedAt => "refreshed_at",
+            Self::ArchivedAt => "archived_at",
+            Self::SubscriptionCreatedAt => "subscription_created_at",
+            Self::ExpiresAt => "expires_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for OrderFilter {}
+
+/// The relationships of an [`Order`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderInclude {
+    /// The associated market. Required, unless in scope.
+    Market,
+    /// The associated customer.
+    Customer,
+    /// The customer's shipping address.
+    ShippingAddress,
+    /// The customer's billing address.
+    BillingAddress,
+    /// The associated store. Optional, set by scope.
+    Store,
+    /// The shipping method to use as default for shipments.
+    DefaultShippingMethod,
+    /// The payment method to use as default.
+    DefaultPaymentMethod,
+    /// The available payment methods for the order. Useful to present the customer with a list
+    /// of choices during the checkout. Only enabled payment methods are included in the list.
+    AvailablePaymentMethods,
+    /// The available customer payment sources for the order. Useful to present the customer
+    /// with a list of choices during the checkout.
+    AvailableCustomerPaymentSources,
+    /// The available SKUs eligible as free gifts once added to the order. Useful to present the
+    /// customer with a list of possible free gifts during the checkout. The list is filled by
+    /// SKUs which belongs to matching free gift promotions.
+    AvailableFreeSkus,
+    /// The available bundles eligible as free gifts once added to the order. Useful to present
+    /// the customer with a list of possible free gifts during the checkout. The list is filled
+    /// by bundles which belongs to matching free gift promotions.
+    AvailableFreeBundles,
+    /// The associated payment method.
+    PaymentMethod,
+    /// The associated payment source.
+    PaymentSource,
+    /// The associated external engine applied discount.
+    DiscountEngineItem,
+    /// The associated line items.
+    LineItems,
+    /// The associated line item options.
+    LineItemOptions,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated stock line items.
+    StockLineItems,
+    /// The associated stock transfers.
+    StockTransfers,
+    /// The associated shipments (automatically generated based on the inventory model).
+    Shipments,
+    /// The associated payment options.
+    PaymentOptions,
+    /// The associated transactions.
+    Transactions,
+    /// The associated authorizations.
+    Authorizations,
+    /// The associated captures.
+    Captures,
+    /// The associated voids.
+    Voids,
+    /// The associated refunds.
+    Refunds,
+    /// The associated returns.
+    Returns,
+    /// The target order associated subscription.
+    OrderSubscription,
+    /// The source order associated subscriptions.
+    OrderSubscriptions,
+    /// The associated order copies.
+    OrderFactories,
+    /// The associated order copies.
+    OrderCopies,
+    /// The associated recurring order copies.
+    RecurringOrderCopies,
+    /// The associated attachments.
+    Attachments,
+    /// The associated notifications.
+    Notifications,
+    /// The associated links.
+    Links,
+    /// The associated resource errors.
+    ResourceErrors,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for OrderInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::Customer => "customer",
+            Self::ShippingAddress => "shipping_address",
+            Self::BillingAddress => "billing_address",
+            Self::Store => "store",
+            Self::DefaultShippingMethod => "default_shipping_method",
+            Self::DefaultPaymentMethod => "default_payment_method",
+            Self::AvailablePaymentMethods => "available_payment_methods",
+            Self::AvailableCustomerPaymentSources => "available_customer_payment_sources",
+            Self::AvailableFreeSkus => "available_free_skus",
+            Self::AvailableFreeBundles => "available_free_bundles",
+            Self::PaymentMethod => "payment_method",
+            Self::PaymentSource => "payment_source",
+            Self::DiscountEngineItem => "discount_engine_item",
+            Self::LineItems => "line_items",
+            Self::LineItemOptions => "line_item_options",
+            Self::StockReservations => "stock_reservations",
+            Self::StockLineItems => "stock_line_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::Shipments => "shipments",
+            Self::PaymentOptions => "payment_options",
+            Self::Transactions => "transactions",
+            Self::Authorizations => "authorizations",
+            Self::Captures => "captures",
+            Self::Voids => "voids",
+            Self::Refunds => "refunds",
+            Self::Returns => "returns",
+            Self::OrderSubscription => "order_subscription",
+            Self::OrderSubscriptions => "order_subscriptions",
+            Self::OrderFactories => "order_factories",
+            Self::OrderCopies => "order_copies",
+            Self::RecurringOrderCopies => "recurring_order_copies",
+            Self::Attachments => "attachments",
+            Self::Notifications => "notifications",
+            Self::Links => "links",
+            Self::ResourceErrors => "resource_errors",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of an [`Order`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderField {
+    /// The order identifier. Can be specified if unique within the organization (for enterprise
+    /// plans only), default to numeric ID otherwise. Cannot be passed by sales channels.
+    /// Optional, default to numeric ID.
+    Number,
+    /// The affiliate code, if any, to track commissions using any third party services.
+    AffiliateCode,
+    /// Save this attribute as 'false' if you want prevent the order to be refreshed
+    /// automatically at each change (much faster). Optional, default is 'true'.
+    Autorefresh,
+    /// Save this attribute as 'true' if you want perform the place asynchronously. Payment
+    /// errors, if any, will be collected afterwards. Optional, default is 'false'.
+    PlaceAsync,
+    /// The order status. One of 'draft' (default), 'pending', 'editing', 'placing', 'placed',
+    /// 'approved', or 'cancelled'.
+    Status,
+    /// The order payment status. One of 'unpaid' (default), 'authorized',
+    /// 'partially_authorized', 'paid', 'partially_paid', 'voided', 'partially_voided',
+    /// 'refunded', 'partially_refunded', or 'free'.
+    PaymentStatus,
+    /// The order fulfillment status. One of 'unfulfilled' (default), 'in_progress',
+    /// 'fulfilled', or 'not_required'.
+    FulfillmentStatus,
+    /// Indicates if the order has been placed as guest.
+    Guest,
+    /// Indicates if the order can be edited.
+    Editable,
+    /// The email address of the associated customer. When creating or updating an order, this
+    /// is a shortcut to find or create the associated customer by email.
+    CustomerEmail,
+    /// The type of the associated customer. One of 'new', or 'returning'.
+    CustomerType,
+    /// The preferred language code (ISO 639-1) to be used when communicating with the customer.
+    /// This can be useful when sending the order to 3rd party marketing tools and CRMs. If the
+    /// language is supported, the hosted checkout will be localized accordingly. Optional,
+    /// default is 'en'.
+    LanguageCode,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the order's market.
+    CurrencyCode,
+    /// Indicates if taxes are included in the order amounts, automatically inherited from the
+    /// order's price list.
+    TaxIncluded,
+    /// The tax rate for this order (if calculated).
+    TaxRate,
+    /// Indicates if taxes are applied to shipping costs. Optional, default is 'false' or set by
+    /// tax calculator.
+    FreightTaxable,
+    /// Indicates if taxes are applied to payment methods costs. Optional, default is 'false' or
+    /// set by tax calculator.
+    PaymentMethodTaxable,
+    /// Indicates if taxes are applied to positive adjustments. Optional, default is 'false' or
+    /// set by tax calculator.
+    AdjustmentTaxable,
+    /// Indicates if taxes are applied to purchased gift cards. Optional, default is 'false' or
+    /// set by tax calculator.
+    GiftCardTaxable,
+    /// Indicates if the billing address associated to this order requires billing info to be
+    /// present.
+    RequiresBillingInfo,
+    /// The international 2-letter country code as defined by the ISO 3166-1 standard,
+    /// automatically inherited from the order's shipping or billing addresses.
+    CountryCode,
+    /// The country code that you want the shipping address to be locked to. This can be useful
+    /// to make sure the shipping address belongs to a given shipping country, e.g. the one
+    /// selected in a country selector page. Not relevant if order contains only digital
+    /// products.
+    ShippingCountryCodeLock,
+    /// The coupon code to be used for the order. If valid, it triggers a promotion adding a
+    /// discount line item to the order.
+    CouponCode,
+    /// The gift card code (at least the first 8 characters) to be used for the order. If valid,
+    /// it uses the gift card balance to pay for the order.
+    GiftCardCode,
+    /// The gift card or coupon code (at least the first 8 characters) to be used for the order.
+    /// If a gift card mathes, it uses the gift card balance to pay for the order. Otherwise it
+    /// tries to find a valid coupon code and applies the associated discount.
+    GiftCardOrCouponCode,
+    /// The sum of all the SKU line items total amounts, in cents.
+    SubtotalAmountCents,
+    /// The sum of all the SKU line items total amounts, float.
+    SubtotalAmountFloat,
+    /// The sum of all the SKU line items total amounts, formatted.
+    FormattedSubtotalAmount,
+    /// The sum of all the shipping costs, in cents.
+    ShippingAmountCents,
+    /// The sum of all the shipping costs, float.
+    ShippingAmountFloat,
+    /// The sum of all the shipping costs, formatted.
+    FormattedShippingAmount,
+    /// The payment method costs, in cents.
+    PaymentMethodAmountCents,
+    /// The payment method costs, float.
+    PaymentMethodAmountFloat,
+    /// The payment method costs, formatted.
+    FormattedPaymentMethodAmount,
+    /// The sum of all the discounts applied to the order, in cents (negative amount).
+    DiscountAmountCents,
+    /// The sum of all the discounts applied to the order, float.
+    DiscountAmountFloat,
+    /// The sum of all the discounts applied to the order, formatted.
+    FormattedDiscountAmount,
+    /// The sum of all the adjustments applied to the order, in cents.
+    AdjustmentAmountCents,
+    /// The sum of all the adjustments applied to the order, float.
+    AdjustmentAmountFloat,
+    /// The sum of all the adjustments applied to the order, formatted.
+    FormattedAdjustmentAmount,
+    /// The sum of all the gift_cards applied to the order, in cents.
+    GiftCardAmountCents,
+    /// The sum of all the gift_cards applied to the order, float.
+    GiftCardAmountFloat,
+    /// The sum of all the gift_cards applied to the order, formatted.
+    FormattedGiftCardAmount,
+    /// The sum of all the taxes applied to the order, in cents.
+    TotalTaxAmountCents,
+    /// The sum of all the taxes applied to the order, float.
+    TotalTaxAmountFloat,
+    /// The sum of all the taxes applied to the order, formatted.
+    FormattedTotalTaxAmount,
+    /// The taxes applied to the order's subtotal, in cents.
+    SubtotalTaxAmountCents,
+    /// The taxes applied to the order's subtotal, float.
+    SubtotalTaxAmountFloat,
+    /// The taxes applied to the order's subtotal, formatted.
+    FormattedSubtotalTaxAmount,
+    /// The taxes applied to the order's shipping costs, in cents.
+    ShippingTaxAmountCents,
+    /// The taxes applied to the order's shipping costs, float.
+    ShippingTaxAmountFloat,
+    /// The taxes applied to the order's shipping costs, formatted.
+    FormattedShippingTaxAmount,
+    /// The taxes applied to the order's payment method costs, in cents.
+    PaymentMethodTaxAmountCents,
+    /// The taxes applied to the order's payment method costs, float.
+    PaymentMethodTaxAmountFloat,
+    /// The taxes applied to the order's payment method costs, formatted.
+    FormattedPaymentMethodTaxAmount,
+    /// The taxes applied to the order adjustments, in cents.
+    AdjustmentTaxAmountCents,
+    /// The taxes applied to the order adjustments, float.
+    AdjustmentTaxAmountFloat,
+    /// The taxes applied to the order adjustments, formatted.
+    FormattedAdjustmentTaxAmount,
+    /// The order's total amount, in cents.
+    TotalAmountCents,
+    /// The order's total amount, float.
+    TotalAmountFloat,
+    /// The order's total amount, formatted.
+    FormattedTotalAmount,
+    /// The order's total taxable amount, in cents (without discounts).
+    TotalTaxableAmountCents,
+    /// The order's total taxable amount, float.
+    TotalTaxableAmountFloat,
+    /// The order's total taxable amount, formatted.
+    FormattedTotalTaxableAmount,
+    /// The order's subtotal taxable amount, in cents (equal to subtotal_amount_cents when
+    /// prices don't include taxes).
+    SubtotalTaxableAmountCents,
+    /// The order's subtotal taxable amount, float.
+    SubtotalTaxableAmountFloat,
+    /// The order's subtotal taxable amount, formatted.
+    FormattedSubtotalTaxableAmount,
+    /// The order's shipping taxable amount, in cents (equal to shipping_amount_cents when
+    /// prices don't include taxes).
+    ShippingTaxableAmountCents,
+    /// The order's shipping taxable amount, float.
+    ShippingTaxableAmountFloat,
+    /// The order's shipping taxable amount, formatted.
+    FormattedShippingTaxableAmount,
+    /// The order's payment method taxable amount, in cents (equal to
+    /// payment_method_amount_cents when prices don't include taxes).
+    PaymentMethodTaxableAmountCents,
+    /// The order's payment method taxable amount, float.
+    PaymentMethodTaxableAmountFloat,
+    /// The order's payment method taxable amount, formatted.
+    FormattedPaymentMethodTaxableAmount,
+    /// The order's adjustment taxable amount, in cents (equal to discount_adjustment_cents when
+    /// prices don't include taxes).
+    AdjustmentTaxableAmountCents,
+    /// The order's adjustment taxable amount, float.
+    AdjustmentTaxableAmountFloat,
+    /// The order's adjustment taxable amount, formatted.
+    FormattedAdjustmentTaxableAmount,
+    /// The order's total amount (when prices include taxes) or the order's total + taxes amount
+    /// (when prices don't include taxes, e.g. US Markets or B2B).
+    TotalAmountWithTaxesCents,
+    /// The order's total amount with taxes, float.
+    TotalAmountWithTaxesFloat,
+    /// The order's total amount with taxes, formatted.
+    FormattedTotalAmountWithTaxes,
+    /// The fees amount that is applied by Commerce Layer, in cents.
+    FeesAmountCents,
+    /// The fees amount that is applied by Commerce Layer, float.
+    FeesAmountFloat,
+    /// The fees amount that is applied by Commerce Layer, formatted.
+    FormattedFeesAmount,
+    /// The duty amount that is calculated by external services, in cents.
+    DutyAmountCents,
+    /// The duty amount that is calculated by external services, float.
+    DutyAmountFloat,
+    /// The duty amount that is calculated by external services, formatted.
+    FormattedDutyAmount,
+    /// The total amount at place time, in cents, which is used internally for editing.
+    PlaceTotalAmountCents,
+    /// The total amount at place time, float.
+    PlaceTotalAmountFloat,
+    /// The total amount at place time, formatted.
+    FormattedPlaceTotalAmount,
+    /// The total number of SKUs in the order's line items. This can be useful to display a
+    /// preview of the customer shopping cart content. Default: 0.
+    SkusCount,
+    /// The total number of line item options. This can be useful to display a preview of the
+    /// customer shopping cart content. Default: 0.
+    LineItemOptionsCount,
+    /// The total number of shipments. This can be useful to manage the shipping method(s)
+    /// selection during checkout. Default: 0.
+    ShipmentsCount,
+    /// The total number of tax calculations. This can be useful to monitor external tax service
+    /// usage.
+    TaxCalculationsCount,
+    /// The total number of external validation performed. This can be useful to monitor if
+    /// external validation has been triggered. Default: 0.
+    ValidationsCount,
+    /// The total number of resource errors. Default: 0.
+    ErrorsCount,
+    /// An object that contains the shareable details of the order's payment source.
+    PaymentSourceDetails,
+    /// A unique token that can be shared more securely instead of the order's id.
+    Token,
+    /// The cart url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    CartUrl,
+    /// The return url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    ReturnUrl,
+    /// The terms and conditions url on your site. If present, it will be used on our hosted
+    /// checkout application.
+    TermsUrl,
+    /// The privacy policy url on your site. If present, it will be used on our hosted checkout
+    /// application.
+    PrivacyUrl,
+    /// The checkout url that was automatically generated for the order. Send the customers to
+    /// this url to let them checkout the order securely on our hosted checkout application.
+    CheckoutUrl,
+    /// Time at which the order was placed.
+    PlacedAt,
+    /// Time at which the order was approved.
+    ApprovedAt,
+    /// Time at which the order was cancelled.
+    CancelledAt,
+    /// Time at which the order's payment status was last updated.
+    PaymentUpdatedAt,
+    /// Time at which the order's fulfillment status was last updated.
+    FulfillmentUpdatedAt,
+    /// Last time at which the order was refreshed.
+    RefreshedAt,
+    /// Time at which the resource has been archived.
+    ArchivedAt,
+    /// Time at which the order has been marked to create a subscription from its recurring line
+    /// items.
+    SubscriptionCreatedAt,
+    /// The expiration date/time of this order. Cannot be passed by sales channels.
+    ExpiresAt,
+    /// The information related to the order expiration, in case expires_at is not null. Cannot
+    /// be passed by sales channels.
+    ExpirationInfo,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market. Required, unless in scope.
+    Market,
+    /// The associated customer.
+    Customer,
+    /// The customer's shipping address.
+    ShippingAddress,
+    /// The customer's billing address.
+    BillingAddress,
+    /// The associated store. Optional, set by scope.
+    Store,
+    /// The shipping method to use as default for shipments.
+    DefaultShippingMethod,
+    /// The payment method to use as default.
+    DefaultPaymentMethod,
+    /// The available payment methods for the order. Useful to present the customer with a list
+    /// of choices during the checkout. Only enabled payment methods are included in the list.
+    AvailablePaymentMethods,
+    /// The available customer payment sources for the order. Useful to present the customer
+    /// with a list of choices during the checkout.
+    AvailableCustomerPaymentSources,
+    /// The available SKUs eligible as free gifts once added to the order. Useful to present the
+    /// customer with a list of possible free gifts during the checkout. The list is filled by
+    /// SKUs which belongs to matching free gift promotions.
+    AvailableFreeSkus,
+    /// The available bundles eligible as free gifts once added to the order. Useful to present
+    /// the customer with a list of possible free gifts during the checkout. The list is filled
+    /// by bundles which belongs to matching free gift promotions.
+    AvailableFreeBundles,
+    /// The associated payment method.
+    PaymentMethod,
+    /// The associated payment source.
+    PaymentSource,
+    /// The associated external engine applied discount.
+    DiscountEngineItem,
+    /// The associated line items.
+    LineItems,
+    /// The associated line item options.
+    LineItemOptions,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated stock line items.
+    StockLineItems,
+    /// The associated stock transfers.
+    StockTransfers,
+    /// The associated shipments (automatically generated based on the inventory model).
+    Shipments,
+    /// The associated payment options.
+    PaymentOptions,
+    /// The associated transactions.
+    Transactions,
+    /// The associated authorizations.
+    Authorizations,
+    /// The associated captures.
+    Captures,
+    /// The associated voids.
+    Voids,
+    /// The associated refunds.
+    Refunds,
+    /// The associated returns.
+    Returns,
+    /// The target order associated subscription.
+    OrderSubscription,
+    /// The source order associated subscriptions.
+    OrderSubscriptions,
+    /// The associated order copies.
+    OrderFactories,
+    /// The associated order copies.
+    OrderCopies,
+    /// The associated recurring order copies.
+    RecurringOrderCopies,
+    /// The associated attachments.
+    Attachments,
+    /// The associated notifications.
+    Notifications,
+    /// The associated links.
+    Links,
+    /// The associated resource errors.
+    ResourceErrors,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for OrderField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::AffiliateCode => "affiliate_code",
+            Self::Autorefresh => "autorefresh",
+            Self::PlaceAsync => "place_async",
+            Self::Status => "status",
+            Self::PaymentStatus => "payment_status",
+            Self::FulfillmentStatus => "fulfillment_status",
+            Self::Guest => "guest",
+            Self::Editable => "editable",
+            Self::CustomerEmail => "customer_email",
+            Self::CustomerType => "customer_type",
+            Self::LanguageCode => "language_code",
+            Self::CurrencyCode => "currency_code",
+            Self::TaxIncluded => "tax_included",
+            Self::TaxRate => "tax_rate",
+            Self::FreightTaxable => "freight_taxable",
+            Self::PaymentMethodTaxable => "payment_method_taxable",
+            Self::AdjustmentTaxable => "adjustment_taxable",
+            Self::GiftCardTaxable => "gift_card_taxable",
+            Self::RequiresBillingInfo => "requires_billing_info",
+            Self::CountryCode => "country_code",
+            Self::ShippingCountryCodeLock => "shipping_country_code_lock",
+            Self::CouponCode => "coupon_code",
+            Self::GiftCardCode => "gift_card_code",
+            Self::GiftCardOrCouponCode => "gift_card_or_coupon_code",
+            Self::SubtotalAmountCents => "subtotal_amount_cents",
+            Self::SubtotalAmountFloat => "subtotal_amount_float",
+            Self::FormattedSubtotalAmount => "formatted_subtotal_amount",
+            Self::ShippingAmountCents => "shipping_amount_cents",
+            Self::ShippingAmountFloat => "shipping_amount_float",
+            Self::FormattedShippingAmount => "formatted_shipping_amount",
+            Self::PaymentMethodAmountCents => "payment_method_amount_cents",
+            Self::PaymentMethodAmountFloat => "payment_method_amount_float",
+            Self::FormattedPaymentMethodAmount => "formatted_payment_method_amount",
+            Self::DiscountAmountCents => "discount_amount_cents",
+            Self::DiscountAmountFloat => "discount_amount_float",
+            Self::FormattedDiscountAmount => "formatted_discount_amount",
+            Self::AdjustmentAmountCents => "adjustment_amount_cents",
+            Self::AdjustmentAmountFloat => "adjustment_amount_float",
+            Self::FormattedAdjustmentAmount => "formatted_adjustment_amount",
+            Self::GiftCardAmountCents => "gift_card_amount_cents",
+            Self::GiftCardAmountFloat => "gift_card_amount_float",
+            Self::FormattedGiftCardAmount => "formatted_gift_card_amount",
+            Self::TotalTaxAmountCents => "total_tax_amount_cents",
+            Self::TotalTaxAmountFloat => "total_tax_amount_float",
+            Self::FormattedTotalTaxAmount => "formatted_total_tax_amount",
+            Self::SubtotalTaxAmountCents => "subtotal_tax_amount_cents",
+            Self::SubtotalTaxAmountFloat => "subtotal_tax_amount_float",
+            Self::FormattedSubtotalTaxAmount => "formatted_subtotal_tax_amount",
+            Self::ShippingTaxAmountCents => "shipping_tax_amount_cents",
+            Self::ShippingTaxAmountFloat => "shipping_tax_amount_float",
+            Self::FormattedShippingTaxAmount => "formatted_shipping_tax_amount",
+            Self::PaymentMethodTaxAmountCents => "payment_method_tax_amount_cents",
+            Self::PaymentMethodTaxAmountFloat => "payment_method_tax_amount_float",
+            Self::FormattedPaymentMethodTaxAmount => {
+                "formatted_payment_method_tax_amount"
+            }
+            Self::AdjustmentTaxAmountCents => "adjustment_tax_amount_cents",
+            Self::AdjustmentTaxAmountFloat => "adjustment_tax_amount_float",
+            Self::FormattedAdjustmentTaxAmount => "formatted_adjustment_tax_amount",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TotalAmountFloat => "total_amount_float",
+            Self::FormattedTotalAmount => "formatted_total_amount",
+            Self::TotalTaxableAmountCents => "total_taxable_amount_cents",
+            Self::TotalTaxableAmountFloat => "total_taxable_amount_float",
+            Self::FormattedTotalTaxableAmount => "formatted_total_taxable_amount",
+            Self::SubtotalTaxableAmountCents => "subtotal_taxable_amount_cents",
+            Self::SubtotalTaxableAmountFloat => "subtotal_taxable_amount_float",
+            Self::FormattedSubtotalTaxableAmount => "formatted_subtotal_taxable_amount",
+            Self::ShippingTaxableAmountCents => "shipping_taxable_amount_cents",
+            Self::ShippingTaxableAmountFloat => "shipping_taxable_amount_float",
+            Self::FormattedShippingTaxableAmount => "formatted_shipping_taxable_amount",
+            Self::PaymentMethodTaxableAmountCents => {
+                "payment_method_taxable_amount_cents"
+            }
+            Self::PaymentMethodTaxableAmountFloat => {
+                "payment_method_taxable_amount_float"
+            }
+            Self::FormattedPaymentMethodTaxableAmount => {
+                "formatted_payment_method_taxable_amount"
+            }
+            Self::AdjustmentTaxableAmountCents => "adjustment_taxable_amount_cents",
+            Self::AdjustmentTaxableAmountFloat => "adjustment_taxable_amount_float",
+            Self::FormattedAdjustmentTaxableAmount => {
+                "formatted_adjustment_taxable_amount"
+            }
+            Self::TotalAmountWithTaxesCents => "total_amount_with_taxes_cents",
+            Self::TotalAmountWithTaxesFloat => "total_amount_with_taxes_float",
+            Self::FormattedTotalAmountWithTaxes => "formatted_total_amount_with_taxes",
+            Self::FeesAmountCents => "fees_amount_cents",
+            Self::FeesAmountFloat => "fees_amount_float",
+            Self::FormattedFeesAmount => "formatted_fees_amount",
+            Self::DutyAmountCents => "duty_amount_cents",
+            Self::DutyAmountFloat => "duty_amount_float",
+            Self::FormattedDutyAmount => "formatted_duty_amount",
+            Self::PlaceTotalAmountCents => "place_total_amount_cents",
+            Self::PlaceTotalAmountFloat => "place_total_amount_float",
+            Self::FormattedPlaceTotalAmount => "formatted_place_total_amount",
+            Self::SkusCount => "skus_count",
+            Self::LineItemOptionsCount => "line_item_options_count",
+            Self::ShipmentsCount => "shipments_count",
+            Self::TaxCalculationsCount => "tax_calculations_count",
+            Self::ValidationsCount => "validations_count",
+            Self::ErrorsCount => "errors_count",
+            Self::PaymentSourceDetails => "payment_source_details",
+            Self::Token => "token",
+            Self::CartUrl => "cart_url",
+            Self::ReturnUrl => "return_url",
+            Self::TermsUrl => "terms_url",
+            Self::PrivacyUrl => "privacy_url",
+            Self::CheckoutUrl => "checkout_url",
+            Self::PlacedAt => "placed_at",
+            Self::ApprovedAt => "approved_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::PaymentUpdatedAt => "payment_updated_at",
+            Self::FulfillmentUpdatedAt => "fulfillment_updated_at",
+            Self::RefreshedAt => "refreshed_at",
+            Self::ArchivedAt => "archived_at",
+            Self::SubscriptionCreatedAt => "subscription_created_at",
+            Self::ExpiresAt => "expires_at",
+            Self::ExpirationInfo => "expiration_info",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::Customer => "customer",
+            Self::ShippingAddress => "shipping_address",
+            Self::BillingAddress => "billing_address",
+            Self::Store => "store",
+            Self::DefaultShippingMethod => "default_shipping_method",
+            Self::DefaultPaymentMethod => "default_payment_method",
+            Self::AvailablePaymentMethods => "available_payment_methods",
+            Self::AvailableCustomerPaymentSources => "available_customer_payment_sources",
+            Self::AvailableFreeSkus => "available_free_skus",
+            Self::AvailableFreeBundles => "available_free_bundles",
+            Self::PaymentMethod => "payment_method",
+            Self::PaymentSource => "payment_source",
+            Self::DiscountEngineItem => "discount_engine_item",
+            Self::LineItems => "line_items",
+            Self::LineItemOptions => "line_item_options",
+            Self::StockReservations => "stock_reservations",
+            Self::StockLineItems => "stock_line_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::Shipments => "shipments",
+            Self::PaymentOptions => "payment_options",
+            Self::Transactions => "transactions",
+            Self::Authorizations => "authorizations",
+            Self::Captures => "captures",
+            Self::Voids => "voids",
+            Self::Refunds => "refunds",
+            Self::Returns => "returns",
+            Self::OrderSubscription => "order_subscription",
+            Self::OrderSubscriptions => "order_subscriptions",
+            Self::OrderFactories => "order_factories",
+            Self::OrderCopies => "order_copies",
+            Self::RecurringOrderCopies => "recurring_order_copies",
+            Self::Attachments => "attachments",
+            Self::Notifications => "notifications",
+            Self::Links => "links",
+            Self::ResourceErrors => "resource_errors",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
+    }
+}
+
+/// What the `payment_source` of an [`Order`] can be: `adyen_payments`, `axerve_payments`,
+/// `braintree_payments`, `checkout_com_payments`, `external_payments`, `klarna_payments`,
+/// `paypal_payments`, `satispay_payments`, `stripe_payments`, `wire_transfers`. A variant
+/// is there when its type's feature is on; others arrive as `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum OrderPaymentSource {
+    /// `adyen_payments`
+    #[cfg(feature = "adyen_payments")]
+    AdyenPayment(Box<super::adyen_payments::AdyenPayment>),
+    /// `axerve_payments`
+    #[cfg(feature = "axerve_payments")]
+    AxervePayment(Box<super::axerve_payments::AxervePayment>),
+    /// `braintree_payments`
+    #[cfg(feature = "braintree_payments")]
+    BraintreePayment(Box<super::braintree_payments::BraintreePayment>),
+    /// `checkout_com_payments`
+    #[cfg(feature = "checkout_com_payments")]
+    CheckoutComPayment(Box<super::checkout_com_payments::CheckoutComPayment>),
+    /// `external_payments`
+    #[cfg(feature = "external_payments")]
+    ExternalPayment(Box<super::external_payments::ExternalPayment>),
+    /// `klarna_payments`
+    #[cfg(feature = "klarna_payments")]
+    KlarnaPayment(Box<super::klarna_payments::KlarnaPayment>),
+    /// `paypal_payments`
+    #[cfg(feature = "paypal_payments")]
+    PaypalPayment(Box<super::paypal_payments::PaypalPayment>),
+    /// `satispay_payments`
+    #[cfg(feature = "satispay_payments")]
+    SatispayPayment(Box<super::satispay_payments::SatispayPayment>),
+    /// `stripe_payments`
+    #[cfg(feature = "stripe_payments")]
+    StripePayment(Box<super::stripe_payments::StripePayment>),
+    /// `wire_transfers`
+    #[cfg(feature = "wire_transfers")]
+    WireTransfer(Box<super::wire_transfers::WireTransfer>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for OrderPaymentSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "adyen_payments")]
+            "adyen_payments" => decode_variant(value).map(Self::AdyenPayment),
+            #[cfg(feature = "axerve_payments")]
+            "axerve_payments" => decode_variant(value).map(Self::AxervePayment),
+            #[cfg(feature = "braintree_payments")]
+            "braintree_payments" => decode_variant(value).map(Self::BraintreePayment),
+            #[cfg(feature = "checkout_com_payments")]
+            "checkout_com_payments" => {
+                decode_variant(value).map(Self::CheckoutComPayment)
+            }
+            #[cfg(feature = "external_payments")]
+            "external_payments" => decode_variant(value).map(Self::ExternalPayment),
+            #[cfg(feature = "klarna_payments")]
+            "klarna_payments" => decode_variant(value).map(Self::KlarnaPayment),
+            #[cfg(feature = "paypal_payments")]
+            "paypal_payments" => decode_variant(value).map(Self::PaypalPayment),
+            #[cfg(feature = "satispay_payments")]
+            "satispay_payments" => decode_variant(value).map(Self::SatispayPayment),
+            #[cfg(feature = "stripe_payments")]
+            "stripe_payments" => decode_variant(value).map(Self::StripePayment),
+            #[cfg(feature = "wire_transfers")]
+            "wire_transfers" => decode_variant(value).map(Self::WireTransfer),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for OrderPaymentSource {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
+}
+
+/// What the `transactions` of an [`Order`] can be: `authorizations`, `voids`, `captures`,
+/// `refunds`. A variant is there when its type's feature is on; others arrive as `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum OrderTransactions {
+    /// `authorizations`
+    #[cfg(feature = "authorizations")]
+    Authorization(Box<super::authorizations::Authorization>),
+    /// `voids`
+    #[cfg(feature = "voids")]
+    Void(Box<super::voids::Void>),
+    /// `captures`
+    #[cfg(feature = "captures")]
+    Capture(Box<super::captures::Capture>),
+    /// `refunds`
+    #[cfg(feature = "refunds")]
+    Refund(Box<super::refunds::Refund>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for OrderTransactions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "authorizations")]
+            "authorizations" => decode_variant(value).map(Self::Authorization),
+            #[cfg(feature = "voids")]
+            "voids" => decode_variant(value).map(Self::Void),
+            #[cfg(feature = "captures")]
+            "captures" => decode_variant(value).map(Self::Capture),
+            #[cfg(feature = "refunds")]
+            "refunds" => decode_variant(value).map(Self::Refund),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for OrderTransactions {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

@@ -2,10 +2,43 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `organizations` resource: organizations.
+//!
+//! Start from [`Organizations`], the endpoints that [`Client::organizations`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let organization = client.organizations().retrieve().await?.data;
+//! println!("{}", organization.id);
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A organization, as the API returns it.
+/// The `organizations` endpoints, from [`Client::organizations`].
+#[derive(Debug, Clone)]
+pub struct Organizations {
+    client: Client,
+}
+
+impl Client {
+    /// The `organizations` endpoints: organizations.
+    pub fn organizations(&self) -> Organizations {
+        Organizations {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Organizations {
+    /// Retrieves the organization: `GET /organization` (a singleton's path is its singular
+    /// name).
+    pub fn retrieve(&self) -> ItemCall<Organization> {
+        ItemCall::singleton(&self.client, "organization")
+    }
+}
+
+/// An organization, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
@@ -34,7 +67,7 @@ impl Resource for Organization {
     type Field = OrganizationField;
 }
 
-/// The attributes of a [`Organization`].
+/// The attributes of an [`Organization`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationAttributes {
@@ -314,7 +347,7 @@ pub struct OrganizationAttributes {
     pub metadata: Option<Map<String, Value>>,
 }
 
-/// The relationships of a [`Organization`].
+/// The relationships of an [`Organization`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationRelationships {
@@ -328,13 +361,15 @@ pub struct OrganizationRelationships {
 pub enum OrganizationSort {
     /// The resource's id.
     Id,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -357,15 +392,18 @@ impl FieldName for OrganizationSort {
 pub enum OrganizationFilter {
     /// The resource's id.
     Id,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -384,7 +422,7 @@ impl FieldName for OrganizationFilter {
 
 impl FilterField for OrganizationFilter {}
 
-/// The relationships of a [`Organization`] a response can include.
+/// The relationships of an [`Organization`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationInclude {}
@@ -395,133 +433,158 @@ impl FieldName for OrganizationInclude {
     }
 }
 
-/// The fields of a [`Organization`] a sparse fieldset can ask for.
+/// The fields of an [`Organization`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationField {
-    /// `name`
+    /// The organization's internal name.
     Name,
-    /// `slug`
+    /// The organization's slug name.
     Slug,
-    /// `domain`
+    /// The organization's domain.
     Domain,
-    /// `support_phone`
+    /// The organization's support phone.
     SupportPhone,
-    /// `support_email`
+    /// The organization's support email.
     SupportEmail,
-    /// `logo_url`
+    /// The URL to the organization's logo.
     LogoUrl,
-    /// `favicon_url`
+    /// The URL to the organization's favicon.
     FaviconUrl,
-    /// `primary_color`
+    /// The organization's primary color.
     PrimaryColor,
-    /// `gtm_id`
+    /// The organization's Google Tag Manager ID.
     GtmId,
-    /// `gtm_id_test`
+    /// The organization's Google Tag Manager ID for test.
     GtmIdTest,
-    /// `config`
+    /// The organization's configuration.
     Config,
-    /// `api_auth_redirect`
+    /// Enables the redirect on the new Auth API. Default: true.
     ApiAuthRedirect,
-    /// `api_rules_engine`
+    /// Enables the rules engine for flex promotions and price list rules. Default: false.
     ApiRulesEngine,
-    /// `api_rules_engine_max_conditions_size`
+    /// The fallback maximum number of conditions within a rules payload on a ruleable object,
+    /// default is 150.
     ApiRulesEngineMaxConditionsSize,
-    /// `api_rules_engine_max_rules_size`
+    /// The fallback maximum number of rules within a rules payload on a ruleable object,
+    /// default is 15.
     ApiRulesEngineMaxRulesSize,
-    /// `api_new_auth`
+    /// Forces the usage of the new Authentication API. Default: true.
     ApiNewAuth,
-    /// `api_purge_single_resource`
+    /// Enables the purge of cached single resources when list is purged. Default: false.
     ApiPurgeSingleResource,
-    /// `api_max_regex_length`
+    /// The maximum length for the regular expressions, default is 5000.
     ApiMaxRegexLength,
-    /// `addresses_avs_check`
+    /// Indicates if AVS checking will be enforced during payment workflow by passing specific
+    /// attributes, default is true.
     AddressesAvsCheck,
-    /// `addresses_phone_required`
+    /// Indicates if the phone attribute is required for addresses, default is true.
     AddressesPhoneRequired,
-    /// `orders_sales_channel_guest_only`
+    /// Indicates if a sales channel application without customer can read and update just guest
+    /// orders. Default: true.
     OrdersSalesChannelGuestOnly,
-    /// `orders_min_rebuild_shipments_lapse`
+    /// The minimum lapse in fraction of seconds to be observed between two consecutive
+    /// shipments rebuilt. If shipments rebuilt is triggered within the minimum lapse, the
+    /// update is performed, but no rebuilt is done. Default: 0.
     OrdersMinRebuildShipmentsLapse,
-    /// `orders_min_refresh_lapse`
+    /// The minimum lapse in fraction of seconds to be observed between two consecutive order
+    /// refreshes. If refresh is triggered within the minimum lapse, the update is performed,
+    /// but no order refresh is done. Default: 0.
     OrdersMinRefreshLapse,
-    /// `orders_autorefresh_cutoff_test`
+    /// The maximum number line items allowed for a test order before disabling the autorefresh
+    /// option. Default: 50.
     OrdersAutorefreshCutoffTest,
-    /// `orders_autorefresh_cutoff_live`
+    /// The maximum number line items allowed for a live order before disabling the autorefresh
+    /// option. Default: 500.
     OrdersAutorefreshCutoffLive,
-    /// `orders_number_editable_test`
+    /// Enables orders number editing as a string in test (for enterprise plans only). Default:
+    /// false.
     OrdersNumberEditableTest,
-    /// `orders_number_editable_live`
+    /// Enables orders number editing as a string in live (for enterprise plans only). Default:
+    /// false.
     OrdersNumberEditableLive,
-    /// `orders_number_as_reference`
+    /// Enables to use the order number as payment reference on supported gateways. Default:
+    /// true.
     OrdersNumberAsReference,
-    /// `orders_invalid_coupon_errors`
+    /// Enables raising of API errors in case the provided coupon code is invalid, default is
+    /// true.
     OrdersInvalidCouponErrors,
-    /// `orders_invalid_gift_card_errors`
+    /// Enables raising of API errors in case the provided gift card code is invalid, default is
+    /// true.
     OrdersInvalidGiftCardErrors,
-    /// `orders_validate_shipping_stock`
+    /// Enables the validation of the generated stock line items and stock transfers before
+    /// placing the order, default is false.
     OrdersValidateShippingStock,
-    /// `bundles_max_items_count`
+    /// The maximum number of SKUs allowed for bundles, default is 10.
     BundlesMaxItemsCount,
-    /// `coupons_min_code_length`
+    /// The minimum length for coupon code, default is 8.
     CouponsMinCodeLength,
-    /// `coupons_max_code_length`
+    /// The maximum length for coupon code, default is 40.
     CouponsMaxCodeLength,
-    /// `gift_cards_exact_code_matching`
+    /// Enables matching the gift card code by its exact value, instead of by its first
+    /// charachters, default is false.
     GiftCardsExactCodeMatching,
-    /// `gift_cards_min_code_length`
+    /// The minimum length for gift card code, default is 8.
     GiftCardsMinCodeLength,
-    /// `gift_cards_max_code_length`
+    /// The maximum length for gift card code, default is 40.
     GiftCardsMaxCodeLength,
-    /// `cleanups_max_concurrent_count`
+    /// The maximum number of concurrent cleanups allowed for your organization, default is 10.
     CleanupsMaxConcurrentCount,
-    /// `exports_max_concurrent_count`
+    /// The maximum number of concurrent exports allowed for your organization, default is 10.
     ExportsMaxConcurrentCount,
-    /// `imports_max_concurrent_count`
+    /// The maximum number of concurrent imports allowed for your organization, default is 10.
     ImportsMaxConcurrentCount,
-    /// `imports_purge_cache`
+    /// Enables purging of cached resources upon succeeded imports. Default: true.
     ImportsPurgeCache,
-    /// `imports_skip_errors`
+    /// Disables the interruption of the import in case its errors exceeds the 10% threshold,
+    /// default is false.
     ImportsSkipErrors,
-    /// `inventory_models_max_stock_locations_cutoff`
+    /// The maximum number for stock locations cutoff, default is 10.
     InventoryModelsMaxStockLocationsCutoff,
-    /// `promotions_max_concurrent_count`
+    /// The maximum number of active concurrent promotions allowed for your organization,
+    /// default is 10.
     PromotionsMaxConcurrentCount,
-    /// `promotions_max_conditions_size`
+    /// The maximum number of conditions within a rules payload on a promotion object, default
+    /// is 150.
     PromotionsMaxConditionsSize,
-    /// `promotions_max_rules_size`
+    /// The maximum number of rules within a rules payload on a promotion object, default is 15.
     PromotionsMaxRulesSize,
-    /// `price_lists_max_conditions_size`
+    /// The maximum number of conditions within a rules payload on a price list object, default
+    /// is 150.
     PriceListsMaxConditionsSize,
-    /// `price_lists_max_rules_size`
+    /// The maximum number of rules within a rules payload on a price list object, default is 15.
     PriceListsMaxRulesSize,
-    /// `imports_trigger_webhooks`
+    /// Enables triggering of webhooks during imports, default is false.
     ImportsTriggerWebhooks,
-    /// `discount_engines_enabled`
+    /// Enables the use of an external discount engine in place of the standard one, default is
+    /// false.
     DiscountEnginesEnabled,
-    /// `discount_engines_errors`
+    /// Enables raising of API errors in case of discount engine failure, default is false.
     DiscountEnginesErrors,
-    /// `tags_max_name_length`
+    /// The maximum length for the tag name, default is 25.
     TagsMaxNameLength,
-    /// `tags_max_allowed_number`
+    /// The maximum allowed number of tags for each resource, default is 10.
     TagsMaxAllowedNumber,
-    /// `tax_calculators_errors`
+    /// Enables raising of API errors in case of tax calculation failure, default is false.
     TaxCalculatorsErrors,
-    /// `external_promotions_errors`
+    /// Enables raising of API errors in case of external promotion failure, default is false.
     ExternalPromotionsErrors,
-    /// `external_prices_errors`
+    /// Enables raising of API errors in case of external price failure, default is true.
     ExternalPricesErrors,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -595,28 +658,5 @@ impl FieldName for OrganizationField {
             Self::Metadata => "metadata",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `organizations` endpoints, from [`Client::organizations`].
-#[derive(Debug, Clone)]
-pub struct Organizations {
-    client: Client,
-}
-
-impl Client {
-    /// The `organizations` endpoints: organizations.
-    pub fn organizations(&self) -> Organizations {
-        Organizations {
-            client: self.clone(),
-        }
-    }
-}
-
-impl Organizations {
-    /// Retrieves the organization: `GET /organization` (a singleton's path is
-    /// its singular name).
-    pub fn retrieve(&self) -> ItemCall<Organization> {
-        ItemCall::singleton(&self.client, "organization")
     }
 }

@@ -2,553 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `packages` resource: packages.
+//!
+//! Start from [`Packages`], the endpoints that [`Client::packages`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.packages().list().await?;
+//! for package in &page.data {
+//!     println!("{}", package.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A package, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Package {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PackageAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PackageRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Package {
-    const TYPE: Option<&'static str> = Some("packages");
-    type Sort = PackageSort;
-    type Filter = PackageFilter;
-    type Include = PackageInclude;
-    type Field = PackageField;
-}
-
-/// The attributes of a [`Package`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PackageAttributes {
-    /// Unique name for the package.
-    ///
-    /// Example: `"Large (60x40x30)"`
-    pub name: Option<String>,
-    /// The package identifying code.
-    ///
-    /// Example: `"YYYY 2000"`
-    pub code: Option<String>,
-    /// The package length, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `40.0`
-    pub length: Option<f64>,
-    /// The package width, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `40.0`
-    pub width: Option<f64>,
-    /// The package height, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `25.0`
-    pub height: Option<f64>,
-    /// The unit of length. Can be one of 'cm', or 'in'.
-    ///
-    /// Example: `"gr"`
-    pub unit_of_length: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Package`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PackageRelationships {
-    /// The associated stock location.
-    pub stock_location: Option<ToOne>,
-    /// The parcels associated with this package.
-    pub parcels: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`Package`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PackageSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `length`
-    Length,
-    /// `width`
-    Width,
-    /// `height`
-    Height,
-    /// `unit_of_length`
-    UnitOfLength,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PackageSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::Length => "length",
-            Self::Width => "width",
-            Self::Height => "height",
-            Self::UnitOfLength => "unit_of_length",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Package`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PackageFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `length`
-    Length,
-    /// `width`
-    Width,
-    /// `height`
-    Height,
-    /// `unit_of_length`
-    UnitOfLength,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PackageFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::Length => "length",
-            Self::Width => "width",
-            Self::Height => "height",
-            Self::UnitOfLength => "unit_of_length",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PackageFilter {}
-
-/// The relationships of a [`Package`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PackageInclude {
-    /// `stock_location`
-    StockLocation,
-    /// `parcels`
-    Parcels,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for PackageInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::StockLocation => "stock_location",
-            Self::Parcels => "parcels",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Package`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PackageField {
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `length`
-    Length,
-    /// `width`
-    Width,
-    /// `height`
-    Height,
-    /// `unit_of_length`
-    UnitOfLength,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `stock_location`
-    StockLocation,
-    /// `parcels`
-    Parcels,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for PackageField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::Length => "length",
-            Self::Width => "width",
-            Self::Height => "height",
-            Self::UnitOfLength => "unit_of_length",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::StockLocation => "stock_location",
-            Self::Parcels => "parcels",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Package`]: [`PackageCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PackageCreate {
-    /// Unique name for the package.
-    ///
-    /// Example: `"Large (60x40x30)"`
-    pub name: String,
-    /// The package identifying code.
-    ///
-    /// Example: `"YYYY 2000"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The package length, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `40.0`
-    pub length: f64,
-    /// The package width, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `40.0`
-    pub width: f64,
-    /// The package height, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `25.0`
-    pub height: f64,
-    /// The unit of length. Can be one of 'cm', or 'in'.
-    ///
-    /// Example: `"gr"`
-    pub unit_of_length: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PackageCreate {
-    /// A new package with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        length: f64,
-        width: f64,
-        height: f64,
-        unit_of_length: impl Into<String>,
-        stock_location: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        Self {
-            name: name.into(),
-            code: None,
-            length,
-            width,
-            height,
-            unit_of_length: unit_of_length.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Package`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PackageUpdate {
-    /// Unique name for the package.
-    ///
-    /// Example: `"Large (60x40x30)"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The package identifying code.
-    ///
-    /// Example: `"YYYY 2000"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub code: Patch<String>,
-    /// The package length, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `40.0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// The package width, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `40.0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// The package height, used to automatically calculate the tax rates from the available
-    /// carrier accounts.
-    ///
-    /// Example: `25.0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// The unit of length. Can be one of 'cm', or 'in'.
-    ///
-    /// Example: `"gr"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_of_length: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PackageUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Patch::Set(code.into());
-        self
-    }
-
-    /// Clears `code`: sends `null`.
-    pub fn clear_code(mut self) -> Self {
-        self.code = Patch::Clear;
-        self
-    }
-
-    /// Sets `length`.
-    pub fn length(mut self, length: f64) -> Self {
-        self.length = Some(length);
-        self
-    }
-
-    /// Sets `width`.
-    pub fn width(mut self, width: f64) -> Self {
-        self.width = Some(width);
-        self
-    }
-
-    /// Sets `height`.
-    pub fn height(mut self, height: f64) -> Self {
-        self.height = Some(height);
-        self
-    }
-
-    /// Sets `unit_of_length`.
-    pub fn unit_of_length(mut self, unit_of_length: impl Into<String>) -> Self {
-        self.unit_of_length = Some(unit_of_length.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-}
 
 /// The `packages` endpoints, from [`Client::packages`].
 #[derive(Debug, Clone)]
@@ -669,5 +136,604 @@ impl Packages {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A package, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Package {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PackageAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PackageRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Package {
+    const TYPE: Option<&'static str> = Some("packages");
+    type Sort = PackageSort;
+    type Filter = PackageFilter;
+    type Include = PackageInclude;
+    type Field = PackageField;
+}
+
+/// The attributes of a [`Package`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PackageAttributes {
+    /// Unique name for the package.
+    ///
+    /// Example: `"Large (60x40x30)"`
+    pub name: Option<String>,
+    /// The package identifying code.
+    ///
+    /// Example: `"YYYY 2000"`
+    pub code: Option<String>,
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `40.0`
+    pub length: Option<f64>,
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `40.0`
+    pub width: Option<f64>,
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `25.0`
+    pub height: Option<f64>,
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    ///
+    /// Example: `"gr"`
+    pub unit_of_length: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Package`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PackageRelationships {
+    /// The associated stock location.
+    pub stock_location: Option<ToOne>,
+    /// The parcels associated with this package.
+    pub parcels: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Package`]: [`PackageCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PackageCreate {
+    /// Unique name for the package.
+    ///
+    /// Example: `"Large (60x40x30)"`
+    pub name: String,
+    /// The package identifying code.
+    ///
+    /// Example: `"YYYY 2000"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `40.0`
+    pub length: f64,
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `40.0`
+    pub width: f64,
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `25.0`
+    pub height: f64,
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    ///
+    /// Example: `"gr"`
+    pub unit_of_length: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PackageCreate {
+    /// A new package with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        length: f64,
+        width: f64,
+        height: f64,
+        unit_of_length: impl Into<String>,
+        stock_location: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        Self {
+            name: name.into(),
+            code: None,
+            length,
+            width,
+            height,
+            unit_of_length: unit_of_length.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// The package identifying code.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`Package`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PackageUpdate {
+    /// Unique name for the package.
+    ///
+    /// Example: `"Large (60x40x30)"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The package identifying code.
+    ///
+    /// Example: `"YYYY 2000"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub code: Patch<String>,
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `40.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<f64>,
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `40.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    ///
+    /// Example: `25.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<f64>,
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    ///
+    /// Example: `"gr"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_of_length: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PackageUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// Unique name for the package.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `code`.
+    ///
+    /// The package identifying code.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Patch::Set(code.into());
+        self
+    }
+
+    /// Clears `code`: sends `null`.
+    pub fn clear_code(mut self) -> Self {
+        self.code = Patch::Clear;
+        self
+    }
+
+    /// Sets `length`.
+    ///
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    pub fn length(mut self, length: f64) -> Self {
+        self.length = Some(length);
+        self
+    }
+
+    /// Sets `width`.
+    ///
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    pub fn width(mut self, width: f64) -> Self {
+        self.width = Some(width);
+        self
+    }
+
+    /// Sets `height`.
+    ///
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    pub fn height(mut self, height: f64) -> Self {
+        self.height = Some(height);
+        self
+    }
+
+    /// Sets `unit_of_length`.
+    ///
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    pub fn unit_of_length(mut self, unit_of_length: impl Into<String>) -> Self {
+        self.unit_of_length = Some(unit_of_length.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The associated stock location.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+}
+
+/// The attributes a list of [`Package`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackageSort {
+    /// The resource's id.
+    Id,
+    /// Unique name for the package.
+    Name,
+    /// The package identifying code.
+    Code,
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Length,
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Width,
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Height,
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    UnitOfLength,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PackageSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::Length => "length",
+            Self::Width => "width",
+            Self::Height => "height",
+            Self::UnitOfLength => "unit_of_length",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Package`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackageFilter {
+    /// The resource's id.
+    Id,
+    /// Unique name for the package.
+    Name,
+    /// The package identifying code.
+    Code,
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Length,
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Width,
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Height,
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    UnitOfLength,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PackageFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::Length => "length",
+            Self::Width => "width",
+            Self::Height => "height",
+            Self::UnitOfLength => "unit_of_length",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PackageFilter {}
+
+/// The relationships of a [`Package`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackageInclude {
+    /// The associated stock location.
+    StockLocation,
+    /// The parcels associated with this package.
+    Parcels,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for PackageInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::StockLocation => "stock_location",
+            Self::Parcels => "parcels",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Package`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackageField {
+    /// Unique name for the package.
+    Name,
+    /// The package identifying code.
+    Code,
+    /// The package length, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Length,
+    /// The package width, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Width,
+    /// The package height, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Height,
+    /// The unit of length. Can be one of 'cm', or 'in'.
+    UnitOfLength,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated stock location.
+    StockLocation,
+    /// The parcels associated with this package.
+    Parcels,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for PackageField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::Length => "length",
+            Self::Width => "width",
+            Self::Height => "height",
+            Self::UnitOfLength => "unit_of_length",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::StockLocation => "stock_location",
+            Self::Parcels => "parcels",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,401 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `parcel_line_items` resource: parcel line items.
+//!
+//! Start from [`ParcelLineItems`], the endpoints that [`Client::parcel_line_items`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.parcel_line_items().list().await?;
+//! for parcel_line_item in &page.data {
+//!     println!("{}", parcel_line_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A parcel line item, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ParcelLineItem {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ParcelLineItemAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ParcelLineItemRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ParcelLineItem {
-    const TYPE: Option<&'static str> = Some("parcel_line_items");
-    type Sort = ParcelLineItemSort;
-    type Filter = ParcelLineItemFilter;
-    type Include = ParcelLineItemInclude;
-    type Field = ParcelLineItemField;
-}
-
-/// The attributes of a [`ParcelLineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ParcelLineItemAttributes {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    pub bundle_code: Option<String>,
-    /// The parcel line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: Option<i64>,
-    /// The internal name of the associated line item.
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    pub name: Option<String>,
-    /// The image_url of the associated line item.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`ParcelLineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ParcelLineItemRelationships {
-    /// The associated parcel.
-    pub parcel: Option<ToOne>,
-    /// The associated stock line item.
-    pub stock_line_item: Option<ToOne>,
-    /// The associated shipment line item.
-    pub shipment_line_item: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`ParcelLineItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelLineItemSort {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ParcelLineItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ParcelLineItem`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelLineItemFilter {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ParcelLineItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ParcelLineItemFilter {}
-
-/// The relationships of a [`ParcelLineItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelLineItemInclude {
-    /// `parcel`
-    Parcel,
-    /// `stock_line_item`
-    StockLineItem,
-    /// `shipment_line_item`
-    ShipmentLineItem,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ParcelLineItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Parcel => "parcel",
-            Self::StockLineItem => "stock_line_item",
-            Self::ShipmentLineItem => "shipment_line_item",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ParcelLineItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelLineItemField {
-    /// `sku_code`
-    SkuCode,
-    /// `bundle_code`
-    BundleCode,
-    /// `quantity`
-    Quantity,
-    /// `name`
-    Name,
-    /// `image_url`
-    ImageUrl,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `parcel`
-    Parcel,
-    /// `stock_line_item`
-    StockLineItem,
-    /// `shipment_line_item`
-    ShipmentLineItem,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ParcelLineItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuCode => "sku_code",
-            Self::BundleCode => "bundle_code",
-            Self::Quantity => "quantity",
-            Self::Name => "name",
-            Self::ImageUrl => "image_url",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Parcel => "parcel",
-            Self::StockLineItem => "stock_line_item",
-            Self::ShipmentLineItem => "shipment_line_item",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`ParcelLineItem`]: [`ParcelLineItemCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ParcelLineItemCreate {
-    /// The parcel line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ParcelLineItemCreate {
-    /// A new parcel line item with what the API requires.
-    pub fn new(
-        quantity: i64,
-        parcel: impl Into<String>,
-        stock_line_item: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("parcel", Linkage::to("parcels", parcel));
-        relationships
-            .set("stock_line_item", Linkage::to("stock_line_items", stock_line_item));
-        Self {
-            quantity,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `shipment_line_item` to the `shipment_line_items` with this id.
-    pub fn shipment_line_item(mut self, shipment_line_item: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "shipment_line_item",
-                Linkage::to("shipment_line_items", shipment_line_item),
-            );
-        self
-    }
-}
-
-/// The body of a request updating a [`ParcelLineItem`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ParcelLineItemUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl ParcelLineItemUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `parcel_line_items` endpoints, from [`Client::parcel_line_items`].
 #[derive(Debug, Clone)]
@@ -532,5 +152,428 @@ impl ParcelLineItems {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A parcel line item, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ParcelLineItem {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ParcelLineItemAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ParcelLineItemRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ParcelLineItem {
+    const TYPE: Option<&'static str> = Some("parcel_line_items");
+    type Sort = ParcelLineItemSort;
+    type Filter = ParcelLineItemFilter;
+    type Include = ParcelLineItemInclude;
+    type Field = ParcelLineItemField;
+}
+
+/// The attributes of a [`ParcelLineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ParcelLineItemAttributes {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    pub bundle_code: Option<String>,
+    /// The parcel line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: Option<i64>,
+    /// The internal name of the associated line item.
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    pub name: Option<String>,
+    /// The image_url of the associated line item.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`ParcelLineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ParcelLineItemRelationships {
+    /// The associated parcel.
+    pub parcel: Option<ToOne>,
+    /// The associated stock line item.
+    pub stock_line_item: Option<ToOne>,
+    /// The associated shipment line item.
+    pub shipment_line_item: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`ParcelLineItem`]: [`ParcelLineItemCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ParcelLineItemCreate {
+    /// The parcel line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ParcelLineItemCreate {
+    /// A new parcel line item with what the API requires.
+    pub fn new(
+        quantity: i64,
+        parcel: impl Into<String>,
+        stock_line_item: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("parcel", Linkage::to("parcels", parcel));
+        relationships
+            .set("stock_line_item", Linkage::to("stock_line_items", stock_line_item));
+        Self {
+            quantity,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `shipment_line_item` to the `shipment_line_items` with this id.
+    ///
+    /// The associated shipment line item.
+    ///
+    /// Deprecated by the API.
+    pub fn shipment_line_item(mut self, shipment_line_item: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "shipment_line_item",
+                Linkage::to("shipment_line_items", shipment_line_item),
+            );
+        self
+    }
+}
+
+/// The body of a request updating a [`ParcelLineItem`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ParcelLineItemUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl ParcelLineItemUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`ParcelLineItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelLineItemSort {
+    /// The resource's id.
+    Id,
+    /// The parcel line item quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ParcelLineItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`ParcelLineItem`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelLineItemFilter {
+    /// The resource's id.
+    Id,
+    /// The parcel line item quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ParcelLineItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ParcelLineItemFilter {}
+
+/// The relationships of a [`ParcelLineItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelLineItemInclude {
+    /// The associated parcel.
+    Parcel,
+    /// The associated stock line item.
+    StockLineItem,
+    /// The associated shipment line item.
+    ShipmentLineItem,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ParcelLineItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Parcel => "parcel",
+            Self::StockLineItem => "stock_line_item",
+            Self::ShipmentLineItem => "shipment_line_item",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`ParcelLineItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelLineItemField {
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The code of the associated bundle.
+    BundleCode,
+    /// The parcel line item quantity.
+    Quantity,
+    /// The internal name of the associated line item.
+    Name,
+    /// The image_url of the associated line item.
+    ImageUrl,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated parcel.
+    Parcel,
+    /// The associated stock line item.
+    StockLineItem,
+    /// The associated shipment line item.
+    ShipmentLineItem,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ParcelLineItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuCode => "sku_code",
+            Self::BundleCode => "bundle_code",
+            Self::Quantity => "quantity",
+            Self::Name => "name",
+            Self::ImageUrl => "image_url",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Parcel => "parcel",
+            Self::StockLineItem => "stock_line_item",
+            Self::ShipmentLineItem => "shipment_line_item",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

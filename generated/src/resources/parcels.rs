@@ -2,8 +2,162 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `parcels` resource: parcels.
+//!
+//! Start from [`Parcels`], the endpoints that [`Client::parcels`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.parcels().list().await?;
+//! for parcel in &page.data {
+//!     println!("{}", parcel.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `parcels` endpoints, from [`Client::parcels`].
+#[derive(Debug, Clone)]
+pub struct Parcels {
+    client: Client,
+}
+
+impl Client {
+    /// The `parcels` endpoints: parcels.
+    pub fn parcels(&self) -> Parcels {
+        Parcels { client: self.clone() }
+    }
+}
+
+impl Parcels {
+    /// Lists parcels, a page at a time: `GET /parcels`.
+    pub fn list(&self) -> ListCall<Parcel> {
+        ListCall::list(&self.client, "parcels")
+    }
+
+    /// Retrieves a parcel by id: `GET /parcels/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Parcel> {
+        ItemCall::retrieve(&self.client, "parcels", id)
+    }
+
+    /// Creates a parcel: `POST /parcels`.
+    pub fn create(&self, body: &ParcelCreate) -> ItemCall<Parcel> {
+        ItemCall::create_linked(
+            &self.client,
+            "parcels",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a parcel: `PATCH /parcels/{id}`.
+    pub fn update(&self, id: &str, body: &ParcelUpdate) -> ItemCall<Parcel> {
+        ItemCall::update_linked(
+            &self.client,
+            "parcels",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes a parcel: `DELETE /parcels/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "parcels", id)
+    }
+
+    /// The associated shipment.
+    ///
+    /// `GET /parcels/{id}/shipment`
+    ///
+    /// With the `shipments` feature.
+    #[cfg(feature = "shipments")]
+    pub fn shipment(&self, id: &str) -> ItemCall<Option<super::shipments::Shipment>> {
+        ItemCall::related(&self.client, "parcels", id, "shipment", Some("shipments"))
+    }
+
+    /// The associated package.
+    ///
+    /// `GET /parcels/{id}/package`
+    ///
+    /// With the `packages` feature.
+    #[cfg(feature = "packages")]
+    pub fn package(&self, id: &str) -> ItemCall<Option<super::packages::Package>> {
+        ItemCall::related(&self.client, "parcels", id, "package", Some("packages"))
+    }
+
+    /// The line items in this parcel.
+    ///
+    /// `GET /parcels/{id}/parcel_line_items`
+    ///
+    /// With the `parcel_line_items` feature.
+    #[cfg(feature = "parcel_line_items")]
+    pub fn parcel_line_items(
+        &self,
+        id: &str,
+    ) -> ListCall<super::parcel_line_items::ParcelLineItem> {
+        ListCall::related(
+            &self.client,
+            "parcels",
+            id,
+            "parcel_line_items",
+            Some("parcel_line_items"),
+        )
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /parcels/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "parcels",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /parcels/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "parcels", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /parcels/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "parcels", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /parcels/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "parcels",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A parcel, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -202,335 +356,8 @@ pub struct ParcelRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The values of `unit_of_weight`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelUnitOfWeight {
-    /// `gr`
-    Gr,
-    /// `oz`
-    Oz,
-    /// `lb`
-    Lb,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ParcelUnitOfWeight {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gr => "gr",
-            Self::Oz => "oz",
-            Self::Lb => "lb",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "gr" => Some(Self::Gr),
-            "oz" => Some(Self::Oz),
-            "lb" => Some(Self::Lb),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ParcelUnitOfWeight {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ParcelUnitOfWeight {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ParcelUnitOfWeight {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ParcelUnitOfWeight {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Parcel`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelSort {
-    /// The resource's id.
-    Id,
-    /// `weight`
-    Weight,
-    /// `tracking_status`
-    TrackingStatus,
-    /// `tracking_status_updated_at`
-    TrackingStatusUpdatedAt,
-    /// `carrier_weight_oz`
-    CarrierWeightOz,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ParcelSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Weight => "weight",
-            Self::TrackingStatus => "tracking_status",
-            Self::TrackingStatusUpdatedAt => "tracking_status_updated_at",
-            Self::CarrierWeightOz => "carrier_weight_oz",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Parcel`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelFilter {
-    /// The resource's id.
-    Id,
-    /// `weight`
-    Weight,
-    /// `contents_explanation`
-    ContentsExplanation,
-    /// `shipping_label_url`
-    ShippingLabelUrl,
-    /// `shipping_label_file_type`
-    ShippingLabelFileType,
-    /// `shipping_label_size`
-    ShippingLabelSize,
-    /// `shipping_label_resolution`
-    ShippingLabelResolution,
-    /// `tracking_number`
-    TrackingNumber,
-    /// `tracking_status`
-    TrackingStatus,
-    /// `tracking_status_detail`
-    TrackingStatusDetail,
-    /// `tracking_status_updated_at`
-    TrackingStatusUpdatedAt,
-    /// `carrier_weight_oz`
-    CarrierWeightOz,
-    /// `incoterm`
-    Incoterm,
-    /// `delivery_confirmation`
-    DeliveryConfirmation,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ParcelFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Weight => "weight",
-            Self::ContentsExplanation => "contents_explanation",
-            Self::ShippingLabelUrl => "shipping_label_url",
-            Self::ShippingLabelFileType => "shipping_label_file_type",
-            Self::ShippingLabelSize => "shipping_label_size",
-            Self::ShippingLabelResolution => "shipping_label_resolution",
-            Self::TrackingNumber => "tracking_number",
-            Self::TrackingStatus => "tracking_status",
-            Self::TrackingStatusDetail => "tracking_status_detail",
-            Self::TrackingStatusUpdatedAt => "tracking_status_updated_at",
-            Self::CarrierWeightOz => "carrier_weight_oz",
-            Self::Incoterm => "incoterm",
-            Self::DeliveryConfirmation => "delivery_confirmation",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ParcelFilter {}
-
-/// The relationships of a [`Parcel`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelInclude {
-    /// `shipment`
-    Shipment,
-    /// `package`
-    Package,
-    /// `parcel_line_items`
-    ParcelLineItems,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ParcelInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Shipment => "shipment",
-            Self::Package => "package",
-            Self::ParcelLineItems => "parcel_line_items",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Parcel`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParcelField {
-    /// `number`
-    Number,
-    /// `weight`
-    Weight,
-    /// `unit_of_weight`
-    UnitOfWeight,
-    /// `eel_pfc`
-    EelPfc,
-    /// `contents_type`
-    ContentsType,
-    /// `contents_explanation`
-    ContentsExplanation,
-    /// `customs_certify`
-    CustomsCertify,
-    /// `customs_signer`
-    CustomsSigner,
-    /// `non_delivery_option`
-    NonDeliveryOption,
-    /// `restriction_type`
-    RestrictionType,
-    /// `restriction_comments`
-    RestrictionComments,
-    /// `customs_info_required`
-    CustomsInfoRequired,
-    /// `shipping_label_url`
-    ShippingLabelUrl,
-    /// `shipping_label_file_type`
-    ShippingLabelFileType,
-    /// `shipping_label_size`
-    ShippingLabelSize,
-    /// `shipping_label_resolution`
-    ShippingLabelResolution,
-    /// `tracking_number`
-    TrackingNumber,
-    /// `tracking_status`
-    TrackingStatus,
-    /// `tracking_status_detail`
-    TrackingStatusDetail,
-    /// `tracking_status_updated_at`
-    TrackingStatusUpdatedAt,
-    /// `tracking_details`
-    TrackingDetails,
-    /// `carrier_weight_oz`
-    CarrierWeightOz,
-    /// `signed_by`
-    SignedBy,
-    /// `incoterm`
-    Incoterm,
-    /// `delivery_confirmation`
-    DeliveryConfirmation,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `shipment`
-    Shipment,
-    /// `package`
-    Package,
-    /// `parcel_line_items`
-    ParcelLineItems,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ParcelField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Weight => "weight",
-            Self::UnitOfWeight => "unit_of_weight",
-            Self::EelPfc => "eel_pfc",
-            Self::ContentsType => "contents_type",
-            Self::ContentsExplanation => "contents_explanation",
-            Self::CustomsCertify => "customs_certify",
-            Self::CustomsSigner => "customs_signer",
-            Self::NonDeliveryOption => "non_delivery_option",
-            Self::RestrictionType => "restriction_type",
-            Self::RestrictionComments => "restriction_comments",
-            Self::CustomsInfoRequired => "customs_info_required",
-            Self::ShippingLabelUrl => "shipping_label_url",
-            Self::ShippingLabelFileType => "shipping_label_file_type",
-            Self::ShippingLabelSize => "shipping_label_size",
-            Self::ShippingLabelResolution => "shipping_label_resolution",
-            Self::TrackingNumber => "tracking_number",
-            Self::TrackingStatus => "tracking_status",
-            Self::TrackingStatusDetail => "tracking_status_detail",
-            Self::TrackingStatusUpdatedAt => "tracking_status_updated_at",
-            Self::TrackingDetails => "tracking_details",
-            Self::CarrierWeightOz => "carrier_weight_oz",
-            Self::SignedBy => "signed_by",
-            Self::Incoterm => "incoterm",
-            Self::DeliveryConfirmation => "delivery_confirmation",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Shipment => "shipment",
-            Self::Package => "package",
-            Self::ParcelLineItems => "parcel_line_items",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Parcel`]: [`ParcelCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating a [`Parcel`]: [`ParcelCreate::new`] takes what the API
+/// requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ParcelCreate {
@@ -688,7 +515,7 @@ pub struct ParcelCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -738,18 +565,27 @@ impl ParcelCreate {
     }
 
     /// Sets `eel_pfc`.
+    ///
+    /// When shipping outside the US, you need to provide either an Exemption and Exclusion
+    /// Legend (EEL) code or a Proof of Filing Citation (PFC). Which you need is based on the
+    /// value of the goods being shipped. Value can be one of "EEL" o "PFC".
     pub fn eel_pfc(mut self, eel_pfc: impl Into<String>) -> Self {
         self.eel_pfc = Some(eel_pfc.into());
         self
     }
 
     /// Sets `contents_type`.
+    ///
+    /// The type of item you are sending.
     pub fn contents_type(mut self, contents_type: impl Into<String>) -> Self {
         self.contents_type = Some(contents_type.into());
         self
     }
 
     /// Sets `contents_explanation`.
+    ///
+    /// If you specify 'other' in the 'contents_type' attribute, you must supply a brief
+    /// description in this attribute.
     pub fn contents_explanation(
         mut self,
         contents_explanation: impl Into<String>,
@@ -759,18 +595,29 @@ impl ParcelCreate {
     }
 
     /// Sets `customs_certify`.
+    ///
+    /// Indicates if the provided information is accurate.
     pub fn customs_certify(mut self, customs_certify: bool) -> Self {
         self.customs_certify = Some(customs_certify);
         self
     }
 
     /// Sets `customs_signer`.
+    ///
+    /// This is the name of the person who is certifying that the information provided on the
+    /// customs form is accurate. Use a name of the person in your organization who is
+    /// responsible for this.
     pub fn customs_signer(mut self, customs_signer: impl Into<String>) -> Self {
         self.customs_signer = Some(customs_signer.into());
         self
     }
 
     /// Sets `non_delivery_option`.
+    ///
+    /// In case the shipment cannot be delivered, this option tells the carrier what you want to
+    /// happen to the parcel. You can pass either 'return', or 'abandon'. The value defaults to
+    /// 'return'. If you pass 'abandon', you will not receive the parcel back if it cannot be
+    /// delivered.
     pub fn non_delivery_option(
         mut self,
         non_delivery_option: impl Into<String>,
@@ -780,12 +627,19 @@ impl ParcelCreate {
     }
 
     /// Sets `restriction_type`.
+    ///
+    /// Describes if your parcel requires any special treatment or quarantine when entering the
+    /// country. Can be one of 'none', 'other', 'quarantine', or
+    /// 'sanitary_phytosanitary_inspection'.
     pub fn restriction_type(mut self, restriction_type: impl Into<String>) -> Self {
         self.restriction_type = Some(restriction_type.into());
         self
     }
 
     /// Sets `restriction_comments`.
+    ///
+    /// If you specify 'other' in the restriction type, you must supply a brief description of
+    /// what is required.
     pub fn restriction_comments(
         mut self,
         restriction_comments: impl Into<String>,
@@ -795,18 +649,26 @@ impl ParcelCreate {
     }
 
     /// Sets `customs_info_required`.
+    ///
+    /// Indicates if the parcel requires customs info to get the shipping rates. Optional,
+    /// default 'false'.
     pub fn customs_info_required(mut self, customs_info_required: bool) -> Self {
         self.customs_info_required = Some(customs_info_required);
         self
     }
 
     /// Sets `shipping_label_url`.
+    ///
+    /// The shipping label url, ready to be downloaded and printed.
     pub fn shipping_label_url(mut self, shipping_label_url: impl Into<String>) -> Self {
         self.shipping_label_url = Some(shipping_label_url.into());
         self
     }
 
     /// Sets `shipping_label_file_type`.
+    ///
+    /// The shipping label file type. One of 'application/pdf', 'application/zpl',
+    /// 'application/epl2', or 'image/png'.
     pub fn shipping_label_file_type(
         mut self,
         shipping_label_file_type: impl Into<String>,
@@ -816,6 +678,8 @@ impl ParcelCreate {
     }
 
     /// Sets `shipping_label_size`.
+    ///
+    /// The shipping label size.
     pub fn shipping_label_size(
         mut self,
         shipping_label_size: impl Into<String>,
@@ -825,6 +689,8 @@ impl ParcelCreate {
     }
 
     /// Sets `shipping_label_resolution`.
+    ///
+    /// The shipping label resolution.
     pub fn shipping_label_resolution(
         mut self,
         shipping_label_resolution: impl Into<String>,
@@ -834,18 +700,26 @@ impl ParcelCreate {
     }
 
     /// Sets `tracking_number`.
+    ///
+    /// The tracking number associated to this parcel.
     pub fn tracking_number(mut self, tracking_number: impl Into<String>) -> Self {
         self.tracking_number = Some(tracking_number.into());
         self
     }
 
     /// Sets `tracking_status`.
+    ///
+    /// The tracking status for this parcel, automatically updated in real time by the shipping
+    /// carrier.
     pub fn tracking_status(mut self, tracking_status: impl Into<String>) -> Self {
         self.tracking_status = Some(tracking_status.into());
         self
     }
 
     /// Sets `tracking_status_detail`.
+    ///
+    /// Additional information about the tracking status, automatically updated in real time by
+    /// the shipping carrier.
     pub fn tracking_status_detail(
         mut self,
         tracking_status_detail: impl Into<String>,
@@ -855,6 +729,8 @@ impl ParcelCreate {
     }
 
     /// Sets `tracking_status_updated_at`.
+    ///
+    /// Time at which the parcel's tracking status was last updated.
     pub fn tracking_status_updated_at(
         mut self,
         tracking_status_updated_at: DateTime<Utc>,
@@ -864,6 +740,9 @@ impl ParcelCreate {
     }
 
     /// Sets `tracking_details`.
+    ///
+    /// The parcel's full tracking history, automatically updated in real time by the shipping
+    /// carrier.
     pub fn tracking_details(
         mut self,
         tracking_details: Vec<Map<String, Value>>,
@@ -873,24 +752,32 @@ impl ParcelCreate {
     }
 
     /// Sets `carrier_weight_oz`.
+    ///
+    /// The weight of the parcel as measured by the carrier in ounces (if available).
     pub fn carrier_weight_oz(mut self, carrier_weight_oz: impl Into<String>) -> Self {
         self.carrier_weight_oz = Some(carrier_weight_oz.into());
         self
     }
 
     /// Sets `signed_by`.
+    ///
+    /// The name of the person who signed for the parcel (if available).
     pub fn signed_by(mut self, signed_by: impl Into<String>) -> Self {
         self.signed_by = Some(signed_by.into());
         self
     }
 
     /// Sets `incoterm`.
+    ///
+    /// The type of Incoterm (if available).
     pub fn incoterm(mut self, incoterm: impl Into<String>) -> Self {
         self.incoterm = Some(incoterm.into());
         self
     }
 
     /// Sets `delivery_confirmation`.
+    ///
+    /// The type of delivery confirmation option upon delivery.
     pub fn delivery_confirmation(
         mut self,
         delivery_confirmation: impl Into<String>,
@@ -900,20 +787,29 @@ impl ParcelCreate {
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 }
@@ -1078,7 +974,7 @@ pub struct ParcelUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -1091,18 +987,27 @@ impl ParcelUpdate {
     }
 
     /// Sets `weight`.
+    ///
+    /// The parcel weight, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
     pub fn weight(mut self, weight: f64) -> Self {
         self.weight = Some(weight);
         self
     }
 
     /// Sets `unit_of_weight`.
+    ///
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
     pub fn unit_of_weight(mut self, unit_of_weight: ParcelUnitOfWeight) -> Self {
         self.unit_of_weight = Some(unit_of_weight);
         self
     }
 
     /// Sets `eel_pfc`.
+    ///
+    /// When shipping outside the US, you need to provide either an Exemption and Exclusion
+    /// Legend (EEL) code or a Proof of Filing Citation (PFC). Which you need is based on the
+    /// value of the goods being shipped. Value can be one of "EEL" o "PFC".
     pub fn eel_pfc(mut self, eel_pfc: impl Into<String>) -> Self {
         self.eel_pfc = Patch::Set(eel_pfc.into());
         self
@@ -1115,6 +1020,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `contents_type`.
+    ///
+    /// The type of item you are sending.
     pub fn contents_type(mut self, contents_type: impl Into<String>) -> Self {
         self.contents_type = Patch::Set(contents_type.into());
         self
@@ -1127,6 +1034,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `contents_explanation`.
+    ///
+    /// If you specify 'other' in the 'contents_type' attribute, you must supply a brief
+    /// description in this attribute.
     pub fn contents_explanation(
         mut self,
         contents_explanation: impl Into<String>,
@@ -1142,6 +1052,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `customs_certify`.
+    ///
+    /// Indicates if the provided information is accurate.
     pub fn customs_certify(mut self, customs_certify: bool) -> Self {
         self.customs_certify = Patch::Set(customs_certify);
         self
@@ -1154,6 +1066,10 @@ impl ParcelUpdate {
     }
 
     /// Sets `customs_signer`.
+    ///
+    /// This is the name of the person who is certifying that the information provided on the
+    /// customs form is accurate. Use a name of the person in your organization who is
+    /// responsible for this.
     pub fn customs_signer(mut self, customs_signer: impl Into<String>) -> Self {
         self.customs_signer = Patch::Set(customs_signer.into());
         self
@@ -1166,6 +1082,11 @@ impl ParcelUpdate {
     }
 
     /// Sets `non_delivery_option`.
+    ///
+    /// In case the shipment cannot be delivered, this option tells the carrier what you want to
+    /// happen to the parcel. You can pass either 'return', or 'abandon'. The value defaults to
+    /// 'return'. If you pass 'abandon', you will not receive the parcel back if it cannot be
+    /// delivered.
     pub fn non_delivery_option(
         mut self,
         non_delivery_option: impl Into<String>,
@@ -1181,6 +1102,10 @@ impl ParcelUpdate {
     }
 
     /// Sets `restriction_type`.
+    ///
+    /// Describes if your parcel requires any special treatment or quarantine when entering the
+    /// country. Can be one of 'none', 'other', 'quarantine', or
+    /// 'sanitary_phytosanitary_inspection'.
     pub fn restriction_type(mut self, restriction_type: impl Into<String>) -> Self {
         self.restriction_type = Patch::Set(restriction_type.into());
         self
@@ -1193,6 +1118,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `restriction_comments`.
+    ///
+    /// If you specify 'other' in the restriction type, you must supply a brief description of
+    /// what is required.
     pub fn restriction_comments(
         mut self,
         restriction_comments: impl Into<String>,
@@ -1208,6 +1136,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `customs_info_required`.
+    ///
+    /// Indicates if the parcel requires customs info to get the shipping rates. Optional,
+    /// default 'false'.
     pub fn customs_info_required(mut self, customs_info_required: bool) -> Self {
         self.customs_info_required = Patch::Set(customs_info_required);
         self
@@ -1220,6 +1151,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `shipping_label_url`.
+    ///
+    /// The shipping label url, ready to be downloaded and printed.
     pub fn shipping_label_url(mut self, shipping_label_url: impl Into<String>) -> Self {
         self.shipping_label_url = Patch::Set(shipping_label_url.into());
         self
@@ -1232,6 +1165,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `shipping_label_file_type`.
+    ///
+    /// The shipping label file type. One of 'application/pdf', 'application/zpl',
+    /// 'application/epl2', or 'image/png'.
     pub fn shipping_label_file_type(
         mut self,
         shipping_label_file_type: impl Into<String>,
@@ -1247,6 +1183,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `shipping_label_size`.
+    ///
+    /// The shipping label size.
     pub fn shipping_label_size(
         mut self,
         shipping_label_size: impl Into<String>,
@@ -1262,6 +1200,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `shipping_label_resolution`.
+    ///
+    /// The shipping label resolution.
     pub fn shipping_label_resolution(
         mut self,
         shipping_label_resolution: impl Into<String>,
@@ -1277,6 +1217,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `tracking_number`.
+    ///
+    /// The tracking number associated to this parcel.
     pub fn tracking_number(mut self, tracking_number: impl Into<String>) -> Self {
         self.tracking_number = Patch::Set(tracking_number.into());
         self
@@ -1289,6 +1231,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `tracking_status`.
+    ///
+    /// The tracking status for this parcel, automatically updated in real time by the shipping
+    /// carrier.
     pub fn tracking_status(mut self, tracking_status: impl Into<String>) -> Self {
         self.tracking_status = Patch::Set(tracking_status.into());
         self
@@ -1301,6 +1246,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `tracking_status_detail`.
+    ///
+    /// Additional information about the tracking status, automatically updated in real time by
+    /// the shipping carrier.
     pub fn tracking_status_detail(
         mut self,
         tracking_status_detail: impl Into<String>,
@@ -1316,6 +1264,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `tracking_status_updated_at`.
+    ///
+    /// Time at which the parcel's tracking status was last updated.
     pub fn tracking_status_updated_at(
         mut self,
         tracking_status_updated_at: DateTime<Utc>,
@@ -1331,6 +1281,9 @@ impl ParcelUpdate {
     }
 
     /// Sets `tracking_details`.
+    ///
+    /// The parcel's full tracking history, automatically updated in real time by the shipping
+    /// carrier.
     pub fn tracking_details(
         mut self,
         tracking_details: Vec<Map<String, Value>>,
@@ -1346,6 +1299,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `carrier_weight_oz`.
+    ///
+    /// The weight of the parcel as measured by the carrier in ounces (if available).
     pub fn carrier_weight_oz(mut self, carrier_weight_oz: impl Into<String>) -> Self {
         self.carrier_weight_oz = Patch::Set(carrier_weight_oz.into());
         self
@@ -1358,6 +1313,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `signed_by`.
+    ///
+    /// The name of the person who signed for the parcel (if available).
     pub fn signed_by(mut self, signed_by: impl Into<String>) -> Self {
         self.signed_by = Patch::Set(signed_by.into());
         self
@@ -1370,6 +1327,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `incoterm`.
+    ///
+    /// The type of Incoterm (if available).
     pub fn incoterm(mut self, incoterm: impl Into<String>) -> Self {
         self.incoterm = Patch::Set(incoterm.into());
         self
@@ -1382,6 +1341,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `delivery_confirmation`.
+    ///
+    /// The type of delivery confirmation option upon delivery.
     pub fn delivery_confirmation(
         mut self,
         delivery_confirmation: impl Into<String>,
@@ -1397,6 +1358,10 @@ impl ParcelUpdate {
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -1409,6 +1374,8 @@ impl ParcelUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -1421,8 +1388,11 @@ impl ParcelUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -1433,156 +1403,377 @@ impl ParcelUpdate {
     }
 
     /// Links `shipment` to the `shipments` with this id.
+    ///
+    /// The associated shipment.
     pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
         self.relationships.set("shipment", Linkage::to("shipments", shipment));
         self
     }
 
     /// Links `package` to the `packages` with this id.
+    ///
+    /// The associated package.
     pub fn package(mut self, package: impl Into<String>) -> Self {
         self.relationships.set("package", Linkage::to("packages", package));
         self
     }
 }
 
-/// The `parcels` endpoints, from [`Client::parcels`].
-#[derive(Debug, Clone)]
-pub struct Parcels {
-    client: Client,
+/// The values of `unit_of_weight`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelUnitOfWeight {
+    /// `gr`
+    Gr,
+    /// `oz`
+    Oz,
+    /// `lb`
+    Lb,
+    /// A value this client does not know, kept as sent.
+    Other(String),
 }
 
-impl Client {
-    /// The `parcels` endpoints: parcels.
-    pub fn parcels(&self) -> Parcels {
-        Parcels { client: self.clone() }
+impl ParcelUnitOfWeight {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gr => "gr",
+            Self::Oz => "oz",
+            Self::Lb => "lb",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "gr" => Some(Self::Gr),
+            "oz" => Some(Self::Oz),
+            "lb" => Some(Self::Lb),
+            _ => None,
+        }
     }
 }
 
-impl Parcels {
-    /// Lists parcels, a page at a time: `GET /parcels`.
-    pub fn list(&self) -> ListCall<Parcel> {
-        ListCall::list(&self.client, "parcels")
+impl fmt::Display for ParcelUnitOfWeight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
+}
 
-    /// Retrieves a parcel by id: `GET /parcels/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Parcel> {
-        ItemCall::retrieve(&self.client, "parcels", id)
+impl FilterValue for ParcelUnitOfWeight {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
     }
+}
 
-    /// Creates a parcel: `POST /parcels`.
-    pub fn create(&self, body: &ParcelCreate) -> ItemCall<Parcel> {
-        ItemCall::create_linked(
-            &self.client,
-            "parcels",
-            body,
-            body.relationships.non_empty(),
-        )
+impl Serialize for ParcelUnitOfWeight {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
+}
 
-    /// Updates a parcel: `PATCH /parcels/{id}`.
-    pub fn update(&self, id: &str, body: &ParcelUpdate) -> ItemCall<Parcel> {
-        ItemCall::update_linked(
-            &self.client,
-            "parcels",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
+impl<'de> Deserialize<'de> for ParcelUnitOfWeight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
     }
+}
 
-    /// Deletes a parcel: `DELETE /parcels/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "parcels", id)
+/// The attributes a list of [`Parcel`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelSort {
+    /// The resource's id.
+    Id,
+    /// The parcel weight, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Weight,
+    /// The tracking status for this parcel, automatically updated in real time by the shipping
+    /// carrier.
+    TrackingStatus,
+    /// Time at which the parcel's tracking status was last updated.
+    TrackingStatusUpdatedAt,
+    /// The weight of the parcel as measured by the carrier in ounces (if available).
+    CarrierWeightOz,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ParcelSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Weight => "weight",
+            Self::TrackingStatus => "tracking_status",
+            Self::TrackingStatusUpdatedAt => "tracking_status_updated_at",
+            Self::CarrierWeightOz => "carrier_weight_oz",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
     }
+}
 
+/// The attributes a list of [`Parcel`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelFilter {
+    /// The resource's id.
+    Id,
+    /// The parcel weight, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Weight,
+    /// If you specify 'other' in the 'contents_type' attribute, you must supply a brief
+    /// description in this attribute.
+    ContentsExplanation,
+    /// The shipping label url, ready to be downloaded and printed.
+    ShippingLabelUrl,
+    /// The shipping label file type. One of 'application/pdf', 'application/zpl',
+    /// 'application/epl2', or 'image/png'.
+    ShippingLabelFileType,
+    /// The shipping label size.
+    ShippingLabelSize,
+    /// The shipping label resolution.
+    ShippingLabelResolution,
+    /// The tracking number associated to this parcel.
+    TrackingNumber,
+    /// The tracking status for this parcel, automatically updated in real time by the shipping
+    /// carrier.
+    TrackingStatus,
+    /// Additional information about the tracking status, automatically updated in real time by
+    /// the shipping carrier.
+    TrackingStatusDetail,
+    /// Time at which the parcel's tracking status was last updated.
+    TrackingStatusUpdatedAt,
+    /// The weight of the parcel as measured by the carrier in ounces (if available).
+    CarrierWeightOz,
+    /// The type of Incoterm (if available).
+    Incoterm,
+    /// The type of delivery confirmation option upon delivery.
+    DeliveryConfirmation,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ParcelFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Weight => "weight",
+            Self::ContentsExplanation => "contents_explanation",
+            Self::ShippingLabelUrl => "shipping_label_url",
+            Self::ShippingLabelFileType => "shipping_label_file_type",
+            Self::ShippingLabelSize => "shipping_label_size",
+            Self::ShippingLabelResolution => "shipping_label_resolution",
+            Self::TrackingNumber => "tracking_number",
+            Self::TrackingStatus => "tracking_status",
+            Self::TrackingStatusDetail => "tracking_status_detail",
+            Self::TrackingStatusUpdatedAt => "tracking_status_updated_at",
+            Self::CarrierWeightOz => "carrier_weight_oz",
+            Self::Incoterm => "incoterm",
+            Self::DeliveryConfirmation => "delivery_confirmation",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ParcelFilter {}
+
+/// The relationships of a [`Parcel`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelInclude {
     /// The associated shipment.
-    ///
-    /// `GET /parcels/{id}/shipment`
-    ///
-    /// With the `shipments` feature.
-    #[cfg(feature = "shipments")]
-    pub fn shipment(&self, id: &str) -> ItemCall<Option<super::shipments::Shipment>> {
-        ItemCall::related(&self.client, "parcels", id, "shipment", Some("shipments"))
-    }
-
+    Shipment,
     /// The associated package.
-    ///
-    /// `GET /parcels/{id}/package`
-    ///
-    /// With the `packages` feature.
-    #[cfg(feature = "packages")]
-    pub fn package(&self, id: &str) -> ItemCall<Option<super::packages::Package>> {
-        ItemCall::related(&self.client, "parcels", id, "package", Some("packages"))
-    }
-
+    Package,
     /// The line items in this parcel.
-    ///
-    /// `GET /parcels/{id}/parcel_line_items`
-    ///
-    /// With the `parcel_line_items` feature.
-    #[cfg(feature = "parcel_line_items")]
-    pub fn parcel_line_items(
-        &self,
-        id: &str,
-    ) -> ListCall<super::parcel_line_items::ParcelLineItem> {
-        ListCall::related(
-            &self.client,
-            "parcels",
-            id,
-            "parcel_line_items",
-            Some("parcel_line_items"),
-        )
-    }
-
+    ParcelLineItems,
     /// The associated attachments.
-    ///
-    /// `GET /parcels/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "parcels",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
+    Attachments,
     /// The associated events.
-    ///
-    /// `GET /parcels/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "parcels", id, "events", Some("events"))
-    }
-
+    Events,
     /// The associated changes.
-    ///
-    /// `GET /parcels/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "parcels", id, "versions", Some("versions"))
-    }
+    Versions,
+}
 
+impl FieldName for ParcelInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Shipment => "shipment",
+            Self::Package => "package",
+            Self::ParcelLineItems => "parcel_line_items",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Parcel`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParcelField {
+    /// Unique identifier for the parcel.
+    Number,
+    /// The parcel weight, used to automatically calculate the tax rates from the available
+    /// carrier accounts.
+    Weight,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    UnitOfWeight,
+    /// When shipping outside the US, you need to provide either an Exemption and Exclusion
+    /// Legend (EEL) code or a Proof of Filing Citation (PFC). Which you need is based on the
+    /// value of the goods being shipped. Value can be one of "EEL" o "PFC".
+    EelPfc,
+    /// The type of item you are sending.
+    ContentsType,
+    /// If you specify 'other' in the 'contents_type' attribute, you must supply a brief
+    /// description in this attribute.
+    ContentsExplanation,
+    /// Indicates if the provided information is accurate.
+    CustomsCertify,
+    /// This is the name of the person who is certifying that the information provided on the
+    /// customs form is accurate. Use a name of the person in your organization who is
+    /// responsible for this.
+    CustomsSigner,
+    /// In case the shipment cannot be delivered, this option tells the carrier what you want to
+    /// happen to the parcel. You can pass either 'return', or 'abandon'. The value defaults to
+    /// 'return'. If you pass 'abandon', you will not receive the parcel back if it cannot be
+    /// delivered.
+    NonDeliveryOption,
+    /// Describes if your parcel requires any special treatment or quarantine when entering the
+    /// country. Can be one of 'none', 'other', 'quarantine', or
+    /// 'sanitary_phytosanitary_inspection'.
+    RestrictionType,
+    /// If you specify 'other' in the restriction type, you must supply a brief description of
+    /// what is required.
+    RestrictionComments,
+    /// Indicates if the parcel requires customs info to get the shipping rates. Optional,
+    /// default 'false'.
+    CustomsInfoRequired,
+    /// The shipping label url, ready to be downloaded and printed.
+    ShippingLabelUrl,
+    /// The shipping label file type. One of 'application/pdf', 'application/zpl',
+    /// 'application/epl2', or 'image/png'.
+    ShippingLabelFileType,
+    /// The shipping label size.
+    ShippingLabelSize,
+    /// The shipping label resolution.
+    ShippingLabelResolution,
+    /// The tracking number associated to this parcel.
+    TrackingNumber,
+    /// The tracking status for this parcel, automatically updated in real time by the shipping
+    /// carrier.
+    TrackingStatus,
+    /// Additional information about the tracking status, automatically updated in real time by
+    /// the shipping carrier.
+    TrackingStatusDetail,
+    /// Time at which the parcel's tracking status was last updated.
+    TrackingStatusUpdatedAt,
+    /// The parcel's full tracking history, automatically updated in real time by the shipping
+    /// carrier.
+    TrackingDetails,
+    /// The weight of the parcel as measured by the carrier in ounces (if available).
+    CarrierWeightOz,
+    /// The name of the person who signed for the parcel (if available).
+    SignedBy,
+    /// The type of Incoterm (if available).
+    Incoterm,
+    /// The type of delivery confirmation option upon delivery.
+    DeliveryConfirmation,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated shipment.
+    Shipment,
+    /// The associated package.
+    Package,
+    /// The line items in this parcel.
+    ParcelLineItems,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
     /// The associated event stores.
-    ///
-    /// `GET /parcels/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "parcels",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for ParcelField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Weight => "weight",
+            Self::UnitOfWeight => "unit_of_weight",
+            Self::EelPfc => "eel_pfc",
+            Self::ContentsType => "contents_type",
+            Self::ContentsExplanation => "contents_explanation",
+            Self::CustomsCertify => "customs_certify",
+            Self::CustomsSigner => "customs_signer",
+            Self::NonDeliveryOption => "non_delivery_option",
+            Self::RestrictionType => "restriction_type",
+            Self::RestrictionComments => "restriction_comments",
+            Self::CustomsInfoRequired => "customs_info_required",
+            Self::ShippingLabelUrl => "shipping_label_url",
+            Self::ShippingLabelFileType => "shipping_label_file_type",
+            Self::ShippingLabelSize => "shipping_label_size",
+            Self::ShippingLabelResolution => "shipping_label_resolution",
+            Self::TrackingNumber => "tracking_number",
+            Self::TrackingStatus => "tracking_status",
+            Self::TrackingStatusDetail => "tracking_status_detail",
+            Self::TrackingStatusUpdatedAt => "tracking_status_updated_at",
+            Self::TrackingDetails => "tracking_details",
+            Self::CarrierWeightOz => "carrier_weight_oz",
+            Self::SignedBy => "signed_by",
+            Self::Incoterm => "incoterm",
+            Self::DeliveryConfirmation => "delivery_confirmation",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Shipment => "shipment",
+            Self::Package => "package",
+            Self::ParcelLineItems => "parcel_line_items",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

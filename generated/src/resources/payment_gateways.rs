@@ -2,8 +2,98 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `payment_gateways` resource: payment gateways.
+//!
+//! Start from [`PaymentGateways`], the endpoints that [`Client::payment_gateways`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.payment_gateways().list().await?;
+//! for payment_gateway in &page.data {
+//!     println!("{}", payment_gateway.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `payment_gateways` endpoints, from [`Client::payment_gateways`].
+#[derive(Debug, Clone)]
+pub struct PaymentGateways {
+    client: Client,
+}
+
+impl Client {
+    /// The `payment_gateways` endpoints: payment gateways.
+    pub fn payment_gateways(&self) -> PaymentGateways {
+        PaymentGateways {
+            client: self.clone(),
+        }
+    }
+}
+
+impl PaymentGateways {
+    /// Lists payment gateways, a page at a time: `GET /payment_gateways`.
+    pub fn list(&self) -> ListCall<PaymentGateway> {
+        ListCall::list(&self.client, "payment_gateways")
+    }
+
+    /// Retrieves a payment gateway by id: `GET /payment_gateways/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<PaymentGateway> {
+        ItemCall::retrieve(&self.client, "payment_gateways", id)
+    }
+
+    /// The associated payment methods.
+    ///
+    /// `GET /payment_gateways/{id}/payment_methods`
+    ///
+    /// With the `payment_methods` feature.
+    #[cfg(feature = "payment_methods")]
+    pub fn payment_methods(
+        &self,
+        id: &str,
+    ) -> ListCall<super::payment_methods::PaymentMethod> {
+        ListCall::related(
+            &self.client,
+            "payment_gateways",
+            id,
+            "payment_methods",
+            Some("payment_methods"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /payment_gateways/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "payment_gateways",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /payment_gateways/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "payment_gateways",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A payment gateway, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -94,17 +184,19 @@ pub struct PaymentGatewayRelationships {
 pub enum PaymentGatewaySort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The payment gateway's internal name.
     Name,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -129,19 +221,22 @@ impl FieldName for PaymentGatewaySort {
 pub enum PaymentGatewayFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The payment gateway's internal name.
     Name,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -166,9 +261,9 @@ impl FilterField for PaymentGatewayFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentGatewayInclude {
-    /// `payment_methods`
+    /// The associated payment methods.
     PaymentMethods,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -185,27 +280,31 @@ impl FieldName for PaymentGatewayInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentGatewayField {
-    /// `name`
+    /// The payment gateway's internal name.
     Name,
-    /// `force_payments`
+    /// Indicates if the payment source is forced on the editable order upon receiving a
+    /// successful event from the gateway. Optional, default is 'false'.
     ForcePayments,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `payment_methods`
+    /// The associated payment methods.
     PaymentMethods,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -224,83 +323,5 @@ impl FieldName for PaymentGatewayField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `payment_gateways` endpoints, from [`Client::payment_gateways`].
-#[derive(Debug, Clone)]
-pub struct PaymentGateways {
-    client: Client,
-}
-
-impl Client {
-    /// The `payment_gateways` endpoints: payment gateways.
-    pub fn payment_gateways(&self) -> PaymentGateways {
-        PaymentGateways {
-            client: self.clone(),
-        }
-    }
-}
-
-impl PaymentGateways {
-    /// Lists payment gateways, a page at a time: `GET /payment_gateways`.
-    pub fn list(&self) -> ListCall<PaymentGateway> {
-        ListCall::list(&self.client, "payment_gateways")
-    }
-
-    /// Retrieves a payment gateway by id: `GET /payment_gateways/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<PaymentGateway> {
-        ItemCall::retrieve(&self.client, "payment_gateways", id)
-    }
-
-    /// The associated payment methods.
-    ///
-    /// `GET /payment_gateways/{id}/payment_methods`
-    ///
-    /// With the `payment_methods` feature.
-    #[cfg(feature = "payment_methods")]
-    pub fn payment_methods(
-        &self,
-        id: &str,
-    ) -> ListCall<super::payment_methods::PaymentMethod> {
-        ListCall::related(
-            &self.client,
-            "payment_gateways",
-            id,
-            "payment_methods",
-            Some("payment_methods"),
-        )
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /payment_gateways/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "payment_gateways",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /payment_gateways/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "payment_gateways",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

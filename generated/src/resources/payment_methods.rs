@@ -2,922 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `payment_methods` resource: payment methods.
+//!
+//! Start from [`PaymentMethods`], the endpoints that [`Client::payment_methods`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.payment_methods().list().await?;
+//! for payment_method in &page.data {
+//!     println!("{}", payment_method.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A payment method, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentMethod {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PaymentMethodAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PaymentMethodRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for PaymentMethod {
-    const TYPE: Option<&'static str> = Some("payment_methods");
-    type Sort = PaymentMethodSort;
-    type Filter = PaymentMethodFilter;
-    type Include = PaymentMethodInclude;
-    type Field = PaymentMethodField;
-}
-
-/// The attributes of a [`PaymentMethod`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentMethodAttributes {
-    /// The payment method's internal name. Optional, default to titleized payment source type.
-    ///
-    /// Example: `"Stripe Payment"`
-    pub name: Option<String>,
-    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
-    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
-    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
-    ///
-    /// Example: `"stripe_payments"`
-    pub payment_source_type: Option<PaymentMethodPaymentSourceType>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
-    /// payment gateway. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    pub moto: Option<bool>,
-    /// Send this attribute if you want to require the payment capture before fulfillment.
-    /// Optional, deafult is 'true'.
-    ///
-    /// Example: `true`
-    pub require_capture: Option<bool>,
-    /// Send this attribute if you want to automatically place the order upon authorization
-    /// performed asynchronously. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub auto_place: Option<bool>,
-    /// Send this attribute if you want to automatically capture the payment upon authorization.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    pub auto_capture: Option<bool>,
-    /// The payment method's price, in cents.
-    ///
-    /// Example: `0`
-    pub price_amount_cents: Option<i64>,
-    /// The payment method's price, float.
-    ///
-    /// Example: `0.0`
-    pub price_amount_float: Option<f64>,
-    /// The payment method's price, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_price_amount: Option<String>,
-    /// Send this attribute if you want to limit automatic capture to orders for which the total
-    /// amount is equal or less than the specified value, in cents.
-    ///
-    /// Example: `0`
-    pub auto_capture_max_amount_cents: Option<i64>,
-    /// The automatic capture max amount, float.
-    ///
-    /// Example: `0.0`
-    pub auto_capture_max_amount_float: Option<f64>,
-    /// The automatic capture max amount, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_auto_capture_max_amount: Option<String>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`PaymentMethod`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentMethodRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The associated payment gateway.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated store.
-    pub store: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `payment_source_type`. Values this client does not know are kept in
-/// `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodPaymentSourceType {
-    /// `adyen_payments`
-    AdyenPayments,
-    /// `axerve_payments`
-    AxervePayments,
-    /// `braintree_payments`
-    BraintreePayments,
-    /// `checkout_com_payments`
-    CheckoutComPayments,
-    /// `external_payments`
-    ExternalPayments,
-    /// `klarna_payments`
-    KlarnaPayments,
-    /// `paypal_payments`
-    PaypalPayments,
-    /// `satispay_payments`
-    SatispayPayments,
-    /// `stripe_payments`
-    StripePayments,
-    /// `wire_transfers`
-    WireTransfers,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl PaymentMethodPaymentSourceType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdyenPayments => "adyen_payments",
-            Self::AxervePayments => "axerve_payments",
-            Self::BraintreePayments => "braintree_payments",
-            Self::CheckoutComPayments => "checkout_com_payments",
-            Self::ExternalPayments => "external_payments",
-            Self::KlarnaPayments => "klarna_payments",
-            Self::PaypalPayments => "paypal_payments",
-            Self::SatispayPayments => "satispay_payments",
-            Self::StripePayments => "stripe_payments",
-            Self::WireTransfers => "wire_transfers",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "adyen_payments" => Some(Self::AdyenPayments),
-            "axerve_payments" => Some(Self::AxervePayments),
-            "braintree_payments" => Some(Self::BraintreePayments),
-            "checkout_com_payments" => Some(Self::CheckoutComPayments),
-            "external_payments" => Some(Self::ExternalPayments),
-            "klarna_payments" => Some(Self::KlarnaPayments),
-            "paypal_payments" => Some(Self::PaypalPayments),
-            "satispay_payments" => Some(Self::SatispayPayments),
-            "stripe_payments" => Some(Self::StripePayments),
-            "wire_transfers" => Some(Self::WireTransfers),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for PaymentMethodPaymentSourceType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for PaymentMethodPaymentSourceType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for PaymentMethodPaymentSourceType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentMethodPaymentSourceType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`PaymentMethod`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `payment_source_type`
-    PaymentSourceType,
-    /// `currency_code`
-    CurrencyCode,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PaymentMethodSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::PaymentSourceType => "payment_source_type",
-            Self::CurrencyCode => "currency_code",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`PaymentMethod`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `payment_source_type`
-    PaymentSourceType,
-    /// `currency_code`
-    CurrencyCode,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PaymentMethodFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::PaymentSourceType => "payment_source_type",
-            Self::CurrencyCode => "currency_code",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PaymentMethodFilter {}
-
-/// The relationships of a [`PaymentMethod`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodInclude {
-    /// `market`
-    Market,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `store`
-    Store,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for PaymentMethodInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Store => "store",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`PaymentMethod`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentMethodField {
-    /// `name`
-    Name,
-    /// `payment_source_type`
-    PaymentSourceType,
-    /// `currency_code`
-    CurrencyCode,
-    /// `moto`
-    Moto,
-    /// `require_capture`
-    RequireCapture,
-    /// `auto_place`
-    AutoPlace,
-    /// `auto_capture`
-    AutoCapture,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `price_amount_float`
-    PriceAmountFloat,
-    /// `formatted_price_amount`
-    FormattedPriceAmount,
-    /// `auto_capture_max_amount_cents`
-    AutoCaptureMaxAmountCents,
-    /// `auto_capture_max_amount_float`
-    AutoCaptureMaxAmountFloat,
-    /// `formatted_auto_capture_max_amount`
-    FormattedAutoCaptureMaxAmount,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `store`
-    Store,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for PaymentMethodField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::PaymentSourceType => "payment_source_type",
-            Self::CurrencyCode => "currency_code",
-            Self::Moto => "moto",
-            Self::RequireCapture => "require_capture",
-            Self::AutoPlace => "auto_place",
-            Self::AutoCapture => "auto_capture",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::PriceAmountFloat => "price_amount_float",
-            Self::FormattedPriceAmount => "formatted_price_amount",
-            Self::AutoCaptureMaxAmountCents => "auto_capture_max_amount_cents",
-            Self::AutoCaptureMaxAmountFloat => "auto_capture_max_amount_float",
-            Self::FormattedAutoCaptureMaxAmount => "formatted_auto_capture_max_amount",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Store => "store",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`PaymentMethod`]: [`PaymentMethodCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PaymentMethodCreate {
-    /// The payment method's internal name. Optional, default to titleized payment source type.
-    ///
-    /// Example: `"Stripe Payment"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
-    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
-    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
-    ///
-    /// Example: `"stripe_payments"`
-    pub payment_source_type: PaymentMethodPaymentSourceType,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
-    /// payment gateway. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub moto: Option<bool>,
-    /// Send this attribute if you want to require the payment capture before fulfillment.
-    /// Optional, deafult is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_capture: Option<bool>,
-    /// Send this attribute if you want to automatically place the order upon authorization
-    /// performed asynchronously. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_place: Option<bool>,
-    /// Send this attribute if you want to automatically capture the payment upon authorization.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_capture: Option<bool>,
-    /// The payment method's price, in cents.
-    ///
-    /// Example: `0`
-    pub price_amount_cents: i64,
-    /// Send this attribute if you want to limit automatic capture to orders for which the total
-    /// amount is equal or less than the specified value, in cents.
-    ///
-    /// Example: `0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_capture_max_amount_cents: Option<i64>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PaymentMethodCreate {
-    /// A new payment method with what the API requires.
-    pub fn new(
-        payment_source_type: PaymentMethodPaymentSourceType,
-        price_amount_cents: i64,
-        payment_gateway: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set("payment_gateway", Linkage::to("payment_gateways", payment_gateway));
-        Self {
-            name: None,
-            payment_source_type,
-            currency_code: None,
-            moto: None,
-            require_capture: None,
-            auto_place: None,
-            auto_capture: None,
-            price_amount_cents,
-            auto_capture_max_amount_cents: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `moto`.
-    pub fn moto(mut self, moto: bool) -> Self {
-        self.moto = Some(moto);
-        self
-    }
-
-    /// Sets `require_capture`.
-    pub fn require_capture(mut self, require_capture: bool) -> Self {
-        self.require_capture = Some(require_capture);
-        self
-    }
-
-    /// Sets `auto_place`.
-    pub fn auto_place(mut self, auto_place: bool) -> Self {
-        self.auto_place = Some(auto_place);
-        self
-    }
-
-    /// Sets `auto_capture`.
-    pub fn auto_capture(mut self, auto_capture: bool) -> Self {
-        self.auto_capture = Some(auto_capture);
-        self
-    }
-
-    /// Sets `auto_capture_max_amount_cents`.
-    pub fn auto_capture_max_amount_cents(
-        mut self,
-        auto_capture_max_amount_cents: i64,
-    ) -> Self {
-        self.auto_capture_max_amount_cents = Some(auto_capture_max_amount_cents);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `store` to the `stores` with this id.
-    pub fn store(mut self, store: impl Into<String>) -> Self {
-        self.relationships.set("store", Linkage::to("stores", store));
-        self
-    }
-}
-
-/// The body of a request updating a [`PaymentMethod`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PaymentMethodUpdate {
-    /// The payment method's internal name. Optional, default to titleized payment source type.
-    ///
-    /// Example: `"Stripe Payment"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub name: Patch<String>,
-    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
-    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
-    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
-    ///
-    /// Example: `"stripe_payments"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_source_type: Option<PaymentMethodPaymentSourceType>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
-    /// payment gateway. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub moto: Patch<bool>,
-    /// Send this attribute if you want to require the payment capture before fulfillment.
-    /// Optional, deafult is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub require_capture: Patch<bool>,
-    /// Send this attribute if you want to automatically place the order upon authorization
-    /// performed asynchronously. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auto_place: Patch<bool>,
-    /// Send this attribute if you want to automatically capture the payment upon authorization.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auto_capture: Patch<bool>,
-    /// The payment method's price, in cents.
-    ///
-    /// Example: `0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// Send this attribute if you want to limit automatic capture to orders for which the total
-    /// amount is equal or less than the specified value, in cents.
-    ///
-    /// Example: `0`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auto_capture_max_amount_cents: Patch<i64>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PaymentMethodUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Patch::Set(name.into());
-        self
-    }
-
-    /// Clears `name`: sends `null`.
-    pub fn clear_name(mut self) -> Self {
-        self.name = Patch::Clear;
-        self
-    }
-
-    /// Sets `payment_source_type`.
-    pub fn payment_source_type(
-        mut self,
-        payment_source_type: PaymentMethodPaymentSourceType,
-    ) -> Self {
-        self.payment_source_type = Some(payment_source_type);
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `moto`.
-    pub fn moto(mut self, moto: bool) -> Self {
-        self.moto = Patch::Set(moto);
-        self
-    }
-
-    /// Clears `moto`: sends `null`.
-    pub fn clear_moto(mut self) -> Self {
-        self.moto = Patch::Clear;
-        self
-    }
-
-    /// Sets `require_capture`.
-    pub fn require_capture(mut self, require_capture: bool) -> Self {
-        self.require_capture = Patch::Set(require_capture);
-        self
-    }
-
-    /// Clears `require_capture`: sends `null`.
-    pub fn clear_require_capture(mut self) -> Self {
-        self.require_capture = Patch::Clear;
-        self
-    }
-
-    /// Sets `auto_place`.
-    pub fn auto_place(mut self, auto_place: bool) -> Self {
-        self.auto_place = Patch::Set(auto_place);
-        self
-    }
-
-    /// Clears `auto_place`: sends `null`.
-    pub fn clear_auto_place(mut self) -> Self {
-        self.auto_place = Patch::Clear;
-        self
-    }
-
-    /// Sets `auto_capture`.
-    pub fn auto_capture(mut self, auto_capture: bool) -> Self {
-        self.auto_capture = Patch::Set(auto_capture);
-        self
-    }
-
-    /// Clears `auto_capture`: sends `null`.
-    pub fn clear_auto_capture(mut self) -> Self {
-        self.auto_capture = Patch::Clear;
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `auto_capture_max_amount_cents`.
-    pub fn auto_capture_max_amount_cents(
-        mut self,
-        auto_capture_max_amount_cents: i64,
-    ) -> Self {
-        self.auto_capture_max_amount_cents = Patch::Set(auto_capture_max_amount_cents);
-        self
-    }
-
-    /// Clears `auto_capture_max_amount_cents`: sends `null`.
-    pub fn clear_auto_capture_max_amount_cents(mut self) -> Self {
-        self.auto_capture_max_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Unlinks `market`: sends `null`.
-    pub fn clear_market(mut self) -> Self {
-        self.relationships.set("market", Linkage::Clear);
-        self
-    }
-
-    /// Links `payment_gateway` to the `payment_gateways` with this id.
-    pub fn payment_gateway(mut self, payment_gateway: impl Into<String>) -> Self {
-        self.relationships
-            .set("payment_gateway", Linkage::to("payment_gateways", payment_gateway));
-        self
-    }
-
-    /// Links `store` to the `stores` with this id.
-    pub fn store(mut self, store: impl Into<String>) -> Self {
-        self.relationships.set("store", Linkage::to("stores", store));
-        self
-    }
-
-    /// Unlinks `store`: sends `null`.
-    pub fn clear_store(mut self) -> Self {
-        self.relationships.set("store", Linkage::Clear);
-        self
-    }
-}
 
 /// The `payment_methods` endpoints, from [`Client::payment_methods`].
 #[derive(Debug, Clone)]
@@ -1074,5 +172,1023 @@ impl PaymentMethods {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A payment method, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethod {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PaymentMethodAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PaymentMethodRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for PaymentMethod {
+    const TYPE: Option<&'static str> = Some("payment_methods");
+    type Sort = PaymentMethodSort;
+    type Filter = PaymentMethodFilter;
+    type Include = PaymentMethodInclude;
+    type Field = PaymentMethodField;
+}
+
+/// The attributes of a [`PaymentMethod`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethodAttributes {
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    ///
+    /// Example: `"Stripe Payment"`
+    pub name: Option<String>,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    ///
+    /// Example: `"stripe_payments"`
+    pub payment_source_type: Option<PaymentMethodPaymentSourceType>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
+    /// payment gateway. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    pub moto: Option<bool>,
+    /// Send this attribute if you want to require the payment capture before fulfillment.
+    /// Optional, deafult is 'true'.
+    ///
+    /// Example: `true`
+    pub require_capture: Option<bool>,
+    /// Send this attribute if you want to automatically place the order upon authorization
+    /// performed asynchronously. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub auto_place: Option<bool>,
+    /// Send this attribute if you want to automatically capture the payment upon authorization.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    pub auto_capture: Option<bool>,
+    /// The payment method's price, in cents.
+    ///
+    /// Example: `0`
+    pub price_amount_cents: Option<i64>,
+    /// The payment method's price, float.
+    ///
+    /// Example: `0.0`
+    pub price_amount_float: Option<f64>,
+    /// The payment method's price, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_price_amount: Option<String>,
+    /// Send this attribute if you want to limit automatic capture to orders for which the total
+    /// amount is equal or less than the specified value, in cents.
+    ///
+    /// Example: `0`
+    pub auto_capture_max_amount_cents: Option<i64>,
+    /// The automatic capture max amount, float.
+    ///
+    /// Example: `0.0`
+    pub auto_capture_max_amount_float: Option<f64>,
+    /// The automatic capture max amount, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_auto_capture_max_amount: Option<String>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`PaymentMethod`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethodRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The associated payment gateway.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated store.
+    pub store: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`PaymentMethod`]: [`PaymentMethodCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PaymentMethodCreate {
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    ///
+    /// Example: `"Stripe Payment"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    ///
+    /// Example: `"stripe_payments"`
+    pub payment_source_type: PaymentMethodPaymentSourceType,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
+    /// payment gateway. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moto: Option<bool>,
+    /// Send this attribute if you want to require the payment capture before fulfillment.
+    /// Optional, deafult is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_capture: Option<bool>,
+    /// Send this attribute if you want to automatically place the order upon authorization
+    /// performed asynchronously. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_place: Option<bool>,
+    /// Send this attribute if you want to automatically capture the payment upon authorization.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_capture: Option<bool>,
+    /// The payment method's price, in cents.
+    ///
+    /// Example: `0`
+    pub price_amount_cents: i64,
+    /// Send this attribute if you want to limit automatic capture to orders for which the total
+    /// amount is equal or less than the specified value, in cents.
+    ///
+    /// Example: `0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_capture_max_amount_cents: Option<i64>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PaymentMethodCreate {
+    /// A new payment method with what the API requires.
+    pub fn new(
+        payment_source_type: PaymentMethodPaymentSourceType,
+        price_amount_cents: i64,
+        payment_gateway: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set("payment_gateway", Linkage::to("payment_gateways", payment_gateway));
+        Self {
+            name: None,
+            payment_source_type,
+            currency_code: None,
+            moto: None,
+            require_capture: None,
+            auto_place: None,
+            auto_capture: None,
+            price_amount_cents,
+            auto_capture_max_amount_cents: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `moto`.
+    ///
+    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
+    /// payment gateway. Optional, default is 'false'.
+    pub fn moto(mut self, moto: bool) -> Self {
+        self.moto = Some(moto);
+        self
+    }
+
+    /// Sets `require_capture`.
+    ///
+    /// Send this attribute if you want to require the payment capture before fulfillment.
+    /// Optional, deafult is 'true'.
+    pub fn require_capture(mut self, require_capture: bool) -> Self {
+        self.require_capture = Some(require_capture);
+        self
+    }
+
+    /// Sets `auto_place`.
+    ///
+    /// Send this attribute if you want to automatically place the order upon authorization
+    /// performed asynchronously. Optional, default is 'false'.
+    pub fn auto_place(mut self, auto_place: bool) -> Self {
+        self.auto_place = Some(auto_place);
+        self
+    }
+
+    /// Sets `auto_capture`.
+    ///
+    /// Send this attribute if you want to automatically capture the payment upon authorization.
+    /// Optional, default is 'false'.
+    pub fn auto_capture(mut self, auto_capture: bool) -> Self {
+        self.auto_capture = Some(auto_capture);
+        self
+    }
+
+    /// Sets `auto_capture_max_amount_cents`.
+    ///
+    /// Send this attribute if you want to limit automatic capture to orders for which the total
+    /// amount is equal or less than the specified value, in cents.
+    pub fn auto_capture_max_amount_cents(
+        mut self,
+        auto_capture_max_amount_cents: i64,
+    ) -> Self {
+        self.auto_capture_max_amount_cents = Some(auto_capture_max_amount_cents);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `store` to the `stores` with this id.
+    ///
+    /// The associated store.
+    pub fn store(mut self, store: impl Into<String>) -> Self {
+        self.relationships.set("store", Linkage::to("stores", store));
+        self
+    }
+}
+
+/// The body of a request updating a [`PaymentMethod`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PaymentMethodUpdate {
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    ///
+    /// Example: `"Stripe Payment"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub name: Patch<String>,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    ///
+    /// Example: `"stripe_payments"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_source_type: Option<PaymentMethodPaymentSourceType>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
+    /// payment gateway. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub moto: Patch<bool>,
+    /// Send this attribute if you want to require the payment capture before fulfillment.
+    /// Optional, deafult is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub require_capture: Patch<bool>,
+    /// Send this attribute if you want to automatically place the order upon authorization
+    /// performed asynchronously. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub auto_place: Patch<bool>,
+    /// Send this attribute if you want to automatically capture the payment upon authorization.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub auto_capture: Patch<bool>,
+    /// The payment method's price, in cents.
+    ///
+    /// Example: `0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// Send this attribute if you want to limit automatic capture to orders for which the total
+    /// amount is equal or less than the specified value, in cents.
+    ///
+    /// Example: `0`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub auto_capture_max_amount_cents: Patch<i64>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PaymentMethodUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Patch::Set(name.into());
+        self
+    }
+
+    /// Clears `name`: sends `null`.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Patch::Clear;
+        self
+    }
+
+    /// Sets `payment_source_type`.
+    ///
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    pub fn payment_source_type(
+        mut self,
+        payment_source_type: PaymentMethodPaymentSourceType,
+    ) -> Self {
+        self.payment_source_type = Some(payment_source_type);
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `moto`.
+    ///
+    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
+    /// payment gateway. Optional, default is 'false'.
+    pub fn moto(mut self, moto: bool) -> Self {
+        self.moto = Patch::Set(moto);
+        self
+    }
+
+    /// Clears `moto`: sends `null`.
+    pub fn clear_moto(mut self) -> Self {
+        self.moto = Patch::Clear;
+        self
+    }
+
+    /// Sets `require_capture`.
+    ///
+    /// Send this attribute if you want to require the payment capture before fulfillment.
+    /// Optional, deafult is 'true'.
+    pub fn require_capture(mut self, require_capture: bool) -> Self {
+        self.require_capture = Patch::Set(require_capture);
+        self
+    }
+
+    /// Clears `require_capture`: sends `null`.
+    pub fn clear_require_capture(mut self) -> Self {
+        self.require_capture = Patch::Clear;
+        self
+    }
+
+    /// Sets `auto_place`.
+    ///
+    /// Send this attribute if you want to automatically place the order upon authorization
+    /// performed asynchronously. Optional, default is 'false'.
+    pub fn auto_place(mut self, auto_place: bool) -> Self {
+        self.auto_place = Patch::Set(auto_place);
+        self
+    }
+
+    /// Clears `auto_place`: sends `null`.
+    pub fn clear_auto_place(mut self) -> Self {
+        self.auto_place = Patch::Clear;
+        self
+    }
+
+    /// Sets `auto_capture`.
+    ///
+    /// Send this attribute if you want to automatically capture the payment upon authorization.
+    /// Optional, default is 'false'.
+    pub fn auto_capture(mut self, auto_capture: bool) -> Self {
+        self.auto_capture = Patch::Set(auto_capture);
+        self
+    }
+
+    /// Clears `auto_capture`: sends `null`.
+    pub fn clear_auto_capture(mut self) -> Self {
+        self.auto_capture = Patch::Clear;
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The payment method's price, in cents.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `auto_capture_max_amount_cents`.
+    ///
+    /// Send this attribute if you want to limit automatic capture to orders for which the total
+    /// amount is equal or less than the specified value, in cents.
+    pub fn auto_capture_max_amount_cents(
+        mut self,
+        auto_capture_max_amount_cents: i64,
+    ) -> Self {
+        self.auto_capture_max_amount_cents = Patch::Set(auto_capture_max_amount_cents);
+        self
+    }
+
+    /// Clears `auto_capture_max_amount_cents`: sends `null`.
+    pub fn clear_auto_capture_max_amount_cents(mut self) -> Self {
+        self.auto_capture_max_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Unlinks `market`: sends `null`.
+    pub fn clear_market(mut self) -> Self {
+        self.relationships.set("market", Linkage::Clear);
+        self
+    }
+
+    /// Links `payment_gateway` to the `payment_gateways` with this id.
+    ///
+    /// The associated payment gateway.
+    pub fn payment_gateway(mut self, payment_gateway: impl Into<String>) -> Self {
+        self.relationships
+            .set("payment_gateway", Linkage::to("payment_gateways", payment_gateway));
+        self
+    }
+
+    /// Links `store` to the `stores` with this id.
+    ///
+    /// The associated store.
+    pub fn store(mut self, store: impl Into<String>) -> Self {
+        self.relationships.set("store", Linkage::to("stores", store));
+        self
+    }
+
+    /// Unlinks `store`: sends `null`.
+    pub fn clear_store(mut self) -> Self {
+        self.relationships.set("store", Linkage::Clear);
+        self
+    }
+}
+
+/// The values of `payment_source_type`. Values this client does not know are kept in
+/// `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodPaymentSourceType {
+    /// `adyen_payments`
+    AdyenPayments,
+    /// `axerve_payments`
+    AxervePayments,
+    /// `braintree_payments`
+    BraintreePayments,
+    /// `checkout_com_payments`
+    CheckoutComPayments,
+    /// `external_payments`
+    ExternalPayments,
+    /// `klarna_payments`
+    KlarnaPayments,
+    /// `paypal_payments`
+    PaypalPayments,
+    /// `satispay_payments`
+    SatispayPayments,
+    /// `stripe_payments`
+    StripePayments,
+    /// `wire_transfers`
+    WireTransfers,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl PaymentMethodPaymentSourceType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdyenPayments => "adyen_payments",
+            Self::AxervePayments => "axerve_payments",
+            Self::BraintreePayments => "braintree_payments",
+            Self::CheckoutComPayments => "checkout_com_payments",
+            Self::ExternalPayments => "external_payments",
+            Self::KlarnaPayments => "klarna_payments",
+            Self::PaypalPayments => "paypal_payments",
+            Self::SatispayPayments => "satispay_payments",
+            Self::StripePayments => "stripe_payments",
+            Self::WireTransfers => "wire_transfers",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "adyen_payments" => Some(Self::AdyenPayments),
+            "axerve_payments" => Some(Self::AxervePayments),
+            "braintree_payments" => Some(Self::BraintreePayments),
+            "checkout_com_payments" => Some(Self::CheckoutComPayments),
+            "external_payments" => Some(Self::ExternalPayments),
+            "klarna_payments" => Some(Self::KlarnaPayments),
+            "paypal_payments" => Some(Self::PaypalPayments),
+            "satispay_payments" => Some(Self::SatispayPayments),
+            "stripe_payments" => Some(Self::StripePayments),
+            "wire_transfers" => Some(Self::WireTransfers),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PaymentMethodPaymentSourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for PaymentMethodPaymentSourceType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for PaymentMethodPaymentSourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentMethodPaymentSourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`PaymentMethod`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodSort {
+    /// The resource's id.
+    Id,
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    Name,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    PaymentSourceType,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The payment method's price, in cents.
+    PriceAmountCents,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PaymentMethodSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::PaymentSourceType => "payment_source_type",
+            Self::CurrencyCode => "currency_code",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`PaymentMethod`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodFilter {
+    /// The resource's id.
+    Id,
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    Name,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    PaymentSourceType,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The payment method's price, in cents.
+    PriceAmountCents,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PaymentMethodFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::PaymentSourceType => "payment_source_type",
+            Self::CurrencyCode => "currency_code",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PaymentMethodFilter {}
+
+/// The relationships of a [`PaymentMethod`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodInclude {
+    /// The associated market.
+    Market,
+    /// The associated payment gateway.
+    PaymentGateway,
+    /// The associated store.
+    Store,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for PaymentMethodInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Store => "store",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`PaymentMethod`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentMethodField {
+    /// The payment method's internal name. Optional, default to titleized payment source type.
+    Name,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    PaymentSourceType,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// Send this attribute if you want to mark the payment as MOTO, must be supported by
+    /// payment gateway. Optional, default is 'false'.
+    Moto,
+    /// Send this attribute if you want to require the payment capture before fulfillment.
+    /// Optional, deafult is 'true'.
+    RequireCapture,
+    /// Send this attribute if you want to automatically place the order upon authorization
+    /// performed asynchronously. Optional, default is 'false'.
+    AutoPlace,
+    /// Send this attribute if you want to automatically capture the payment upon authorization.
+    /// Optional, default is 'false'.
+    AutoCapture,
+    /// The payment method's price, in cents.
+    PriceAmountCents,
+    /// The payment method's price, float.
+    PriceAmountFloat,
+    /// The payment method's price, formatted.
+    FormattedPriceAmount,
+    /// Send this attribute if you want to limit automatic capture to orders for which the total
+    /// amount is equal or less than the specified value, in cents.
+    AutoCaptureMaxAmountCents,
+    /// The automatic capture max amount, float.
+    AutoCaptureMaxAmountFloat,
+    /// The automatic capture max amount, formatted.
+    FormattedAutoCaptureMaxAmount,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market.
+    Market,
+    /// The associated payment gateway.
+    PaymentGateway,
+    /// The associated store.
+    Store,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for PaymentMethodField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::PaymentSourceType => "payment_source_type",
+            Self::CurrencyCode => "currency_code",
+            Self::Moto => "moto",
+            Self::RequireCapture => "require_capture",
+            Self::AutoPlace => "auto_place",
+            Self::AutoCapture => "auto_capture",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::PriceAmountFloat => "price_amount_float",
+            Self::FormattedPriceAmount => "formatted_price_amount",
+            Self::AutoCaptureMaxAmountCents => "auto_capture_max_amount_cents",
+            Self::AutoCaptureMaxAmountFloat => "auto_capture_max_amount_float",
+            Self::FormattedAutoCaptureMaxAmount => "formatted_auto_capture_max_amount",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Store => "store",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,517 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `payment_options` resource: payment options.
+//!
+//! Start from [`PaymentOptions`], the endpoints that [`Client::payment_options`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.payment_options().list().await?;
+//! for payment_option in &page.data {
+//!     println!("{}", payment_option.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A payment option, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentOption {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PaymentOptionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PaymentOptionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for PaymentOption {
-    const TYPE: Option<&'static str> = Some("payment_options");
-    type Sort = PaymentOptionSort;
-    type Filter = PaymentOptionFilter;
-    type Include = PaymentOptionInclude;
-    type Field = PaymentOptionField;
-}
-
-/// The attributes of a [`PaymentOption`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentOptionAttributes {
-    /// The payment option's name. Wehn blank is inherited by payment source type.
-    ///
-    /// Example: `"Stripe Payment Option"`
-    pub name: Option<String>,
-    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
-    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
-    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
-    ///
-    /// Example: `"stripe_payments"`
-    pub payment_source_type: Option<PaymentOptionPaymentSourceType>,
-    /// The payment options data to be added to the payment source payload. Check payment
-    /// specific API for more details.
-    ///
-    /// Example: `{"application_fee_amount":1000,"on_behalf_of":"pm_xxx"}`
-    pub data: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`PaymentOption`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentOptionRelationships {
-    /// The order associated to the payment options.
-    pub order: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `payment_source_type`. Values this client does not know are kept in
-/// `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentOptionPaymentSourceType {
-    /// `adyen_payments`
-    AdyenPayments,
-    /// `axerve_payments`
-    AxervePayments,
-    /// `braintree_payments`
-    BraintreePayments,
-    /// `checkout_com_payments`
-    CheckoutComPayments,
-    /// `external_payments`
-    ExternalPayments,
-    /// `klarna_payments`
-    KlarnaPayments,
-    /// `paypal_payments`
-    PaypalPayments,
-    /// `satispay_payments`
-    SatispayPayments,
-    /// `stripe_payments`
-    StripePayments,
-    /// `wire_transfers`
-    WireTransfers,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl PaymentOptionPaymentSourceType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdyenPayments => "adyen_payments",
-            Self::AxervePayments => "axerve_payments",
-            Self::BraintreePayments => "braintree_payments",
-            Self::CheckoutComPayments => "checkout_com_payments",
-            Self::ExternalPayments => "external_payments",
-            Self::KlarnaPayments => "klarna_payments",
-            Self::PaypalPayments => "paypal_payments",
-            Self::SatispayPayments => "satispay_payments",
-            Self::StripePayments => "stripe_payments",
-            Self::WireTransfers => "wire_transfers",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "adyen_payments" => Some(Self::AdyenPayments),
-            "axerve_payments" => Some(Self::AxervePayments),
-            "braintree_payments" => Some(Self::BraintreePayments),
-            "checkout_com_payments" => Some(Self::CheckoutComPayments),
-            "external_payments" => Some(Self::ExternalPayments),
-            "klarna_payments" => Some(Self::KlarnaPayments),
-            "paypal_payments" => Some(Self::PaypalPayments),
-            "satispay_payments" => Some(Self::SatispayPayments),
-            "stripe_payments" => Some(Self::StripePayments),
-            "wire_transfers" => Some(Self::WireTransfers),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for PaymentOptionPaymentSourceType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for PaymentOptionPaymentSourceType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for PaymentOptionPaymentSourceType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentOptionPaymentSourceType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`PaymentOption`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentOptionSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `payment_source_type`
-    PaymentSourceType,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PaymentOptionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::PaymentSourceType => "payment_source_type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`PaymentOption`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentOptionFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `payment_source_type`
-    PaymentSourceType,
-    /// `data`
-    Data,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PaymentOptionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::PaymentSourceType => "payment_source_type",
-            Self::Data => "data",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PaymentOptionFilter {}
-
-/// The relationships of a [`PaymentOption`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentOptionInclude {
-    /// `order`
-    Order,
-    /// `attachments`
-    Attachments,
-}
-
-impl FieldName for PaymentOptionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::Attachments => "attachments",
-        }
-    }
-}
-
-/// The fields of a [`PaymentOption`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaymentOptionField {
-    /// `name`
-    Name,
-    /// `payment_source_type`
-    PaymentSourceType,
-    /// `data`
-    Data,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `attachments`
-    Attachments,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for PaymentOptionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::PaymentSourceType => "payment_source_type",
-            Self::Data => "data",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::Attachments => "attachments",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`PaymentOption`]: [`PaymentOptionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PaymentOptionCreate {
-    /// The payment option's name. Wehn blank is inherited by payment source type.
-    ///
-    /// Example: `"Stripe Payment Option"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
-    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
-    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
-    ///
-    /// Example: `"stripe_payments"`
-    pub payment_source_type: PaymentOptionPaymentSourceType,
-    /// The payment options data to be added to the payment source payload. Check payment
-    /// specific API for more details.
-    ///
-    /// Example: `{"application_fee_amount":1000,"on_behalf_of":"pm_xxx"}`
-    pub data: Map<String, Value>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PaymentOptionCreate {
-    /// A new payment option with what the API requires.
-    pub fn new(
-        payment_source_type: PaymentOptionPaymentSourceType,
-        data: Map<String, Value>,
-        order: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            name: None,
-            payment_source_type,
-            data,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`PaymentOption`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PaymentOptionUpdate {
-    /// The payment option's name. Wehn blank is inherited by payment source type.
-    ///
-    /// Example: `"Stripe Payment Option"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub name: Patch<String>,
-    /// The payment options data to be added to the payment source payload. Check payment
-    /// specific API for more details.
-    ///
-    /// Example: `{"application_fee_amount":1000,"on_behalf_of":"pm_xxx"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Map<String, Value>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PaymentOptionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Patch::Set(name.into());
-        self
-    }
-
-    /// Clears `name`: sends `null`.
-    pub fn clear_name(mut self) -> Self {
-        self.name = Patch::Clear;
-        self
-    }
-
-    /// Sets `data`.
-    pub fn data(mut self, data: Map<String, Value>) -> Self {
-        self.data = Some(data);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `payment_options` endpoints, from [`Client::payment_options`].
 #[derive(Debug, Clone)]
@@ -610,5 +113,557 @@ impl PaymentOptions {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A payment option, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentOption {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PaymentOptionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PaymentOptionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for PaymentOption {
+    const TYPE: Option<&'static str> = Some("payment_options");
+    type Sort = PaymentOptionSort;
+    type Filter = PaymentOptionFilter;
+    type Include = PaymentOptionInclude;
+    type Field = PaymentOptionField;
+}
+
+/// The attributes of a [`PaymentOption`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentOptionAttributes {
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    ///
+    /// Example: `"Stripe Payment Option"`
+    pub name: Option<String>,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    ///
+    /// Example: `"stripe_payments"`
+    pub payment_source_type: Option<PaymentOptionPaymentSourceType>,
+    /// The payment options data to be added to the payment source payload. Check payment
+    /// specific API for more details.
+    ///
+    /// Example: `{"application_fee_amount":1000,"on_behalf_of":"pm_xxx"}`
+    pub data: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`PaymentOption`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentOptionRelationships {
+    /// The order associated to the payment options.
+    pub order: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`PaymentOption`]: [`PaymentOptionCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PaymentOptionCreate {
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    ///
+    /// Example: `"Stripe Payment Option"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    ///
+    /// Example: `"stripe_payments"`
+    pub payment_source_type: PaymentOptionPaymentSourceType,
+    /// The payment options data to be added to the payment source payload. Check payment
+    /// specific API for more details.
+    ///
+    /// Example: `{"application_fee_amount":1000,"on_behalf_of":"pm_xxx"}`
+    pub data: Value,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PaymentOptionCreate {
+    /// A new payment option with what the API requires.
+    pub fn new(
+        payment_source_type: PaymentOptionPaymentSourceType,
+        data: impl IntoObject,
+        order: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            name: None,
+            payment_source_type,
+            data: data.into_object(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`PaymentOption`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PaymentOptionUpdate {
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    ///
+    /// Example: `"Stripe Payment Option"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub name: Patch<String>,
+    /// The payment options data to be added to the payment source payload. Check payment
+    /// specific API for more details.
+    ///
+    /// Example: `{"application_fee_amount":1000,"on_behalf_of":"pm_xxx"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PaymentOptionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Patch::Set(name.into());
+        self
+    }
+
+    /// Clears `name`: sends `null`.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Patch::Clear;
+        self
+    }
+
+    /// Sets `data`.
+    ///
+    /// The payment options data to be added to the payment source payload. Check payment
+    /// specific API for more details.
+    pub fn data(mut self, data: impl IntoObject) -> Self {
+        self.data = Some(data.into_object());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the payment options.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The values of `payment_source_type`. Values this client does not know are kept in
+/// `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentOptionPaymentSourceType {
+    /// `adyen_payments`
+    AdyenPayments,
+    /// `axerve_payments`
+    AxervePayments,
+    /// `braintree_payments`
+    BraintreePayments,
+    /// `checkout_com_payments`
+    CheckoutComPayments,
+    /// `external_payments`
+    ExternalPayments,
+    /// `klarna_payments`
+    KlarnaPayments,
+    /// `paypal_payments`
+    PaypalPayments,
+    /// `satispay_payments`
+    SatispayPayments,
+    /// `stripe_payments`
+    StripePayments,
+    /// `wire_transfers`
+    WireTransfers,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl PaymentOptionPaymentSourceType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdyenPayments => "adyen_payments",
+            Self::AxervePayments => "axerve_payments",
+            Self::BraintreePayments => "braintree_payments",
+            Self::CheckoutComPayments => "checkout_com_payments",
+            Self::ExternalPayments => "external_payments",
+            Self::KlarnaPayments => "klarna_payments",
+            Self::PaypalPayments => "paypal_payments",
+            Self::SatispayPayments => "satispay_payments",
+            Self::StripePayments => "stripe_payments",
+            Self::WireTransfers => "wire_transfers",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "adyen_payments" => Some(Self::AdyenPayments),
+            "axerve_payments" => Some(Self::AxervePayments),
+            "braintree_payments" => Some(Self::BraintreePayments),
+            "checkout_com_payments" => Some(Self::CheckoutComPayments),
+            "external_payments" => Some(Self::ExternalPayments),
+            "klarna_payments" => Some(Self::KlarnaPayments),
+            "paypal_payments" => Some(Self::PaypalPayments),
+            "satispay_payments" => Some(Self::SatispayPayments),
+            "stripe_payments" => Some(Self::StripePayments),
+            "wire_transfers" => Some(Self::WireTransfers),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PaymentOptionPaymentSourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for PaymentOptionPaymentSourceType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for PaymentOptionPaymentSourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentOptionPaymentSourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`PaymentOption`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentOptionSort {
+    /// The resource's id.
+    Id,
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    Name,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    PaymentSourceType,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PaymentOptionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::PaymentSourceType => "payment_source_type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`PaymentOption`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentOptionFilter {
+    /// The resource's id.
+    Id,
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    Name,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    PaymentSourceType,
+    /// The payment options data to be added to the payment source payload. Check payment
+    /// specific API for more details.
+    Data,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PaymentOptionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::PaymentSourceType => "payment_source_type",
+            Self::Data => "data",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PaymentOptionFilter {}
+
+/// The relationships of a [`PaymentOption`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentOptionInclude {
+    /// The order associated to the payment options.
+    Order,
+    /// The associated attachments.
+    Attachments,
+}
+
+impl FieldName for PaymentOptionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::Attachments => "attachments",
+        }
+    }
+}
+
+/// The fields of a [`PaymentOption`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentOptionField {
+    /// The payment option's name. Wehn blank is inherited by payment source type.
+    Name,
+    /// The payment source type. One of 'adyen_payments', 'axerve_payments',
+    /// 'braintree_payments', 'checkout_com_payments', 'external_payments', 'klarna_payments',
+    /// 'paypal_payments', 'satispay_payments', 'stripe_payments', or 'wire_transfers'.
+    PaymentSourceType,
+    /// The payment options data to be added to the payment source payload. Check payment
+    /// specific API for more details.
+    Data,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the payment options.
+    Order,
+    /// The associated attachments.
+    Attachments,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for PaymentOptionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::PaymentSourceType => "payment_source_type",
+            Self::Data => "data",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::Attachments => "attachments",
+            Self::EventStores => "event_stores",
+        }
     }
 }

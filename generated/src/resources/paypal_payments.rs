@@ -2,510 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `paypal_payments` resource: paypal payments.
+//!
+//! Start from [`PaypalPayments`], the endpoints that [`Client::paypal_payments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.paypal_payments().list().await?;
+//! for paypal_payment in &page.data {
+//!     println!("{}", paypal_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A paypal payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaypalPayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PaypalPaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PaypalPaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for PaypalPayment {
-    const TYPE: Option<&'static str> = Some("paypal_payments");
-    type Sort = PaypalPaymentSort;
-    type Filter = PaypalPaymentFilter;
-    type Include = PaypalPaymentInclude;
-    type Field = PaypalPaymentField;
-}
-
-/// The attributes of a [`PaypalPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaypalPaymentAttributes {
-    /// The URL where the payer is redirected after they approve the payment.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    pub return_url: Option<String>,
-    /// The URL where the payer is redirected after they cancel the payment.
-    ///
-    /// Example: `"https://yourdomain.com/checkout/payment"`
-    pub cancel_url: Option<String>,
-    /// A free-form field that you can use to send a note to the payer on PayPal.
-    ///
-    /// Example: `"Thank you for shopping with us!"`
-    pub note_to_payer: Option<String>,
-    /// The id of the payer that PayPal passes in the return_url.
-    ///
-    /// Example: `"ABCDEFGHG123456"`
-    pub paypal_payer_id: Option<String>,
-    /// The PayPal payer id (if present).
-    ///
-    /// Example: `"ABCDEFGHG123456"`
-    pub name: Option<String>,
-    /// The id of the PayPal payment object.
-    ///
-    /// Example: `"1234567890"`
-    pub paypal_id: Option<String>,
-    /// The PayPal payment status. One of 'created', or 'approved'.
-    ///
-    /// Example: `"created"`
-    pub status: Option<PaypalPaymentStatus>,
-    /// The URL the customer should be redirected to approve the payment.
-    ///
-    /// Example:
-    /// `"https://www.paypal.com/cgi-bin/webscr?cmd=_express-checkout&token=EC-1234567890ABCDEFGHG"`
-    pub approval_url: Option<String>,
-    /// Indicates if the order current amount differs form the one of the created payment
-    /// intent.
-    ///
-    /// Example: `false`
-    pub mismatched_amounts: Option<bool>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`PaypalPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PaypalPaymentRelationships {
-    /// The order associated to the PayPal payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaypalPaymentStatus {
-    /// `created`
-    Created,
-    /// `approved`
-    Approved,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl PaypalPaymentStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Approved => "approved",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "created" => Some(Self::Created),
-            "approved" => Some(Self::Approved),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for PaypalPaymentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for PaypalPaymentStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for PaypalPaymentStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PaypalPaymentStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`PaypalPayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaypalPaymentSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PaypalPaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`PaypalPayment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaypalPaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PaypalPaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PaypalPaymentFilter {}
-
-/// The relationships of a [`PaypalPayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaypalPaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for PaypalPaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`PaypalPayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaypalPaymentField {
-    /// `return_url`
-    ReturnUrl,
-    /// `cancel_url`
-    CancelUrl,
-    /// `note_to_payer`
-    NoteToPayer,
-    /// `paypal_payer_id`
-    PaypalPayerId,
-    /// `name`
-    Name,
-    /// `paypal_id`
-    PaypalId,
-    /// `status`
-    Status,
-    /// `approval_url`
-    ApprovalUrl,
-    /// `mismatched_amounts`
-    MismatchedAmounts,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for PaypalPaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::ReturnUrl => "return_url",
-            Self::CancelUrl => "cancel_url",
-            Self::NoteToPayer => "note_to_payer",
-            Self::PaypalPayerId => "paypal_payer_id",
-            Self::Name => "name",
-            Self::PaypalId => "paypal_id",
-            Self::Status => "status",
-            Self::ApprovalUrl => "approval_url",
-            Self::MismatchedAmounts => "mismatched_amounts",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`PaypalPayment`]: [`PaypalPaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PaypalPaymentCreate {
-    /// The URL where the payer is redirected after they approve the payment.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    pub return_url: String,
-    /// The URL where the payer is redirected after they cancel the payment.
-    ///
-    /// Example: `"https://yourdomain.com/checkout/payment"`
-    pub cancel_url: String,
-    /// A free-form field that you can use to send a note to the payer on PayPal.
-    ///
-    /// Example: `"Thank you for shopping with us!"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note_to_payer: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PaypalPaymentCreate {
-    /// A new paypal payment with what the API requires.
-    pub fn new(
-        return_url: impl Into<String>,
-        cancel_url: impl Into<String>,
-        order: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            return_url: return_url.into(),
-            cancel_url: cancel_url.into(),
-            note_to_payer: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `note_to_payer`.
-    pub fn note_to_payer(mut self, note_to_payer: impl Into<String>) -> Self {
-        self.note_to_payer = Some(note_to_payer.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`PaypalPayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PaypalPaymentUpdate {
-    /// The id of the payer that PayPal passes in the return_url.
-    ///
-    /// Example: `"ABCDEFGHG123456"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub paypal_payer_id: Patch<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PaypalPaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `paypal_payer_id`.
-    pub fn paypal_payer_id(mut self, paypal_payer_id: impl Into<String>) -> Self {
-        self.paypal_payer_id = Patch::Set(paypal_payer_id.into());
-        self
-    }
-
-    /// Clears `paypal_payer_id`: sends `null`.
-    pub fn clear_paypal_payer_id(mut self) -> Self {
-        self.paypal_payer_id = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `paypal_payments` endpoints, from [`Client::paypal_payments`].
 #[derive(Debug, Clone)]
@@ -622,5 +132,540 @@ impl PaypalPayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A paypal payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaypalPayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PaypalPaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PaypalPaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for PaypalPayment {
+    const TYPE: Option<&'static str> = Some("paypal_payments");
+    type Sort = PaypalPaymentSort;
+    type Filter = PaypalPaymentFilter;
+    type Include = PaypalPaymentInclude;
+    type Field = PaypalPaymentField;
+}
+
+/// The attributes of a [`PaypalPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaypalPaymentAttributes {
+    /// The URL where the payer is redirected after they approve the payment.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    pub return_url: Option<String>,
+    /// The URL where the payer is redirected after they cancel the payment.
+    ///
+    /// Example: `"https://yourdomain.com/checkout/payment"`
+    pub cancel_url: Option<String>,
+    /// A free-form field that you can use to send a note to the payer on PayPal.
+    ///
+    /// Example: `"Thank you for shopping with us!"`
+    pub note_to_payer: Option<String>,
+    /// The id of the payer that PayPal passes in the return_url.
+    ///
+    /// Example: `"ABCDEFGHG123456"`
+    pub paypal_payer_id: Option<String>,
+    /// The PayPal payer id (if present).
+    ///
+    /// Example: `"ABCDEFGHG123456"`
+    pub name: Option<String>,
+    /// The id of the PayPal payment object.
+    ///
+    /// Example: `"1234567890"`
+    pub paypal_id: Option<String>,
+    /// The PayPal payment status. One of 'created', or 'approved'.
+    ///
+    /// Example: `"created"`
+    pub status: Option<PaypalPaymentStatus>,
+    /// The URL the customer should be redirected to approve the payment.
+    ///
+    /// Example:
+    /// `"https://www.paypal.com/cgi-bin/webscr?cmd=_express-checkout&token=EC-1234567890ABCDEFGHG"`
+    pub approval_url: Option<String>,
+    /// Indicates if the order current amount differs form the one of the created payment
+    /// intent.
+    ///
+    /// Example: `false`
+    pub mismatched_amounts: Option<bool>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`PaypalPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PaypalPaymentRelationships {
+    /// The order associated to the PayPal payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`PaypalPayment`]: [`PaypalPaymentCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PaypalPaymentCreate {
+    /// The URL where the payer is redirected after they approve the payment.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    pub return_url: String,
+    /// The URL where the payer is redirected after they cancel the payment.
+    ///
+    /// Example: `"https://yourdomain.com/checkout/payment"`
+    pub cancel_url: String,
+    /// A free-form field that you can use to send a note to the payer on PayPal.
+    ///
+    /// Example: `"Thank you for shopping with us!"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_to_payer: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PaypalPaymentCreate {
+    /// A new paypal payment with what the API requires.
+    pub fn new(
+        return_url: impl Into<String>,
+        cancel_url: impl Into<String>,
+        order: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            return_url: return_url.into(),
+            cancel_url: cancel_url.into(),
+            note_to_payer: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `note_to_payer`.
+    ///
+    /// A free-form field that you can use to send a note to the payer on PayPal.
+    pub fn note_to_payer(mut self, note_to_payer: impl Into<String>) -> Self {
+        self.note_to_payer = Some(note_to_payer.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`PaypalPayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PaypalPaymentUpdate {
+    /// The id of the payer that PayPal passes in the return_url.
+    ///
+    /// Example: `"ABCDEFGHG123456"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub paypal_payer_id: Patch<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PaypalPaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `paypal_payer_id`.
+    ///
+    /// The id of the payer that PayPal passes in the return_url.
+    pub fn paypal_payer_id(mut self, paypal_payer_id: impl Into<String>) -> Self {
+        self.paypal_payer_id = Patch::Set(paypal_payer_id.into());
+        self
+    }
+
+    /// Clears `paypal_payer_id`: sends `null`.
+    pub fn clear_paypal_payer_id(mut self) -> Self {
+        self.paypal_payer_id = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the PayPal payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaypalPaymentStatus {
+    /// `created`
+    Created,
+    /// `approved`
+    Approved,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl PaypalPaymentStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Approved => "approved",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "created" => Some(Self::Created),
+            "approved" => Some(Self::Approved),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PaypalPaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for PaypalPaymentStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for PaypalPaymentStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PaypalPaymentStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`PaypalPayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaypalPaymentSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PaypalPaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`PaypalPayment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaypalPaymentFilter {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PaypalPaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PaypalPaymentFilter {}
+
+/// The relationships of a [`PaypalPayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaypalPaymentInclude {
+    /// The order associated to the PayPal payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for PaypalPaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`PaypalPayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaypalPaymentField {
+    /// The URL where the payer is redirected after they approve the payment.
+    ReturnUrl,
+    /// The URL where the payer is redirected after they cancel the payment.
+    CancelUrl,
+    /// A free-form field that you can use to send a note to the payer on PayPal.
+    NoteToPayer,
+    /// The id of the payer that PayPal passes in the return_url.
+    PaypalPayerId,
+    /// The PayPal payer id (if present).
+    Name,
+    /// The id of the PayPal payment object.
+    PaypalId,
+    /// The PayPal payment status. One of 'created', or 'approved'.
+    Status,
+    /// The URL the customer should be redirected to approve the payment.
+    ApprovalUrl,
+    /// Indicates if the order current amount differs form the one of the created payment
+    /// intent.
+    MismatchedAmounts,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the PayPal payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for PaypalPaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::ReturnUrl => "return_url",
+            Self::CancelUrl => "cancel_url",
+            Self::NoteToPayer => "note_to_payer",
+            Self::PaypalPayerId => "paypal_payer_id",
+            Self::Name => "name",
+            Self::PaypalId => "paypal_id",
+            Self::Status => "status",
+            Self::ApprovalUrl => "approval_url",
+            Self::MismatchedAmounts => "mismatched_amounts",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

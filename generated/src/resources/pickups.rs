@@ -2,8 +2,91 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `pickups` resource: pickups.
+//!
+//! Start from [`Pickups`], the endpoints that [`Client::pickups`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.pickups().list().await?;
+//! for pickup in &page.data {
+//!     println!("{}", pickup.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `pickups` endpoints, from [`Client::pickups`].
+#[derive(Debug, Clone)]
+pub struct Pickups {
+    client: Client,
+}
+
+impl Client {
+    /// The `pickups` endpoints: pickups.
+    pub fn pickups(&self) -> Pickups {
+        Pickups { client: self.clone() }
+    }
+}
+
+impl Pickups {
+    /// Lists pickups, a page at a time: `GET /pickups`.
+    pub fn list(&self) -> ListCall<Pickup> {
+        ListCall::list(&self.client, "pickups")
+    }
+
+    /// Retrieves a pickup by id: `GET /pickups/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Pickup> {
+        ItemCall::retrieve(&self.client, "pickups", id)
+    }
+
+    /// The associated shipment.
+    ///
+    /// `GET /pickups/{id}/shipment`
+    ///
+    /// With the `shipments` feature.
+    #[cfg(feature = "shipments")]
+    pub fn shipment(&self, id: &str) -> ItemCall<Option<super::shipments::Shipment>> {
+        ItemCall::related(&self.client, "pickups", id, "shipment", Some("shipments"))
+    }
+
+    /// The associated parcels.
+    ///
+    /// `GET /pickups/{id}/parcels`
+    ///
+    /// With the `parcels` feature.
+    #[cfg(feature = "parcels")]
+    pub fn parcels(&self, id: &str) -> ListCall<super::parcels::Parcel> {
+        ListCall::related(&self.client, "pickups", id, "parcels", Some("parcels"))
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /pickups/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "pickups", id, "events", Some("events"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /pickups/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "pickups",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A pickup, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -146,17 +229,19 @@ impl<'de> Deserialize<'de> for PickupType {
 pub enum PickupSort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The pick up's type.
     Type,
-    /// `status`
+    /// The pick up status. Optional, default is 'unknown'.
     Status,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -181,19 +266,22 @@ impl FieldName for PickupSort {
 pub enum PickupFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The pick up's type.
     Type,
-    /// `status`
+    /// The pick up status. Optional, default is 'unknown'.
     Status,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -218,11 +306,11 @@ impl FilterField for PickupFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PickupInclude {
-    /// `shipment`
+    /// The associated shipment.
     Shipment,
-    /// `parcels`
+    /// The associated parcels.
     Parcels,
-    /// `events`
+    /// The associated events.
     Events,
 }
 
@@ -240,29 +328,32 @@ impl FieldName for PickupInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PickupField {
-    /// `type`
+    /// The pick up's type.
     Type,
-    /// `status`
+    /// The pick up status. Optional, default is 'unknown'.
     Status,
-    /// `internal_id`
+    /// The pick up service internal ID.
     InternalId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `shipment`
+    /// The associated shipment.
     Shipment,
-    /// `parcels`
+    /// The associated parcels.
     Parcels,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -282,76 +373,5 @@ impl FieldName for PickupField {
             Self::Events => "events",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `pickups` endpoints, from [`Client::pickups`].
-#[derive(Debug, Clone)]
-pub struct Pickups {
-    client: Client,
-}
-
-impl Client {
-    /// The `pickups` endpoints: pickups.
-    pub fn pickups(&self) -> Pickups {
-        Pickups { client: self.clone() }
-    }
-}
-
-impl Pickups {
-    /// Lists pickups, a page at a time: `GET /pickups`.
-    pub fn list(&self) -> ListCall<Pickup> {
-        ListCall::list(&self.client, "pickups")
-    }
-
-    /// Retrieves a pickup by id: `GET /pickups/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Pickup> {
-        ItemCall::retrieve(&self.client, "pickups", id)
-    }
-
-    /// The associated shipment.
-    ///
-    /// `GET /pickups/{id}/shipment`
-    ///
-    /// With the `shipments` feature.
-    #[cfg(feature = "shipments")]
-    pub fn shipment(&self, id: &str) -> ItemCall<Option<super::shipments::Shipment>> {
-        ItemCall::related(&self.client, "pickups", id, "shipment", Some("shipments"))
-    }
-
-    /// The associated parcels.
-    ///
-    /// `GET /pickups/{id}/parcels`
-    ///
-    /// With the `parcels` feature.
-    #[cfg(feature = "parcels")]
-    pub fn parcels(&self, id: &str) -> ListCall<super::parcels::Parcel> {
-        ListCall::related(&self.client, "pickups", id, "parcels", Some("parcels"))
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /pickups/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "pickups", id, "events", Some("events"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /pickups/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "pickups",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

@@ -2,531 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `price_lists` resource: price lists.
+//!
+//! Start from [`PriceLists`], the endpoints that [`Client::price_lists`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.price_lists().list().await?;
+//! for price_list in &page.data {
+//!     println!("{}", price_list.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A price list, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceList {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PriceListAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PriceListRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for PriceList {
-    const TYPE: Option<&'static str> = Some("price_lists");
-    type Sort = PriceListSort;
-    type Filter = PriceListFilter;
-    type Include = PriceListInclude;
-    type Field = PriceListField;
-}
-
-/// The attributes of a [`PriceList`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceListAttributes {
-    /// The price list's internal name.
-    ///
-    /// Example: `"EU Price list"`
-    pub name: Option<String>,
-    /// A string that you can use to identify the price list (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    pub code: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    pub tax_included: Option<bool>,
-    /// The rule outcomes.
-    ///
-    /// Example: `[]`
-    pub rule_outcomes: Option<Value>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// The rules (using Rules Engine) to be applied.
-    ///
-    /// Example: `{}`
-    pub rules: Option<Map<String, Value>>,
-    /// The payload used to evaluate the rules.
-    ///
-    /// Example: `{}`
-    pub resource_payload: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`PriceList`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceListRelationships {
-    /// The associated prices.
-    pub prices: Option<ToMany>,
-    /// The associated price list schedulers.
-    pub price_list_schedulers: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`PriceList`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceListSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `currency_code`
-    CurrencyCode,
-    /// `tax_included`
-    TaxIncluded,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PriceListSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::CurrencyCode => "currency_code",
-            Self::TaxIncluded => "tax_included",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`PriceList`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceListFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `currency_code`
-    CurrencyCode,
-    /// `tax_included`
-    TaxIncluded,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `rules`
-    Rules,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PriceListFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::CurrencyCode => "currency_code",
-            Self::TaxIncluded => "tax_included",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Rules => "rules",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PriceListFilter {}
-
-/// The relationships of a [`PriceList`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceListInclude {
-    /// `prices`
-    Prices,
-    /// `price_list_schedulers`
-    PriceListSchedulers,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for PriceListInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Prices => "prices",
-            Self::PriceListSchedulers => "price_list_schedulers",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`PriceList`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceListField {
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `currency_code`
-    CurrencyCode,
-    /// `tax_included`
-    TaxIncluded,
-    /// `rule_outcomes`
-    RuleOutcomes,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `rules`
-    Rules,
-    /// `resource_payload`
-    ResourcePayload,
-    /// `metadata`
-    Metadata,
-    /// `prices`
-    Prices,
-    /// `price_list_schedulers`
-    PriceListSchedulers,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for PriceListField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::CurrencyCode => "currency_code",
-            Self::TaxIncluded => "tax_included",
-            Self::RuleOutcomes => "rule_outcomes",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Rules => "rules",
-            Self::ResourcePayload => "resource_payload",
-            Self::Metadata => "metadata",
-            Self::Prices => "prices",
-            Self::PriceListSchedulers => "price_list_schedulers",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`PriceList`]: [`PriceListCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PriceListCreate {
-    /// The price list's internal name.
-    ///
-    /// Example: `"EU Price list"`
-    pub name: String,
-    /// A string that you can use to identify the price list (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: String,
-    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_included: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// The rules (using Rules Engine) to be applied.
-    ///
-    /// Example: `{}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl PriceListCreate {
-    /// A new price list with what the API requires.
-    pub fn new(name: impl Into<String>, currency_code: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            code: None,
-            currency_code: currency_code.into(),
-            tax_included: None,
-            reference: None,
-            reference_origin: None,
-            rules: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `tax_included`.
-    pub fn tax_included(mut self, tax_included: bool) -> Self {
-        self.tax_included = Some(tax_included);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `rules`.
-    pub fn rules(mut self, rules: Map<String, Value>) -> Self {
-        self.rules = Some(rules);
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`PriceList`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PriceListUpdate {
-    /// The price list's internal name.
-    ///
-    /// Example: `"EU Price list"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to identify the price list (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub code: Patch<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub tax_included: Patch<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// The rules (using Rules Engine) to be applied.
-    ///
-    /// Example: `{}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub rules: Patch<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl PriceListUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Patch::Set(code.into());
-        self
-    }
-
-    /// Clears `code`: sends `null`.
-    pub fn clear_code(mut self) -> Self {
-        self.code = Patch::Clear;
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `tax_included`.
-    pub fn tax_included(mut self, tax_included: bool) -> Self {
-        self.tax_included = Patch::Set(tax_included);
-        self
-    }
-
-    /// Clears `tax_included`: sends `null`.
-    pub fn clear_tax_included(mut self) -> Self {
-        self.tax_included = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `rules`.
-    pub fn rules(mut self, rules: Map<String, Value>) -> Self {
-        self.rules = Patch::Set(rules);
-        self
-    }
-
-    /// Clears `rules`: sends `null`.
-    pub fn clear_rules(mut self) -> Self {
-        self.rules = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `price_lists` endpoints, from [`Client::price_lists`].
 #[derive(Debug, Clone)]
@@ -636,5 +125,575 @@ impl PriceLists {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A price list, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceList {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PriceListAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PriceListRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for PriceList {
+    const TYPE: Option<&'static str> = Some("price_lists");
+    type Sort = PriceListSort;
+    type Filter = PriceListFilter;
+    type Include = PriceListInclude;
+    type Field = PriceListField;
+}
+
+/// The attributes of a [`PriceList`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceListAttributes {
+    /// The price list's internal name.
+    ///
+    /// Example: `"EU Price list"`
+    pub name: Option<String>,
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    pub code: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    pub tax_included: Option<bool>,
+    /// The rule outcomes.
+    ///
+    /// Example: `[]`
+    pub rule_outcomes: Option<Value>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// The rules (using Rules Engine) to be applied.
+    ///
+    /// Example: `{}`
+    pub rules: Option<Map<String, Value>>,
+    /// The payload used to evaluate the rules.
+    ///
+    /// Example: `{}`
+    pub resource_payload: Option<Map<String, Value>>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`PriceList`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceListRelationships {
+    /// The associated prices.
+    pub prices: Option<ToMany>,
+    /// The associated price list schedulers.
+    pub price_list_schedulers: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`PriceList`]: [`PriceListCreate::new`] takes what the
+/// API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PriceListCreate {
+    /// The price list's internal name.
+    ///
+    /// Example: `"EU Price list"`
+    pub name: String,
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: String,
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_included: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// The rules (using Rules Engine) to be applied.
+    ///
+    /// Example: `{}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Value>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl PriceListCreate {
+    /// A new price list with what the API requires.
+    pub fn new(name: impl Into<String>, currency_code: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            code: None,
+            currency_code: currency_code.into(),
+            tax_included: None,
+            reference: None,
+            reference_origin: None,
+            rules: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `tax_included`.
+    ///
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    pub fn tax_included(mut self, tax_included: bool) -> Self {
+        self.tax_included = Some(tax_included);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `rules`.
+    ///
+    /// The rules (using Rules Engine) to be applied.
+    pub fn rules(mut self, rules: impl IntoObject) -> Self {
+        self.rules = Some(rules.into_object());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`PriceList`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PriceListUpdate {
+    /// The price list's internal name.
+    ///
+    /// Example: `"EU Price list"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub code: Patch<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub tax_included: Patch<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// The rules (using Rules Engine) to be applied.
+    ///
+    /// Example: `{}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub rules: Patch<Value>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl PriceListUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The price list's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `code`.
+    ///
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Patch::Set(code.into());
+        self
+    }
+
+    /// Clears `code`: sends `null`.
+    pub fn clear_code(mut self) -> Self {
+        self.code = Patch::Clear;
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `tax_included`.
+    ///
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    pub fn tax_included(mut self, tax_included: bool) -> Self {
+        self.tax_included = Patch::Set(tax_included);
+        self
+    }
+
+    /// Clears `tax_included`: sends `null`.
+    pub fn clear_tax_included(mut self) -> Self {
+        self.tax_included = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `rules`.
+    ///
+    /// The rules (using Rules Engine) to be applied.
+    pub fn rules(mut self, rules: impl IntoObject) -> Self {
+        self.rules = Patch::Set(rules.into_object());
+        self
+    }
+
+    /// Clears `rules`: sends `null`.
+    pub fn clear_rules(mut self) -> Self {
+        self.rules = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`PriceList`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceListSort {
+    /// The resource's id.
+    Id,
+    /// The price list's internal name.
+    Name,
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    Code,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    TaxIncluded,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PriceListSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::CurrencyCode => "currency_code",
+            Self::TaxIncluded => "tax_included",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`PriceList`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceListFilter {
+    /// The resource's id.
+    Id,
+    /// The price list's internal name.
+    Name,
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    Code,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    TaxIncluded,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The rules (using Rules Engine) to be applied.
+    Rules,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PriceListFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::CurrencyCode => "currency_code",
+            Self::TaxIncluded => "tax_included",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Rules => "rules",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PriceListFilter {}
+
+/// The relationships of a [`PriceList`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceListInclude {
+    /// The associated prices.
+    Prices,
+    /// The associated price list schedulers.
+    PriceListSchedulers,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for PriceListInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Prices => "prices",
+            Self::PriceListSchedulers => "price_list_schedulers",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`PriceList`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceListField {
+    /// The price list's internal name.
+    Name,
+    /// A string that you can use to identify the price list (must be unique within the
+    /// environment).
+    Code,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
+    CurrencyCode,
+    /// Indicates if the associated prices include taxes. Optional, default is 'true'.
+    TaxIncluded,
+    /// The rule outcomes.
+    RuleOutcomes,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The rules (using Rules Engine) to be applied.
+    Rules,
+    /// The payload used to evaluate the rules.
+    ResourcePayload,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated prices.
+    Prices,
+    /// The associated price list schedulers.
+    PriceListSchedulers,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for PriceListField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::CurrencyCode => "currency_code",
+            Self::TaxIncluded => "tax_included",
+            Self::RuleOutcomes => "rule_outcomes",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Rules => "rules",
+            Self::ResourcePayload => "resource_payload",
+            Self::Metadata => "metadata",
+            Self::Prices => "prices",
+            Self::PriceListSchedulers => "price_list_schedulers",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,8 +2,97 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `price_tiers` resource: price tiers.
+//!
+//! Start from [`PriceTiers`], the endpoints that [`Client::price_tiers`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.price_tiers().list().await?;
+//! for price_tier in &page.data {
+//!     println!("{}", price_tier.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `price_tiers` endpoints, from [`Client::price_tiers`].
+#[derive(Debug, Clone)]
+pub struct PriceTiers {
+    client: Client,
+}
+
+impl Client {
+    /// The `price_tiers` endpoints: price tiers.
+    pub fn price_tiers(&self) -> PriceTiers {
+        PriceTiers { client: self.clone() }
+    }
+}
+
+impl PriceTiers {
+    /// Lists price tiers, a page at a time: `GET /price_tiers`.
+    pub fn list(&self) -> ListCall<PriceTier> {
+        ListCall::list(&self.client, "price_tiers")
+    }
+
+    /// Retrieves a price tier by id: `GET /price_tiers/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<PriceTier> {
+        ItemCall::retrieve(&self.client, "price_tiers", id)
+    }
+
+    /// The associated price.
+    ///
+    /// `GET /price_tiers/{id}/price`
+    ///
+    /// With the `prices` feature.
+    #[cfg(feature = "prices")]
+    pub fn price(&self, id: &str) -> ItemCall<Option<super::prices::Price>> {
+        ItemCall::related(&self.client, "price_tiers", id, "price", Some("prices"))
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /price_tiers/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "price_tiers",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /price_tiers/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "price_tiers", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /price_tiers/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "price_tiers",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A price tier, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -163,21 +252,24 @@ impl<'de> Deserialize<'de> for PriceTierType {
 pub enum PriceTierSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The price tier's name.
     Name,
-    /// `type`
+    /// The price tier's type.
     Type,
-    /// `up_to`
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
     UpTo,
-    /// `price_amount_cents`
+    /// The price of this price tier, in cents.
     PriceAmountCents,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -204,23 +296,27 @@ impl FieldName for PriceTierSort {
 pub enum PriceTierFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The price tier's name.
     Name,
-    /// `type`
+    /// The price tier's type.
     Type,
-    /// `up_to`
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
     UpTo,
-    /// `price_amount_cents`
+    /// The price of this price tier, in cents.
     PriceAmountCents,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -247,11 +343,11 @@ impl FilterField for PriceTierFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceTierInclude {
-    /// `price`
+    /// The associated price.
     Price,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -269,35 +365,39 @@ impl FieldName for PriceTierInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceTierField {
-    /// `name`
+    /// The price tier's name.
     Name,
-    /// `type`
+    /// The price tier's type.
     Type,
-    /// `up_to`
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
     UpTo,
-    /// `price_amount_cents`
+    /// The price of this price tier, in cents.
     PriceAmountCents,
-    /// `price_amount_float`
+    /// The price of this price tier, float.
     PriceAmountFloat,
-    /// `formatted_price_amount`
+    /// The price of this price tier, formatted.
     FormattedPriceAmount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `price`
+    /// The associated price.
     Price,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -320,82 +420,5 @@ impl FieldName for PriceTierField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `price_tiers` endpoints, from [`Client::price_tiers`].
-#[derive(Debug, Clone)]
-pub struct PriceTiers {
-    client: Client,
-}
-
-impl Client {
-    /// The `price_tiers` endpoints: price tiers.
-    pub fn price_tiers(&self) -> PriceTiers {
-        PriceTiers { client: self.clone() }
-    }
-}
-
-impl PriceTiers {
-    /// Lists price tiers, a page at a time: `GET /price_tiers`.
-    pub fn list(&self) -> ListCall<PriceTier> {
-        ListCall::list(&self.client, "price_tiers")
-    }
-
-    /// Retrieves a price tier by id: `GET /price_tiers/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<PriceTier> {
-        ItemCall::retrieve(&self.client, "price_tiers", id)
-    }
-
-    /// The associated price.
-    ///
-    /// `GET /price_tiers/{id}/price`
-    ///
-    /// With the `prices` feature.
-    #[cfg(feature = "prices")]
-    pub fn price(&self, id: &str) -> ItemCall<Option<super::prices::Price>> {
-        ItemCall::related(&self.client, "price_tiers", id, "price", Some("prices"))
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /price_tiers/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "price_tiers",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /price_tiers/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "price_tiers", id, "versions", Some("versions"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /price_tiers/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "price_tiers",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

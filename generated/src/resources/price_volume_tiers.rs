@@ -2,537 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `price_volume_tiers` resource: price volume tiers.
+//!
+//! Start from [`PriceVolumeTiers`], the endpoints that [`Client::price_volume_tiers`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.price_volume_tiers().list().await?;
+//! for price_volume_tier in &page.data {
+//!     println!("{}", price_volume_tier.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A price volume tier, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceVolumeTier {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PriceVolumeTierAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PriceVolumeTierRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for PriceVolumeTier {
-    const TYPE: Option<&'static str> = Some("price_volume_tiers");
-    type Sort = PriceVolumeTierSort;
-    type Filter = PriceVolumeTierFilter;
-    type Include = PriceVolumeTierInclude;
-    type Field = PriceVolumeTierField;
-}
-
-/// The attributes of a [`PriceVolumeTier`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceVolumeTierAttributes {
-    /// The price tier's name.
-    ///
-    /// Example: `"six pack"`
-    pub name: Option<String>,
-    /// The price tier's type.
-    ///
-    /// Example: `"price_volume_tiers"`
-    pub r#type: Option<PriceVolumeTierType>,
-    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
-    /// (useful to have an always matching tier).
-    ///
-    /// Example: `15`
-    pub up_to: Option<i64>,
-    /// The price of this price tier, in cents.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: Option<i64>,
-    /// The price of this price tier, float.
-    ///
-    /// Example: `10.0`
-    pub price_amount_float: Option<f64>,
-    /// The price of this price tier, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_price_amount: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`PriceVolumeTier`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceVolumeTierRelationships {
-    /// The associated price.
-    pub price: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceVolumeTierType {
-    /// `price_volume_tiers`
-    PriceVolumeTiers,
-    /// `price_frequency_tiers`
-    PriceFrequencyTiers,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl PriceVolumeTierType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PriceVolumeTiers => "price_volume_tiers",
-            Self::PriceFrequencyTiers => "price_frequency_tiers",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "price_volume_tiers" => Some(Self::PriceVolumeTiers),
-            "price_frequency_tiers" => Some(Self::PriceFrequencyTiers),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for PriceVolumeTierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for PriceVolumeTierType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for PriceVolumeTierType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceVolumeTierType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`PriceVolumeTier`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceVolumeTierSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `up_to`
-    UpTo,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PriceVolumeTierSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::UpTo => "up_to",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`PriceVolumeTier`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceVolumeTierFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `up_to`
-    UpTo,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PriceVolumeTierFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::UpTo => "up_to",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PriceVolumeTierFilter {}
-
-/// The relationships of a [`PriceVolumeTier`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceVolumeTierInclude {
-    /// `price`
-    Price,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `events`
-    Events,
-}
-
-impl FieldName for PriceVolumeTierInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Price => "price",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::Events => "events",
-        }
-    }
-}
-
-/// The fields of a [`PriceVolumeTier`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceVolumeTierField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `up_to`
-    UpTo,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `price_amount_float`
-    PriceAmountFloat,
-    /// `formatted_price_amount`
-    FormattedPriceAmount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `price`
-    Price,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `events`
-    Events,
-}
-
-impl FieldName for PriceVolumeTierField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::UpTo => "up_to",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::PriceAmountFloat => "price_amount_float",
-            Self::FormattedPriceAmount => "formatted_price_amount",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Price => "price",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::Events => "events",
-        }
-    }
-}
-
-/// The body of a request creating a [`PriceVolumeTier`]: [`PriceVolumeTierCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PriceVolumeTierCreate {
-    /// The price tier's name.
-    ///
-    /// Example: `"six pack"`
-    pub name: String,
-    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
-    /// (useful to have an always matching tier).
-    ///
-    /// Example: `15`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub up_to: Option<i64>,
-    /// The price of this price tier, in cents.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PriceVolumeTierCreate {
-    /// A new price volume tier with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        price_amount_cents: i64,
-        price: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("price", Linkage::to("prices", price));
-        Self {
-            name: name.into(),
-            up_to: None,
-            price_amount_cents,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `up_to`.
-    pub fn up_to(mut self, up_to: i64) -> Self {
-        self.up_to = Some(up_to);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`PriceVolumeTier`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PriceVolumeTierUpdate {
-    /// The price tier's name.
-    ///
-    /// Example: `"six pack"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
-    /// (useful to have an always matching tier).
-    ///
-    /// Example: `15`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub up_to: Patch<i64>,
-    /// The price of this price tier, in cents.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PriceVolumeTierUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `up_to`.
-    pub fn up_to(mut self, up_to: i64) -> Self {
-        self.up_to = Patch::Set(up_to);
-        self
-    }
-
-    /// Clears `up_to`: sends `null`.
-    pub fn clear_up_to(mut self) -> Self {
-        self.up_to = Patch::Clear;
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `price` to the `prices` with this id.
-    pub fn price(mut self, price: impl Into<String>) -> Self {
-        self.relationships.set("price", Linkage::to("prices", price));
-        self
-    }
-}
 
 /// The `price_volume_tiers` endpoints, from [`Client::price_volume_tiers`].
 #[derive(Debug, Clone)]
@@ -668,5 +152,575 @@ impl PriceVolumeTiers {
             "events",
             Some("events"),
         )
+    }
+}
+
+/// A price volume tier, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceVolumeTier {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PriceVolumeTierAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PriceVolumeTierRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for PriceVolumeTier {
+    const TYPE: Option<&'static str> = Some("price_volume_tiers");
+    type Sort = PriceVolumeTierSort;
+    type Filter = PriceVolumeTierFilter;
+    type Include = PriceVolumeTierInclude;
+    type Field = PriceVolumeTierField;
+}
+
+/// The attributes of a [`PriceVolumeTier`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceVolumeTierAttributes {
+    /// The price tier's name.
+    ///
+    /// Example: `"six pack"`
+    pub name: Option<String>,
+    /// The price tier's type.
+    ///
+    /// Example: `"price_volume_tiers"`
+    pub r#type: Option<PriceVolumeTierType>,
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    ///
+    /// Example: `15`
+    pub up_to: Option<i64>,
+    /// The price of this price tier, in cents.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: Option<i64>,
+    /// The price of this price tier, float.
+    ///
+    /// Example: `10.0`
+    pub price_amount_float: Option<f64>,
+    /// The price of this price tier, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_price_amount: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`PriceVolumeTier`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceVolumeTierRelationships {
+    /// The associated price.
+    pub price: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+}
+
+/// The body of a request creating a [`PriceVolumeTier`]: [`PriceVolumeTierCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PriceVolumeTierCreate {
+    /// The price tier's name.
+    ///
+    /// Example: `"six pack"`
+    pub name: String,
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    ///
+    /// Example: `15`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<i64>,
+    /// The price of this price tier, in cents.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PriceVolumeTierCreate {
+    /// A new price volume tier with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        price_amount_cents: i64,
+        price: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("price", Linkage::to("prices", price));
+        Self {
+            name: name.into(),
+            up_to: None,
+            price_amount_cents,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `up_to`.
+    ///
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    pub fn up_to(mut self, up_to: i64) -> Self {
+        self.up_to = Some(up_to);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`PriceVolumeTier`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PriceVolumeTierUpdate {
+    /// The price tier's name.
+    ///
+    /// Example: `"six pack"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    ///
+    /// Example: `15`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub up_to: Patch<i64>,
+    /// The price of this price tier, in cents.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PriceVolumeTierUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The price tier's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `up_to`.
+    ///
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    pub fn up_to(mut self, up_to: i64) -> Self {
+        self.up_to = Patch::Set(up_to);
+        self
+    }
+
+    /// Clears `up_to`: sends `null`.
+    pub fn clear_up_to(mut self) -> Self {
+        self.up_to = Patch::Clear;
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The price of this price tier, in cents.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `price` to the `prices` with this id.
+    ///
+    /// The associated price.
+    pub fn price(mut self, price: impl Into<String>) -> Self {
+        self.relationships.set("price", Linkage::to("prices", price));
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceVolumeTierType {
+    /// `price_volume_tiers`
+    PriceVolumeTiers,
+    /// `price_frequency_tiers`
+    PriceFrequencyTiers,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl PriceVolumeTierType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PriceVolumeTiers => "price_volume_tiers",
+            Self::PriceFrequencyTiers => "price_frequency_tiers",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "price_volume_tiers" => Some(Self::PriceVolumeTiers),
+            "price_frequency_tiers" => Some(Self::PriceFrequencyTiers),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for PriceVolumeTierType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for PriceVolumeTierType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for PriceVolumeTierType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PriceVolumeTierType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`PriceVolumeTier`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceVolumeTierSort {
+    /// The resource's id.
+    Id,
+    /// The price tier's name.
+    Name,
+    /// The price tier's type.
+    Type,
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    UpTo,
+    /// The price of this price tier, in cents.
+    PriceAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PriceVolumeTierSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::UpTo => "up_to",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`PriceVolumeTier`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceVolumeTierFilter {
+    /// The resource's id.
+    Id,
+    /// The price tier's name.
+    Name,
+    /// The price tier's type.
+    Type,
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    UpTo,
+    /// The price of this price tier, in cents.
+    PriceAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PriceVolumeTierFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::UpTo => "up_to",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PriceVolumeTierFilter {}
+
+/// The relationships of a [`PriceVolumeTier`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceVolumeTierInclude {
+    /// The associated price.
+    Price,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated events.
+    Events,
+}
+
+impl FieldName for PriceVolumeTierInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Price => "price",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::Events => "events",
+        }
+    }
+}
+
+/// The fields of a [`PriceVolumeTier`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceVolumeTierField {
+    /// The price tier's name.
+    Name,
+    /// The price tier's type.
+    Type,
+    /// The tier upper limit, expressed as the line item quantity. When 'null' it means infinity
+    /// (useful to have an always matching tier).
+    UpTo,
+    /// The price of this price tier, in cents.
+    PriceAmountCents,
+    /// The price of this price tier, float.
+    PriceAmountFloat,
+    /// The price of this price tier, formatted.
+    FormattedPriceAmount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated price.
+    Price,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated events.
+    Events,
+}
+
+impl FieldName for PriceVolumeTierField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::UpTo => "up_to",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::PriceAmountFloat => "price_amount_float",
+            Self::FormattedPriceAmount => "formatted_price_amount",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Price => "price",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::Events => "events",
+        }
     }
 }

@@ -2,673 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `prices` resource: prices.
+//!
+//! Start from [`Prices`], the endpoints that [`Client::prices`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.prices().list().await?;
+//! for price in &page.data {
+//!     println!("{}", price.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A price, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Price {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: PriceAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: PriceRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Price {
-    const TYPE: Option<&'static str> = Some("prices");
-    type Sort = PriceSort;
-    type Filter = PriceFilter;
-    type Include = PriceInclude;
-    type Field = PriceField;
-}
-
-/// The attributes of a [`Price`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceAttributes {
-    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
-    /// from the associated price list.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
-    /// relationship must be present.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The SKU price amount for the associated price list, in cents.
-    ///
-    /// Example: `10000`
-    pub amount_cents: Option<i64>,
-    /// The SKU price amount for the associated price list, float.
-    ///
-    /// Example: `100.0`
-    pub amount_float: Option<f64>,
-    /// The SKU price amount for the associated price list, formatted.
-    ///
-    /// Example: `"€100,00"`
-    pub formatted_amount: Option<String>,
-    /// The SKU price amount for the associated price list, in cents before any applied rule.
-    ///
-    /// Example: `10000`
-    pub original_amount_cents: Option<i64>,
-    /// The SKU price amount for the associated price list, in cents before any applied rule,
-    /// formatted.
-    ///
-    /// Example: `"€100,00"`
-    pub formatted_original_amount: Option<String>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    pub compare_at_amount_cents: Option<i64>,
-    /// The compared price amount, float.
-    ///
-    /// Example: `130.0`
-    pub compare_at_amount_float: Option<f64>,
-    /// The compared price amount, formatted.
-    ///
-    /// Example: `"€130,00"`
-    pub formatted_compare_at_amount: Option<String>,
-    /// The rule outcomes.
-    ///
-    /// Example: `[]`
-    pub rule_outcomes: Option<Value>,
-    /// Time at which the resource was processed by API.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub processed_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// The rules (using Rules Engine) to be applied.
-    ///
-    /// Example: `{}`
-    pub rules: Option<Map<String, Value>>,
-    /// The payload used to evaluate the rules.
-    ///
-    /// Example: `{}`
-    pub resource_payload: Option<Map<String, Value>>,
-    /// The custom_claim attached to the current JWT (if any).
-    ///
-    /// Example: `{}`
-    pub jwt_custom_claim: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Price`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct PriceRelationships {
-    /// The associated price list.
-    pub price_list: Option<ToOne>,
-    /// The associated SKU. When creating a price, either a SKU relationship or a valid sku_code
-    /// must be present.
-    pub sku: Option<ToOne>,
-    /// The associated price tiers.
-    pub price_tiers: Option<ToMany>,
-    /// The associated price volume tiers.
-    pub price_volume_tiers: Option<ToMany>,
-    /// The associated price frequency tiers.
-    pub price_frequency_tiers: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The customer associated to the JWT.
-    pub jwt_customer: Option<ToOne>,
-    /// The markets associated to the JWT.
-    pub jwt_markets: Option<ToMany>,
-    /// The stock locations associated to the JWT.
-    pub jwt_stock_locations: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`Price`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceSort {
-    /// The resource's id.
-    Id,
-    /// `amount_cents`
-    AmountCents,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for PriceSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::AmountCents => "amount_cents",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Price`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceFilter {
-    /// The resource's id.
-    Id,
-    /// `amount_cents`
-    AmountCents,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `rules`
-    Rules,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for PriceFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::AmountCents => "amount_cents",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Rules => "rules",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for PriceFilter {}
-
-/// The relationships of a [`Price`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceInclude {
-    /// `price_list`
-    PriceList,
-    /// `sku`
-    Sku,
-    /// `price_tiers`
-    PriceTiers,
-    /// `price_volume_tiers`
-    PriceVolumeTiers,
-    /// `price_frequency_tiers`
-    PriceFrequencyTiers,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `jwt_customer`
-    JwtCustomer,
-    /// `jwt_markets`
-    JwtMarkets,
-    /// `jwt_stock_locations`
-    JwtStockLocations,
-}
-
-impl FieldName for PriceInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PriceList => "price_list",
-            Self::Sku => "sku",
-            Self::PriceTiers => "price_tiers",
-            Self::PriceVolumeTiers => "price_volume_tiers",
-            Self::PriceFrequencyTiers => "price_frequency_tiers",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::JwtCustomer => "jwt_customer",
-            Self::JwtMarkets => "jwt_markets",
-            Self::JwtStockLocations => "jwt_stock_locations",
-        }
-    }
-}
-
-/// The fields of a [`Price`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PriceField {
-    /// `currency_code`
-    CurrencyCode,
-    /// `sku_code`
-    SkuCode,
-    /// `amount_cents`
-    AmountCents,
-    /// `amount_float`
-    AmountFloat,
-    /// `formatted_amount`
-    FormattedAmount,
-    /// `original_amount_cents`
-    OriginalAmountCents,
-    /// `formatted_original_amount`
-    FormattedOriginalAmount,
-    /// `compare_at_amount_cents`
-    CompareAtAmountCents,
-    /// `compare_at_amount_float`
-    CompareAtAmountFloat,
-    /// `formatted_compare_at_amount`
-    FormattedCompareAtAmount,
-    /// `rule_outcomes`
-    RuleOutcomes,
-    /// `processed_at`
-    ProcessedAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `rules`
-    Rules,
-    /// `resource_payload`
-    ResourcePayload,
-    /// `jwt_custom_claim`
-    JwtCustomClaim,
-    /// `metadata`
-    Metadata,
-    /// `price_list`
-    PriceList,
-    /// `sku`
-    Sku,
-    /// `price_tiers`
-    PriceTiers,
-    /// `price_volume_tiers`
-    PriceVolumeTiers,
-    /// `price_frequency_tiers`
-    PriceFrequencyTiers,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `jwt_customer`
-    JwtCustomer,
-    /// `jwt_markets`
-    JwtMarkets,
-    /// `jwt_stock_locations`
-    JwtStockLocations,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for PriceField {
-    fn name(&self) -> &str {
-        match self {
-            Self::CurrencyCode => "currency_code",
-            Self::SkuCode => "sku_code",
-            Self::AmountCents => "amount_cents",
-            Self::AmountFloat => "amount_float",
-            Self::FormattedAmount => "formatted_amount",
-            Self::OriginalAmountCents => "original_amount_cents",
-            Self::FormattedOriginalAmount => "formatted_original_amount",
-            Self::CompareAtAmountCents => "compare_at_amount_cents",
-            Self::CompareAtAmountFloat => "compare_at_amount_float",
-            Self::FormattedCompareAtAmount => "formatted_compare_at_amount",
-            Self::RuleOutcomes => "rule_outcomes",
-            Self::ProcessedAt => "processed_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Rules => "rules",
-            Self::ResourcePayload => "resource_payload",
-            Self::JwtCustomClaim => "jwt_custom_claim",
-            Self::Metadata => "metadata",
-            Self::PriceList => "price_list",
-            Self::Sku => "sku",
-            Self::PriceTiers => "price_tiers",
-            Self::PriceVolumeTiers => "price_volume_tiers",
-            Self::PriceFrequencyTiers => "price_frequency_tiers",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::JwtCustomer => "jwt_customer",
-            Self::JwtMarkets => "jwt_markets",
-            Self::JwtStockLocations => "jwt_stock_locations",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Price`]: [`PriceCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PriceCreate {
-    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
-    /// relationship must be present.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The SKU price amount for the associated price list, in cents.
-    ///
-    /// Example: `10000`
-    pub amount_cents: i64,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compare_at_amount_cents: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// The rules (using Rules Engine) to be applied.
-    ///
-    /// Example: `{}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PriceCreate {
-    /// A new price with what the API requires.
-    pub fn new(
-        amount_cents: i64,
-        price_list: impl Into<String>,
-        sku: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("price_list", Linkage::to("price_lists", price_list));
-        relationships.set("sku", Linkage::to("skus", sku));
-        Self {
-            sku_code: None,
-            amount_cents,
-            compare_at_amount_cents: None,
-            reference: None,
-            reference_origin: None,
-            rules: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `compare_at_amount_cents`.
-    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
-        self.compare_at_amount_cents = Some(compare_at_amount_cents);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `rules`.
-    pub fn rules(mut self, rules: Map<String, Value>) -> Self {
-        self.rules = Some(rules);
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `price_tiers` to the `price_tiers` with these ids.
-    pub fn price_tiers(
-        mut self,
-        price_tiers: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set("price_tiers", Linkage::to_many("price_tiers", price_tiers));
-        self
-    }
-}
-
-/// The body of a request updating a [`Price`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PriceUpdate {
-    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
-    /// relationship must be present.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The SKU price amount for the associated price list, in cents.
-    ///
-    /// Example: `10000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_cents: Option<i64>,
-    /// The compared price amount, in cents. Useful to display a percentage discount.
-    ///
-    /// Example: `13000`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub compare_at_amount_cents: Patch<i64>,
-    /// Time at which the resource was processed by API.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub processed_at: Patch<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// The rules (using Rules Engine) to be applied.
-    ///
-    /// Example: `{}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub rules: Patch<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PriceUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `amount_cents`.
-    pub fn amount_cents(mut self, amount_cents: i64) -> Self {
-        self.amount_cents = Some(amount_cents);
-        self
-    }
-
-    /// Sets `compare_at_amount_cents`.
-    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
-        self.compare_at_amount_cents = Patch::Set(compare_at_amount_cents);
-        self
-    }
-
-    /// Clears `compare_at_amount_cents`: sends `null`.
-    pub fn clear_compare_at_amount_cents(mut self) -> Self {
-        self.compare_at_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `processed_at`.
-    pub fn processed_at(mut self, processed_at: DateTime<Utc>) -> Self {
-        self.processed_at = Patch::Set(processed_at);
-        self
-    }
-
-    /// Clears `processed_at`: sends `null`.
-    pub fn clear_processed_at(mut self) -> Self {
-        self.processed_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `rules`.
-    pub fn rules(mut self, rules: Map<String, Value>) -> Self {
-        self.rules = Patch::Set(rules);
-        self
-    }
-
-    /// Clears `rules`: sends `null`.
-    pub fn clear_rules(mut self) -> Self {
-        self.rules = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `price_list` to the `price_lists` with this id.
-    pub fn price_list(mut self, price_list: impl Into<String>) -> Self {
-        self.relationships.set("price_list", Linkage::to("price_lists", price_list));
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-
-    /// Links `price_tiers` to the `price_tiers` with these ids.
-    pub fn price_tiers(
-        mut self,
-        price_tiers: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set("price_tiers", Linkage::to_many("price_tiers", price_tiers));
-        self
-    }
-}
 
 /// The `prices` endpoints, from [`Client::prices`].
 #[derive(Debug, Clone)]
@@ -868,5 +215,728 @@ impl Prices {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A price, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Price {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: PriceAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: PriceRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Price {
+    const TYPE: Option<&'static str> = Some("prices");
+    type Sort = PriceSort;
+    type Filter = PriceFilter;
+    type Include = PriceInclude;
+    type Field = PriceField;
+}
+
+/// The attributes of a [`Price`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceAttributes {
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated price list.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
+    /// relationship must be present.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The SKU price amount for the associated price list, in cents.
+    ///
+    /// Example: `10000`
+    pub amount_cents: Option<i64>,
+    /// The SKU price amount for the associated price list, float.
+    ///
+    /// Example: `100.0`
+    pub amount_float: Option<f64>,
+    /// The SKU price amount for the associated price list, formatted.
+    ///
+    /// Example: `"€100,00"`
+    pub formatted_amount: Option<String>,
+    /// The SKU price amount for the associated price list, in cents before any applied rule.
+    ///
+    /// Example: `10000`
+    pub original_amount_cents: Option<i64>,
+    /// The SKU price amount for the associated price list, in cents before any applied rule,
+    /// formatted.
+    ///
+    /// Example: `"€100,00"`
+    pub formatted_original_amount: Option<String>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    pub compare_at_amount_cents: Option<i64>,
+    /// The compared price amount, float.
+    ///
+    /// Example: `130.0`
+    pub compare_at_amount_float: Option<f64>,
+    /// The compared price amount, formatted.
+    ///
+    /// Example: `"€130,00"`
+    pub formatted_compare_at_amount: Option<String>,
+    /// The rule outcomes.
+    ///
+    /// Example: `[]`
+    pub rule_outcomes: Option<Value>,
+    /// Time at which the resource was processed by API.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub processed_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// The rules (using Rules Engine) to be applied.
+    ///
+    /// Example: `{}`
+    pub rules: Option<Map<String, Value>>,
+    /// The payload used to evaluate the rules.
+    ///
+    /// Example: `{}`
+    pub resource_payload: Option<Map<String, Value>>,
+    /// The custom_claim attached to the current JWT (if any).
+    ///
+    /// Example: `{}`
+    pub jwt_custom_claim: Option<Map<String, Value>>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Price`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PriceRelationships {
+    /// The associated price list.
+    pub price_list: Option<ToOne>,
+    /// The associated SKU. When creating a price, either a SKU relationship or a valid sku_code
+    /// must be present.
+    pub sku: Option<ToOne>,
+    /// The associated price tiers.
+    pub price_tiers: Option<ToMany>,
+    /// The associated price volume tiers.
+    pub price_volume_tiers: Option<ToMany>,
+    /// The associated price frequency tiers.
+    pub price_frequency_tiers: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The customer associated to the JWT.
+    pub jwt_customer: Option<ToOne>,
+    /// The markets associated to the JWT.
+    pub jwt_markets: Option<ToMany>,
+    /// The stock locations associated to the JWT.
+    pub jwt_stock_locations: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Price`]: [`PriceCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PriceCreate {
+    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
+    /// relationship must be present.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The SKU price amount for the associated price list, in cents.
+    ///
+    /// Example: `10000`
+    pub amount_cents: i64,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compare_at_amount_cents: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// The rules (using Rules Engine) to be applied.
+    ///
+    /// Example: `{}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Value>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PriceCreate {
+    /// A new price with what the API requires.
+    pub fn new(
+        amount_cents: i64,
+        price_list: impl Into<String>,
+        sku: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("price_list", Linkage::to("price_lists", price_list));
+        relationships.set("sku", Linkage::to("skus", sku));
+        Self {
+            sku_code: None,
+            amount_cents,
+            compare_at_amount_cents: None,
+            reference: None,
+            reference_origin: None,
+            rules: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
+    /// relationship must be present.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `compare_at_amount_cents`.
+    ///
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
+        self.compare_at_amount_cents = Some(compare_at_amount_cents);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `rules`.
+    ///
+    /// The rules (using Rules Engine) to be applied.
+    pub fn rules(mut self, rules: impl IntoObject) -> Self {
+        self.rules = Some(rules.into_object());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `price_tiers` to the `price_tiers` with these ids.
+    ///
+    /// The associated price tiers.
+    pub fn price_tiers(
+        mut self,
+        price_tiers: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set("price_tiers", Linkage::to_many("price_tiers", price_tiers));
+        self
+    }
+}
+
+/// The body of a request updating a [`Price`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PriceUpdate {
+    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
+    /// relationship must be present.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The SKU price amount for the associated price list, in cents.
+    ///
+    /// Example: `10000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_cents: Option<i64>,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    ///
+    /// Example: `13000`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub compare_at_amount_cents: Patch<i64>,
+    /// Time at which the resource was processed by API.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub processed_at: Patch<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// The rules (using Rules Engine) to be applied.
+    ///
+    /// Example: `{}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub rules: Patch<Value>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PriceUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
+    /// relationship must be present.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `amount_cents`.
+    ///
+    /// The SKU price amount for the associated price list, in cents.
+    pub fn amount_cents(mut self, amount_cents: i64) -> Self {
+        self.amount_cents = Some(amount_cents);
+        self
+    }
+
+    /// Sets `compare_at_amount_cents`.
+    ///
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    pub fn compare_at_amount_cents(mut self, compare_at_amount_cents: i64) -> Self {
+        self.compare_at_amount_cents = Patch::Set(compare_at_amount_cents);
+        self
+    }
+
+    /// Clears `compare_at_amount_cents`: sends `null`.
+    pub fn clear_compare_at_amount_cents(mut self) -> Self {
+        self.compare_at_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `processed_at`.
+    ///
+    /// Time at which the resource was processed by API.
+    pub fn processed_at(mut self, processed_at: DateTime<Utc>) -> Self {
+        self.processed_at = Patch::Set(processed_at);
+        self
+    }
+
+    /// Clears `processed_at`: sends `null`.
+    pub fn clear_processed_at(mut self) -> Self {
+        self.processed_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `rules`.
+    ///
+    /// The rules (using Rules Engine) to be applied.
+    pub fn rules(mut self, rules: impl IntoObject) -> Self {
+        self.rules = Patch::Set(rules.into_object());
+        self
+    }
+
+    /// Clears `rules`: sends `null`.
+    pub fn clear_rules(mut self) -> Self {
+        self.rules = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `price_list` to the `price_lists` with this id.
+    ///
+    /// The associated price list.
+    pub fn price_list(mut self, price_list: impl Into<String>) -> Self {
+        self.relationships.set("price_list", Linkage::to("price_lists", price_list));
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated SKU. When creating a price, either a SKU relationship or a valid sku_code
+    /// must be present.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+
+    /// Links `price_tiers` to the `price_tiers` with these ids.
+    ///
+    /// The associated price tiers.
+    pub fn price_tiers(
+        mut self,
+        price_tiers: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set("price_tiers", Linkage::to_many("price_tiers", price_tiers));
+        self
+    }
+}
+
+/// The attributes a list of [`Price`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceSort {
+    /// The resource's id.
+    Id,
+    /// The SKU price amount for the associated price list, in cents.
+    AmountCents,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for PriceSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::AmountCents => "amount_cents",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Price`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceFilter {
+    /// The resource's id.
+    Id,
+    /// The SKU price amount for the associated price list, in cents.
+    AmountCents,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The rules (using Rules Engine) to be applied.
+    Rules,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for PriceFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::AmountCents => "amount_cents",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Rules => "rules",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for PriceFilter {}
+
+/// The relationships of a [`Price`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceInclude {
+    /// The associated price list.
+    PriceList,
+    /// The associated SKU. When creating a price, either a SKU relationship or a valid sku_code
+    /// must be present.
+    Sku,
+    /// The associated price tiers.
+    PriceTiers,
+    /// The associated price volume tiers.
+    PriceVolumeTiers,
+    /// The associated price frequency tiers.
+    PriceFrequencyTiers,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The customer associated to the JWT.
+    JwtCustomer,
+    /// The markets associated to the JWT.
+    JwtMarkets,
+    /// The stock locations associated to the JWT.
+    JwtStockLocations,
+}
+
+impl FieldName for PriceInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PriceList => "price_list",
+            Self::Sku => "sku",
+            Self::PriceTiers => "price_tiers",
+            Self::PriceVolumeTiers => "price_volume_tiers",
+            Self::PriceFrequencyTiers => "price_frequency_tiers",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::JwtCustomer => "jwt_customer",
+            Self::JwtMarkets => "jwt_markets",
+            Self::JwtStockLocations => "jwt_stock_locations",
+        }
+    }
+}
+
+/// The fields of a [`Price`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriceField {
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated price list.
+    CurrencyCode,
+    /// The code of the associated SKU. When creating a price, either a valid sku_code or a SKU
+    /// relationship must be present.
+    SkuCode,
+    /// The SKU price amount for the associated price list, in cents.
+    AmountCents,
+    /// The SKU price amount for the associated price list, float.
+    AmountFloat,
+    /// The SKU price amount for the associated price list, formatted.
+    FormattedAmount,
+    /// The SKU price amount for the associated price list, in cents before any applied rule.
+    OriginalAmountCents,
+    /// The SKU price amount for the associated price list, in cents before any applied rule,
+    /// formatted.
+    FormattedOriginalAmount,
+    /// The compared price amount, in cents. Useful to display a percentage discount.
+    CompareAtAmountCents,
+    /// The compared price amount, float.
+    CompareAtAmountFloat,
+    /// The compared price amount, formatted.
+    FormattedCompareAtAmount,
+    /// The rule outcomes.
+    RuleOutcomes,
+    /// Time at which the resource was processed by API.
+    ProcessedAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The rules (using Rules Engine) to be applied.
+    Rules,
+    /// The payload used to evaluate the rules.
+    ResourcePayload,
+    /// The custom_claim attached to the current JWT (if any).
+    JwtCustomClaim,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated price list.
+    PriceList,
+    /// The associated SKU. When creating a price, either a SKU relationship or a valid sku_code
+    /// must be present.
+    Sku,
+    /// The associated price tiers.
+    PriceTiers,
+    /// The associated price volume tiers.
+    PriceVolumeTiers,
+    /// The associated price frequency tiers.
+    PriceFrequencyTiers,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The customer associated to the JWT.
+    JwtCustomer,
+    /// The markets associated to the JWT.
+    JwtMarkets,
+    /// The stock locations associated to the JWT.
+    JwtStockLocations,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for PriceField {
+    fn name(&self) -> &str {
+        match self {
+            Self::CurrencyCode => "currency_code",
+            Self::SkuCode => "sku_code",
+            Self::AmountCents => "amount_cents",
+            Self::AmountFloat => "amount_float",
+            Self::FormattedAmount => "formatted_amount",
+            Self::OriginalAmountCents => "original_amount_cents",
+            Self::FormattedOriginalAmount => "formatted_original_amount",
+            Self::CompareAtAmountCents => "compare_at_amount_cents",
+            Self::CompareAtAmountFloat => "compare_at_amount_float",
+            Self::FormattedCompareAtAmount => "formatted_compare_at_amount",
+            Self::RuleOutcomes => "rule_outcomes",
+            Self::ProcessedAt => "processed_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Rules => "rules",
+            Self::ResourcePayload => "resource_payload",
+            Self::JwtCustomClaim => "jwt_custom_claim",
+            Self::Metadata => "metadata",
+            Self::PriceList => "price_list",
+            Self::Sku => "sku",
+            Self::PriceTiers => "price_tiers",
+            Self::PriceVolumeTiers => "price_volume_tiers",
+            Self::PriceFrequencyTiers => "price_frequency_tiers",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::JwtCustomer => "jwt_customer",
+            Self::JwtMarkets => "jwt_markets",
+            Self::JwtStockLocations => "jwt_stock_locations",
+            Self::EventStores => "event_stores",
+        }
     }
 }

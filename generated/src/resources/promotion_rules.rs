@@ -2,8 +2,86 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `promotion_rules` resource: promotion rules.
+//!
+//! Start from [`PromotionRules`], the endpoints that [`Client::promotion_rules`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.promotion_rules().list().await?;
+//! for promotion_rule in &page.data {
+//!     println!("{}", promotion_rule.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `promotion_rules` endpoints, from [`Client::promotion_rules`].
+#[derive(Debug, Clone)]
+pub struct PromotionRules {
+    client: Client,
+}
+
+impl Client {
+    /// The `promotion_rules` endpoints: promotion rules.
+    pub fn promotion_rules(&self) -> PromotionRules {
+        PromotionRules {
+            client: self.clone(),
+        }
+    }
+}
+
+impl PromotionRules {
+    /// Lists promotion rules, a page at a time: `GET /promotion_rules`.
+    pub fn list(&self) -> ListCall<PromotionRule> {
+        ListCall::list(&self.client, "promotion_rules")
+    }
+
+    /// Retrieves a promotion rule by id: `GET /promotion_rules/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<PromotionRule> {
+        ItemCall::retrieve(&self.client, "promotion_rules", id)
+    }
+
+    /// The associated promotion.
+    ///
+    /// `GET /promotion_rules/{id}/promotion`
+    pub fn promotion(&self, id: &str) -> ItemCall<Option<PromotionRulePromotion>> {
+        ItemCall::related(&self.client, "promotion_rules", id, "promotion", None)
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /promotion_rules/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "promotion_rules",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /promotion_rules/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "promotion_rules",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A promotion rule, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -148,15 +226,17 @@ impl<'de> Deserialize<'de> for PromotionRuleType {
 pub enum PromotionRuleSort {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -180,17 +260,20 @@ impl FieldName for PromotionRuleSort {
 pub enum PromotionRuleFilter {
     /// The resource's id.
     Id,
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -214,9 +297,9 @@ impl FilterField for PromotionRuleFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PromotionRuleInclude {
-    /// `promotion`
+    /// The associated promotion.
     Promotion,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -233,23 +316,26 @@ impl FieldName for PromotionRuleInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PromotionRuleField {
-    /// `type`
+    /// The promotion rule's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `promotion`
+    /// The associated promotion.
     Promotion,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -348,70 +434,4 @@ impl Resource for PromotionRulePromotion {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The `promotion_rules` endpoints, from [`Client::promotion_rules`].
-#[derive(Debug, Clone)]
-pub struct PromotionRules {
-    client: Client,
-}
-
-impl Client {
-    /// The `promotion_rules` endpoints: promotion rules.
-    pub fn promotion_rules(&self) -> PromotionRules {
-        PromotionRules {
-            client: self.clone(),
-        }
-    }
-}
-
-impl PromotionRules {
-    /// Lists promotion rules, a page at a time: `GET /promotion_rules`.
-    pub fn list(&self) -> ListCall<PromotionRule> {
-        ListCall::list(&self.client, "promotion_rules")
-    }
-
-    /// Retrieves a promotion rule by id: `GET /promotion_rules/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<PromotionRule> {
-        ItemCall::retrieve(&self.client, "promotion_rules", id)
-    }
-
-    /// The associated promotion.
-    ///
-    /// `GET /promotion_rules/{id}/promotion`
-    pub fn promotion(&self, id: &str) -> ItemCall<Option<PromotionRulePromotion>> {
-        ItemCall::related(&self.client, "promotion_rules", id, "promotion", None)
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /promotion_rules/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "promotion_rules",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /promotion_rules/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "promotion_rules",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

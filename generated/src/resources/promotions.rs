@@ -2,8 +2,236 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `promotions` resource: promotions.
+//!
+//! Start from [`Promotions`], the endpoints that [`Client::promotions`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.promotions().list().await?;
+//! for promotion in &page.data {
+//!     println!("{}", promotion.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `promotions` endpoints, from [`Client::promotions`].
+#[derive(Debug, Clone)]
+pub struct Promotions {
+    client: Client,
+}
+
+impl Client {
+    /// The `promotions` endpoints: promotions.
+    pub fn promotions(&self) -> Promotions {
+        Promotions { client: self.clone() }
+    }
+}
+
+impl Promotions {
+    /// Lists promotions, a page at a time: `GET /promotions`.
+    pub fn list(&self) -> ListCall<Promotion> {
+        ListCall::list(&self.client, "promotions")
+    }
+
+    /// Retrieves a promotion by id: `GET /promotions/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Promotion> {
+        ItemCall::retrieve(&self.client, "promotions", id)
+    }
+
+    /// The associated market.
+    ///
+    /// `GET /promotions/{id}/market`
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn market(&self, id: &str) -> ItemCall<Option<super::markets::Market>> {
+        ItemCall::related(&self.client, "promotions", id, "market", Some("markets"))
+    }
+
+    /// The associated promotion rules.
+    ///
+    /// `GET /promotions/{id}/promotion_rules`
+    ///
+    /// With the `promotion_rules` feature.
+    #[cfg(feature = "promotion_rules")]
+    pub fn promotion_rules(
+        &self,
+        id: &str,
+    ) -> ListCall<super::promotion_rules::PromotionRule> {
+        ListCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "promotion_rules",
+            Some("promotion_rules"),
+        )
+    }
+
+    /// The associated order amount promotion rule.
+    ///
+    /// `GET /promotions/{id}/order_amount_promotion_rule`
+    ///
+    /// With the `order_amount_promotion_rules` feature.
+    #[cfg(feature = "order_amount_promotion_rules")]
+    pub fn order_amount_promotion_rule(
+        &self,
+        id: &str,
+    ) -> ItemCall<
+        Option<super::order_amount_promotion_rules::OrderAmountPromotionRule>,
+    > {
+        ItemCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "order_amount_promotion_rule",
+            Some("order_amount_promotion_rules"),
+        )
+    }
+
+    /// The associated SKU list promotion rule.
+    ///
+    /// `GET /promotions/{id}/sku_list_promotion_rule`
+    ///
+    /// With the `sku_list_promotion_rules` feature.
+    #[cfg(feature = "sku_list_promotion_rules")]
+    pub fn sku_list_promotion_rule(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::sku_list_promotion_rules::SkuListPromotionRule>> {
+        ItemCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "sku_list_promotion_rule",
+            Some("sku_list_promotion_rules"),
+        )
+    }
+
+    /// The associated coupon codes promotion rule.
+    ///
+    /// `GET /promotions/{id}/coupon_codes_promotion_rule`
+    ///
+    /// With the `coupon_codes_promotion_rules` feature.
+    #[cfg(feature = "coupon_codes_promotion_rules")]
+    pub fn coupon_codes_promotion_rule(
+        &self,
+        id: &str,
+    ) -> ItemCall<
+        Option<super::coupon_codes_promotion_rules::CouponCodesPromotionRule>,
+    > {
+        ItemCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "coupon_codes_promotion_rule",
+            Some("coupon_codes_promotion_rules"),
+        )
+    }
+
+    /// The associated custom promotion rule.
+    ///
+    /// `GET /promotions/{id}/custom_promotion_rule`
+    ///
+    /// With the `custom_promotion_rules` feature.
+    #[cfg(feature = "custom_promotion_rules")]
+    pub fn custom_promotion_rule(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::custom_promotion_rules::CustomPromotionRule>> {
+        ItemCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "custom_promotion_rule",
+            Some("custom_promotion_rules"),
+        )
+    }
+
+    /// The associated SKU list.
+    ///
+    /// `GET /promotions/{id}/sku_list`
+    ///
+    /// With the `sku_lists` feature.
+    #[cfg(feature = "sku_lists")]
+    pub fn sku_list(&self, id: &str) -> ItemCall<Option<super::sku_lists::SkuList>> {
+        ItemCall::related(&self.client, "promotions", id, "sku_list", Some("sku_lists"))
+    }
+
+    /// The associated coupons through coupon codes promotion rule.
+    ///
+    /// `GET /promotions/{id}/coupons`
+    ///
+    /// With the `coupons` feature.
+    #[cfg(feature = "coupons")]
+    pub fn coupons(&self, id: &str) -> ListCall<super::coupons::Coupon> {
+        ListCall::related(&self.client, "promotions", id, "coupons", Some("coupons"))
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /promotions/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /promotions/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "promotions", id, "events", Some("events"))
+    }
+
+    /// The associated tags. Cannot be passed by sales channels.
+    ///
+    /// `GET /promotions/{id}/tags`
+    ///
+    /// With the `tags` feature.
+    #[cfg(feature = "tags")]
+    pub fn tags(&self, id: &str) -> ListCall<super::tags::Tag> {
+        ListCall::related(&self.client, "promotions", id, "tags", Some("tags"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /promotions/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "promotions", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /promotions/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "promotions",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A promotion, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -309,35 +537,38 @@ impl<'de> Deserialize<'de> for PromotionStatus {
 pub enum PromotionSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The promotion's internal name.
     Name,
-    /// `type`
+    /// The promotion's type.
     Type,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
     CurrencyCode,
-    /// `exclusive`
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
     Exclusive,
-    /// `priority`
+    /// The priority assigned to the promotion (lower means higher priority).
     Priority,
-    /// `starts_at`
+    /// The activation date/time of this promotion.
     StartsAt,
-    /// `expires_at`
+    /// The expiration date/time of this promotion (must be after starts_at).
     ExpiresAt,
-    /// `total_usage_limit`
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
     TotalUsageLimit,
-    /// `total_usage_count`
+    /// The number of times this promotion has been applied.
     TotalUsageCount,
-    /// `total_usage_reached`
+    /// Indicates if the promotion has been applied the total number of allowed times.
     TotalUsageReached,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -371,37 +602,41 @@ impl FieldName for PromotionSort {
 pub enum PromotionFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The promotion's internal name.
     Name,
-    /// `type`
+    /// The promotion's type.
     Type,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
     CurrencyCode,
-    /// `exclusive`
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
     Exclusive,
-    /// `priority`
+    /// The priority assigned to the promotion (lower means higher priority).
     Priority,
-    /// `starts_at`
+    /// The activation date/time of this promotion.
     StartsAt,
-    /// `expires_at`
+    /// The expiration date/time of this promotion (must be after starts_at).
     ExpiresAt,
-    /// `total_usage_limit`
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
     TotalUsageLimit,
-    /// `total_usage_count`
+    /// The number of times this promotion has been applied.
     TotalUsageCount,
-    /// `total_usage_reached`
+    /// Indicates if the promotion has been applied the total number of allowed times.
     TotalUsageReached,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -435,29 +670,29 @@ impl FilterField for PromotionFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PromotionInclude {
-    /// `market`
+    /// The associated market.
     Market,
-    /// `promotion_rules`
+    /// The associated promotion rules.
     PromotionRules,
-    /// `order_amount_promotion_rule`
+    /// The associated order amount promotion rule.
     OrderAmountPromotionRule,
-    /// `sku_list_promotion_rule`
+    /// The associated SKU list promotion rule.
     SkuListPromotionRule,
-    /// `coupon_codes_promotion_rule`
+    /// The associated coupon codes promotion rule.
     CouponCodesPromotionRule,
-    /// `custom_promotion_rule`
+    /// The associated custom promotion rule.
     CustomPromotionRule,
-    /// `sku_list`
+    /// The associated SKU list.
     SkuList,
-    /// `coupons`
+    /// The associated coupons through coupon codes promotion rule.
     Coupons,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `tags`
+    /// The associated tags. Cannot be passed by sales channels.
     Tags,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -484,71 +719,76 @@ impl FieldName for PromotionInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PromotionField {
-    /// `name`
+    /// The promotion's internal name.
     Name,
-    /// `type`
+    /// The promotion's type.
     Type,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard.
     CurrencyCode,
-    /// `exclusive`
+    /// Indicates if the promotion will be applied exclusively, based on its priority score.
     Exclusive,
-    /// `priority`
+    /// The priority assigned to the promotion (lower means higher priority).
     Priority,
-    /// `starts_at`
+    /// The activation date/time of this promotion.
     StartsAt,
-    /// `expires_at`
+    /// The expiration date/time of this promotion (must be after starts_at).
     ExpiresAt,
-    /// `total_usage_limit`
+    /// The total number of times this promotion can be applied. When 'null' it means promotion
+    /// can be applied infinite times.
     TotalUsageLimit,
-    /// `total_usage_count`
+    /// The number of times this promotion has been applied.
     TotalUsageCount,
-    /// `total_usage_reached`
+    /// Indicates if the promotion has been applied the total number of allowed times.
     TotalUsageReached,
-    /// `active`
+    /// Indicates if the promotion is active (enabled and not expired).
     Active,
-    /// `status`
+    /// The promotion status. One of 'disabled', 'expired', 'pending', 'active', or 'inactive'.
     Status,
-    /// `weight`
+    /// The weight of the promotion, computed by exclusivity, priority, type and start time.
+    /// Determines the order of application, higher weight apply first.
     Weight,
-    /// `coupons_count`
+    /// The total number of coupons created for this promotion. Default: 0.
     CouponsCount,
-    /// `disabled_at`
+    /// Time at which this resource was disabled.
     DisabledAt,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `market`
+    /// The associated market.
     Market,
-    /// `promotion_rules`
+    /// The associated promotion rules.
     PromotionRules,
-    /// `order_amount_promotion_rule`
+    /// The associated order amount promotion rule.
     OrderAmountPromotionRule,
-    /// `sku_list_promotion_rule`
+    /// The associated SKU list promotion rule.
     SkuListPromotionRule,
-    /// `coupon_codes_promotion_rule`
+    /// The associated coupon codes promotion rule.
     CouponCodesPromotionRule,
-    /// `custom_promotion_rule`
+    /// The associated custom promotion rule.
     CustomPromotionRule,
-    /// `sku_list`
+    /// The associated SKU list.
     SkuList,
-    /// `coupons`
+    /// The associated coupons through coupon codes promotion rule.
     Coupons,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `tags`
+    /// The associated tags. Cannot be passed by sales channels.
     Tags,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -589,221 +829,5 @@ impl FieldName for PromotionField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `promotions` endpoints, from [`Client::promotions`].
-#[derive(Debug, Clone)]
-pub struct Promotions {
-    client: Client,
-}
-
-impl Client {
-    /// The `promotions` endpoints: promotions.
-    pub fn promotions(&self) -> Promotions {
-        Promotions { client: self.clone() }
-    }
-}
-
-impl Promotions {
-    /// Lists promotions, a page at a time: `GET /promotions`.
-    pub fn list(&self) -> ListCall<Promotion> {
-        ListCall::list(&self.client, "promotions")
-    }
-
-    /// Retrieves a promotion by id: `GET /promotions/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Promotion> {
-        ItemCall::retrieve(&self.client, "promotions", id)
-    }
-
-    /// The associated market.
-    ///
-    /// `GET /promotions/{id}/market`
-    ///
-    /// With the `markets` feature.
-    #[cfg(feature = "markets")]
-    pub fn market(&self, id: &str) -> ItemCall<Option<super::markets::Market>> {
-        ItemCall::related(&self.client, "promotions", id, "market", Some("markets"))
-    }
-
-    /// The associated promotion rules.
-    ///
-    /// `GET /promotions/{id}/promotion_rules`
-    ///
-    /// With the `promotion_rules` feature.
-    #[cfg(feature = "promotion_rules")]
-    pub fn promotion_rules(
-        &self,
-        id: &str,
-    ) -> ListCall<super::promotion_rules::PromotionRule> {
-        ListCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "promotion_rules",
-            Some("promotion_rules"),
-        )
-    }
-
-    /// The associated order amount promotion rule.
-    ///
-    /// `GET /promotions/{id}/order_amount_promotion_rule`
-    ///
-    /// With the `order_amount_promotion_rules` feature.
-    #[cfg(feature = "order_amount_promotion_rules")]
-    pub fn order_amount_promotion_rule(
-        &self,
-        id: &str,
-    ) -> ItemCall<
-        Option<super::order_amount_promotion_rules::OrderAmountPromotionRule>,
-    > {
-        ItemCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "order_amount_promotion_rule",
-            Some("order_amount_promotion_rules"),
-        )
-    }
-
-    /// The associated SKU list promotion rule.
-    ///
-    /// `GET /promotions/{id}/sku_list_promotion_rule`
-    ///
-    /// With the `sku_list_promotion_rules` feature.
-    #[cfg(feature = "sku_list_promotion_rules")]
-    pub fn sku_list_promotion_rule(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::sku_list_promotion_rules::SkuListPromotionRule>> {
-        ItemCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "sku_list_promotion_rule",
-            Some("sku_list_promotion_rules"),
-        )
-    }
-
-    /// The associated coupon codes promotion rule.
-    ///
-    /// `GET /promotions/{id}/coupon_codes_promotion_rule`
-    ///
-    /// With the `coupon_codes_promotion_rules` feature.
-    #[cfg(feature = "coupon_codes_promotion_rules")]
-    pub fn coupon_codes_promotion_rule(
-        &self,
-        id: &str,
-    ) -> ItemCall<
-        Option<super::coupon_codes_promotion_rules::CouponCodesPromotionRule>,
-    > {
-        ItemCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "coupon_codes_promotion_rule",
-            Some("coupon_codes_promotion_rules"),
-        )
-    }
-
-    /// The associated custom promotion rule.
-    ///
-    /// `GET /promotions/{id}/custom_promotion_rule`
-    ///
-    /// With the `custom_promotion_rules` feature.
-    #[cfg(feature = "custom_promotion_rules")]
-    pub fn custom_promotion_rule(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::custom_promotion_rules::CustomPromotionRule>> {
-        ItemCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "custom_promotion_rule",
-            Some("custom_promotion_rules"),
-        )
-    }
-
-    /// The associated SKU list.
-    ///
-    /// `GET /promotions/{id}/sku_list`
-    ///
-    /// With the `sku_lists` feature.
-    #[cfg(feature = "sku_lists")]
-    pub fn sku_list(&self, id: &str) -> ItemCall<Option<super::sku_lists::SkuList>> {
-        ItemCall::related(&self.client, "promotions", id, "sku_list", Some("sku_lists"))
-    }
-
-    /// The associated coupons through coupon codes promotion rule.
-    ///
-    /// `GET /promotions/{id}/coupons`
-    ///
-    /// With the `coupons` feature.
-    #[cfg(feature = "coupons")]
-    pub fn coupons(&self, id: &str) -> ListCall<super::coupons::Coupon> {
-        ListCall::related(&self.client, "promotions", id, "coupons", Some("coupons"))
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /promotions/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /promotions/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "promotions", id, "events", Some("events"))
-    }
-
-    /// The associated tags. Cannot be passed by sales channels.
-    ///
-    /// `GET /promotions/{id}/tags`
-    ///
-    /// With the `tags` feature.
-    #[cfg(feature = "tags")]
-    pub fn tags(&self, id: &str) -> ListCall<super::tags::Tag> {
-        ListCall::related(&self.client, "promotions", id, "tags", Some("tags"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /promotions/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "promotions", id, "versions", Some("versions"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /promotions/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "promotions",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

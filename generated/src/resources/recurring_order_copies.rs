@@ -2,595 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `recurring_order_copies` resource: recurring order copies.
+//!
+//! Start from [`RecurringOrderCopies`], the endpoints that
+//! [`Client::recurring_order_copies`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.recurring_order_copies().list().await?;
+//! for recurring_order_copy in &page.data {
+//!     println!("{}", recurring_order_copy.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A recurring order copy, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct RecurringOrderCopy {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: RecurringOrderCopyAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: RecurringOrderCopyRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for RecurringOrderCopy {
-    const TYPE: Option<&'static str> = Some("recurring_order_copies");
-    type Sort = RecurringOrderCopySort;
-    type Filter = RecurringOrderCopyFilter;
-    type Include = RecurringOrderCopyInclude;
-    type Field = RecurringOrderCopyField;
-}
-
-/// The attributes of a [`RecurringOrderCopy`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct RecurringOrderCopyAttributes {
-    /// The order factory's type.
-    ///
-    /// Example: `"recurring_order_copies"`
-    pub r#type: Option<RecurringOrderCopyType>,
-    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
-    /// 'failed', or 'completed'.
-    ///
-    /// Example: `"in_progress"`
-    pub status: Option<RecurringOrderCopyStatus>,
-    /// Time at which the order copy was started.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub started_at: Option<DateTime<Utc>>,
-    /// Time at which the order copy was completed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Time at which the order copy has failed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub failed_at: Option<DateTime<Utc>>,
-    /// Contains the order copy errors, if any.
-    ///
-    /// Example: `{"status":["cannot transition from draft to placed"]}`
-    pub errors_log: Option<Map<String, Value>>,
-    /// Indicates the number of copy errors, if any.
-    ///
-    /// Example: `2`
-    pub errors_count: Option<i64>,
-    /// Indicates if the target order must be placed upon copy.
-    ///
-    /// Example: `true`
-    pub place_target_order: Option<bool>,
-    /// Indicates if the payment source within the source order customer's wallet must be
-    /// copied. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    pub reuse_wallet: Option<bool>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`RecurringOrderCopy`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct RecurringOrderCopyRelationships {
-    /// The source order to copy from.
-    pub source_order: Option<ToOne>,
-    /// The copied target order.
-    pub target_order: Option<ToOne>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated order subscription.
-    pub order_subscription: Option<ToOne>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringOrderCopyType {
-    /// `order_copies`
-    OrderCopies,
-    /// `recurring_order_copies`
-    RecurringOrderCopies,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl RecurringOrderCopyType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrderCopies => "order_copies",
-            Self::RecurringOrderCopies => "recurring_order_copies",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "order_copies" => Some(Self::OrderCopies),
-            "recurring_order_copies" => Some(Self::RecurringOrderCopies),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for RecurringOrderCopyType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for RecurringOrderCopyType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for RecurringOrderCopyType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RecurringOrderCopyType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringOrderCopyStatus {
-    /// `pending`
-    Pending,
-    /// `in_progress`
-    InProgress,
-    /// `aborted`
-    Aborted,
-    /// `failed`
-    Failed,
-    /// `completed`
-    Completed,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl RecurringOrderCopyStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::InProgress => "in_progress",
-            Self::Aborted => "aborted",
-            Self::Failed => "failed",
-            Self::Completed => "completed",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "pending" => Some(Self::Pending),
-            "in_progress" => Some(Self::InProgress),
-            "aborted" => Some(Self::Aborted),
-            "failed" => Some(Self::Failed),
-            "completed" => Some(Self::Completed),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for RecurringOrderCopyStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for RecurringOrderCopyStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for RecurringOrderCopyStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RecurringOrderCopyStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`RecurringOrderCopy`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringOrderCopySort {
-    /// The resource's id.
-    Id,
-    /// `type`
-    Type,
-    /// `status`
-    Status,
-    /// `started_at`
-    StartedAt,
-    /// `completed_at`
-    CompletedAt,
-    /// `failed_at`
-    FailedAt,
-    /// `errors_count`
-    ErrorsCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for RecurringOrderCopySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-            Self::Status => "status",
-            Self::StartedAt => "started_at",
-            Self::CompletedAt => "completed_at",
-            Self::FailedAt => "failed_at",
-            Self::ErrorsCount => "errors_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`RecurringOrderCopy`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringOrderCopyFilter {
-    /// The resource's id.
-    Id,
-    /// `type`
-    Type,
-    /// `status`
-    Status,
-    /// `started_at`
-    StartedAt,
-    /// `completed_at`
-    CompletedAt,
-    /// `failed_at`
-    FailedAt,
-    /// `errors_count`
-    ErrorsCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for RecurringOrderCopyFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-            Self::Status => "status",
-            Self::StartedAt => "started_at",
-            Self::CompletedAt => "completed_at",
-            Self::FailedAt => "failed_at",
-            Self::ErrorsCount => "errors_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for RecurringOrderCopyFilter {}
-
-/// The relationships of a [`RecurringOrderCopy`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringOrderCopyInclude {
-    /// `source_order`
-    SourceOrder,
-    /// `target_order`
-    TargetOrder,
-    /// `events`
-    Events,
-    /// `order_subscription`
-    OrderSubscription,
-}
-
-impl FieldName for RecurringOrderCopyInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::SourceOrder => "source_order",
-            Self::TargetOrder => "target_order",
-            Self::Events => "events",
-            Self::OrderSubscription => "order_subscription",
-        }
-    }
-}
-
-/// The fields of a [`RecurringOrderCopy`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RecurringOrderCopyField {
-    /// `type`
-    Type,
-    /// `status`
-    Status,
-    /// `started_at`
-    StartedAt,
-    /// `completed_at`
-    CompletedAt,
-    /// `failed_at`
-    FailedAt,
-    /// `errors_log`
-    ErrorsLog,
-    /// `errors_count`
-    ErrorsCount,
-    /// `place_target_order`
-    PlaceTargetOrder,
-    /// `reuse_wallet`
-    ReuseWallet,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `source_order`
-    SourceOrder,
-    /// `target_order`
-    TargetOrder,
-    /// `events`
-    Events,
-    /// `event_stores`
-    EventStores,
-    /// `order_subscription`
-    OrderSubscription,
-}
-
-impl FieldName for RecurringOrderCopyField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Type => "type",
-            Self::Status => "status",
-            Self::StartedAt => "started_at",
-            Self::CompletedAt => "completed_at",
-            Self::FailedAt => "failed_at",
-            Self::ErrorsLog => "errors_log",
-            Self::ErrorsCount => "errors_count",
-            Self::PlaceTargetOrder => "place_target_order",
-            Self::ReuseWallet => "reuse_wallet",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::SourceOrder => "source_order",
-            Self::TargetOrder => "target_order",
-            Self::Events => "events",
-            Self::EventStores => "event_stores",
-            Self::OrderSubscription => "order_subscription",
-        }
-    }
-}
-
-/// The body of a request creating a [`RecurringOrderCopy`]: [`RecurringOrderCopyCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct RecurringOrderCopyCreate {
-    /// Indicates if the target order must be placed upon copy.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub place_target_order: Option<bool>,
-    /// Indicates if the payment source within the source order customer's wallet must be
-    /// copied. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reuse_wallet: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl RecurringOrderCopyCreate {
-    /// A new recurring order copy with what the API requires.
-    pub fn new(
-        source_order: impl Into<String>,
-        order_subscription: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("source_order", Linkage::to("orders", source_order));
-        relationships
-            .set(
-                "order_subscription",
-                Linkage::to("order_subscriptions", order_subscription),
-            );
-        Self {
-            place_target_order: None,
-            reuse_wallet: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `place_target_order`.
-    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
-        self.place_target_order = Some(place_target_order);
-        self
-    }
-
-    /// Sets `reuse_wallet`.
-    pub fn reuse_wallet(mut self, reuse_wallet: bool) -> Self {
-        self.reuse_wallet = Some(reuse_wallet);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`RecurringOrderCopy`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct RecurringOrderCopyUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl RecurringOrderCopyUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `recurring_order_copies` endpoints, from [`Client::recurring_order_copies`].
 #[derive(Debug, Clone)]
@@ -726,5 +152,628 @@ impl RecurringOrderCopies {
             "order_subscription",
             Some("order_subscriptions"),
         )
+    }
+}
+
+/// A recurring order copy, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct RecurringOrderCopy {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: RecurringOrderCopyAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: RecurringOrderCopyRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for RecurringOrderCopy {
+    const TYPE: Option<&'static str> = Some("recurring_order_copies");
+    type Sort = RecurringOrderCopySort;
+    type Filter = RecurringOrderCopyFilter;
+    type Include = RecurringOrderCopyInclude;
+    type Field = RecurringOrderCopyField;
+}
+
+/// The attributes of a [`RecurringOrderCopy`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct RecurringOrderCopyAttributes {
+    /// The order factory's type.
+    ///
+    /// Example: `"recurring_order_copies"`
+    pub r#type: Option<RecurringOrderCopyType>,
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
+    ///
+    /// Example: `"in_progress"`
+    pub status: Option<RecurringOrderCopyStatus>,
+    /// Time at which the order copy was started.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub started_at: Option<DateTime<Utc>>,
+    /// Time at which the order copy was completed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Time at which the order copy has failed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub failed_at: Option<DateTime<Utc>>,
+    /// Contains the order copy errors, if any.
+    ///
+    /// Example: `{"status":["cannot transition from draft to placed"]}`
+    pub errors_log: Option<Map<String, Value>>,
+    /// Indicates the number of copy errors, if any.
+    ///
+    /// Example: `2`
+    pub errors_count: Option<i64>,
+    /// Indicates if the target order must be placed upon copy.
+    ///
+    /// Example: `true`
+    pub place_target_order: Option<bool>,
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    pub reuse_wallet: Option<bool>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`RecurringOrderCopy`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct RecurringOrderCopyRelationships {
+    /// The source order to copy from.
+    pub source_order: Option<ToOne>,
+    /// The copied target order.
+    pub target_order: Option<ToOne>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated order subscription.
+    pub order_subscription: Option<ToOne>,
+}
+
+/// The body of a request creating a [`RecurringOrderCopy`]:
+/// [`RecurringOrderCopyCreate::new`] takes what the API requires, the other methods add the
+/// rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RecurringOrderCopyCreate {
+    /// Indicates if the target order must be placed upon copy.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place_target_order: Option<bool>,
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reuse_wallet: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl RecurringOrderCopyCreate {
+    /// A new recurring order copy with what the API requires.
+    pub fn new(
+        source_order: impl Into<String>,
+        order_subscription: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("source_order", Linkage::to("orders", source_order));
+        relationships
+            .set(
+                "order_subscription",
+                Linkage::to("order_subscriptions", order_subscription),
+            );
+        Self {
+            place_target_order: None,
+            reuse_wallet: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `place_target_order`.
+    ///
+    /// Indicates if the target order must be placed upon copy.
+    pub fn place_target_order(mut self, place_target_order: bool) -> Self {
+        self.place_target_order = Some(place_target_order);
+        self
+    }
+
+    /// Sets `reuse_wallet`.
+    ///
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
+    pub fn reuse_wallet(mut self, reuse_wallet: bool) -> Self {
+        self.reuse_wallet = Some(reuse_wallet);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`RecurringOrderCopy`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RecurringOrderCopyUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl RecurringOrderCopyUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecurringOrderCopyType {
+    /// `order_copies`
+    OrderCopies,
+    /// `recurring_order_copies`
+    RecurringOrderCopies,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl RecurringOrderCopyType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderCopies => "order_copies",
+            Self::RecurringOrderCopies => "recurring_order_copies",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "order_copies" => Some(Self::OrderCopies),
+            "recurring_order_copies" => Some(Self::RecurringOrderCopies),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RecurringOrderCopyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for RecurringOrderCopyType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for RecurringOrderCopyType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurringOrderCopyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecurringOrderCopyStatus {
+    /// `pending`
+    Pending,
+    /// `in_progress`
+    InProgress,
+    /// `aborted`
+    Aborted,
+    /// `failed`
+    Failed,
+    /// `completed`
+    Completed,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl RecurringOrderCopyStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Aborted => "aborted",
+            Self::Failed => "failed",
+            Self::Completed => "completed",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "pending" => Some(Self::Pending),
+            "in_progress" => Some(Self::InProgress),
+            "aborted" => Some(Self::Aborted),
+            "failed" => Some(Self::Failed),
+            "completed" => Some(Self::Completed),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RecurringOrderCopyStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for RecurringOrderCopyStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for RecurringOrderCopyStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurringOrderCopyStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`RecurringOrderCopy`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecurringOrderCopySort {
+    /// The resource's id.
+    Id,
+    /// The order factory's type.
+    Type,
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
+    Status,
+    /// Time at which the order copy was started.
+    StartedAt,
+    /// Time at which the order copy was completed.
+    CompletedAt,
+    /// Time at which the order copy has failed.
+    FailedAt,
+    /// Indicates the number of copy errors, if any.
+    ErrorsCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for RecurringOrderCopySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::StartedAt => "started_at",
+            Self::CompletedAt => "completed_at",
+            Self::FailedAt => "failed_at",
+            Self::ErrorsCount => "errors_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`RecurringOrderCopy`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecurringOrderCopyFilter {
+    /// The resource's id.
+    Id,
+    /// The order factory's type.
+    Type,
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
+    Status,
+    /// Time at which the order copy was started.
+    StartedAt,
+    /// Time at which the order copy was completed.
+    CompletedAt,
+    /// Time at which the order copy has failed.
+    FailedAt,
+    /// Indicates the number of copy errors, if any.
+    ErrorsCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for RecurringOrderCopyFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::StartedAt => "started_at",
+            Self::CompletedAt => "completed_at",
+            Self::FailedAt => "failed_at",
+            Self::ErrorsCount => "errors_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for RecurringOrderCopyFilter {}
+
+/// The relationships of a [`RecurringOrderCopy`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecurringOrderCopyInclude {
+    /// The source order to copy from.
+    SourceOrder,
+    /// The copied target order.
+    TargetOrder,
+    /// The associated events.
+    Events,
+    /// The associated order subscription.
+    OrderSubscription,
+}
+
+impl FieldName for RecurringOrderCopyInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::SourceOrder => "source_order",
+            Self::TargetOrder => "target_order",
+            Self::Events => "events",
+            Self::OrderSubscription => "order_subscription",
+        }
+    }
+}
+
+/// The fields of a [`RecurringOrderCopy`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecurringOrderCopyField {
+    /// The order factory's type.
+    Type,
+    /// The order factory status. One of 'pending' (default), 'in_progress', 'aborted',
+    /// 'failed', or 'completed'.
+    Status,
+    /// Time at which the order copy was started.
+    StartedAt,
+    /// Time at which the order copy was completed.
+    CompletedAt,
+    /// Time at which the order copy has failed.
+    FailedAt,
+    /// Contains the order copy errors, if any.
+    ErrorsLog,
+    /// Indicates the number of copy errors, if any.
+    ErrorsCount,
+    /// Indicates if the target order must be placed upon copy.
+    PlaceTargetOrder,
+    /// Indicates if the payment source within the source order customer's wallet must be
+    /// copied. Optional, default is 'true'.
+    ReuseWallet,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The source order to copy from.
+    SourceOrder,
+    /// The copied target order.
+    TargetOrder,
+    /// The associated events.
+    Events,
+    /// The associated event stores.
+    EventStores,
+    /// The associated order subscription.
+    OrderSubscription,
+}
+
+impl FieldName for RecurringOrderCopyField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::StartedAt => "started_at",
+            Self::CompletedAt => "completed_at",
+            Self::FailedAt => "failed_at",
+            Self::ErrorsLog => "errors_log",
+            Self::ErrorsCount => "errors_count",
+            Self::PlaceTargetOrder => "place_target_order",
+            Self::ReuseWallet => "reuse_wallet",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::SourceOrder => "source_order",
+            Self::TargetOrder => "target_order",
+            Self::Events => "events",
+            Self::EventStores => "event_stores",
+            Self::OrderSubscription => "order_subscription",
+        }
     }
 }

@@ -2,225 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `reserved_stocks` resource: reserved stocks.
+//!
+//! Start from [`ReservedStocks`], the endpoints that [`Client::reserved_stocks`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.reserved_stocks().list().await?;
+//! for reserved_stock in &page.data {
+//!     println!("{}", reserved_stock.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A reserved stock, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ReservedStock {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ReservedStockAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ReservedStockRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ReservedStock {
-    const TYPE: Option<&'static str> = Some("reserved_stocks");
-    type Sort = ReservedStockSort;
-    type Filter = ReservedStockFilter;
-    type Include = ReservedStockInclude;
-    type Field = ReservedStockField;
-}
-
-/// The attributes of a [`ReservedStock`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ReservedStockAttributes {
-    /// The stock item reserved quantity.
-    ///
-    /// Example: `100`
-    pub quantity: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`ReservedStock`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ReservedStockRelationships {
-    /// The associated stock item.
-    pub stock_item: Option<ToOne>,
-    /// The associated SKU.
-    pub sku: Option<ToOne>,
-    /// The associated stock reservations.
-    pub stock_reservations: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`ReservedStock`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReservedStockSort {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ReservedStockSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ReservedStock`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReservedStockFilter {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ReservedStockFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ReservedStockFilter {}
-
-/// The relationships of a [`ReservedStock`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReservedStockInclude {
-    /// `stock_item`
-    StockItem,
-    /// `sku`
-    Sku,
-    /// `stock_reservations`
-    StockReservations,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ReservedStockInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::StockItem => "stock_item",
-            Self::Sku => "sku",
-            Self::StockReservations => "stock_reservations",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ReservedStock`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReservedStockField {
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `stock_item`
-    StockItem,
-    /// `sku`
-    Sku,
-    /// `stock_reservations`
-    StockReservations,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ReservedStockField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::StockItem => "stock_item",
-            Self::Sku => "sku",
-            Self::StockReservations => "stock_reservations",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
 
 /// The `reserved_stocks` endpoints, from [`Client::reserved_stocks`].
 #[derive(Debug, Clone)]
@@ -326,5 +121,230 @@ impl ReservedStocks {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A reserved stock, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedStock {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ReservedStockAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ReservedStockRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ReservedStock {
+    const TYPE: Option<&'static str> = Some("reserved_stocks");
+    type Sort = ReservedStockSort;
+    type Filter = ReservedStockFilter;
+    type Include = ReservedStockInclude;
+    type Field = ReservedStockField;
+}
+
+/// The attributes of a [`ReservedStock`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedStockAttributes {
+    /// The stock item reserved quantity.
+    ///
+    /// Example: `100`
+    pub quantity: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`ReservedStock`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ReservedStockRelationships {
+    /// The associated stock item.
+    pub stock_item: Option<ToOne>,
+    /// The associated SKU.
+    pub sku: Option<ToOne>,
+    /// The associated stock reservations.
+    pub stock_reservations: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The attributes a list of [`ReservedStock`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReservedStockSort {
+    /// The resource's id.
+    Id,
+    /// The stock item reserved quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ReservedStockSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`ReservedStock`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReservedStockFilter {
+    /// The resource's id.
+    Id,
+    /// The stock item reserved quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ReservedStockFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ReservedStockFilter {}
+
+/// The relationships of a [`ReservedStock`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReservedStockInclude {
+    /// The associated stock item.
+    StockItem,
+    /// The associated SKU.
+    Sku,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ReservedStockInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::StockItem => "stock_item",
+            Self::Sku => "sku",
+            Self::StockReservations => "stock_reservations",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`ReservedStock`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReservedStockField {
+    /// The stock item reserved quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated stock item.
+    StockItem,
+    /// The associated SKU.
+    Sku,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ReservedStockField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::StockItem => "stock_item",
+            Self::Sku => "sku",
+            Self::StockReservations => "stock_reservations",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

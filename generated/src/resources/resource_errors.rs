@@ -2,8 +2,70 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `resource_errors` resource: resource errors.
+//!
+//! Start from [`ResourceErrors`], the endpoints that [`Client::resource_errors`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.resource_errors().list().await?;
+//! for resource_error in &page.data {
+//!     println!("{}", resource_error.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `resource_errors` endpoints, from [`Client::resource_errors`].
+#[derive(Debug, Clone)]
+pub struct ResourceErrors {
+    client: Client,
+}
+
+impl Client {
+    /// The `resource_errors` endpoints: resource errors.
+    pub fn resource_errors(&self) -> ResourceErrors {
+        ResourceErrors {
+            client: self.clone(),
+        }
+    }
+}
+
+impl ResourceErrors {
+    /// Lists resource errors, a page at a time: `GET /resource_errors`.
+    pub fn list(&self) -> ListCall<ResourceError> {
+        ListCall::list(&self.client, "resource_errors")
+    }
+
+    /// Retrieves a resource error by id: `GET /resource_errors/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<ResourceError> {
+        ItemCall::retrieve(&self.client, "resource_errors", id)
+    }
+
+    /// The resource the error belongs to.
+    ///
+    /// `GET /resource_errors/{id}/resource`
+    pub fn resource(&self, id: &str) -> ItemCall<Option<ResourceErrorResource>> {
+        ItemCall::related(&self.client, "resource_errors", id, "resource", None)
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /resource_errors/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "resource_errors",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A resource error, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -91,17 +153,19 @@ pub struct ResourceErrorRelationships {
 pub enum ResourceErrorSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The resource attribute name related to the error.
     Name,
-    /// `code`
+    /// The error code.
     Code,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -126,21 +190,24 @@ impl FieldName for ResourceErrorSort {
 pub enum ResourceErrorFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The resource attribute name related to the error.
     Name,
-    /// `code`
+    /// The error code.
     Code,
-    /// `message`
+    /// The error message.
     Message,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -166,7 +233,7 @@ impl FilterField for ResourceErrorFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResourceErrorInclude {
-    /// `resource`
+    /// The resource the error belongs to.
     Resource,
 }
 
@@ -182,25 +249,28 @@ impl FieldName for ResourceErrorInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResourceErrorField {
-    /// `name`
+    /// The resource attribute name related to the error.
     Name,
-    /// `code`
+    /// The error code.
     Code,
-    /// `message`
+    /// The error message.
     Message,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `resource`
+    /// The resource the error belongs to.
     Resource,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -255,54 +325,4 @@ impl Resource for ResourceErrorResource {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The `resource_errors` endpoints, from [`Client::resource_errors`].
-#[derive(Debug, Clone)]
-pub struct ResourceErrors {
-    client: Client,
-}
-
-impl Client {
-    /// The `resource_errors` endpoints: resource errors.
-    pub fn resource_errors(&self) -> ResourceErrors {
-        ResourceErrors {
-            client: self.clone(),
-        }
-    }
-}
-
-impl ResourceErrors {
-    /// Lists resource errors, a page at a time: `GET /resource_errors`.
-    pub fn list(&self) -> ListCall<ResourceError> {
-        ListCall::list(&self.client, "resource_errors")
-    }
-
-    /// Retrieves a resource error by id: `GET /resource_errors/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<ResourceError> {
-        ItemCall::retrieve(&self.client, "resource_errors", id)
-    }
-
-    /// The resource the error belongs to.
-    ///
-    /// `GET /resource_errors/{id}/resource`
-    pub fn resource(&self, id: &str) -> ItemCall<Option<ResourceErrorResource>> {
-        ItemCall::related(&self.client, "resource_errors", id, "resource", None)
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /resource_errors/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "resource_errors",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

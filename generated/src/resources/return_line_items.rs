@@ -2,8 +2,127 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `return_line_items` resource: return line items.
+//!
+//! Start from [`ReturnLineItems`], the endpoints that [`Client::return_line_items`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.return_line_items().list().await?;
+//! for return_line_item in &page.data {
+//!     println!("{}", return_line_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `return_line_items` endpoints, from [`Client::return_line_items`].
+#[derive(Debug, Clone)]
+pub struct ReturnLineItems {
+    client: Client,
+}
+
+impl Client {
+    /// The `return_line_items` endpoints: return line items.
+    pub fn return_line_items(&self) -> ReturnLineItems {
+        ReturnLineItems {
+            client: self.clone(),
+        }
+    }
+}
+
+impl ReturnLineItems {
+    /// Lists return line items, a page at a time: `GET /return_line_items`.
+    pub fn list(&self) -> ListCall<ReturnLineItem> {
+        ListCall::list(&self.client, "return_line_items")
+    }
+
+    /// Retrieves a return line item by id: `GET /return_line_items/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<ReturnLineItem> {
+        ItemCall::retrieve(&self.client, "return_line_items", id)
+    }
+
+    /// Creates a return line item: `POST /return_line_items`.
+    pub fn create(&self, body: &ReturnLineItemCreate) -> ItemCall<ReturnLineItem> {
+        ItemCall::create_linked(
+            &self.client,
+            "return_line_items",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a return line item: `PATCH /return_line_items/{id}`.
+    pub fn update(
+        &self,
+        id: &str,
+        body: &ReturnLineItemUpdate,
+    ) -> ItemCall<ReturnLineItem> {
+        ItemCall::update(&self.client, "return_line_items", id, body)
+    }
+
+    /// Deletes a return line item: `DELETE /return_line_items/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "return_line_items", id)
+    }
+
+    /// Send this attribute if you want to restock the line item.
+    ///
+    /// `PATCH /return_line_items/{id}` with `"_restock": true`.
+    pub fn restock(&self, id: &str) -> ItemCall<ReturnLineItem> {
+        ItemCall::update(&self.client, "return_line_items", id, &Trigger("_restock"))
+    }
+
+    /// The associated return.
+    ///
+    /// `GET /return_line_items/{id}/return`
+    ///
+    /// With the `returns` feature.
+    #[cfg(feature = "returns")]
+    pub fn r#return(&self, id: &str) -> ItemCall<Option<super::returns::Return>> {
+        ItemCall::related(
+            &self.client,
+            "return_line_items",
+            id,
+            "return",
+            Some("returns"),
+        )
+    }
+
+    /// The associated line item.
+    ///
+    /// `GET /return_line_items/{id}/line_item`
+    ///
+    /// With the `line_items` feature.
+    #[cfg(feature = "line_items")]
+    pub fn line_item(&self, id: &str) -> ItemCall<Option<super::line_items::LineItem>> {
+        ItemCall::related(
+            &self.client,
+            "return_line_items",
+            id,
+            "line_item",
+            Some("line_items"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /return_line_items/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "return_line_items",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A return line item, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -117,177 +236,8 @@ pub struct ReturnLineItemRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The attributes a list of [`ReturnLineItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnLineItemSort {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `restocked_at`
-    RestockedAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ReturnLineItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::RestockedAt => "restocked_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ReturnLineItem`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnLineItemFilter {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `return_reason`
-    ReturnReason,
-    /// `restocked_at`
-    RestockedAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ReturnLineItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::ReturnReason => "return_reason",
-            Self::RestockedAt => "restocked_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ReturnLineItemFilter {}
-
-/// The relationships of a [`ReturnLineItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnLineItemInclude {
-    /// `return`
-    Return,
-    /// `line_item`
-    LineItem,
-}
-
-impl FieldName for ReturnLineItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Return => "return",
-            Self::LineItem => "line_item",
-        }
-    }
-}
-
-/// The fields of a [`ReturnLineItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnLineItemField {
-    /// `sku_code`
-    SkuCode,
-    /// `bundle_code`
-    BundleCode,
-    /// `quantity`
-    Quantity,
-    /// `name`
-    Name,
-    /// `image_url`
-    ImageUrl,
-    /// `total_amount_cents`
-    TotalAmountCents,
-    /// `total_amount_float`
-    TotalAmountFloat,
-    /// `formatted_total_amount`
-    FormattedTotalAmount,
-    /// `return_reason`
-    ReturnReason,
-    /// `restocked_at`
-    RestockedAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `return`
-    Return,
-    /// `line_item`
-    LineItem,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ReturnLineItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuCode => "sku_code",
-            Self::BundleCode => "bundle_code",
-            Self::Quantity => "quantity",
-            Self::Name => "name",
-            Self::ImageUrl => "image_url",
-            Self::TotalAmountCents => "total_amount_cents",
-            Self::TotalAmountFloat => "total_amount_float",
-            Self::FormattedTotalAmount => "formatted_total_amount",
-            Self::ReturnReason => "return_reason",
-            Self::RestockedAt => "restocked_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Return => "return",
-            Self::LineItem => "line_item",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`ReturnLineItem`]: [`ReturnLineItemCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating a [`ReturnLineItem`]: [`ReturnLineItemCreate::new`] takes
+/// what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReturnLineItemCreate {
@@ -299,7 +249,7 @@ pub struct ReturnLineItemCreate {
     ///
     /// Example: `{"size":"was wrong"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_reason: Option<Map<String, Value>>,
+    pub return_reason: Option<Value>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
@@ -317,7 +267,7 @@ pub struct ReturnLineItemCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -344,26 +294,37 @@ impl ReturnLineItemCreate {
     }
 
     /// Sets `return_reason`.
-    pub fn return_reason(mut self, return_reason: Map<String, Value>) -> Self {
-        self.return_reason = Some(return_reason);
+    ///
+    /// Set of key-value pairs that you can use to add details about return reason.
+    pub fn return_reason(mut self, return_reason: impl IntoObject) -> Self {
+        self.return_reason = Some(return_reason.into_object());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 }
@@ -386,7 +347,7 @@ pub struct ReturnLineItemUpdate {
     ///
     /// Example: `{"size":"was wrong"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub return_reason: Patch<Map<String, Value>>,
+    pub return_reason: Patch<Value>,
     /// A string that you can use to add any external identifier to the resource. This can be
     /// useful for integrating the resource to an external system, like an ERP, a marketing
     /// tool, a CRM, or whatever.
@@ -404,7 +365,7 @@ pub struct ReturnLineItemUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
 }
 
 impl ReturnLineItemUpdate {
@@ -414,20 +375,26 @@ impl ReturnLineItemUpdate {
     }
 
     /// Sets `quantity`.
+    ///
+    /// The return line item quantity.
     pub fn quantity(mut self, quantity: i64) -> Self {
         self.quantity = Some(quantity);
         self
     }
 
     /// Sends `_restock: true` with the update.
+    ///
+    /// Send this attribute if you want to restock the line item.
     pub fn restock(mut self) -> Self {
         self._restock = Some(true);
         self
     }
 
     /// Sets `return_reason`.
-    pub fn return_reason(mut self, return_reason: Map<String, Value>) -> Self {
-        self.return_reason = Patch::Set(return_reason);
+    ///
+    /// Set of key-value pairs that you can use to add details about return reason.
+    pub fn return_reason(mut self, return_reason: impl IntoObject) -> Self {
+        self.return_reason = Patch::Set(return_reason.into_object());
         self
     }
 
@@ -438,6 +405,10 @@ impl ReturnLineItemUpdate {
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -450,6 +421,8 @@ impl ReturnLineItemUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -462,8 +435,11 @@ impl ReturnLineItemUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -474,108 +450,181 @@ impl ReturnLineItemUpdate {
     }
 }
 
-/// The `return_line_items` endpoints, from [`Client::return_line_items`].
-#[derive(Debug, Clone)]
-pub struct ReturnLineItems {
-    client: Client,
+/// The attributes a list of [`ReturnLineItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnLineItemSort {
+    /// The resource's id.
+    Id,
+    /// The return line item quantity.
+    Quantity,
+    /// Calculated as line item unit amount x returned quantity and applied discounts, if any.
+    TotalAmountCents,
+    /// Time at which the return line item was restocked.
+    RestockedAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
 }
 
-impl Client {
-    /// The `return_line_items` endpoints: return line items.
-    pub fn return_line_items(&self) -> ReturnLineItems {
-        ReturnLineItems {
-            client: self.clone(),
+impl FieldName for ReturnLineItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::RestockedAt => "restocked_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
         }
     }
 }
 
-impl ReturnLineItems {
-    /// Lists return line items, a page at a time: `GET /return_line_items`.
-    pub fn list(&self) -> ListCall<ReturnLineItem> {
-        ListCall::list(&self.client, "return_line_items")
-    }
+/// The attributes a list of [`ReturnLineItem`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnLineItemFilter {
+    /// The resource's id.
+    Id,
+    /// The return line item quantity.
+    Quantity,
+    /// Calculated as line item unit amount x returned quantity and applied discounts, if any.
+    TotalAmountCents,
+    /// Set of key-value pairs that you can use to add details about return reason.
+    ReturnReason,
+    /// Time at which the return line item was restocked.
+    RestockedAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
 
-    /// Retrieves a return line item by id: `GET /return_line_items/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<ReturnLineItem> {
-        ItemCall::retrieve(&self.client, "return_line_items", id)
+impl FieldName for ReturnLineItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::ReturnReason => "return_reason",
+            Self::RestockedAt => "restocked_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Creates a return line item: `POST /return_line_items`.
-    pub fn create(&self, body: &ReturnLineItemCreate) -> ItemCall<ReturnLineItem> {
-        ItemCall::create_linked(
-            &self.client,
-            "return_line_items",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
+impl FilterField for ReturnLineItemFilter {}
 
-    /// Updates a return line item: `PATCH /return_line_items/{id}`.
-    pub fn update(
-        &self,
-        id: &str,
-        body: &ReturnLineItemUpdate,
-    ) -> ItemCall<ReturnLineItem> {
-        ItemCall::update(&self.client, "return_line_items", id, body)
-    }
-
-    /// Deletes a return line item: `DELETE /return_line_items/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "return_line_items", id)
-    }
-
-    /// Send this attribute if you want to restock the line item.
-    ///
-    /// `PATCH /return_line_items/{id}` with `"_restock": true`.
-    pub fn restock(&self, id: &str) -> ItemCall<ReturnLineItem> {
-        ItemCall::update(&self.client, "return_line_items", id, &Trigger("_restock"))
-    }
-
+/// The relationships of a [`ReturnLineItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnLineItemInclude {
     /// The associated return.
-    ///
-    /// `GET /return_line_items/{id}/return`
-    ///
-    /// With the `returns` feature.
-    #[cfg(feature = "returns")]
-    pub fn r#return(&self, id: &str) -> ItemCall<Option<super::returns::Return>> {
-        ItemCall::related(
-            &self.client,
-            "return_line_items",
-            id,
-            "return",
-            Some("returns"),
-        )
-    }
-
+    Return,
     /// The associated line item.
-    ///
-    /// `GET /return_line_items/{id}/line_item`
-    ///
-    /// With the `line_items` feature.
-    #[cfg(feature = "line_items")]
-    pub fn line_item(&self, id: &str) -> ItemCall<Option<super::line_items::LineItem>> {
-        ItemCall::related(
-            &self.client,
-            "return_line_items",
-            id,
-            "line_item",
-            Some("line_items"),
-        )
-    }
+    LineItem,
+}
 
+impl FieldName for ReturnLineItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Return => "return",
+            Self::LineItem => "line_item",
+        }
+    }
+}
+
+/// The fields of a [`ReturnLineItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnLineItemField {
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The code of the associated bundle.
+    BundleCode,
+    /// The return line item quantity.
+    Quantity,
+    /// The name of the line item.
+    Name,
+    /// The image_url of the associated line item.
+    ImageUrl,
+    /// Calculated as line item unit amount x returned quantity and applied discounts, if any.
+    TotalAmountCents,
+    /// The return line item total amount, float. This can be useful to track the purchase on
+    /// thrid party systems, e.g Google Analyitcs Enhanced Ecommerce.
+    TotalAmountFloat,
+    /// The return line item total amount, formatted. This can be useful to display the amount
+    /// with currency in you views.
+    FormattedTotalAmount,
+    /// Set of key-value pairs that you can use to add details about return reason.
+    ReturnReason,
+    /// Time at which the return line item was restocked.
+    RestockedAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated return.
+    Return,
+    /// The associated line item.
+    LineItem,
     /// The associated event stores.
-    ///
-    /// `GET /return_line_items/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "return_line_items",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for ReturnLineItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuCode => "sku_code",
+            Self::BundleCode => "bundle_code",
+            Self::Quantity => "quantity",
+            Self::Name => "name",
+            Self::ImageUrl => "image_url",
+            Self::TotalAmountCents => "total_amount_cents",
+            Self::TotalAmountFloat => "total_amount_float",
+            Self::FormattedTotalAmount => "formatted_total_amount",
+            Self::ReturnReason => "return_reason",
+            Self::RestockedAt => "restocked_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Return => "return",
+            Self::LineItem => "line_item",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,844 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `returns` resource: returns.
+//!
+//! Start from [`Returns`], the endpoints that [`Client::returns`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.returns().list().await?;
+//! for r#return in &page.data {
+//!     println!("{}", r#return.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A return, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Return {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ReturnAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ReturnRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Return {
-    const TYPE: Option<&'static str> = Some("returns");
-    type Sort = ReturnSort;
-    type Filter = ReturnFilter;
-    type Include = ReturnInclude;
-    type Field = ReturnField;
-}
-
-/// The attributes of a [`Return`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ReturnAttributes {
-    /// Unique identifier for the return.
-    ///
-    /// Example: `"#1234/R/001"`
-    pub number: Option<String>,
-    /// The return status. One of 'draft' (default), 'requested', 'approved', 'cancelled',
-    /// 'shipped', 'rejected', 'received', or 'refunded'.
-    ///
-    /// Example: `"draft"`
-    pub status: Option<ReturnStatus>,
-    /// The email address of the associated customer.
-    ///
-    /// Example: `"john@example.com"`
-    pub customer_email: Option<String>,
-    /// The total number of SKUs in the return's line items. This can be useful to display a
-    /// preview of the return content.
-    ///
-    /// Example: `2`
-    pub skus_count: Option<i64>,
-    /// Time at which the return was approved.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub approved_at: Option<DateTime<Utc>>,
-    /// Time at which the return was cancelled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub cancelled_at: Option<DateTime<Utc>>,
-    /// Time at which the return was shipped.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub shipped_at: Option<DateTime<Utc>>,
-    /// Time at which the return was rejected.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub rejected_at: Option<DateTime<Utc>>,
-    /// Time at which the return was received.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub received_at: Option<DateTime<Utc>>,
-    /// Time at which the return was refunded.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub refunded_at: Option<DateTime<Utc>>,
-    /// Time at which the resource has been archived.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub archived_at: Option<DateTime<Utc>>,
-    /// The amount to be refunded, estimated by associated return line items, in cents.
-    ///
-    /// Example: `500`
-    pub estimated_refund_amount_cents: Option<i64>,
-    /// The amount to be refunded, estimated by associated return line items, float.
-    ///
-    /// Example: `5.0`
-    pub estimated_refund_amount_float: Option<f64>,
-    /// The amount to be refunded, estimated by associated return line items, formatted.
-    ///
-    /// Example: `"€5,00"`
-    pub formatted_estimated_refund_amount: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Return`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ReturnRelationships {
-    /// The associated order.
-    pub order: Option<ToOne>,
-    /// The associated customer.
-    pub customer: Option<ToOne>,
-    /// The stock location to which the return will be shipped.
-    pub stock_location: Option<ToOne>,
-    /// The customer shipping address.
-    pub origin_address: Option<ToOne>,
-    /// The associated stock location address.
-    pub destination_address: Option<ToOne>,
-    /// The associated succeded capture to be refunded. The order last succeeded one unless
-    /// specified.
-    pub reference_capture: Option<ToOne>,
-    /// The associated refund.
-    pub reference_refund: Option<ToOne>,
-    /// The order line items associated to the return.
-    pub return_line_items: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated resource errors.
-    pub resource_errors: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnStatus {
-    /// `draft`
-    Draft,
-    /// `requested`
-    Requested,
-    /// `approved`
-    Approved,
-    /// `cancelled`
-    Cancelled,
-    /// `shipped`
-    Shipped,
-    /// `rejected`
-    Rejected,
-    /// `received`
-    Received,
-    /// `refunded`
-    Refunded,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ReturnStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Requested => "requested",
-            Self::Approved => "approved",
-            Self::Cancelled => "cancelled",
-            Self::Shipped => "shipped",
-            Self::Rejected => "rejected",
-            Self::Received => "received",
-            Self::Refunded => "refunded",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "requested" => Some(Self::Requested),
-            "approved" => Some(Self::Approved),
-            "cancelled" => Some(Self::Cancelled),
-            "shipped" => Some(Self::Shipped),
-            "rejected" => Some(Self::Rejected),
-            "received" => Some(Self::Received),
-            "refunded" => Some(Self::Refunded),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ReturnStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ReturnStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ReturnStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReturnStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Return`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnSort {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `approved_at`
-    ApprovedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `shipped_at`
-    ShippedAt,
-    /// `rejected_at`
-    RejectedAt,
-    /// `received_at`
-    ReceivedAt,
-    /// `refunded_at`
-    RefundedAt,
-    /// `archived_at`
-    ArchivedAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ReturnSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::ApprovedAt => "approved_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::ShippedAt => "shipped_at",
-            Self::RejectedAt => "rejected_at",
-            Self::ReceivedAt => "received_at",
-            Self::RefundedAt => "refunded_at",
-            Self::ArchivedAt => "archived_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Return`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnFilter {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `skus_count`
-    SkusCount,
-    /// `approved_at`
-    ApprovedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `shipped_at`
-    ShippedAt,
-    /// `rejected_at`
-    RejectedAt,
-    /// `received_at`
-    ReceivedAt,
-    /// `refunded_at`
-    RefundedAt,
-    /// `archived_at`
-    ArchivedAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ReturnFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::SkusCount => "skus_count",
-            Self::ApprovedAt => "approved_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::ShippedAt => "shipped_at",
-            Self::RejectedAt => "rejected_at",
-            Self::ReceivedAt => "received_at",
-            Self::RefundedAt => "refunded_at",
-            Self::ArchivedAt => "archived_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ReturnFilter {}
-
-/// The relationships of a [`Return`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnInclude {
-    /// `order`
-    Order,
-    /// `customer`
-    Customer,
-    /// `stock_location`
-    StockLocation,
-    /// `origin_address`
-    OriginAddress,
-    /// `destination_address`
-    DestinationAddress,
-    /// `reference_capture`
-    ReferenceCapture,
-    /// `reference_refund`
-    ReferenceRefund,
-    /// `return_line_items`
-    ReturnLineItems,
-    /// `attachments`
-    Attachments,
-    /// `resource_errors`
-    ResourceErrors,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ReturnInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::Customer => "customer",
-            Self::StockLocation => "stock_location",
-            Self::OriginAddress => "origin_address",
-            Self::DestinationAddress => "destination_address",
-            Self::ReferenceCapture => "reference_capture",
-            Self::ReferenceRefund => "reference_refund",
-            Self::ReturnLineItems => "return_line_items",
-            Self::Attachments => "attachments",
-            Self::ResourceErrors => "resource_errors",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Return`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReturnField {
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `customer_email`
-    CustomerEmail,
-    /// `skus_count`
-    SkusCount,
-    /// `approved_at`
-    ApprovedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `shipped_at`
-    ShippedAt,
-    /// `rejected_at`
-    RejectedAt,
-    /// `received_at`
-    ReceivedAt,
-    /// `refunded_at`
-    RefundedAt,
-    /// `archived_at`
-    ArchivedAt,
-    /// `estimated_refund_amount_cents`
-    EstimatedRefundAmountCents,
-    /// `estimated_refund_amount_float`
-    EstimatedRefundAmountFloat,
-    /// `formatted_estimated_refund_amount`
-    FormattedEstimatedRefundAmount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `customer`
-    Customer,
-    /// `stock_location`
-    StockLocation,
-    /// `origin_address`
-    OriginAddress,
-    /// `destination_address`
-    DestinationAddress,
-    /// `reference_capture`
-    ReferenceCapture,
-    /// `reference_refund`
-    ReferenceRefund,
-    /// `return_line_items`
-    ReturnLineItems,
-    /// `attachments`
-    Attachments,
-    /// `resource_errors`
-    ResourceErrors,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ReturnField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::CustomerEmail => "customer_email",
-            Self::SkusCount => "skus_count",
-            Self::ApprovedAt => "approved_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::ShippedAt => "shipped_at",
-            Self::RejectedAt => "rejected_at",
-            Self::ReceivedAt => "received_at",
-            Self::RefundedAt => "refunded_at",
-            Self::ArchivedAt => "archived_at",
-            Self::EstimatedRefundAmountCents => "estimated_refund_amount_cents",
-            Self::EstimatedRefundAmountFloat => "estimated_refund_amount_float",
-            Self::FormattedEstimatedRefundAmount => "formatted_estimated_refund_amount",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::Customer => "customer",
-            Self::StockLocation => "stock_location",
-            Self::OriginAddress => "origin_address",
-            Self::DestinationAddress => "destination_address",
-            Self::ReferenceCapture => "reference_capture",
-            Self::ReferenceRefund => "reference_refund",
-            Self::ReturnLineItems => "return_line_items",
-            Self::Attachments => "attachments",
-            Self::ResourceErrors => "resource_errors",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Return`]: [`ReturnCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ReturnCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ReturnCreate {
-    /// A new return with what the API requires.
-    pub fn new(order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-
-    /// Links `reference_capture` to the `captures` with this id.
-    pub fn reference_capture(mut self, reference_capture: impl Into<String>) -> Self {
-        self.relationships
-            .set("reference_capture", Linkage::to("captures", reference_capture));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Return`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ReturnUpdate {
-    /// Send this attribute if you want to activate this return.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _request: Option<bool>,
-    /// Send this attribute if you want to mark this return as approved.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _approve: Option<bool>,
-    /// Send this attribute if you want to mark this return as cancelled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel: Option<bool>,
-    /// Send this attribute if you want to mark this return as shipped.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _ship: Option<bool>,
-    /// Send this attribute if you want to mark this return as rejected.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reject: Option<bool>,
-    /// Send this attribute if you want to mark this return as received.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _receive: Option<bool>,
-    /// Send this attribute if you want to restock all of the return line items.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _restock: Option<bool>,
-    /// Send this attribute if you want to archive the return.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _archive: Option<bool>,
-    /// Send this attribute if you want to unarchive the return.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _unarchive: Option<bool>,
-    /// Send this attribute if you want to create a refund for this return.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refund: Option<bool>,
-    /// Send this attribute as a value in cents to specify the amount to be refunded.
-    ///
-    /// Example: `500`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refund_amount_cents: Option<i64>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ReturnUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `_request: true` with the update.
-    pub fn request(mut self) -> Self {
-        self._request = Some(true);
-        self
-    }
-
-    /// Sends `_approve: true` with the update.
-    pub fn approve(mut self) -> Self {
-        self._approve = Some(true);
-        self
-    }
-
-    /// Sends `_cancel: true` with the update.
-    pub fn cancel(mut self) -> Self {
-        self._cancel = Some(true);
-        self
-    }
-
-    /// Sends `_ship: true` with the update.
-    pub fn ship(mut self) -> Self {
-        self._ship = Some(true);
-        self
-    }
-
-    /// Sends `_reject: true` with the update.
-    pub fn reject(mut self) -> Self {
-        self._reject = Some(true);
-        self
-    }
-
-    /// Sends `_receive: true` with the update.
-    pub fn receive(mut self) -> Self {
-        self._receive = Some(true);
-        self
-    }
-
-    /// Sends `_restock: true` with the update.
-    pub fn restock(mut self) -> Self {
-        self._restock = Some(true);
-        self
-    }
-
-    /// Sends `_archive: true` with the update.
-    pub fn archive(mut self) -> Self {
-        self._archive = Some(true);
-        self
-    }
-
-    /// Sends `_unarchive: true` with the update.
-    pub fn unarchive(mut self) -> Self {
-        self._unarchive = Some(true);
-        self
-    }
-
-    /// Sends `_refund: true` with the update.
-    pub fn refund(mut self) -> Self {
-        self._refund = Some(true);
-        self
-    }
-
-    /// Sets `_refund_amount_cents`.
-    pub fn refund_amount_cents(mut self, refund_amount_cents: i64) -> Self {
-        self._refund_amount_cents = Some(refund_amount_cents);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-
-    /// Unlinks `stock_location`: sends `null`.
-    pub fn clear_stock_location(mut self) -> Self {
-        self.relationships.set("stock_location", Linkage::Clear);
-        self
-    }
-
-    /// Links `reference_capture` to the `captures` with this id.
-    pub fn reference_capture(mut self, reference_capture: impl Into<String>) -> Self {
-        self.relationships
-            .set("reference_capture", Linkage::to("captures", reference_capture));
-        self
-    }
-
-    /// Unlinks `reference_capture`: sends `null`.
-    pub fn clear_reference_capture(mut self) -> Self {
-        self.relationships.set("reference_capture", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `returns` endpoints, from [`Client::returns`].
 #[derive(Debug, Clone)]
@@ -1175,5 +351,916 @@ impl Returns {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A return, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Return {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ReturnAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ReturnRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Return {
+    const TYPE: Option<&'static str> = Some("returns");
+    type Sort = ReturnSort;
+    type Filter = ReturnFilter;
+    type Include = ReturnInclude;
+    type Field = ReturnField;
+}
+
+/// The attributes of a [`Return`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ReturnAttributes {
+    /// Unique identifier for the return.
+    ///
+    /// Example: `"#1234/R/001"`
+    pub number: Option<String>,
+    /// The return status. One of 'draft' (default), 'requested', 'approved', 'cancelled',
+    /// 'shipped', 'rejected', 'received', or 'refunded'.
+    ///
+    /// Example: `"draft"`
+    pub status: Option<ReturnStatus>,
+    /// The email address of the associated customer.
+    ///
+    /// Example: `"john@example.com"`
+    pub customer_email: Option<String>,
+    /// The total number of SKUs in the return's line items. This can be useful to display a
+    /// preview of the return content.
+    ///
+    /// Example: `2`
+    pub skus_count: Option<i64>,
+    /// Time at which the return was approved.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Time at which the return was cancelled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Time at which the return was shipped.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub shipped_at: Option<DateTime<Utc>>,
+    /// Time at which the return was rejected.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub rejected_at: Option<DateTime<Utc>>,
+    /// Time at which the return was received.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub received_at: Option<DateTime<Utc>>,
+    /// Time at which the return was refunded.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// Time at which the resource has been archived.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub archived_at: Option<DateTime<Utc>>,
+    /// The amount to be refunded, estimated by associated return line items, in cents.
+    ///
+    /// Example: `500`
+    pub estimated_refund_amount_cents: Option<i64>,
+    /// The amount to be refunded, estimated by associated return line items, float.
+    ///
+    /// Example: `5.0`
+    pub estimated_refund_amount_float: Option<f64>,
+    /// The amount to be refunded, estimated by associated return line items, formatted.
+    ///
+    /// Example: `"€5,00"`
+    pub formatted_estimated_refund_amount: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Return`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ReturnRelationships {
+    /// The associated order.
+    pub order: Option<ToOne>,
+    /// The associated customer.
+    pub customer: Option<ToOne>,
+    /// The stock location to which the return will be shipped.
+    pub stock_location: Option<ToOne>,
+    /// The customer shipping address.
+    pub origin_address: Option<ToOne>,
+    /// The associated stock location address.
+    pub destination_address: Option<ToOne>,
+    /// The associated succeded capture to be refunded. The order last succeeded one unless
+    /// specified.
+    pub reference_capture: Option<ToOne>,
+    /// The associated refund.
+    pub reference_refund: Option<ToOne>,
+    /// The order line items associated to the return.
+    pub return_line_items: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated resource errors.
+    pub resource_errors: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Return`]: [`ReturnCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ReturnCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ReturnCreate {
+    /// A new return with what the API requires.
+    pub fn new(order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The stock location to which the return will be shipped.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+
+    /// Links `reference_capture` to the `captures` with this id.
+    ///
+    /// The associated succeded capture to be refunded. The order last succeeded one unless
+    /// specified.
+    pub fn reference_capture(mut self, reference_capture: impl Into<String>) -> Self {
+        self.relationships
+            .set("reference_capture", Linkage::to("captures", reference_capture));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`Return`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ReturnUpdate {
+    /// Send this attribute if you want to activate this return.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _request: Option<bool>,
+    /// Send this attribute if you want to mark this return as approved.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _approve: Option<bool>,
+    /// Send this attribute if you want to mark this return as cancelled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel: Option<bool>,
+    /// Send this attribute if you want to mark this return as shipped.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _ship: Option<bool>,
+    /// Send this attribute if you want to mark this return as rejected.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reject: Option<bool>,
+    /// Send this attribute if you want to mark this return as received.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _receive: Option<bool>,
+    /// Send this attribute if you want to restock all of the return line items.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _restock: Option<bool>,
+    /// Send this attribute if you want to archive the return.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _archive: Option<bool>,
+    /// Send this attribute if you want to unarchive the return.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _unarchive: Option<bool>,
+    /// Send this attribute if you want to create a refund for this return.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refund: Option<bool>,
+    /// Send this attribute as a value in cents to specify the amount to be refunded.
+    ///
+    /// Example: `500`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refund_amount_cents: Option<i64>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ReturnUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `_request: true` with the update.
+    ///
+    /// Send this attribute if you want to activate this return.
+    pub fn request(mut self) -> Self {
+        self._request = Some(true);
+        self
+    }
+
+    /// Sends `_approve: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this return as approved.
+    pub fn approve(mut self) -> Self {
+        self._approve = Some(true);
+        self
+    }
+
+    /// Sends `_cancel: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this return as cancelled.
+    pub fn cancel(mut self) -> Self {
+        self._cancel = Some(true);
+        self
+    }
+
+    /// Sends `_ship: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this return as shipped.
+    pub fn ship(mut self) -> Self {
+        self._ship = Some(true);
+        self
+    }
+
+    /// Sends `_reject: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this return as rejected.
+    pub fn reject(mut self) -> Self {
+        self._reject = Some(true);
+        self
+    }
+
+    /// Sends `_receive: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this return as received.
+    pub fn receive(mut self) -> Self {
+        self._receive = Some(true);
+        self
+    }
+
+    /// Sends `_restock: true` with the update.
+    ///
+    /// Send this attribute if you want to restock all of the return line items.
+    pub fn restock(mut self) -> Self {
+        self._restock = Some(true);
+        self
+    }
+
+    /// Sends `_archive: true` with the update.
+    ///
+    /// Send this attribute if you want to archive the return.
+    pub fn archive(mut self) -> Self {
+        self._archive = Some(true);
+        self
+    }
+
+    /// Sends `_unarchive: true` with the update.
+    ///
+    /// Send this attribute if you want to unarchive the return.
+    pub fn unarchive(mut self) -> Self {
+        self._unarchive = Some(true);
+        self
+    }
+
+    /// Sends `_refund: true` with the update.
+    ///
+    /// Send this attribute if you want to create a refund for this return.
+    pub fn refund(mut self) -> Self {
+        self._refund = Some(true);
+        self
+    }
+
+    /// Sets `_refund_amount_cents`.
+    ///
+    /// Send this attribute as a value in cents to specify the amount to be refunded.
+    pub fn refund_amount_cents(mut self, refund_amount_cents: i64) -> Self {
+        self._refund_amount_cents = Some(refund_amount_cents);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The stock location to which the return will be shipped.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+
+    /// Unlinks `stock_location`: sends `null`.
+    pub fn clear_stock_location(mut self) -> Self {
+        self.relationships.set("stock_location", Linkage::Clear);
+        self
+    }
+
+    /// Links `reference_capture` to the `captures` with this id.
+    ///
+    /// The associated succeded capture to be refunded. The order last succeeded one unless
+    /// specified.
+    pub fn reference_capture(mut self, reference_capture: impl Into<String>) -> Self {
+        self.relationships
+            .set("reference_capture", Linkage::to("captures", reference_capture));
+        self
+    }
+
+    /// Unlinks `reference_capture`: sends `null`.
+    pub fn clear_reference_capture(mut self) -> Self {
+        self.relationships.set("reference_capture", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnStatus {
+    /// `draft`
+    Draft,
+    /// `requested`
+    Requested,
+    /// `approved`
+    Approved,
+    /// `cancelled`
+    Cancelled,
+    /// `shipped`
+    Shipped,
+    /// `rejected`
+    Rejected,
+    /// `received`
+    Received,
+    /// `refunded`
+    Refunded,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl ReturnStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Requested => "requested",
+            Self::Approved => "approved",
+            Self::Cancelled => "cancelled",
+            Self::Shipped => "shipped",
+            Self::Rejected => "rejected",
+            Self::Received => "received",
+            Self::Refunded => "refunded",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "requested" => Some(Self::Requested),
+            "approved" => Some(Self::Approved),
+            "cancelled" => Some(Self::Cancelled),
+            "shipped" => Some(Self::Shipped),
+            "rejected" => Some(Self::Rejected),
+            "received" => Some(Self::Received),
+            "refunded" => Some(Self::Refunded),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ReturnStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for ReturnStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for ReturnStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReturnStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`Return`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnSort {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the return.
+    Number,
+    /// The return status. One of 'draft' (default), 'requested', 'approved', 'cancelled',
+    /// 'shipped', 'rejected', 'received', or 'refunded'.
+    Status,
+    /// Time at which the return was approved.
+    ApprovedAt,
+    /// Time at which the return was cancelled.
+    CancelledAt,
+    /// Time at which the return was shipped.
+    ShippedAt,
+    /// Time at which the return was rejected.
+    RejectedAt,
+    /// Time at which the return was received.
+    ReceivedAt,
+    /// Time at which the return was refunded.
+    RefundedAt,
+    /// Time at which the resource has been archived.
+    ArchivedAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ReturnSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::ApprovedAt => "approved_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::ShippedAt => "shipped_at",
+            Self::RejectedAt => "rejected_at",
+            Self::ReceivedAt => "received_at",
+            Self::RefundedAt => "refunded_at",
+            Self::ArchivedAt => "archived_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Return`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnFilter {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the return.
+    Number,
+    /// The return status. One of 'draft' (default), 'requested', 'approved', 'cancelled',
+    /// 'shipped', 'rejected', 'received', or 'refunded'.
+    Status,
+    /// The total number of SKUs in the return's line items. This can be useful to display a
+    /// preview of the return content.
+    SkusCount,
+    /// Time at which the return was approved.
+    ApprovedAt,
+    /// Time at which the return was cancelled.
+    CancelledAt,
+    /// Time at which the return was shipped.
+    ShippedAt,
+    /// Time at which the return was rejected.
+    RejectedAt,
+    /// Time at which the return was received.
+    ReceivedAt,
+    /// Time at which the return was refunded.
+    RefundedAt,
+    /// Time at which the resource has been archived.
+    ArchivedAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ReturnFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::SkusCount => "skus_count",
+            Self::ApprovedAt => "approved_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::ShippedAt => "shipped_at",
+            Self::RejectedAt => "rejected_at",
+            Self::ReceivedAt => "received_at",
+            Self::RefundedAt => "refunded_at",
+            Self::ArchivedAt => "archived_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ReturnFilter {}
+
+/// The relationships of a [`Return`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnInclude {
+    /// The associated order.
+    Order,
+    /// The associated customer.
+    Customer,
+    /// The stock location to which the return will be shipped.
+    StockLocation,
+    /// The customer shipping address.
+    OriginAddress,
+    /// The associated stock location address.
+    DestinationAddress,
+    /// The associated succeded capture to be refunded. The order last succeeded one unless
+    /// specified.
+    ReferenceCapture,
+    /// The associated refund.
+    ReferenceRefund,
+    /// The order line items associated to the return.
+    ReturnLineItems,
+    /// The associated attachments.
+    Attachments,
+    /// The associated resource errors.
+    ResourceErrors,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ReturnInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::Customer => "customer",
+            Self::StockLocation => "stock_location",
+            Self::OriginAddress => "origin_address",
+            Self::DestinationAddress => "destination_address",
+            Self::ReferenceCapture => "reference_capture",
+            Self::ReferenceRefund => "reference_refund",
+            Self::ReturnLineItems => "return_line_items",
+            Self::Attachments => "attachments",
+            Self::ResourceErrors => "resource_errors",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Return`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReturnField {
+    /// Unique identifier for the return.
+    Number,
+    /// The return status. One of 'draft' (default), 'requested', 'approved', 'cancelled',
+    /// 'shipped', 'rejected', 'received', or 'refunded'.
+    Status,
+    /// The email address of the associated customer.
+    CustomerEmail,
+    /// The total number of SKUs in the return's line items. This can be useful to display a
+    /// preview of the return content.
+    SkusCount,
+    /// Time at which the return was approved.
+    ApprovedAt,
+    /// Time at which the return was cancelled.
+    CancelledAt,
+    /// Time at which the return was shipped.
+    ShippedAt,
+    /// Time at which the return was rejected.
+    RejectedAt,
+    /// Time at which the return was received.
+    ReceivedAt,
+    /// Time at which the return was refunded.
+    RefundedAt,
+    /// Time at which the resource has been archived.
+    ArchivedAt,
+    /// The amount to be refunded, estimated by associated return line items, in cents.
+    EstimatedRefundAmountCents,
+    /// The amount to be refunded, estimated by associated return line items, float.
+    EstimatedRefundAmountFloat,
+    /// The amount to be refunded, estimated by associated return line items, formatted.
+    FormattedEstimatedRefundAmount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated order.
+    Order,
+    /// The associated customer.
+    Customer,
+    /// The stock location to which the return will be shipped.
+    StockLocation,
+    /// The customer shipping address.
+    OriginAddress,
+    /// The associated stock location address.
+    DestinationAddress,
+    /// The associated succeded capture to be refunded. The order last succeeded one unless
+    /// specified.
+    ReferenceCapture,
+    /// The associated refund.
+    ReferenceRefund,
+    /// The order line items associated to the return.
+    ReturnLineItems,
+    /// The associated attachments.
+    Attachments,
+    /// The associated resource errors.
+    ResourceErrors,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ReturnField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::CustomerEmail => "customer_email",
+            Self::SkusCount => "skus_count",
+            Self::ApprovedAt => "approved_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::ShippedAt => "shipped_at",
+            Self::RejectedAt => "rejected_at",
+            Self::ReceivedAt => "received_at",
+            Self::RefundedAt => "refunded_at",
+            Self::ArchivedAt => "archived_at",
+            Self::EstimatedRefundAmountCents => "estimated_refund_amount_cents",
+            Self::EstimatedRefundAmountFloat => "estimated_refund_amount_float",
+            Self::FormattedEstimatedRefundAmount => "formatted_estimated_refund_amount",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::Customer => "customer",
+            Self::StockLocation => "stock_location",
+            Self::OriginAddress => "origin_address",
+            Self::DestinationAddress => "destination_address",
+            Self::ReferenceCapture => "reference_capture",
+            Self::ReferenceRefund => "reference_refund",
+            Self::ReturnLineItems => "return_line_items",
+            Self::Attachments => "attachments",
+            Self::ResourceErrors => "resource_errors",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

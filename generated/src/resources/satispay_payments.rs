@@ -2,462 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `satispay_payments` resource: satispay payments.
+//!
+//! Start from [`SatispayPayments`], the endpoints that [`Client::satispay_payments`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.satispay_payments().list().await?;
+//! for satispay_payment in &page.data {
+//!     println!("{}", satispay_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A satispay payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SatispayPayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SatispayPaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SatispayPaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for SatispayPayment {
-    const TYPE: Option<&'static str> = Some("satispay_payments");
-    type Sort = SatispayPaymentSort;
-    type Filter = SatispayPaymentFilter;
-    type Include = SatispayPaymentInclude;
-    type Field = SatispayPaymentField;
-}
-
-/// The attributes of a [`SatispayPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SatispayPaymentAttributes {
-    /// The payment unique identifier. Required, created by gateway.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub payment_id: Option<String>,
-    /// The Satispay payment flow, inspect gateway API details for more information. Required,
-    /// default to 'MATCH_CODE'.
-    ///
-    /// Example: `"MATCH_CODE"`
-    pub flow: Option<String>,
-    /// The Satispay payment status.
-    ///
-    /// Example: `"PENDING"`
-    pub status: Option<String>,
-    /// The url to redirect the customer after the payment flow is completed.
-    ///
-    /// Example: `"http://commercelayer.dev/satispay/redirect"`
-    pub redirect_url: Option<String>,
-    /// Redirect url to the payment page.
-    ///
-    /// Example: `"https://online.satispay.com/pay/xxxx-yyyy-zzzz?redirect_url={redirect_url}"`
-    pub payment_url: Option<String>,
-    /// The Satispay payment response, used to fetch internal data.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub payment_response: Option<Map<String, Value>>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`SatispayPayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SatispayPaymentRelationships {
-    /// The order associated to the Satispay payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`SatispayPayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SatispayPaymentSort {
-    /// The resource's id.
-    Id,
-    /// `payment_id`
-    PaymentId,
-    /// `flow`
-    Flow,
-    /// `status`
-    Status,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SatispayPaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::PaymentId => "payment_id",
-            Self::Flow => "flow",
-            Self::Status => "status",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`SatispayPayment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SatispayPaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `payment_id`
-    PaymentId,
-    /// `flow`
-    Flow,
-    /// `status`
-    Status,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SatispayPaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::PaymentId => "payment_id",
-            Self::Flow => "flow",
-            Self::Status => "status",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SatispayPaymentFilter {}
-
-/// The relationships of a [`SatispayPayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SatispayPaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for SatispayPaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`SatispayPayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SatispayPaymentField {
-    /// `payment_id`
-    PaymentId,
-    /// `flow`
-    Flow,
-    /// `status`
-    Status,
-    /// `redirect_url`
-    RedirectUrl,
-    /// `payment_url`
-    PaymentUrl,
-    /// `payment_response`
-    PaymentResponse,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for SatispayPaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::PaymentId => "payment_id",
-            Self::Flow => "flow",
-            Self::Status => "status",
-            Self::RedirectUrl => "redirect_url",
-            Self::PaymentUrl => "payment_url",
-            Self::PaymentResponse => "payment_response",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`SatispayPayment`]: [`SatispayPaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SatispayPaymentCreate {
-    /// The Satispay payment flow, inspect gateway API details for more information. Required,
-    /// default to 'MATCH_CODE'.
-    ///
-    /// Example: `"MATCH_CODE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow: Option<String>,
-    /// The url to redirect the customer after the payment flow is completed.
-    ///
-    /// Example: `"http://commercelayer.dev/satispay/redirect"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redirect_url: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SatispayPaymentCreate {
-    /// A new satispay payment with what the API requires.
-    pub fn new(order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            flow: None,
-            redirect_url: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `flow`.
-    pub fn flow(mut self, flow: impl Into<String>) -> Self {
-        self.flow = Some(flow.into());
-        self
-    }
-
-    /// Sets `redirect_url`.
-    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
-        self.redirect_url = Some(redirect_url.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`SatispayPayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SatispayPaymentUpdate {
-    /// The url to redirect the customer after the payment flow is completed.
-    ///
-    /// Example: `"http://commercelayer.dev/satispay/redirect"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub redirect_url: Patch<String>,
-    /// Send this attribute if you want to refresh all the pending transactions, can be used as
-    /// webhooks fallback logic.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refresh: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SatispayPaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `redirect_url`.
-    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
-        self.redirect_url = Patch::Set(redirect_url.into());
-        self
-    }
-
-    /// Clears `redirect_url`: sends `null`.
-    pub fn clear_redirect_url(mut self) -> Self {
-        self.redirect_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `_refresh`.
-    pub fn refresh(mut self, refresh: bool) -> Self {
-        self._refresh = Some(refresh);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `satispay_payments` endpoints, from [`Client::satispay_payments`].
 #[derive(Debug, Clone)]
@@ -574,5 +133,500 @@ impl SatispayPayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A satispay payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SatispayPayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SatispayPaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SatispayPaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for SatispayPayment {
+    const TYPE: Option<&'static str> = Some("satispay_payments");
+    type Sort = SatispayPaymentSort;
+    type Filter = SatispayPaymentFilter;
+    type Include = SatispayPaymentInclude;
+    type Field = SatispayPaymentField;
+}
+
+/// The attributes of a [`SatispayPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SatispayPaymentAttributes {
+    /// The payment unique identifier. Required, created by gateway.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub payment_id: Option<String>,
+    /// The Satispay payment flow, inspect gateway API details for more information. Required,
+    /// default to 'MATCH_CODE'.
+    ///
+    /// Example: `"MATCH_CODE"`
+    pub flow: Option<String>,
+    /// The Satispay payment status.
+    ///
+    /// Example: `"PENDING"`
+    pub status: Option<String>,
+    /// The url to redirect the customer after the payment flow is completed.
+    ///
+    /// Example: `"http://commercelayer.dev/satispay/redirect"`
+    pub redirect_url: Option<String>,
+    /// Redirect url to the payment page.
+    ///
+    /// Example: `"https://online.satispay.com/pay/xxxx-yyyy-zzzz?redirect_url={redirect_url}"`
+    pub payment_url: Option<String>,
+    /// The Satispay payment response, used to fetch internal data.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub payment_response: Option<Map<String, Value>>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`SatispayPayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SatispayPaymentRelationships {
+    /// The order associated to the Satispay payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`SatispayPayment`]: [`SatispayPaymentCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SatispayPaymentCreate {
+    /// The Satispay payment flow, inspect gateway API details for more information. Required,
+    /// default to 'MATCH_CODE'.
+    ///
+    /// Example: `"MATCH_CODE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+    /// The url to redirect the customer after the payment flow is completed.
+    ///
+    /// Example: `"http://commercelayer.dev/satispay/redirect"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SatispayPaymentCreate {
+    /// A new satispay payment with what the API requires.
+    pub fn new(order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            flow: None,
+            redirect_url: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `flow`.
+    ///
+    /// The Satispay payment flow, inspect gateway API details for more information. Required,
+    /// default to 'MATCH_CODE'.
+    pub fn flow(mut self, flow: impl Into<String>) -> Self {
+        self.flow = Some(flow.into());
+        self
+    }
+
+    /// Sets `redirect_url`.
+    ///
+    /// The url to redirect the customer after the payment flow is completed.
+    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.redirect_url = Some(redirect_url.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`SatispayPayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SatispayPaymentUpdate {
+    /// The url to redirect the customer after the payment flow is completed.
+    ///
+    /// Example: `"http://commercelayer.dev/satispay/redirect"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub redirect_url: Patch<String>,
+    /// Send this attribute if you want to refresh all the pending transactions, can be used as
+    /// webhooks fallback logic.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refresh: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SatispayPaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `redirect_url`.
+    ///
+    /// The url to redirect the customer after the payment flow is completed.
+    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.redirect_url = Patch::Set(redirect_url.into());
+        self
+    }
+
+    /// Clears `redirect_url`: sends `null`.
+    pub fn clear_redirect_url(mut self) -> Self {
+        self.redirect_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `_refresh`.
+    ///
+    /// Send this attribute if you want to refresh all the pending transactions, can be used as
+    /// webhooks fallback logic.
+    pub fn refresh(mut self, refresh: bool) -> Self {
+        self._refresh = Some(refresh);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the Satispay payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The attributes a list of [`SatispayPayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SatispayPaymentSort {
+    /// The resource's id.
+    Id,
+    /// The payment unique identifier. Required, created by gateway.
+    PaymentId,
+    /// The Satispay payment flow, inspect gateway API details for more information. Required,
+    /// default to 'MATCH_CODE'.
+    Flow,
+    /// The Satispay payment status.
+    Status,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SatispayPaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::PaymentId => "payment_id",
+            Self::Flow => "flow",
+            Self::Status => "status",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`SatispayPayment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SatispayPaymentFilter {
+    /// The resource's id.
+    Id,
+    /// The payment unique identifier. Required, created by gateway.
+    PaymentId,
+    /// The Satispay payment flow, inspect gateway API details for more information. Required,
+    /// default to 'MATCH_CODE'.
+    Flow,
+    /// The Satispay payment status.
+    Status,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SatispayPaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::PaymentId => "payment_id",
+            Self::Flow => "flow",
+            Self::Status => "status",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SatispayPaymentFilter {}
+
+/// The relationships of a [`SatispayPayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SatispayPaymentInclude {
+    /// The order associated to the Satispay payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for SatispayPaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`SatispayPayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SatispayPaymentField {
+    /// The payment unique identifier. Required, created by gateway.
+    PaymentId,
+    /// The Satispay payment flow, inspect gateway API details for more information. Required,
+    /// default to 'MATCH_CODE'.
+    Flow,
+    /// The Satispay payment status.
+    Status,
+    /// The url to redirect the customer after the payment flow is completed.
+    RedirectUrl,
+    /// Redirect url to the payment page.
+    PaymentUrl,
+    /// The Satispay payment response, used to fetch internal data.
+    PaymentResponse,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the Satispay payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for SatispayPaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::PaymentId => "payment_id",
+            Self::Flow => "flow",
+            Self::Status => "status",
+            Self::RedirectUrl => "redirect_url",
+            Self::PaymentUrl => "payment_url",
+            Self::PaymentResponse => "payment_response",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

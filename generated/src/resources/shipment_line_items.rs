@@ -3,273 +3,22 @@
 
 //! The `shipment_line_items` resource: shipment line items.
 //!
+//! Start from [`ShipmentLineItems`], the endpoints that [`Client::shipment_line_items`]
+//! returns.
+//!
 //! Deprecated by the API.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.shipment_line_items().list().await?;
+//! for shipment_line_item in &page.data {
+//!     println!("{}", shipment_line_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A shipment line item, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShipmentLineItem {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ShipmentLineItemAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ShipmentLineItemRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ShipmentLineItem {
-    const TYPE: Option<&'static str> = Some("shipment_line_items");
-    type Sort = ShipmentLineItemSort;
-    type Filter = ShipmentLineItemFilter;
-    type Include = ShipmentLineItemInclude;
-    type Field = ShipmentLineItemField;
-}
-
-/// The attributes of a [`ShipmentLineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShipmentLineItemAttributes {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    pub bundle_code: Option<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: Option<i64>,
-    /// The internal name of the associated line item.
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    pub name: Option<String>,
-    /// The image_url of the associated line item.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`ShipmentLineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShipmentLineItemRelationships {
-    /// The associated shipment.
-    pub shipment: Option<ToOne>,
-    /// The associated line item.
-    pub line_item: Option<ToOne>,
-    /// The associated stock item. Optional for do not track SKUs.
-    pub stock_item: Option<ToOne>,
-    /// The associated SKU. Optional, default is stock item one.
-    pub sku: Option<ToOne>,
-    /// The associated stock reservation.
-    pub stock_reservation: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`ShipmentLineItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentLineItemSort {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ShipmentLineItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ShipmentLineItem`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentLineItemFilter {
-    /// The resource's id.
-    Id,
-    /// `sku_code`
-    SkuCode,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ShipmentLineItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::SkuCode => "sku_code",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ShipmentLineItemFilter {}
-
-/// The relationships of a [`ShipmentLineItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentLineItemInclude {
-    /// `shipment`
-    Shipment,
-    /// `line_item`
-    LineItem,
-    /// `stock_item`
-    StockItem,
-    /// `sku`
-    Sku,
-    /// `stock_reservation`
-    StockReservation,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ShipmentLineItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Shipment => "shipment",
-            Self::LineItem => "line_item",
-            Self::StockItem => "stock_item",
-            Self::Sku => "sku",
-            Self::StockReservation => "stock_reservation",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ShipmentLineItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentLineItemField {
-    /// `sku_code`
-    SkuCode,
-    /// `bundle_code`
-    BundleCode,
-    /// `quantity`
-    Quantity,
-    /// `name`
-    Name,
-    /// `image_url`
-    ImageUrl,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `shipment`
-    Shipment,
-    /// `line_item`
-    LineItem,
-    /// `stock_item`
-    StockItem,
-    /// `sku`
-    Sku,
-    /// `stock_reservation`
-    StockReservation,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ShipmentLineItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuCode => "sku_code",
-            Self::BundleCode => "bundle_code",
-            Self::Quantity => "quantity",
-            Self::Name => "name",
-            Self::ImageUrl => "image_url",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Shipment => "shipment",
-            Self::LineItem => "line_item",
-            Self::StockItem => "stock_item",
-            Self::Sku => "sku",
-            Self::StockReservation => "stock_reservation",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
 
 /// The `shipment_line_items` endpoints, from [`Client::shipment_line_items`].
 #[derive(Debug, Clone)]
@@ -407,5 +156,277 @@ impl ShipmentLineItems {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A shipment line item, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShipmentLineItem {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ShipmentLineItemAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ShipmentLineItemRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ShipmentLineItem {
+    const TYPE: Option<&'static str> = Some("shipment_line_items");
+    type Sort = ShipmentLineItemSort;
+    type Filter = ShipmentLineItemFilter;
+    type Include = ShipmentLineItemInclude;
+    type Field = ShipmentLineItemField;
+}
+
+/// The attributes of a [`ShipmentLineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShipmentLineItemAttributes {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    pub bundle_code: Option<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: Option<i64>,
+    /// The internal name of the associated line item.
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    pub name: Option<String>,
+    /// The image_url of the associated line item.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`ShipmentLineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShipmentLineItemRelationships {
+    /// The associated shipment.
+    pub shipment: Option<ToOne>,
+    /// The associated line item.
+    pub line_item: Option<ToOne>,
+    /// The associated stock item. Optional for do not track SKUs.
+    pub stock_item: Option<ToOne>,
+    /// The associated SKU. Optional, default is stock item one.
+    pub sku: Option<ToOne>,
+    /// The associated stock reservation.
+    pub stock_reservation: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The attributes a list of [`ShipmentLineItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentLineItemSort {
+    /// The resource's id.
+    Id,
+    /// The line item quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ShipmentLineItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`ShipmentLineItem`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentLineItemFilter {
+    /// The resource's id.
+    Id,
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The line item quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ShipmentLineItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::SkuCode => "sku_code",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ShipmentLineItemFilter {}
+
+/// The relationships of a [`ShipmentLineItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentLineItemInclude {
+    /// The associated shipment.
+    Shipment,
+    /// The associated line item.
+    LineItem,
+    /// The associated stock item. Optional for do not track SKUs.
+    StockItem,
+    /// The associated SKU. Optional, default is stock item one.
+    Sku,
+    /// The associated stock reservation.
+    StockReservation,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ShipmentLineItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Shipment => "shipment",
+            Self::LineItem => "line_item",
+            Self::StockItem => "stock_item",
+            Self::Sku => "sku",
+            Self::StockReservation => "stock_reservation",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`ShipmentLineItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentLineItemField {
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The code of the associated bundle.
+    BundleCode,
+    /// The line item quantity.
+    Quantity,
+    /// The internal name of the associated line item.
+    Name,
+    /// The image_url of the associated line item.
+    ImageUrl,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated shipment.
+    Shipment,
+    /// The associated line item.
+    LineItem,
+    /// The associated stock item. Optional for do not track SKUs.
+    StockItem,
+    /// The associated SKU. Optional, default is stock item one.
+    Sku,
+    /// The associated stock reservation.
+    StockReservation,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ShipmentLineItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuCode => "sku_code",
+            Self::BundleCode => "bundle_code",
+            Self::Quantity => "quantity",
+            Self::Name => "name",
+            Self::ImageUrl => "image_url",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Shipment => "shipment",
+            Self::LineItem => "line_item",
+            Self::StockItem => "stock_item",
+            Self::Sku => "sku",
+            Self::StockReservation => "stock_reservation",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,1107 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `shipments` resource: shipments.
+//!
+//! Start from [`Shipments`], the endpoints that [`Client::shipments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.shipments().list().await?;
+//! for shipment in &page.data {
+//!     println!("{}", shipment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A shipment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Shipment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ShipmentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ShipmentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Shipment {
-    const TYPE: Option<&'static str> = Some("shipments");
-    type Sort = ShipmentSort;
-    type Filter = ShipmentFilter;
-    type Include = ShipmentInclude;
-    type Field = ShipmentField;
-}
-
-/// The attributes of a [`Shipment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShipmentAttributes {
-    /// Unique identifier for the shipment. Cannot be passed by sales channels.
-    ///
-    /// Example: `"#1234/S/001"`
-    pub number: Option<String>,
-    /// The shipment status. One of 'draft' (default), 'upcoming', 'cancelled', 'on_hold',
-    /// 'picking', 'packing', 'ready_to_ship', 'shipped', or 'delivered'.
-    ///
-    /// Example: `"draft"`
-    pub status: Option<ShipmentStatus>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard,
-    /// automatically inherited from the associated order.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// The cost of this shipment from the selected carrier account, in cents.
-    ///
-    /// Example: `1000`
-    pub cost_amount_cents: Option<i64>,
-    /// The cost of this shipment from the selected carrier account, float.
-    ///
-    /// Example: `10.0`
-    pub cost_amount_float: Option<f64>,
-    /// The cost of this shipment from the selected carrier account, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_cost_amount: Option<String>,
-    /// The total number of SKUs in the shipment's line items. This can be useful to display a
-    /// preview of the shipment content.
-    ///
-    /// Example: `2`
-    pub skus_count: Option<i64>,
-    /// The selected purchase rate from the available shipping rates.
-    ///
-    /// Example: `"rate_f89e4663c3ed47ee94d37763f6d21d54"`
-    pub selected_rate_id: Option<String>,
-    /// The available shipping rates.
-    ///
-    /// Example:
-    /// `[{"carrier":"DHLExpress","id":"rate_f89e4663c3ed47ee94d37763f6d21d54","rate":"45.59","service":"MedicalExpress"}]`
-    pub rates: Option<Vec<Map<String, Value>>>,
-    /// The shipping rate purchase error code, if any.
-    ///
-    /// Example: `"SHIPMENT.POSTAGE.FAILURE"`
-    pub purchase_error_code: Option<String>,
-    /// The shipping rate purchase error message, if any.
-    ///
-    /// Example: `"Account not allowed for this service."`
-    pub purchase_error_message: Option<String>,
-    /// Any errors collected when fetching shipping rates.
-    ///
-    /// Example: `[{"carrier":"DHLExpress","message":"to_address.postal_code: Shorter than
-    /// minimum length 3","type":"rate_error"}]`
-    pub get_rates_errors: Option<Vec<Map<String, Value>>>,
-    /// Time at which the getting of the shipping rates started.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub get_rates_started_at: Option<DateTime<Utc>>,
-    /// Time at which the getting of the shipping rates completed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub get_rates_completed_at: Option<DateTime<Utc>>,
-    /// Time at which the purchasing of the shipping rate started.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub purchase_started_at: Option<DateTime<Utc>>,
-    /// Time at which the purchasing of the shipping rate completed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub purchase_completed_at: Option<DateTime<Utc>>,
-    /// Time at which the purchasing of the shipping rate failed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub purchase_failed_at: Option<DateTime<Utc>>,
-    /// Time at which the shipment was put on hold.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub on_hold_at: Option<DateTime<Utc>>,
-    /// Time at which the shipment was picking.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub picking_at: Option<DateTime<Utc>>,
-    /// Time at which the shipment was packing.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub packing_at: Option<DateTime<Utc>>,
-    /// Time at which the shipment was ready to ship.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub ready_to_ship_at: Option<DateTime<Utc>>,
-    /// Time at which the shipment was shipped.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub shipped_at: Option<DateTime<Utc>>,
-    /// Time at which the shipment was delivered.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub delivered_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Shipment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShipmentRelationships {
-    /// The associated order.
-    pub order: Option<ToOne>,
-    /// The shipping category of the associated line items (SKUs). Can be updated only when
-    /// fulfillment is in progress.
-    pub shipping_category: Option<ToOne>,
-    /// The inventory stock location from which the shipment is managed. Can be updated only
-    /// when fulfillment is in progress.
-    pub inventory_stock_location: Option<ToOne>,
-    /// The stock location associated to the inventory.
-    pub stock_location: Option<ToOne>,
-    /// The associated stock location address.
-    pub origin_address: Option<ToOne>,
-    /// The customer shipping address. Can be updated only when fulfillment is in progress.
-    pub shipping_address: Option<ToOne>,
-    /// The shipping method selected by the customer.
-    pub shipping_method: Option<ToOne>,
-    /// The delivery lead time for the shipment. Equals the one associated with the shipping
-    /// method selected by the customer.
-    pub delivery_lead_time: Option<ToOne>,
-    /// The pick up for the shipment.
-    pub pickup: Option<ToOne>,
-    /// The order line items assigned to the shipment.
-    pub shipment_line_items: Option<ToMany>,
-    /// The associated stock line items.
-    pub stock_line_items: Option<ToMany>,
-    /// The associated stock transfers.
-    pub stock_transfers: Option<ToMany>,
-    /// The line items included in the shipment.
-    pub line_items: Option<ToMany>,
-    /// The available shipping methods for the shipment. Useful to present the customer with a
-    /// list of choices during the checkout. Only enabled shipping methods are included in the
-    /// list.
-    pub available_shipping_methods: Option<ToMany>,
-    /// The carrier accounts available for the order's market.
-    pub carrier_accounts: Option<ToMany>,
-    /// The associated parcels.
-    pub parcels: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentStatus {
-    /// `draft`
-    Draft,
-    /// `upcoming`
-    Upcoming,
-    /// `cancelled`
-    Cancelled,
-    /// `on_hold`
-    OnHold,
-    /// `picking`
-    Picking,
-    /// `packing`
-    Packing,
-    /// `ready_to_ship`
-    ReadyToShip,
-    /// `shipped`
-    Shipped,
-    /// `delivered`
-    Delivered,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ShipmentStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Upcoming => "upcoming",
-            Self::Cancelled => "cancelled",
-            Self::OnHold => "on_hold",
-            Self::Picking => "picking",
-            Self::Packing => "packing",
-            Self::ReadyToShip => "ready_to_ship",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "upcoming" => Some(Self::Upcoming),
-            "cancelled" => Some(Self::Cancelled),
-            "on_hold" => Some(Self::OnHold),
-            "picking" => Some(Self::Picking),
-            "packing" => Some(Self::Packing),
-            "ready_to_ship" => Some(Self::ReadyToShip),
-            "shipped" => Some(Self::Shipped),
-            "delivered" => Some(Self::Delivered),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ShipmentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ShipmentStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ShipmentStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShipmentStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Shipment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentSort {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `cost_amount_cents`
-    CostAmountCents,
-    /// `get_rates_started_at`
-    GetRatesStartedAt,
-    /// `get_rates_completed_at`
-    GetRatesCompletedAt,
-    /// `purchase_started_at`
-    PurchaseStartedAt,
-    /// `purchase_completed_at`
-    PurchaseCompletedAt,
-    /// `purchase_failed_at`
-    PurchaseFailedAt,
-    /// `on_hold_at`
-    OnHoldAt,
-    /// `picking_at`
-    PickingAt,
-    /// `packing_at`
-    PackingAt,
-    /// `ready_to_ship_at`
-    ReadyToShipAt,
-    /// `shipped_at`
-    ShippedAt,
-    /// `delivered_at`
-    DeliveredAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ShipmentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::CostAmountCents => "cost_amount_cents",
-            Self::GetRatesStartedAt => "get_rates_started_at",
-            Self::GetRatesCompletedAt => "get_rates_completed_at",
-            Self::PurchaseStartedAt => "purchase_started_at",
-            Self::PurchaseCompletedAt => "purchase_completed_at",
-            Self::PurchaseFailedAt => "purchase_failed_at",
-            Self::OnHoldAt => "on_hold_at",
-            Self::PickingAt => "picking_at",
-            Self::PackingAt => "packing_at",
-            Self::ReadyToShipAt => "ready_to_ship_at",
-            Self::ShippedAt => "shipped_at",
-            Self::DeliveredAt => "delivered_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Shipment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentFilter {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `cost_amount_cents`
-    CostAmountCents,
-    /// `get_rates_started_at`
-    GetRatesStartedAt,
-    /// `get_rates_completed_at`
-    GetRatesCompletedAt,
-    /// `purchase_started_at`
-    PurchaseStartedAt,
-    /// `purchase_completed_at`
-    PurchaseCompletedAt,
-    /// `purchase_failed_at`
-    PurchaseFailedAt,
-    /// `on_hold_at`
-    OnHoldAt,
-    /// `picking_at`
-    PickingAt,
-    /// `packing_at`
-    PackingAt,
-    /// `ready_to_ship_at`
-    ReadyToShipAt,
-    /// `shipped_at`
-    ShippedAt,
-    /// `delivered_at`
-    DeliveredAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ShipmentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::CostAmountCents => "cost_amount_cents",
-            Self::GetRatesStartedAt => "get_rates_started_at",
-            Self::GetRatesCompletedAt => "get_rates_completed_at",
-            Self::PurchaseStartedAt => "purchase_started_at",
-            Self::PurchaseCompletedAt => "purchase_completed_at",
-            Self::PurchaseFailedAt => "purchase_failed_at",
-            Self::OnHoldAt => "on_hold_at",
-            Self::PickingAt => "picking_at",
-            Self::PackingAt => "packing_at",
-            Self::ReadyToShipAt => "ready_to_ship_at",
-            Self::ShippedAt => "shipped_at",
-            Self::DeliveredAt => "delivered_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ShipmentFilter {}
-
-/// The relationships of a [`Shipment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentInclude {
-    /// `order`
-    Order,
-    /// `shipping_category`
-    ShippingCategory,
-    /// `inventory_stock_location`
-    InventoryStockLocation,
-    /// `stock_location`
-    StockLocation,
-    /// `origin_address`
-    OriginAddress,
-    /// `shipping_address`
-    ShippingAddress,
-    /// `shipping_method`
-    ShippingMethod,
-    /// `delivery_lead_time`
-    DeliveryLeadTime,
-    /// `pickup`
-    Pickup,
-    /// `shipment_line_items`
-    ShipmentLineItems,
-    /// `stock_line_items`
-    StockLineItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `line_items`
-    LineItems,
-    /// `available_shipping_methods`
-    AvailableShippingMethods,
-    /// `carrier_accounts`
-    CarrierAccounts,
-    /// `parcels`
-    Parcels,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ShipmentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::ShippingCategory => "shipping_category",
-            Self::InventoryStockLocation => "inventory_stock_location",
-            Self::StockLocation => "stock_location",
-            Self::OriginAddress => "origin_address",
-            Self::ShippingAddress => "shipping_address",
-            Self::ShippingMethod => "shipping_method",
-            Self::DeliveryLeadTime => "delivery_lead_time",
-            Self::Pickup => "pickup",
-            Self::ShipmentLineItems => "shipment_line_items",
-            Self::StockLineItems => "stock_line_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::LineItems => "line_items",
-            Self::AvailableShippingMethods => "available_shipping_methods",
-            Self::CarrierAccounts => "carrier_accounts",
-            Self::Parcels => "parcels",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Shipment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShipmentField {
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `currency_code`
-    CurrencyCode,
-    /// `cost_amount_cents`
-    CostAmountCents,
-    /// `cost_amount_float`
-    CostAmountFloat,
-    /// `formatted_cost_amount`
-    FormattedCostAmount,
-    /// `skus_count`
-    SkusCount,
-    /// `selected_rate_id`
-    SelectedRateId,
-    /// `rates`
-    Rates,
-    /// `purchase_error_code`
-    PurchaseErrorCode,
-    /// `purchase_error_message`
-    PurchaseErrorMessage,
-    /// `get_rates_errors`
-    GetRatesErrors,
-    /// `get_rates_started_at`
-    GetRatesStartedAt,
-    /// `get_rates_completed_at`
-    GetRatesCompletedAt,
-    /// `purchase_started_at`
-    PurchaseStartedAt,
-    /// `purchase_completed_at`
-    PurchaseCompletedAt,
-    /// `purchase_failed_at`
-    PurchaseFailedAt,
-    /// `on_hold_at`
-    OnHoldAt,
-    /// `picking_at`
-    PickingAt,
-    /// `packing_at`
-    PackingAt,
-    /// `ready_to_ship_at`
-    ReadyToShipAt,
-    /// `shipped_at`
-    ShippedAt,
-    /// `delivered_at`
-    DeliveredAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `shipping_category`
-    ShippingCategory,
-    /// `inventory_stock_location`
-    InventoryStockLocation,
-    /// `stock_location`
-    StockLocation,
-    /// `origin_address`
-    OriginAddress,
-    /// `shipping_address`
-    ShippingAddress,
-    /// `shipping_method`
-    ShippingMethod,
-    /// `delivery_lead_time`
-    DeliveryLeadTime,
-    /// `pickup`
-    Pickup,
-    /// `shipment_line_items`
-    ShipmentLineItems,
-    /// `stock_line_items`
-    StockLineItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `line_items`
-    LineItems,
-    /// `available_shipping_methods`
-    AvailableShippingMethods,
-    /// `carrier_accounts`
-    CarrierAccounts,
-    /// `parcels`
-    Parcels,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ShipmentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::CurrencyCode => "currency_code",
-            Self::CostAmountCents => "cost_amount_cents",
-            Self::CostAmountFloat => "cost_amount_float",
-            Self::FormattedCostAmount => "formatted_cost_amount",
-            Self::SkusCount => "skus_count",
-            Self::SelectedRateId => "selected_rate_id",
-            Self::Rates => "rates",
-            Self::PurchaseErrorCode => "purchase_error_code",
-            Self::PurchaseErrorMessage => "purchase_error_message",
-            Self::GetRatesErrors => "get_rates_errors",
-            Self::GetRatesStartedAt => "get_rates_started_at",
-            Self::GetRatesCompletedAt => "get_rates_completed_at",
-            Self::PurchaseStartedAt => "purchase_started_at",
-            Self::PurchaseCompletedAt => "purchase_completed_at",
-            Self::PurchaseFailedAt => "purchase_failed_at",
-            Self::OnHoldAt => "on_hold_at",
-            Self::PickingAt => "picking_at",
-            Self::PackingAt => "packing_at",
-            Self::ReadyToShipAt => "ready_to_ship_at",
-            Self::ShippedAt => "shipped_at",
-            Self::DeliveredAt => "delivered_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::ShippingCategory => "shipping_category",
-            Self::InventoryStockLocation => "inventory_stock_location",
-            Self::StockLocation => "stock_location",
-            Self::OriginAddress => "origin_address",
-            Self::ShippingAddress => "shipping_address",
-            Self::ShippingMethod => "shipping_method",
-            Self::DeliveryLeadTime => "delivery_lead_time",
-            Self::Pickup => "pickup",
-            Self::ShipmentLineItems => "shipment_line_items",
-            Self::StockLineItems => "stock_line_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::LineItems => "line_items",
-            Self::AvailableShippingMethods => "available_shipping_methods",
-            Self::CarrierAccounts => "carrier_accounts",
-            Self::Parcels => "parcels",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Shipment`]: [`ShipmentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ShipmentCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ShipmentCreate {
-    /// A new shipment with what the API requires.
-    pub fn new(
-        order: impl Into<String>,
-        inventory_stock_location: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        relationships
-            .set(
-                "inventory_stock_location",
-                Linkage::to("inventory_stock_locations", inventory_stock_location),
-            );
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `shipping_category` to the `shipping_categories` with this id.
-    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "shipping_category",
-                Linkage::to("shipping_categories", shipping_category),
-            );
-        self
-    }
-
-    /// Links `shipping_address` to the `addresses` with this id.
-    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_address", Linkage::to("addresses", shipping_address));
-        self
-    }
-
-    /// Links `shipping_method` to the `shipping_methods` with this id.
-    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Shipment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ShipmentUpdate {
-    /// Unique identifier for the shipment. Cannot be passed by sales channels.
-    ///
-    /// Example: `"#1234/S/001"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-    /// Send this attribute if you want to mark this shipment as upcoming. Cannot be passed by
-    /// sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _upcoming: Option<bool>,
-    /// Send this attribute if you want to mark this shipment as cancelled (unless already
-    /// shipped or delivered). Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel: Option<bool>,
-    /// Send this attribute if you want to put this shipment on hold.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _on_hold: Option<bool>,
-    /// Send this attribute if you want to start picking this shipment.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _picking: Option<bool>,
-    /// Send this attribute if you want to start packing this shipment.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _packing: Option<bool>,
-    /// Send this attribute if you want to mark this shipment as ready to ship.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _ready_to_ship: Option<bool>,
-    /// Send this attribute if you want to mark this shipment as shipped.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _ship: Option<bool>,
-    /// Send this attribute if you want to mark this shipment as delivered.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _deliver: Option<bool>,
-    /// Send this attribute if you want to automatically reserve the stock for each of the
-    /// associated stock line item. Can be done only when fulfillment is in progress. Cannot be
-    /// passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reserve_stock: Option<bool>,
-    /// Send this attribute if you want to automatically destroy the stock reservations for each
-    /// of the associated stock line item. Can be done only when fulfillment is in progress.
-    /// Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _release_stock: Option<bool>,
-    /// Send this attribute if you want to automatically decrement and release the stock for
-    /// each of the associated stock line item. Can be done only when fulfillment is in
-    /// progress. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _decrement_stock: Option<bool>,
-    /// Send this attribute if you want get the shipping rates from the associated carrier
-    /// accounts.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _get_rates: Option<bool>,
-    /// The selected purchase rate from the available shipping rates.
-    ///
-    /// Example: `"rate_f89e4663c3ed47ee94d37763f6d21d54"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub selected_rate_id: Patch<String>,
-    /// Send this attribute if you want to purchase this shipment with the selected rate.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _purchase: Option<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ShipmentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `number`.
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.number = Some(number.into());
-        self
-    }
-
-    /// Sends `_upcoming: true` with the update.
-    pub fn upcoming(mut self) -> Self {
-        self._upcoming = Some(true);
-        self
-    }
-
-    /// Sends `_cancel: true` with the update.
-    pub fn cancel(mut self) -> Self {
-        self._cancel = Some(true);
-        self
-    }
-
-    /// Sends `_on_hold: true` with the update.
-    pub fn on_hold(mut self) -> Self {
-        self._on_hold = Some(true);
-        self
-    }
-
-    /// Sends `_picking: true` with the update.
-    pub fn picking(mut self) -> Self {
-        self._picking = Some(true);
-        self
-    }
-
-    /// Sends `_packing: true` with the update.
-    pub fn packing(mut self) -> Self {
-        self._packing = Some(true);
-        self
-    }
-
-    /// Sends `_ready_to_ship: true` with the update.
-    pub fn ready_to_ship(mut self) -> Self {
-        self._ready_to_ship = Some(true);
-        self
-    }
-
-    /// Sends `_ship: true` with the update.
-    pub fn ship(mut self) -> Self {
-        self._ship = Some(true);
-        self
-    }
-
-    /// Sends `_deliver: true` with the update.
-    pub fn deliver(mut self) -> Self {
-        self._deliver = Some(true);
-        self
-    }
-
-    /// Sends `_reserve_stock: true` with the update.
-    pub fn reserve_stock(mut self) -> Self {
-        self._reserve_stock = Some(true);
-        self
-    }
-
-    /// Sends `_release_stock: true` with the update.
-    pub fn release_stock(mut self) -> Self {
-        self._release_stock = Some(true);
-        self
-    }
-
-    /// Sends `_decrement_stock: true` with the update.
-    pub fn decrement_stock(mut self) -> Self {
-        self._decrement_stock = Some(true);
-        self
-    }
-
-    /// Sends `_get_rates: true` with the update.
-    pub fn get_rates(mut self) -> Self {
-        self._get_rates = Some(true);
-        self
-    }
-
-    /// Sets `selected_rate_id`.
-    pub fn selected_rate_id(mut self, selected_rate_id: impl Into<String>) -> Self {
-        self.selected_rate_id = Patch::Set(selected_rate_id.into());
-        self
-    }
-
-    /// Clears `selected_rate_id`: sends `null`.
-    pub fn clear_selected_rate_id(mut self) -> Self {
-        self.selected_rate_id = Patch::Clear;
-        self
-    }
-
-    /// Sends `_purchase: true` with the update.
-    pub fn purchase(mut self) -> Self {
-        self._purchase = Some(true);
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `shipping_category` to the `shipping_categories` with this id.
-    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "shipping_category",
-                Linkage::to("shipping_categories", shipping_category),
-            );
-        self
-    }
-
-    /// Unlinks `shipping_category`: sends `null`.
-    pub fn clear_shipping_category(mut self) -> Self {
-        self.relationships.set("shipping_category", Linkage::Clear);
-        self
-    }
-
-    /// Links `inventory_stock_location` to the `inventory_stock_locations` with this id.
-    pub fn inventory_stock_location(
-        mut self,
-        inventory_stock_location: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "inventory_stock_location",
-                Linkage::to("inventory_stock_locations", inventory_stock_location),
-            );
-        self
-    }
-
-    /// Links `shipping_address` to the `addresses` with this id.
-    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_address", Linkage::to("addresses", shipping_address));
-        self
-    }
-
-    /// Unlinks `shipping_address`: sends `null`.
-    pub fn clear_shipping_address(mut self) -> Self {
-        self.relationships.set("shipping_address", Linkage::Clear);
-        self
-    }
-
-    /// Links `shipping_method` to the `shipping_methods` with this id.
-    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
-        self
-    }
-
-    /// Unlinks `shipping_method`: sends `null`.
-    pub fn clear_shipping_method(mut self) -> Self {
-        self.relationships.set("shipping_method", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `shipments` endpoints, from [`Client::shipments`].
 #[derive(Debug, Clone)]
@@ -1593,5 +506,1211 @@ impl Shipments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A shipment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Shipment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ShipmentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ShipmentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Shipment {
+    const TYPE: Option<&'static str> = Some("shipments");
+    type Sort = ShipmentSort;
+    type Filter = ShipmentFilter;
+    type Include = ShipmentInclude;
+    type Field = ShipmentField;
+}
+
+/// The attributes of a [`Shipment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShipmentAttributes {
+    /// Unique identifier for the shipment. Cannot be passed by sales channels.
+    ///
+    /// Example: `"#1234/S/001"`
+    pub number: Option<String>,
+    /// The shipment status. One of 'draft' (default), 'upcoming', 'cancelled', 'on_hold',
+    /// 'picking', 'packing', 'ready_to_ship', 'shipped', or 'delivered'.
+    ///
+    /// Example: `"draft"`
+    pub status: Option<ShipmentStatus>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the associated order.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// The cost of this shipment from the selected carrier account, in cents.
+    ///
+    /// Example: `1000`
+    pub cost_amount_cents: Option<i64>,
+    /// The cost of this shipment from the selected carrier account, float.
+    ///
+    /// Example: `10.0`
+    pub cost_amount_float: Option<f64>,
+    /// The cost of this shipment from the selected carrier account, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_cost_amount: Option<String>,
+    /// The total number of SKUs in the shipment's line items. This can be useful to display a
+    /// preview of the shipment content.
+    ///
+    /// Example: `2`
+    pub skus_count: Option<i64>,
+    /// The selected purchase rate from the available shipping rates.
+    ///
+    /// Example: `"rate_f89e4663c3ed47ee94d37763f6d21d54"`
+    pub selected_rate_id: Option<String>,
+    /// The available shipping rates.
+    ///
+    /// Example:
+    /// `[{"carrier":"DHLExpress","id":"rate_f89e4663c3ed47ee94d37763f6d21d54","rate":"45.59","service":"MedicalExpress"}]`
+    pub rates: Option<Vec<Map<String, Value>>>,
+    /// The shipping rate purchase error code, if any.
+    ///
+    /// Example: `"SHIPMENT.POSTAGE.FAILURE"`
+    pub purchase_error_code: Option<String>,
+    /// The shipping rate purchase error message, if any.
+    ///
+    /// Example: `"Account not allowed for this service."`
+    pub purchase_error_message: Option<String>,
+    /// Any errors collected when fetching shipping rates.
+    ///
+    /// Example: `[{"carrier":"DHLExpress","message":"to_address.postal_code: Shorter than
+    /// minimum length 3","type":"rate_error"}]`
+    pub get_rates_errors: Option<Vec<Map<String, Value>>>,
+    /// Time at which the getting of the shipping rates started.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub get_rates_started_at: Option<DateTime<Utc>>,
+    /// Time at which the getting of the shipping rates completed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub get_rates_completed_at: Option<DateTime<Utc>>,
+    /// Time at which the purchasing of the shipping rate started.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub purchase_started_at: Option<DateTime<Utc>>,
+    /// Time at which the purchasing of the shipping rate completed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub purchase_completed_at: Option<DateTime<Utc>>,
+    /// Time at which the purchasing of the shipping rate failed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub purchase_failed_at: Option<DateTime<Utc>>,
+    /// Time at which the shipment was put on hold.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub on_hold_at: Option<DateTime<Utc>>,
+    /// Time at which the shipment was picking.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub picking_at: Option<DateTime<Utc>>,
+    /// Time at which the shipment was packing.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub packing_at: Option<DateTime<Utc>>,
+    /// Time at which the shipment was ready to ship.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub ready_to_ship_at: Option<DateTime<Utc>>,
+    /// Time at which the shipment was shipped.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub shipped_at: Option<DateTime<Utc>>,
+    /// Time at which the shipment was delivered.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Shipment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShipmentRelationships {
+    /// The associated order.
+    pub order: Option<ToOne>,
+    /// The shipping category of the associated line items (SKUs). Can be updated only when
+    /// fulfillment is in progress.
+    pub shipping_category: Option<ToOne>,
+    /// The inventory stock location from which the shipment is managed. Can be updated only
+    /// when fulfillment is in progress.
+    pub inventory_stock_location: Option<ToOne>,
+    /// The stock location associated to the inventory.
+    pub stock_location: Option<ToOne>,
+    /// The associated stock location address.
+    pub origin_address: Option<ToOne>,
+    /// The customer shipping address. Can be updated only when fulfillment is in progress.
+    pub shipping_address: Option<ToOne>,
+    /// The shipping method selected by the customer.
+    pub shipping_method: Option<ToOne>,
+    /// The delivery lead time for the shipment. Equals the one associated with the shipping
+    /// method selected by the customer.
+    pub delivery_lead_time: Option<ToOne>,
+    /// The pick up for the shipment.
+    pub pickup: Option<ToOne>,
+    /// The order line items assigned to the shipment.
+    pub shipment_line_items: Option<ToMany>,
+    /// The associated stock line items.
+    pub stock_line_items: Option<ToMany>,
+    /// The associated stock transfers.
+    pub stock_transfers: Option<ToMany>,
+    /// The line items included in the shipment.
+    pub line_items: Option<ToMany>,
+    /// The available shipping methods for the shipment. Useful to present the customer with a
+    /// list of choices during the checkout. Only enabled shipping methods are included in the
+    /// list.
+    pub available_shipping_methods: Option<ToMany>,
+    /// The carrier accounts available for the order's market.
+    pub carrier_accounts: Option<ToMany>,
+    /// The associated parcels.
+    pub parcels: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Shipment`]: [`ShipmentCreate::new`] takes what the
+/// API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShipmentCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ShipmentCreate {
+    /// A new shipment with what the API requires.
+    pub fn new(
+        order: impl Into<String>,
+        inventory_stock_location: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        relationships
+            .set(
+                "inventory_stock_location",
+                Linkage::to("inventory_stock_locations", inventory_stock_location),
+            );
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `shipping_category` to the `shipping_categories` with this id.
+    ///
+    /// The shipping category of the associated line items (SKUs). Can be updated only when
+    /// fulfillment is in progress.
+    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "shipping_category",
+                Linkage::to("shipping_categories", shipping_category),
+            );
+        self
+    }
+
+    /// Links `shipping_address` to the `addresses` with this id.
+    ///
+    /// The customer shipping address. Can be updated only when fulfillment is in progress.
+    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_address", Linkage::to("addresses", shipping_address));
+        self
+    }
+
+    /// Links `shipping_method` to the `shipping_methods` with this id.
+    ///
+    /// The shipping method selected by the customer.
+    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`Shipment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShipmentUpdate {
+    /// Unique identifier for the shipment. Cannot be passed by sales channels.
+    ///
+    /// Example: `"#1234/S/001"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Send this attribute if you want to mark this shipment as upcoming. Cannot be passed by
+    /// sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _upcoming: Option<bool>,
+    /// Send this attribute if you want to mark this shipment as cancelled (unless already
+    /// shipped or delivered). Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel: Option<bool>,
+    /// Send this attribute if you want to put this shipment on hold.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _on_hold: Option<bool>,
+    /// Send this attribute if you want to start picking this shipment.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _picking: Option<bool>,
+    /// Send this attribute if you want to start packing this shipment.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _packing: Option<bool>,
+    /// Send this attribute if you want to mark this shipment as ready to ship.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _ready_to_ship: Option<bool>,
+    /// Send this attribute if you want to mark this shipment as shipped.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _ship: Option<bool>,
+    /// Send this attribute if you want to mark this shipment as delivered.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _deliver: Option<bool>,
+    /// Send this attribute if you want to automatically reserve the stock for each of the
+    /// associated stock line item. Can be done only when fulfillment is in progress. Cannot be
+    /// passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reserve_stock: Option<bool>,
+    /// Send this attribute if you want to automatically destroy the stock reservations for each
+    /// of the associated stock line item. Can be done only when fulfillment is in progress.
+    /// Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _release_stock: Option<bool>,
+    /// Send this attribute if you want to automatically decrement and release the stock for
+    /// each of the associated stock line item. Can be done only when fulfillment is in
+    /// progress. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _decrement_stock: Option<bool>,
+    /// Send this attribute if you want get the shipping rates from the associated carrier
+    /// accounts.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _get_rates: Option<bool>,
+    /// The selected purchase rate from the available shipping rates.
+    ///
+    /// Example: `"rate_f89e4663c3ed47ee94d37763f6d21d54"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub selected_rate_id: Patch<String>,
+    /// Send this attribute if you want to purchase this shipment with the selected rate.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _purchase: Option<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ShipmentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `number`.
+    ///
+    /// Unique identifier for the shipment. Cannot be passed by sales channels.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Some(number.into());
+        self
+    }
+
+    /// Sends `_upcoming: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this shipment as upcoming. Cannot be passed by
+    /// sales channels.
+    pub fn upcoming(mut self) -> Self {
+        self._upcoming = Some(true);
+        self
+    }
+
+    /// Sends `_cancel: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this shipment as cancelled (unless already
+    /// shipped or delivered). Cannot be passed by sales channels.
+    pub fn cancel(mut self) -> Self {
+        self._cancel = Some(true);
+        self
+    }
+
+    /// Sends `_on_hold: true` with the update.
+    ///
+    /// Send this attribute if you want to put this shipment on hold.
+    pub fn on_hold(mut self) -> Self {
+        self._on_hold = Some(true);
+        self
+    }
+
+    /// Sends `_picking: true` with the update.
+    ///
+    /// Send this attribute if you want to start picking this shipment.
+    pub fn picking(mut self) -> Self {
+        self._picking = Some(true);
+        self
+    }
+
+    /// Sends `_packing: true` with the update.
+    ///
+    /// Send this attribute if you want to start packing this shipment.
+    pub fn packing(mut self) -> Self {
+        self._packing = Some(true);
+        self
+    }
+
+    /// Sends `_ready_to_ship: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this shipment as ready to ship.
+    pub fn ready_to_ship(mut self) -> Self {
+        self._ready_to_ship = Some(true);
+        self
+    }
+
+    /// Sends `_ship: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this shipment as shipped.
+    pub fn ship(mut self) -> Self {
+        self._ship = Some(true);
+        self
+    }
+
+    /// Sends `_deliver: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this shipment as delivered.
+    pub fn deliver(mut self) -> Self {
+        self._deliver = Some(true);
+        self
+    }
+
+    /// Sends `_reserve_stock: true` with the update.
+    ///
+    /// Send this attribute if you want to automatically reserve the stock for each of the
+    /// associated stock line item. Can be done only when fulfillment is in progress. Cannot be
+    /// passed by sales channels.
+    pub fn reserve_stock(mut self) -> Self {
+        self._reserve_stock = Some(true);
+        self
+    }
+
+    /// Sends `_release_stock: true` with the update.
+    ///
+    /// Send this attribute if you want to automatically destroy the stock reservations for each
+    /// of the associated stock line item. Can be done only when fulfillment is in progress.
+    /// Cannot be passed by sales channels.
+    pub fn release_stock(mut self) -> Self {
+        self._release_stock = Some(true);
+        self
+    }
+
+    /// Sends `_decrement_stock: true` with the update.
+    ///
+    /// Send this attribute if you want to automatically decrement and release the stock for
+    /// each of the associated stock line item. Can be done only when fulfillment is in
+    /// progress. Cannot be passed by sales channels.
+    pub fn decrement_stock(mut self) -> Self {
+        self._decrement_stock = Some(true);
+        self
+    }
+
+    /// Sends `_get_rates: true` with the update.
+    ///
+    /// Send this attribute if you want get the shipping rates from the associated carrier
+    /// accounts.
+    pub fn get_rates(mut self) -> Self {
+        self._get_rates = Some(true);
+        self
+    }
+
+    /// Sets `selected_rate_id`.
+    ///
+    /// The selected purchase rate from the available shipping rates.
+    pub fn selected_rate_id(mut self, selected_rate_id: impl Into<String>) -> Self {
+        self.selected_rate_id = Patch::Set(selected_rate_id.into());
+        self
+    }
+
+    /// Clears `selected_rate_id`: sends `null`.
+    pub fn clear_selected_rate_id(mut self) -> Self {
+        self.selected_rate_id = Patch::Clear;
+        self
+    }
+
+    /// Sends `_purchase: true` with the update.
+    ///
+    /// Send this attribute if you want to purchase this shipment with the selected rate.
+    pub fn purchase(mut self) -> Self {
+        self._purchase = Some(true);
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `shipping_category` to the `shipping_categories` with this id.
+    ///
+    /// The shipping category of the associated line items (SKUs). Can be updated only when
+    /// fulfillment is in progress.
+    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "shipping_category",
+                Linkage::to("shipping_categories", shipping_category),
+            );
+        self
+    }
+
+    /// Unlinks `shipping_category`: sends `null`.
+    pub fn clear_shipping_category(mut self) -> Self {
+        self.relationships.set("shipping_category", Linkage::Clear);
+        self
+    }
+
+    /// Links `inventory_stock_location` to the `inventory_stock_locations` with this id.
+    ///
+    /// The inventory stock location from which the shipment is managed. Can be updated only
+    /// when fulfillment is in progress.
+    pub fn inventory_stock_location(
+        mut self,
+        inventory_stock_location: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "inventory_stock_location",
+                Linkage::to("inventory_stock_locations", inventory_stock_location),
+            );
+        self
+    }
+
+    /// Links `shipping_address` to the `addresses` with this id.
+    ///
+    /// The customer shipping address. Can be updated only when fulfillment is in progress.
+    pub fn shipping_address(mut self, shipping_address: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_address", Linkage::to("addresses", shipping_address));
+        self
+    }
+
+    /// Unlinks `shipping_address`: sends `null`.
+    pub fn clear_shipping_address(mut self) -> Self {
+        self.relationships.set("shipping_address", Linkage::Clear);
+        self
+    }
+
+    /// Links `shipping_method` to the `shipping_methods` with this id.
+    ///
+    /// The shipping method selected by the customer.
+    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
+        self
+    }
+
+    /// Unlinks `shipping_method`: sends `null`.
+    pub fn clear_shipping_method(mut self) -> Self {
+        self.relationships.set("shipping_method", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentStatus {
+    /// `draft`
+    Draft,
+    /// `upcoming`
+    Upcoming,
+    /// `cancelled`
+    Cancelled,
+    /// `on_hold`
+    OnHold,
+    /// `picking`
+    Picking,
+    /// `packing`
+    Packing,
+    /// `ready_to_ship`
+    ReadyToShip,
+    /// `shipped`
+    Shipped,
+    /// `delivered`
+    Delivered,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl ShipmentStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Upcoming => "upcoming",
+            Self::Cancelled => "cancelled",
+            Self::OnHold => "on_hold",
+            Self::Picking => "picking",
+            Self::Packing => "packing",
+            Self::ReadyToShip => "ready_to_ship",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "upcoming" => Some(Self::Upcoming),
+            "cancelled" => Some(Self::Cancelled),
+            "on_hold" => Some(Self::OnHold),
+            "picking" => Some(Self::Picking),
+            "packing" => Some(Self::Packing),
+            "ready_to_ship" => Some(Self::ReadyToShip),
+            "shipped" => Some(Self::Shipped),
+            "delivered" => Some(Self::Delivered),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ShipmentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for ShipmentStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for ShipmentStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShipmentStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`Shipment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentSort {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the shipment. Cannot be passed by sales channels.
+    Number,
+    /// The shipment status. One of 'draft' (default), 'upcoming', 'cancelled', 'on_hold',
+    /// 'picking', 'packing', 'ready_to_ship', 'shipped', or 'delivered'.
+    Status,
+    /// The cost of this shipment from the selected carrier account, in cents.
+    CostAmountCents,
+    /// Time at which the getting of the shipping rates started.
+    GetRatesStartedAt,
+    /// Time at which the getting of the shipping rates completed.
+    GetRatesCompletedAt,
+    /// Time at which the purchasing of the shipping rate started.
+    PurchaseStartedAt,
+    /// Time at which the purchasing of the shipping rate completed.
+    PurchaseCompletedAt,
+    /// Time at which the purchasing of the shipping rate failed.
+    PurchaseFailedAt,
+    /// Time at which the shipment was put on hold.
+    OnHoldAt,
+    /// Time at which the shipment was picking.
+    PickingAt,
+    /// Time at which the shipment was packing.
+    PackingAt,
+    /// Time at which the shipment was ready to ship.
+    ReadyToShipAt,
+    /// Time at which the shipment was shipped.
+    ShippedAt,
+    /// Time at which the shipment was delivered.
+    DeliveredAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ShipmentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::CostAmountCents => "cost_amount_cents",
+            Self::GetRatesStartedAt => "get_rates_started_at",
+            Self::GetRatesCompletedAt => "get_rates_completed_at",
+            Self::PurchaseStartedAt => "purchase_started_at",
+            Self::PurchaseCompletedAt => "purchase_completed_at",
+            Self::PurchaseFailedAt => "purchase_failed_at",
+            Self::OnHoldAt => "on_hold_at",
+            Self::PickingAt => "picking_at",
+            Self::PackingAt => "packing_at",
+            Self::ReadyToShipAt => "ready_to_ship_at",
+            Self::ShippedAt => "shipped_at",
+            Self::DeliveredAt => "delivered_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Shipment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentFilter {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the shipment. Cannot be passed by sales channels.
+    Number,
+    /// The shipment status. One of 'draft' (default), 'upcoming', 'cancelled', 'on_hold',
+    /// 'picking', 'packing', 'ready_to_ship', 'shipped', or 'delivered'.
+    Status,
+    /// The cost of this shipment from the selected carrier account, in cents.
+    CostAmountCents,
+    /// Time at which the getting of the shipping rates started.
+    GetRatesStartedAt,
+    /// Time at which the getting of the shipping rates completed.
+    GetRatesCompletedAt,
+    /// Time at which the purchasing of the shipping rate started.
+    PurchaseStartedAt,
+    /// Time at which the purchasing of the shipping rate completed.
+    PurchaseCompletedAt,
+    /// Time at which the purchasing of the shipping rate failed.
+    PurchaseFailedAt,
+    /// Time at which the shipment was put on hold.
+    OnHoldAt,
+    /// Time at which the shipment was picking.
+    PickingAt,
+    /// Time at which the shipment was packing.
+    PackingAt,
+    /// Time at which the shipment was ready to ship.
+    ReadyToShipAt,
+    /// Time at which the shipment was shipped.
+    ShippedAt,
+    /// Time at which the shipment was delivered.
+    DeliveredAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ShipmentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::CostAmountCents => "cost_amount_cents",
+            Self::GetRatesStartedAt => "get_rates_started_at",
+            Self::GetRatesCompletedAt => "get_rates_completed_at",
+            Self::PurchaseStartedAt => "purchase_started_at",
+            Self::PurchaseCompletedAt => "purchase_completed_at",
+            Self::PurchaseFailedAt => "purchase_failed_at",
+            Self::OnHoldAt => "on_hold_at",
+            Self::PickingAt => "picking_at",
+            Self::PackingAt => "packing_at",
+            Self::ReadyToShipAt => "ready_to_ship_at",
+            Self::ShippedAt => "shipped_at",
+            Self::DeliveredAt => "delivered_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ShipmentFilter {}
+
+/// The relationships of a [`Shipment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentInclude {
+    /// The associated order.
+    Order,
+    /// The shipping category of the associated line items (SKUs). Can be updated only when
+    /// fulfillment is in progress.
+    ShippingCategory,
+    /// The inventory stock location from which the shipment is managed. Can be updated only
+    /// when fulfillment is in progress.
+    InventoryStockLocation,
+    /// The stock location associated to the inventory.
+    StockLocation,
+    /// The associated stock location address.
+    OriginAddress,
+    /// The customer shipping address. Can be updated only when fulfillment is in progress.
+    ShippingAddress,
+    /// The shipping method selected by the customer.
+    ShippingMethod,
+    /// The delivery lead time for the shipment. Equals the one associated with the shipping
+    /// method selected by the customer.
+    DeliveryLeadTime,
+    /// The pick up for the shipment.
+    Pickup,
+    /// The order line items assigned to the shipment.
+    ShipmentLineItems,
+    /// The associated stock line items.
+    StockLineItems,
+    /// The associated stock transfers.
+    StockTransfers,
+    /// The line items included in the shipment.
+    LineItems,
+    /// The available shipping methods for the shipment. Useful to present the customer with a
+    /// list of choices during the checkout. Only enabled shipping methods are included in the
+    /// list.
+    AvailableShippingMethods,
+    /// The carrier accounts available for the order's market.
+    CarrierAccounts,
+    /// The associated parcels.
+    Parcels,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ShipmentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::ShippingCategory => "shipping_category",
+            Self::InventoryStockLocation => "inventory_stock_location",
+            Self::StockLocation => "stock_location",
+            Self::OriginAddress => "origin_address",
+            Self::ShippingAddress => "shipping_address",
+            Self::ShippingMethod => "shipping_method",
+            Self::DeliveryLeadTime => "delivery_lead_time",
+            Self::Pickup => "pickup",
+            Self::ShipmentLineItems => "shipment_line_items",
+            Self::StockLineItems => "stock_line_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::LineItems => "line_items",
+            Self::AvailableShippingMethods => "available_shipping_methods",
+            Self::CarrierAccounts => "carrier_accounts",
+            Self::Parcels => "parcels",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Shipment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShipmentField {
+    /// Unique identifier for the shipment. Cannot be passed by sales channels.
+    Number,
+    /// The shipment status. One of 'draft' (default), 'upcoming', 'cancelled', 'on_hold',
+    /// 'picking', 'packing', 'ready_to_ship', 'shipped', or 'delivered'.
+    Status,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard,
+    /// automatically inherited from the associated order.
+    CurrencyCode,
+    /// The cost of this shipment from the selected carrier account, in cents.
+    CostAmountCents,
+    /// The cost of this shipment from the selected carrier account, float.
+    CostAmountFloat,
+    /// The cost of this shipment from the selected carrier account, formatted.
+    FormattedCostAmount,
+    /// The total number of SKUs in the shipment's line items. This can be useful to display a
+    /// preview of the shipment content.
+    SkusCount,
+    /// The selected purchase rate from the available shipping rates.
+    SelectedRateId,
+    /// The available shipping rates.
+    Rates,
+    /// The shipping rate purchase error code, if any.
+    PurchaseErrorCode,
+    /// The shipping rate purchase error message, if any.
+    PurchaseErrorMessage,
+    /// Any errors collected when fetching shipping rates.
+    GetRatesErrors,
+    /// Time at which the getting of the shipping rates started.
+    GetRatesStartedAt,
+    /// Time at which the getting of the shipping rates completed.
+    GetRatesCompletedAt,
+    /// Time at which the purchasing of the shipping rate started.
+    PurchaseStartedAt,
+    /// Time at which the purchasing of the shipping rate completed.
+    PurchaseCompletedAt,
+    /// Time at which the purchasing of the shipping rate failed.
+    PurchaseFailedAt,
+    /// Time at which the shipment was put on hold.
+    OnHoldAt,
+    /// Time at which the shipment was picking.
+    PickingAt,
+    /// Time at which the shipment was packing.
+    PackingAt,
+    /// Time at which the shipment was ready to ship.
+    ReadyToShipAt,
+    /// Time at which the shipment was shipped.
+    ShippedAt,
+    /// Time at which the shipment was delivered.
+    DeliveredAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated order.
+    Order,
+    /// The shipping category of the associated line items (SKUs). Can be updated only when
+    /// fulfillment is in progress.
+    ShippingCategory,
+    /// The inventory stock location from which the shipment is managed. Can be updated only
+    /// when fulfillment is in progress.
+    InventoryStockLocation,
+    /// The stock location associated to the inventory.
+    StockLocation,
+    /// The associated stock location address.
+    OriginAddress,
+    /// The customer shipping address. Can be updated only when fulfillment is in progress.
+    ShippingAddress,
+    /// The shipping method selected by the customer.
+    ShippingMethod,
+    /// The delivery lead time for the shipment. Equals the one associated with the shipping
+    /// method selected by the customer.
+    DeliveryLeadTime,
+    /// The pick up for the shipment.
+    Pickup,
+    /// The order line items assigned to the shipment.
+    ShipmentLineItems,
+    /// The associated stock line items.
+    StockLineItems,
+    /// The associated stock transfers.
+    StockTransfers,
+    /// The line items included in the shipment.
+    LineItems,
+    /// The available shipping methods for the shipment. Useful to present the customer with a
+    /// list of choices during the checkout. Only enabled shipping methods are included in the
+    /// list.
+    AvailableShippingMethods,
+    /// The carrier accounts available for the order's market.
+    CarrierAccounts,
+    /// The associated parcels.
+    Parcels,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ShipmentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::CurrencyCode => "currency_code",
+            Self::CostAmountCents => "cost_amount_cents",
+            Self::CostAmountFloat => "cost_amount_float",
+            Self::FormattedCostAmount => "formatted_cost_amount",
+            Self::SkusCount => "skus_count",
+            Self::SelectedRateId => "selected_rate_id",
+            Self::Rates => "rates",
+            Self::PurchaseErrorCode => "purchase_error_code",
+            Self::PurchaseErrorMessage => "purchase_error_message",
+            Self::GetRatesErrors => "get_rates_errors",
+            Self::GetRatesStartedAt => "get_rates_started_at",
+            Self::GetRatesCompletedAt => "get_rates_completed_at",
+            Self::PurchaseStartedAt => "purchase_started_at",
+            Self::PurchaseCompletedAt => "purchase_completed_at",
+            Self::PurchaseFailedAt => "purchase_failed_at",
+            Self::OnHoldAt => "on_hold_at",
+            Self::PickingAt => "picking_at",
+            Self::PackingAt => "packing_at",
+            Self::ReadyToShipAt => "ready_to_ship_at",
+            Self::ShippedAt => "shipped_at",
+            Self::DeliveredAt => "delivered_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::ShippingCategory => "shipping_category",
+            Self::InventoryStockLocation => "inventory_stock_location",
+            Self::StockLocation => "stock_location",
+            Self::OriginAddress => "origin_address",
+            Self::ShippingAddress => "shipping_address",
+            Self::ShippingMethod => "shipping_method",
+            Self::DeliveryLeadTime => "delivery_lead_time",
+            Self::Pickup => "pickup",
+            Self::ShipmentLineItems => "shipment_line_items",
+            Self::StockLineItems => "stock_line_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::LineItems => "line_items",
+            Self::AvailableShippingMethods => "available_shipping_methods",
+            Self::CarrierAccounts => "carrier_accounts",
+            Self::Parcels => "parcels",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

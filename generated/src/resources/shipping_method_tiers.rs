@@ -2,8 +2,115 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `shipping_method_tiers` resource: shipping method tiers.
+//!
+//! Start from [`ShippingMethodTiers`], the endpoints that [`Client::shipping_method_tiers`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.shipping_method_tiers().list().await?;
+//! for shipping_method_tier in &page.data {
+//!     println!("{}", shipping_method_tier.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `shipping_method_tiers` endpoints, from [`Client::shipping_method_tiers`].
+#[derive(Debug, Clone)]
+pub struct ShippingMethodTiers {
+    client: Client,
+}
+
+impl Client {
+    /// The `shipping_method_tiers` endpoints: shipping method tiers.
+    pub fn shipping_method_tiers(&self) -> ShippingMethodTiers {
+        ShippingMethodTiers {
+            client: self.clone(),
+        }
+    }
+}
+
+impl ShippingMethodTiers {
+    /// Lists shipping method tiers, a page at a time: `GET /shipping_method_tiers`.
+    pub fn list(&self) -> ListCall<ShippingMethodTier> {
+        ListCall::list(&self.client, "shipping_method_tiers")
+    }
+
+    /// Retrieves a shipping method tier by id: `GET /shipping_method_tiers/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<ShippingMethodTier> {
+        ItemCall::retrieve(&self.client, "shipping_method_tiers", id)
+    }
+
+    /// The associated shipping method.
+    ///
+    /// `GET /shipping_method_tiers/{id}/shipping_method`
+    ///
+    /// With the `shipping_methods` feature.
+    #[cfg(feature = "shipping_methods")]
+    pub fn shipping_method(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::shipping_methods::ShippingMethod>> {
+        ItemCall::related(
+            &self.client,
+            "shipping_method_tiers",
+            id,
+            "shipping_method",
+            Some("shipping_methods"),
+        )
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /shipping_method_tiers/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "shipping_method_tiers",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /shipping_method_tiers/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "shipping_method_tiers",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /shipping_method_tiers/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "shipping_method_tiers",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A shipping method tier, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -159,21 +266,24 @@ impl<'de> Deserialize<'de> for ShippingMethodTierType {
 pub enum ShippingMethodTierSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The shipping method tier's name.
     Name,
-    /// `type`
+    /// The shipping method tier's type.
     Type,
-    /// `up_to`
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
     UpTo,
-    /// `price_amount_cents`
+    /// The price of this shipping method tier, in cents.
     PriceAmountCents,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -200,23 +310,27 @@ impl FieldName for ShippingMethodTierSort {
 pub enum ShippingMethodTierFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The shipping method tier's name.
     Name,
-    /// `type`
+    /// The shipping method tier's type.
     Type,
-    /// `up_to`
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
     UpTo,
-    /// `price_amount_cents`
+    /// The price of this shipping method tier, in cents.
     PriceAmountCents,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -243,11 +357,11 @@ impl FilterField for ShippingMethodTierFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingMethodTierInclude {
-    /// `shipping_method`
+    /// The associated shipping method.
     ShippingMethod,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -265,35 +379,39 @@ impl FieldName for ShippingMethodTierInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingMethodTierField {
-    /// `name`
+    /// The shipping method tier's name.
     Name,
-    /// `type`
+    /// The shipping method tier's type.
     Type,
-    /// `up_to`
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
     UpTo,
-    /// `price_amount_cents`
+    /// The price of this shipping method tier, in cents.
     PriceAmountCents,
-    /// `price_amount_float`
+    /// The price of this shipping method tier, float.
     PriceAmountFloat,
-    /// `formatted_price_amount`
+    /// The price of this shipping method tier, formatted.
     FormattedPriceAmount,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `shipping_method`
+    /// The associated shipping method.
     ShippingMethod,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -316,99 +434,5 @@ impl FieldName for ShippingMethodTierField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `shipping_method_tiers` endpoints, from [`Client::shipping_method_tiers`].
-#[derive(Debug, Clone)]
-pub struct ShippingMethodTiers {
-    client: Client,
-}
-
-impl Client {
-    /// The `shipping_method_tiers` endpoints: shipping method tiers.
-    pub fn shipping_method_tiers(&self) -> ShippingMethodTiers {
-        ShippingMethodTiers {
-            client: self.clone(),
-        }
-    }
-}
-
-impl ShippingMethodTiers {
-    /// Lists shipping method tiers, a page at a time: `GET /shipping_method_tiers`.
-    pub fn list(&self) -> ListCall<ShippingMethodTier> {
-        ListCall::list(&self.client, "shipping_method_tiers")
-    }
-
-    /// Retrieves a shipping method tier by id: `GET /shipping_method_tiers/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<ShippingMethodTier> {
-        ItemCall::retrieve(&self.client, "shipping_method_tiers", id)
-    }
-
-    /// The associated shipping method.
-    ///
-    /// `GET /shipping_method_tiers/{id}/shipping_method`
-    ///
-    /// With the `shipping_methods` feature.
-    #[cfg(feature = "shipping_methods")]
-    pub fn shipping_method(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::shipping_methods::ShippingMethod>> {
-        ItemCall::related(
-            &self.client,
-            "shipping_method_tiers",
-            id,
-            "shipping_method",
-            Some("shipping_methods"),
-        )
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /shipping_method_tiers/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "shipping_method_tiers",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /shipping_method_tiers/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "shipping_method_tiers",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /shipping_method_tiers/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "shipping_method_tiers",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

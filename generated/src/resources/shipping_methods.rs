@@ -2,1289 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `shipping_methods` resource: shipping methods.
+//!
+//! Start from [`ShippingMethods`], the endpoints that [`Client::shipping_methods`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.shipping_methods().list().await?;
+//! for shipping_method in &page.data {
+//!     println!("{}", shipping_method.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A shipping method, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShippingMethod {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ShippingMethodAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ShippingMethodRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ShippingMethod {
-    const TYPE: Option<&'static str> = Some("shipping_methods");
-    type Sort = ShippingMethodSort;
-    type Filter = ShippingMethodFilter;
-    type Include = ShippingMethodInclude;
-    type Field = ShippingMethodField;
-}
-
-/// The attributes of a [`ShippingMethod`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShippingMethodAttributes {
-    /// The shipping method's name.
-    ///
-    /// Example: `"Standard shipping"`
-    pub name: Option<String>,
-    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
-    /// default is 'flat'.
-    ///
-    /// Example: `"flat"`
-    pub scheme: Option<ShippingMethodScheme>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// The URL used to overwrite prices by an external source. Required, if external scheme.
-    ///
-    /// Example: `"https://external_prices.yourbrand.com"`
-    pub external_prices_url: Option<String>,
-    /// The price of this shipping method, in cents.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: Option<i64>,
-    /// The price of this shipping method, float.
-    ///
-    /// Example: `10.0`
-    pub price_amount_float: Option<f64>,
-    /// The price of this shipping method, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_price_amount: Option<String>,
-    /// Apply free shipping if the order amount is over this value, in cents.
-    ///
-    /// Example: `9900`
-    pub free_over_amount_cents: Option<i64>,
-    /// Apply free shipping if the order amount is over this value, float.
-    ///
-    /// Example: `99.0`
-    pub free_over_amount_float: Option<f64>,
-    /// Apply free shipping if the order amount is over this value, formatted.
-    ///
-    /// Example: `"€99,00"`
-    pub formatted_free_over_amount: Option<String>,
-    /// Send this attribute if you want to compare the free over amount with order's subtotal
-    /// (excluding discounts, if any). Optional, deafult is 'false'.
-    ///
-    /// Example: `true`
-    pub use_subtotal: Option<bool>,
-    /// The calculated price (zero or price amount) when associated to a shipment, in cents.
-    ///
-    /// Example: `0`
-    pub price_amount_for_shipment_cents: Option<i64>,
-    /// The calculated price (zero or price amount) when associated to a shipment, float.
-    ///
-    /// Example: `0.0`
-    pub price_amount_for_shipment_float: Option<f64>,
-    /// The calculated price (zero or price amount) when associated to a shipment, formatted.
-    ///
-    /// Example: `"€0,00"`
-    pub formatted_price_amount_for_shipment: Option<String>,
-    /// The minimum weight for which this shipping method is available.
-    ///
-    /// Example: `3.0`
-    pub min_weight: Option<f64>,
-    /// The maximum weight for which this shipping method is available.
-    ///
-    /// Example: `300.0`
-    pub max_weight: Option<f64>,
-    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
-    /// specified.
-    ///
-    /// Example: `"gr"`
-    pub unit_of_weight: Option<ShippingMethodUnitOfWeight>,
-    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
-    /// default to tax calculator generic freight code.
-    ///
-    /// Example: `"FR010000"`
-    pub tax_code: Option<String>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
-    /// number of consecutive failures overlaps the specified threshold, in such case no further
-    /// calls to the failing callback are made.
-    ///
-    /// Example: `"closed"`
-    pub circuit_state: Option<String>,
-    /// The number of consecutive failures recorded by the circuit breaker associated to this
-    /// resource, will be reset on first successful call to callback.
-    ///
-    /// Example: `5`
-    pub circuit_failure_count: Option<i64>,
-    /// The shared secret used to sign the external request payload.
-    ///
-    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<Secret>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    pub external_includes: Option<Vec<String>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`ShippingMethod`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShippingMethodRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The shipping zone that is used to match the order shipping address.
-    pub shipping_zone: Option<ToOne>,
-    /// The shipping category for which this shipping method is available.
-    pub shipping_category: Option<ToOne>,
-    /// The stock location for which this shipping method is available.
-    pub stock_location: Option<ToOne>,
-    /// The delivery lead time for the associated shipment.
-    pub delivery_lead_time_for_shipment: Option<ToOne>,
-    /// The associated shipping method tiers (meaningful when billing_scheme != 'flat').
-    pub shipping_method_tiers: Option<ToMany>,
-    /// The associated shipping weight tiers (meaningful when billing_scheme != 'flat').
-    pub shipping_weight_tiers: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated notifications.
-    pub notifications: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `scheme`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingMethodScheme {
-    /// `flat`
-    Flat,
-    /// `weight_tiered`
-    WeightTiered,
-    /// `external`
-    External,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ShippingMethodScheme {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flat => "flat",
-            Self::WeightTiered => "weight_tiered",
-            Self::External => "external",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "flat" => Some(Self::Flat),
-            "weight_tiered" => Some(Self::WeightTiered),
-            "external" => Some(Self::External),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ShippingMethodScheme {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ShippingMethodScheme {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ShippingMethodScheme {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingMethodScheme {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The values of `unit_of_weight`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingMethodUnitOfWeight {
-    /// `gr`
-    Gr,
-    /// `oz`
-    Oz,
-    /// `lb`
-    Lb,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ShippingMethodUnitOfWeight {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gr => "gr",
-            Self::Oz => "oz",
-            Self::Lb => "lb",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "gr" => Some(Self::Gr),
-            "oz" => Some(Self::Oz),
-            "lb" => Some(Self::Lb),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ShippingMethodUnitOfWeight {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ShippingMethodUnitOfWeight {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ShippingMethodUnitOfWeight {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingMethodUnitOfWeight {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`ShippingMethod`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingMethodSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `scheme`
-    Scheme,
-    /// `currency_code`
-    CurrencyCode,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `free_over_amount_cents`
-    FreeOverAmountCents,
-    /// `disabled_at`
-    DisabledAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ShippingMethodSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Scheme => "scheme",
-            Self::CurrencyCode => "currency_code",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::FreeOverAmountCents => "free_over_amount_cents",
-            Self::DisabledAt => "disabled_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ShippingMethod`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingMethodFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `scheme`
-    Scheme,
-    /// `currency_code`
-    CurrencyCode,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `free_over_amount_cents`
-    FreeOverAmountCents,
-    /// `disabled_at`
-    DisabledAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ShippingMethodFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Scheme => "scheme",
-            Self::CurrencyCode => "currency_code",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::FreeOverAmountCents => "free_over_amount_cents",
-            Self::DisabledAt => "disabled_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ShippingMethodFilter {}
-
-/// The relationships of a [`ShippingMethod`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingMethodInclude {
-    /// `market`
-    Market,
-    /// `shipping_zone`
-    ShippingZone,
-    /// `shipping_category`
-    ShippingCategory,
-    /// `stock_location`
-    StockLocation,
-    /// `delivery_lead_time_for_shipment`
-    DeliveryLeadTimeForShipment,
-    /// `shipping_method_tiers`
-    ShippingMethodTiers,
-    /// `shipping_weight_tiers`
-    ShippingWeightTiers,
-    /// `attachments`
-    Attachments,
-    /// `notifications`
-    Notifications,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ShippingMethodInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::ShippingZone => "shipping_zone",
-            Self::ShippingCategory => "shipping_category",
-            Self::StockLocation => "stock_location",
-            Self::DeliveryLeadTimeForShipment => "delivery_lead_time_for_shipment",
-            Self::ShippingMethodTiers => "shipping_method_tiers",
-            Self::ShippingWeightTiers => "shipping_weight_tiers",
-            Self::Attachments => "attachments",
-            Self::Notifications => "notifications",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ShippingMethod`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingMethodField {
-    /// `name`
-    Name,
-    /// `scheme`
-    Scheme,
-    /// `currency_code`
-    CurrencyCode,
-    /// `external_prices_url`
-    ExternalPricesUrl,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `price_amount_float`
-    PriceAmountFloat,
-    /// `formatted_price_amount`
-    FormattedPriceAmount,
-    /// `free_over_amount_cents`
-    FreeOverAmountCents,
-    /// `free_over_amount_float`
-    FreeOverAmountFloat,
-    /// `formatted_free_over_amount`
-    FormattedFreeOverAmount,
-    /// `use_subtotal`
-    UseSubtotal,
-    /// `price_amount_for_shipment_cents`
-    PriceAmountForShipmentCents,
-    /// `price_amount_for_shipment_float`
-    PriceAmountForShipmentFloat,
-    /// `formatted_price_amount_for_shipment`
-    FormattedPriceAmountForShipment,
-    /// `min_weight`
-    MinWeight,
-    /// `max_weight`
-    MaxWeight,
-    /// `unit_of_weight`
-    UnitOfWeight,
-    /// `tax_code`
-    TaxCode,
-    /// `disabled_at`
-    DisabledAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `shared_secret`
-    SharedSecret,
-    /// `external_includes`
-    ExternalIncludes,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `shipping_zone`
-    ShippingZone,
-    /// `shipping_category`
-    ShippingCategory,
-    /// `stock_location`
-    StockLocation,
-    /// `delivery_lead_time_for_shipment`
-    DeliveryLeadTimeForShipment,
-    /// `shipping_method_tiers`
-    ShippingMethodTiers,
-    /// `shipping_weight_tiers`
-    ShippingWeightTiers,
-    /// `attachments`
-    Attachments,
-    /// `notifications`
-    Notifications,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ShippingMethodField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Scheme => "scheme",
-            Self::CurrencyCode => "currency_code",
-            Self::ExternalPricesUrl => "external_prices_url",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::PriceAmountFloat => "price_amount_float",
-            Self::FormattedPriceAmount => "formatted_price_amount",
-            Self::FreeOverAmountCents => "free_over_amount_cents",
-            Self::FreeOverAmountFloat => "free_over_amount_float",
-            Self::FormattedFreeOverAmount => "formatted_free_over_amount",
-            Self::UseSubtotal => "use_subtotal",
-            Self::PriceAmountForShipmentCents => "price_amount_for_shipment_cents",
-            Self::PriceAmountForShipmentFloat => "price_amount_for_shipment_float",
-            Self::FormattedPriceAmountForShipment => {
-                "formatted_price_amount_for_shipment"
-            }
-            Self::MinWeight => "min_weight",
-            Self::MaxWeight => "max_weight",
-            Self::UnitOfWeight => "unit_of_weight",
-            Self::TaxCode => "tax_code",
-            Self::DisabledAt => "disabled_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::SharedSecret => "shared_secret",
-            Self::ExternalIncludes => "external_includes",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::ShippingZone => "shipping_zone",
-            Self::ShippingCategory => "shipping_category",
-            Self::StockLocation => "stock_location",
-            Self::DeliveryLeadTimeForShipment => "delivery_lead_time_for_shipment",
-            Self::ShippingMethodTiers => "shipping_method_tiers",
-            Self::ShippingWeightTiers => "shipping_weight_tiers",
-            Self::Attachments => "attachments",
-            Self::Notifications => "notifications",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`ShippingMethod`]: [`ShippingMethodCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ShippingMethodCreate {
-    /// The shipping method's name.
-    ///
-    /// Example: `"Standard shipping"`
-    pub name: String,
-    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
-    /// default is 'flat'.
-    ///
-    /// Example: `"flat"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<ShippingMethodScheme>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// The URL used to overwrite prices by an external source. Required, if external scheme.
-    ///
-    /// Example: `"https://external_prices.yourbrand.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_prices_url: Option<String>,
-    /// The price of this shipping method, in cents.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: i64,
-    /// Apply free shipping if the order amount is over this value, in cents.
-    ///
-    /// Example: `9900`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub free_over_amount_cents: Option<i64>,
-    /// Send this attribute if you want to compare the free over amount with order's subtotal
-    /// (excluding discounts, if any). Optional, deafult is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_subtotal: Option<bool>,
-    /// The minimum weight for which this shipping method is available.
-    ///
-    /// Example: `3.0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_weight: Option<f64>,
-    /// The maximum weight for which this shipping method is available.
-    ///
-    /// Example: `300.0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_weight: Option<f64>,
-    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
-    /// specified.
-    ///
-    /// Example: `"gr"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_of_weight: Option<ShippingMethodUnitOfWeight>,
-    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
-    /// default to tax calculator generic freight code.
-    ///
-    /// Example: `"FR010000"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_code: Option<String>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_includes: Option<Vec<String>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ShippingMethodCreate {
-    /// A new shipping method with what the API requires.
-    pub fn new(name: impl Into<String>, price_amount_cents: i64) -> Self {
-        Self {
-            name: name.into(),
-            scheme: None,
-            currency_code: None,
-            external_prices_url: None,
-            price_amount_cents,
-            free_over_amount_cents: None,
-            use_subtotal: None,
-            min_weight: None,
-            max_weight: None,
-            unit_of_weight: None,
-            tax_code: None,
-            _disable: None,
-            _enable: None,
-            external_includes: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `scheme`.
-    pub fn scheme(mut self, scheme: ShippingMethodScheme) -> Self {
-        self.scheme = Some(scheme);
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `external_prices_url`.
-    pub fn external_prices_url(
-        mut self,
-        external_prices_url: impl Into<String>,
-    ) -> Self {
-        self.external_prices_url = Some(external_prices_url.into());
-        self
-    }
-
-    /// Sets `free_over_amount_cents`.
-    pub fn free_over_amount_cents(mut self, free_over_amount_cents: i64) -> Self {
-        self.free_over_amount_cents = Some(free_over_amount_cents);
-        self
-    }
-
-    /// Sets `use_subtotal`.
-    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
-        self.use_subtotal = Some(use_subtotal);
-        self
-    }
-
-    /// Sets `min_weight`.
-    pub fn min_weight(mut self, min_weight: f64) -> Self {
-        self.min_weight = Some(min_weight);
-        self
-    }
-
-    /// Sets `max_weight`.
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.max_weight = Some(max_weight);
-        self
-    }
-
-    /// Sets `unit_of_weight`.
-    pub fn unit_of_weight(mut self, unit_of_weight: ShippingMethodUnitOfWeight) -> Self {
-        self.unit_of_weight = Some(unit_of_weight);
-        self
-    }
-
-    /// Sets `tax_code`.
-    pub fn tax_code(mut self, tax_code: impl Into<String>) -> Self {
-        self.tax_code = Some(tax_code.into());
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Some(external_includes);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `shipping_zone` to the `shipping_zones` with this id.
-    pub fn shipping_zone(mut self, shipping_zone: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_zone", Linkage::to("shipping_zones", shipping_zone));
-        self
-    }
-
-    /// Links `shipping_category` to the `shipping_categories` with this id.
-    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "shipping_category",
-                Linkage::to("shipping_categories", shipping_category),
-            );
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-
-    /// Links `shipping_method_tiers` to the `shipping_method_tiers` with these ids.
-    pub fn shipping_method_tiers(
-        mut self,
-        shipping_method_tiers: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "shipping_method_tiers",
-                Linkage::to_many("shipping_method_tiers", shipping_method_tiers),
-            );
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`ShippingMethod`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ShippingMethodUpdate {
-    /// The shipping method's name.
-    ///
-    /// Example: `"Standard shipping"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
-    /// default is 'flat'.
-    ///
-    /// Example: `"flat"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub scheme: Patch<ShippingMethodScheme>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// The URL used to overwrite prices by an external source. Required, if external scheme.
-    ///
-    /// Example: `"https://external_prices.yourbrand.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_prices_url: Option<String>,
-    /// The price of this shipping method, in cents.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// Apply free shipping if the order amount is over this value, in cents.
-    ///
-    /// Example: `9900`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub free_over_amount_cents: Patch<i64>,
-    /// Send this attribute if you want to compare the free over amount with order's subtotal
-    /// (excluding discounts, if any). Optional, deafult is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub use_subtotal: Patch<bool>,
-    /// The minimum weight for which this shipping method is available.
-    ///
-    /// Example: `3.0`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub min_weight: Patch<f64>,
-    /// The maximum weight for which this shipping method is available.
-    ///
-    /// Example: `300.0`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub max_weight: Patch<f64>,
-    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
-    /// specified.
-    ///
-    /// Example: `"gr"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub unit_of_weight: Patch<ShippingMethodUnitOfWeight>,
-    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
-    /// default to tax calculator generic freight code.
-    ///
-    /// Example: `"FR010000"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub tax_code: Patch<String>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// Send this attribute if you want to reset the circuit breaker associated to this resource
-    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_circuit: Option<bool>,
-    /// Send this attribute if you want to regenerate the shared secret.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _regenerate_shared_secret: Option<bool>,
-    /// List of related resources that will be included in the request to the external callback.
-    /// Please do consult the documentation to check on which resource the includes are related
-    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
-    /// resource specific list.
-    ///
-    /// Example: `["order.line_item_options"]`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub external_includes: Patch<Vec<String>>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ShippingMethodUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `scheme`.
-    pub fn scheme(mut self, scheme: ShippingMethodScheme) -> Self {
-        self.scheme = Patch::Set(scheme);
-        self
-    }
-
-    /// Clears `scheme`: sends `null`.
-    pub fn clear_scheme(mut self) -> Self {
-        self.scheme = Patch::Clear;
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `external_prices_url`.
-    pub fn external_prices_url(
-        mut self,
-        external_prices_url: impl Into<String>,
-    ) -> Self {
-        self.external_prices_url = Some(external_prices_url.into());
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `free_over_amount_cents`.
-    pub fn free_over_amount_cents(mut self, free_over_amount_cents: i64) -> Self {
-        self.free_over_amount_cents = Patch::Set(free_over_amount_cents);
-        self
-    }
-
-    /// Clears `free_over_amount_cents`: sends `null`.
-    pub fn clear_free_over_amount_cents(mut self) -> Self {
-        self.free_over_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `use_subtotal`.
-    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
-        self.use_subtotal = Patch::Set(use_subtotal);
-        self
-    }
-
-    /// Clears `use_subtotal`: sends `null`.
-    pub fn clear_use_subtotal(mut self) -> Self {
-        self.use_subtotal = Patch::Clear;
-        self
-    }
-
-    /// Sets `min_weight`.
-    pub fn min_weight(mut self, min_weight: f64) -> Self {
-        self.min_weight = Patch::Set(min_weight);
-        self
-    }
-
-    /// Clears `min_weight`: sends `null`.
-    pub fn clear_min_weight(mut self) -> Self {
-        self.min_weight = Patch::Clear;
-        self
-    }
-
-    /// Sets `max_weight`.
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.max_weight = Patch::Set(max_weight);
-        self
-    }
-
-    /// Clears `max_weight`: sends `null`.
-    pub fn clear_max_weight(mut self) -> Self {
-        self.max_weight = Patch::Clear;
-        self
-    }
-
-    /// Sets `unit_of_weight`.
-    pub fn unit_of_weight(mut self, unit_of_weight: ShippingMethodUnitOfWeight) -> Self {
-        self.unit_of_weight = Patch::Set(unit_of_weight);
-        self
-    }
-
-    /// Clears `unit_of_weight`: sends `null`.
-    pub fn clear_unit_of_weight(mut self) -> Self {
-        self.unit_of_weight = Patch::Clear;
-        self
-    }
-
-    /// Sets `tax_code`.
-    pub fn tax_code(mut self, tax_code: impl Into<String>) -> Self {
-        self.tax_code = Patch::Set(tax_code.into());
-        self
-    }
-
-    /// Clears `tax_code`: sends `null`.
-    pub fn clear_tax_code(mut self) -> Self {
-        self.tax_code = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sends `_reset_circuit: true` with the update.
-    pub fn reset_circuit(mut self) -> Self {
-        self._reset_circuit = Some(true);
-        self
-    }
-
-    /// Sends `_regenerate_shared_secret: true` with the update.
-    pub fn regenerate_shared_secret(mut self) -> Self {
-        self._regenerate_shared_secret = Some(true);
-        self
-    }
-
-    /// Sets `external_includes`.
-    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
-        self.external_includes = Patch::Set(external_includes);
-        self
-    }
-
-    /// Clears `external_includes`: sends `null`.
-    pub fn clear_external_includes(mut self) -> Self {
-        self.external_includes = Patch::Clear;
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Unlinks `market`: sends `null`.
-    pub fn clear_market(mut self) -> Self {
-        self.relationships.set("market", Linkage::Clear);
-        self
-    }
-
-    /// Links `shipping_zone` to the `shipping_zones` with this id.
-    pub fn shipping_zone(mut self, shipping_zone: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_zone", Linkage::to("shipping_zones", shipping_zone));
-        self
-    }
-
-    /// Unlinks `shipping_zone`: sends `null`.
-    pub fn clear_shipping_zone(mut self) -> Self {
-        self.relationships.set("shipping_zone", Linkage::Clear);
-        self
-    }
-
-    /// Links `shipping_category` to the `shipping_categories` with this id.
-    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "shipping_category",
-                Linkage::to("shipping_categories", shipping_category),
-            );
-        self
-    }
-
-    /// Unlinks `shipping_category`: sends `null`.
-    pub fn clear_shipping_category(mut self) -> Self {
-        self.relationships.set("shipping_category", Linkage::Clear);
-        self
-    }
-
-    /// Links `stock_location` to the `stock_locations` with this id.
-    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
-        self.relationships
-            .set("stock_location", Linkage::to("stock_locations", stock_location));
-        self
-    }
-
-    /// Unlinks `stock_location`: sends `null`.
-    pub fn clear_stock_location(mut self) -> Self {
-        self.relationships.set("stock_location", Linkage::Clear);
-        self
-    }
-
-    /// Links `shipping_method_tiers` to the `shipping_method_tiers` with these ids.
-    pub fn shipping_method_tiers(
-        mut self,
-        shipping_method_tiers: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "shipping_method_tiers",
-                Linkage::to_many("shipping_method_tiers", shipping_method_tiers),
-            );
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `shipping_methods` endpoints, from [`Client::shipping_methods`].
 #[derive(Debug, Clone)]
@@ -1596,5 +327,1436 @@ impl ShippingMethods {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A shipping method, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShippingMethod {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ShippingMethodAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ShippingMethodRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ShippingMethod {
+    const TYPE: Option<&'static str> = Some("shipping_methods");
+    type Sort = ShippingMethodSort;
+    type Filter = ShippingMethodFilter;
+    type Include = ShippingMethodInclude;
+    type Field = ShippingMethodField;
+}
+
+/// The attributes of a [`ShippingMethod`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShippingMethodAttributes {
+    /// The shipping method's name.
+    ///
+    /// Example: `"Standard shipping"`
+    pub name: Option<String>,
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    ///
+    /// Example: `"flat"`
+    pub scheme: Option<ShippingMethodScheme>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// The URL used to overwrite prices by an external source. Required, if external scheme.
+    ///
+    /// Example: `"https://external_prices.yourbrand.com"`
+    pub external_prices_url: Option<String>,
+    /// The price of this shipping method, in cents.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: Option<i64>,
+    /// The price of this shipping method, float.
+    ///
+    /// Example: `10.0`
+    pub price_amount_float: Option<f64>,
+    /// The price of this shipping method, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_price_amount: Option<String>,
+    /// Apply free shipping if the order amount is over this value, in cents.
+    ///
+    /// Example: `9900`
+    pub free_over_amount_cents: Option<i64>,
+    /// Apply free shipping if the order amount is over this value, float.
+    ///
+    /// Example: `99.0`
+    pub free_over_amount_float: Option<f64>,
+    /// Apply free shipping if the order amount is over this value, formatted.
+    ///
+    /// Example: `"€99,00"`
+    pub formatted_free_over_amount: Option<String>,
+    /// Send this attribute if you want to compare the free over amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    ///
+    /// Example: `true`
+    pub use_subtotal: Option<bool>,
+    /// The calculated price (zero or price amount) when associated to a shipment, in cents.
+    ///
+    /// Example: `0`
+    pub price_amount_for_shipment_cents: Option<i64>,
+    /// The calculated price (zero or price amount) when associated to a shipment, float.
+    ///
+    /// Example: `0.0`
+    pub price_amount_for_shipment_float: Option<f64>,
+    /// The calculated price (zero or price amount) when associated to a shipment, formatted.
+    ///
+    /// Example: `"€0,00"`
+    pub formatted_price_amount_for_shipment: Option<String>,
+    /// The minimum weight for which this shipping method is available.
+    ///
+    /// Example: `3.0`
+    pub min_weight: Option<f64>,
+    /// The maximum weight for which this shipping method is available.
+    ///
+    /// Example: `300.0`
+    pub max_weight: Option<f64>,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
+    /// specified.
+    ///
+    /// Example: `"gr"`
+    pub unit_of_weight: Option<ShippingMethodUnitOfWeight>,
+    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
+    /// default to tax calculator generic freight code.
+    ///
+    /// Example: `"FR010000"`
+    pub tax_code: Option<String>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    ///
+    /// Example: `"closed"`
+    pub circuit_state: Option<String>,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    ///
+    /// Example: `5`
+    pub circuit_failure_count: Option<i64>,
+    /// The shared secret used to sign the external request payload.
+    ///
+    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub shared_secret: Option<Secret>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    pub external_includes: Option<Vec<String>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`ShippingMethod`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShippingMethodRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The shipping zone that is used to match the order shipping address.
+    pub shipping_zone: Option<ToOne>,
+    /// The shipping category for which this shipping method is available.
+    pub shipping_category: Option<ToOne>,
+    /// The stock location for which this shipping method is available.
+    pub stock_location: Option<ToOne>,
+    /// The delivery lead time for the associated shipment.
+    pub delivery_lead_time_for_shipment: Option<ToOne>,
+    /// The associated shipping method tiers (meaningful when billing_scheme != 'flat').
+    pub shipping_method_tiers: Option<ToMany>,
+    /// The associated shipping weight tiers (meaningful when billing_scheme != 'flat').
+    pub shipping_weight_tiers: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated notifications.
+    pub notifications: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`ShippingMethod`]: [`ShippingMethodCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShippingMethodCreate {
+    /// The shipping method's name.
+    ///
+    /// Example: `"Standard shipping"`
+    pub name: String,
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    ///
+    /// Example: `"flat"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<ShippingMethodScheme>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// The URL used to overwrite prices by an external source. Required, if external scheme.
+    ///
+    /// Example: `"https://external_prices.yourbrand.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_prices_url: Option<String>,
+    /// The price of this shipping method, in cents.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: i64,
+    /// Apply free shipping if the order amount is over this value, in cents.
+    ///
+    /// Example: `9900`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free_over_amount_cents: Option<i64>,
+    /// Send this attribute if you want to compare the free over amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_subtotal: Option<bool>,
+    /// The minimum weight for which this shipping method is available.
+    ///
+    /// Example: `3.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_weight: Option<f64>,
+    /// The maximum weight for which this shipping method is available.
+    ///
+    /// Example: `300.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_weight: Option<f64>,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
+    /// specified.
+    ///
+    /// Example: `"gr"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_of_weight: Option<ShippingMethodUnitOfWeight>,
+    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
+    /// default to tax calculator generic freight code.
+    ///
+    /// Example: `"FR010000"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_includes: Option<Vec<String>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ShippingMethodCreate {
+    /// A new shipping method with what the API requires.
+    pub fn new(name: impl Into<String>, price_amount_cents: i64) -> Self {
+        Self {
+            name: name.into(),
+            scheme: None,
+            currency_code: None,
+            external_prices_url: None,
+            price_amount_cents,
+            free_over_amount_cents: None,
+            use_subtotal: None,
+            min_weight: None,
+            max_weight: None,
+            unit_of_weight: None,
+            tax_code: None,
+            _disable: None,
+            _enable: None,
+            external_includes: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `scheme`.
+    ///
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    pub fn scheme(mut self, scheme: ShippingMethodScheme) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `external_prices_url`.
+    ///
+    /// The URL used to overwrite prices by an external source. Required, if external scheme.
+    pub fn external_prices_url(
+        mut self,
+        external_prices_url: impl Into<String>,
+    ) -> Self {
+        self.external_prices_url = Some(external_prices_url.into());
+        self
+    }
+
+    /// Sets `free_over_amount_cents`.
+    ///
+    /// Apply free shipping if the order amount is over this value, in cents.
+    pub fn free_over_amount_cents(mut self, free_over_amount_cents: i64) -> Self {
+        self.free_over_amount_cents = Some(free_over_amount_cents);
+        self
+    }
+
+    /// Sets `use_subtotal`.
+    ///
+    /// Send this attribute if you want to compare the free over amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
+        self.use_subtotal = Some(use_subtotal);
+        self
+    }
+
+    /// Sets `min_weight`.
+    ///
+    /// The minimum weight for which this shipping method is available.
+    pub fn min_weight(mut self, min_weight: f64) -> Self {
+        self.min_weight = Some(min_weight);
+        self
+    }
+
+    /// Sets `max_weight`.
+    ///
+    /// The maximum weight for which this shipping method is available.
+    pub fn max_weight(mut self, max_weight: f64) -> Self {
+        self.max_weight = Some(max_weight);
+        self
+    }
+
+    /// Sets `unit_of_weight`.
+    ///
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
+    /// specified.
+    pub fn unit_of_weight(mut self, unit_of_weight: ShippingMethodUnitOfWeight) -> Self {
+        self.unit_of_weight = Some(unit_of_weight);
+        self
+    }
+
+    /// Sets `tax_code`.
+    ///
+    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
+    /// default to tax calculator generic freight code.
+    pub fn tax_code(mut self, tax_code: impl Into<String>) -> Self {
+        self.tax_code = Some(tax_code.into());
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Some(external_includes);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `shipping_zone` to the `shipping_zones` with this id.
+    ///
+    /// The shipping zone that is used to match the order shipping address.
+    pub fn shipping_zone(mut self, shipping_zone: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_zone", Linkage::to("shipping_zones", shipping_zone));
+        self
+    }
+
+    /// Links `shipping_category` to the `shipping_categories` with this id.
+    ///
+    /// The shipping category for which this shipping method is available.
+    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "shipping_category",
+                Linkage::to("shipping_categories", shipping_category),
+            );
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The stock location for which this shipping method is available.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+
+    /// Links `shipping_method_tiers` to the `shipping_method_tiers` with these ids.
+    ///
+    /// The associated shipping method tiers (meaningful when billing_scheme != 'flat').
+    pub fn shipping_method_tiers(
+        mut self,
+        shipping_method_tiers: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "shipping_method_tiers",
+                Linkage::to_many("shipping_method_tiers", shipping_method_tiers),
+            );
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`ShippingMethod`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShippingMethodUpdate {
+    /// The shipping method's name.
+    ///
+    /// Example: `"Standard shipping"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    ///
+    /// Example: `"flat"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub scheme: Patch<ShippingMethodScheme>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// The URL used to overwrite prices by an external source. Required, if external scheme.
+    ///
+    /// Example: `"https://external_prices.yourbrand.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_prices_url: Option<String>,
+    /// The price of this shipping method, in cents.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// Apply free shipping if the order amount is over this value, in cents.
+    ///
+    /// Example: `9900`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub free_over_amount_cents: Patch<i64>,
+    /// Send this attribute if you want to compare the free over amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub use_subtotal: Patch<bool>,
+    /// The minimum weight for which this shipping method is available.
+    ///
+    /// Example: `3.0`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub min_weight: Patch<f64>,
+    /// The maximum weight for which this shipping method is available.
+    ///
+    /// Example: `300.0`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub max_weight: Patch<f64>,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
+    /// specified.
+    ///
+    /// Example: `"gr"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub unit_of_weight: Patch<ShippingMethodUnitOfWeight>,
+    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
+    /// default to tax calculator generic freight code.
+    ///
+    /// Example: `"FR010000"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub tax_code: Patch<String>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_circuit: Option<bool>,
+    /// Send this attribute if you want to regenerate the shared secret.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _regenerate_shared_secret: Option<bool>,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ///
+    /// Example: `["order.line_item_options"]`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub external_includes: Patch<Vec<String>>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ShippingMethodUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The shipping method's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `scheme`.
+    ///
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    pub fn scheme(mut self, scheme: ShippingMethodScheme) -> Self {
+        self.scheme = Patch::Set(scheme);
+        self
+    }
+
+    /// Clears `scheme`: sends `null`.
+    pub fn clear_scheme(mut self) -> Self {
+        self.scheme = Patch::Clear;
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `external_prices_url`.
+    ///
+    /// The URL used to overwrite prices by an external source. Required, if external scheme.
+    pub fn external_prices_url(
+        mut self,
+        external_prices_url: impl Into<String>,
+    ) -> Self {
+        self.external_prices_url = Some(external_prices_url.into());
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The price of this shipping method, in cents.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `free_over_amount_cents`.
+    ///
+    /// Apply free shipping if the order amount is over this value, in cents.
+    pub fn free_over_amount_cents(mut self, free_over_amount_cents: i64) -> Self {
+        self.free_over_amount_cents = Patch::Set(free_over_amount_cents);
+        self
+    }
+
+    /// Clears `free_over_amount_cents`: sends `null`.
+    pub fn clear_free_over_amount_cents(mut self) -> Self {
+        self.free_over_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `use_subtotal`.
+    ///
+    /// Send this attribute if you want to compare the free over amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    pub fn use_subtotal(mut self, use_subtotal: bool) -> Self {
+        self.use_subtotal = Patch::Set(use_subtotal);
+        self
+    }
+
+    /// Clears `use_subtotal`: sends `null`.
+    pub fn clear_use_subtotal(mut self) -> Self {
+        self.use_subtotal = Patch::Clear;
+        self
+    }
+
+    /// Sets `min_weight`.
+    ///
+    /// The minimum weight for which this shipping method is available.
+    pub fn min_weight(mut self, min_weight: f64) -> Self {
+        self.min_weight = Patch::Set(min_weight);
+        self
+    }
+
+    /// Clears `min_weight`: sends `null`.
+    pub fn clear_min_weight(mut self) -> Self {
+        self.min_weight = Patch::Clear;
+        self
+    }
+
+    /// Sets `max_weight`.
+    ///
+    /// The maximum weight for which this shipping method is available.
+    pub fn max_weight(mut self, max_weight: f64) -> Self {
+        self.max_weight = Patch::Set(max_weight);
+        self
+    }
+
+    /// Clears `max_weight`: sends `null`.
+    pub fn clear_max_weight(mut self) -> Self {
+        self.max_weight = Patch::Clear;
+        self
+    }
+
+    /// Sets `unit_of_weight`.
+    ///
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
+    /// specified.
+    pub fn unit_of_weight(mut self, unit_of_weight: ShippingMethodUnitOfWeight) -> Self {
+        self.unit_of_weight = Patch::Set(unit_of_weight);
+        self
+    }
+
+    /// Clears `unit_of_weight`: sends `null`.
+    pub fn clear_unit_of_weight(mut self) -> Self {
+        self.unit_of_weight = Patch::Clear;
+        self
+    }
+
+    /// Sets `tax_code`.
+    ///
+    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
+    /// default to tax calculator generic freight code.
+    pub fn tax_code(mut self, tax_code: impl Into<String>) -> Self {
+        self.tax_code = Patch::Set(tax_code.into());
+        self
+    }
+
+    /// Clears `tax_code`: sends `null`.
+    pub fn clear_tax_code(mut self) -> Self {
+        self.tax_code = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sends `_reset_circuit: true` with the update.
+    ///
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    pub fn reset_circuit(mut self) -> Self {
+        self._reset_circuit = Some(true);
+        self
+    }
+
+    /// Sends `_regenerate_shared_secret: true` with the update.
+    ///
+    /// Send this attribute if you want to regenerate the shared secret.
+    pub fn regenerate_shared_secret(mut self) -> Self {
+        self._regenerate_shared_secret = Some(true);
+        self
+    }
+
+    /// Sets `external_includes`.
+    ///
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    pub fn external_includes(mut self, external_includes: Vec<String>) -> Self {
+        self.external_includes = Patch::Set(external_includes);
+        self
+    }
+
+    /// Clears `external_includes`: sends `null`.
+    pub fn clear_external_includes(mut self) -> Self {
+        self.external_includes = Patch::Clear;
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Unlinks `market`: sends `null`.
+    pub fn clear_market(mut self) -> Self {
+        self.relationships.set("market", Linkage::Clear);
+        self
+    }
+
+    /// Links `shipping_zone` to the `shipping_zones` with this id.
+    ///
+    /// The shipping zone that is used to match the order shipping address.
+    pub fn shipping_zone(mut self, shipping_zone: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_zone", Linkage::to("shipping_zones", shipping_zone));
+        self
+    }
+
+    /// Unlinks `shipping_zone`: sends `null`.
+    pub fn clear_shipping_zone(mut self) -> Self {
+        self.relationships.set("shipping_zone", Linkage::Clear);
+        self
+    }
+
+    /// Links `shipping_category` to the `shipping_categories` with this id.
+    ///
+    /// The shipping category for which this shipping method is available.
+    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "shipping_category",
+                Linkage::to("shipping_categories", shipping_category),
+            );
+        self
+    }
+
+    /// Unlinks `shipping_category`: sends `null`.
+    pub fn clear_shipping_category(mut self) -> Self {
+        self.relationships.set("shipping_category", Linkage::Clear);
+        self
+    }
+
+    /// Links `stock_location` to the `stock_locations` with this id.
+    ///
+    /// The stock location for which this shipping method is available.
+    pub fn stock_location(mut self, stock_location: impl Into<String>) -> Self {
+        self.relationships
+            .set("stock_location", Linkage::to("stock_locations", stock_location));
+        self
+    }
+
+    /// Unlinks `stock_location`: sends `null`.
+    pub fn clear_stock_location(mut self) -> Self {
+        self.relationships.set("stock_location", Linkage::Clear);
+        self
+    }
+
+    /// Links `shipping_method_tiers` to the `shipping_method_tiers` with these ids.
+    ///
+    /// The associated shipping method tiers (meaningful when billing_scheme != 'flat').
+    pub fn shipping_method_tiers(
+        mut self,
+        shipping_method_tiers: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "shipping_method_tiers",
+                Linkage::to_many("shipping_method_tiers", shipping_method_tiers),
+            );
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `scheme`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingMethodScheme {
+    /// `flat`
+    Flat,
+    /// `weight_tiered`
+    WeightTiered,
+    /// `external`
+    External,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl ShippingMethodScheme {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Flat => "flat",
+            Self::WeightTiered => "weight_tiered",
+            Self::External => "external",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flat" => Some(Self::Flat),
+            "weight_tiered" => Some(Self::WeightTiered),
+            "external" => Some(Self::External),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ShippingMethodScheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for ShippingMethodScheme {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for ShippingMethodScheme {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingMethodScheme {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The values of `unit_of_weight`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingMethodUnitOfWeight {
+    /// `gr`
+    Gr,
+    /// `oz`
+    Oz,
+    /// `lb`
+    Lb,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl ShippingMethodUnitOfWeight {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gr => "gr",
+            Self::Oz => "oz",
+            Self::Lb => "lb",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "gr" => Some(Self::Gr),
+            "oz" => Some(Self::Oz),
+            "lb" => Some(Self::Lb),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ShippingMethodUnitOfWeight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for ShippingMethodUnitOfWeight {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for ShippingMethodUnitOfWeight {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingMethodUnitOfWeight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`ShippingMethod`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingMethodSort {
+    /// The resource's id.
+    Id,
+    /// The shipping method's name.
+    Name,
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    Scheme,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The price of this shipping method, in cents.
+    PriceAmountCents,
+    /// Apply free shipping if the order amount is over this value, in cents.
+    FreeOverAmountCents,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ShippingMethodSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Scheme => "scheme",
+            Self::CurrencyCode => "currency_code",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::FreeOverAmountCents => "free_over_amount_cents",
+            Self::DisabledAt => "disabled_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`ShippingMethod`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingMethodFilter {
+    /// The resource's id.
+    Id,
+    /// The shipping method's name.
+    Name,
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    Scheme,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The price of this shipping method, in cents.
+    PriceAmountCents,
+    /// Apply free shipping if the order amount is over this value, in cents.
+    FreeOverAmountCents,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ShippingMethodFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Scheme => "scheme",
+            Self::CurrencyCode => "currency_code",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::FreeOverAmountCents => "free_over_amount_cents",
+            Self::DisabledAt => "disabled_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ShippingMethodFilter {}
+
+/// The relationships of a [`ShippingMethod`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingMethodInclude {
+    /// The associated market.
+    Market,
+    /// The shipping zone that is used to match the order shipping address.
+    ShippingZone,
+    /// The shipping category for which this shipping method is available.
+    ShippingCategory,
+    /// The stock location for which this shipping method is available.
+    StockLocation,
+    /// The delivery lead time for the associated shipment.
+    DeliveryLeadTimeForShipment,
+    /// The associated shipping method tiers (meaningful when billing_scheme != 'flat').
+    ShippingMethodTiers,
+    /// The associated shipping weight tiers (meaningful when billing_scheme != 'flat').
+    ShippingWeightTiers,
+    /// The associated attachments.
+    Attachments,
+    /// The associated notifications.
+    Notifications,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ShippingMethodInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::ShippingZone => "shipping_zone",
+            Self::ShippingCategory => "shipping_category",
+            Self::StockLocation => "stock_location",
+            Self::DeliveryLeadTimeForShipment => "delivery_lead_time_for_shipment",
+            Self::ShippingMethodTiers => "shipping_method_tiers",
+            Self::ShippingWeightTiers => "shipping_weight_tiers",
+            Self::Attachments => "attachments",
+            Self::Notifications => "notifications",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`ShippingMethod`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingMethodField {
+    /// The shipping method's name.
+    Name,
+    /// The shipping method's scheme. One of 'flat', 'weight_tiered', or 'external'. Optional,
+    /// default is 'flat'.
+    Scheme,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The URL used to overwrite prices by an external source. Required, if external scheme.
+    ExternalPricesUrl,
+    /// The price of this shipping method, in cents.
+    PriceAmountCents,
+    /// The price of this shipping method, float.
+    PriceAmountFloat,
+    /// The price of this shipping method, formatted.
+    FormattedPriceAmount,
+    /// Apply free shipping if the order amount is over this value, in cents.
+    FreeOverAmountCents,
+    /// Apply free shipping if the order amount is over this value, float.
+    FreeOverAmountFloat,
+    /// Apply free shipping if the order amount is over this value, formatted.
+    FormattedFreeOverAmount,
+    /// Send this attribute if you want to compare the free over amount with order's subtotal
+    /// (excluding discounts, if any). Optional, deafult is 'false'.
+    UseSubtotal,
+    /// The calculated price (zero or price amount) when associated to a shipment, in cents.
+    PriceAmountForShipmentCents,
+    /// The calculated price (zero or price amount) when associated to a shipment, float.
+    PriceAmountForShipmentFloat,
+    /// The calculated price (zero or price amount) when associated to a shipment, formatted.
+    FormattedPriceAmountForShipment,
+    /// The minimum weight for which this shipping method is available.
+    MinWeight,
+    /// The maximum weight for which this shipping method is available.
+    MaxWeight,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'. Optional, unless min or max weight are
+    /// specified.
+    UnitOfWeight,
+    /// The freight tax identifier code, specific for a particular tax calculator. Optional,
+    /// default to tax calculator generic freight code.
+    TaxCode,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// The shared secret used to sign the external request payload.
+    SharedSecret,
+    /// List of related resources that will be included in the request to the external callback.
+    /// Please do consult the documentation to check on which resource the includes are related
+    /// (i.e. the order) and the defaults in case no list is provided. Optional, default to
+    /// resource specific list.
+    ExternalIncludes,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market.
+    Market,
+    /// The shipping zone that is used to match the order shipping address.
+    ShippingZone,
+    /// The shipping category for which this shipping method is available.
+    ShippingCategory,
+    /// The stock location for which this shipping method is available.
+    StockLocation,
+    /// The delivery lead time for the associated shipment.
+    DeliveryLeadTimeForShipment,
+    /// The associated shipping method tiers (meaningful when billing_scheme != 'flat').
+    ShippingMethodTiers,
+    /// The associated shipping weight tiers (meaningful when billing_scheme != 'flat').
+    ShippingWeightTiers,
+    /// The associated attachments.
+    Attachments,
+    /// The associated notifications.
+    Notifications,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ShippingMethodField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Scheme => "scheme",
+            Self::CurrencyCode => "currency_code",
+            Self::ExternalPricesUrl => "external_prices_url",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::PriceAmountFloat => "price_amount_float",
+            Self::FormattedPriceAmount => "formatted_price_amount",
+            Self::FreeOverAmountCents => "free_over_amount_cents",
+            Self::FreeOverAmountFloat => "free_over_amount_float",
+            Self::FormattedFreeOverAmount => "formatted_free_over_amount",
+            Self::UseSubtotal => "use_subtotal",
+            Self::PriceAmountForShipmentCents => "price_amount_for_shipment_cents",
+            Self::PriceAmountForShipmentFloat => "price_amount_for_shipment_float",
+            Self::FormattedPriceAmountForShipment => {
+                "formatted_price_amount_for_shipment"
+            }
+            Self::MinWeight => "min_weight",
+            Self::MaxWeight => "max_weight",
+            Self::UnitOfWeight => "unit_of_weight",
+            Self::TaxCode => "tax_code",
+            Self::DisabledAt => "disabled_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::SharedSecret => "shared_secret",
+            Self::ExternalIncludes => "external_includes",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::ShippingZone => "shipping_zone",
+            Self::ShippingCategory => "shipping_category",
+            Self::StockLocation => "stock_location",
+            Self::DeliveryLeadTimeForShipment => "delivery_lead_time_for_shipment",
+            Self::ShippingMethodTiers => "shipping_method_tiers",
+            Self::ShippingWeightTiers => "shipping_weight_tiers",
+            Self::Attachments => "attachments",
+            Self::Notifications => "notifications",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,527 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `shipping_weight_tiers` resource: shipping weight tiers.
+//!
+//! Start from [`ShippingWeightTiers`], the endpoints that [`Client::shipping_weight_tiers`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.shipping_weight_tiers().list().await?;
+//! for shipping_weight_tier in &page.data {
+//!     println!("{}", shipping_weight_tier.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A shipping weight tier, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShippingWeightTier {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: ShippingWeightTierAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: ShippingWeightTierRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for ShippingWeightTier {
-    const TYPE: Option<&'static str> = Some("shipping_weight_tiers");
-    type Sort = ShippingWeightTierSort;
-    type Filter = ShippingWeightTierFilter;
-    type Include = ShippingWeightTierInclude;
-    type Field = ShippingWeightTierField;
-}
-
-/// The attributes of a [`ShippingWeightTier`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShippingWeightTierAttributes {
-    /// The shipping method tier's name.
-    ///
-    /// Example: `"Light shipping under 3kg"`
-    pub name: Option<String>,
-    /// The shipping method tier's type.
-    ///
-    /// Example: `"shipping_weight_tiers"`
-    pub r#type: Option<ShippingWeightTierType>,
-    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
-    /// tier).
-    ///
-    /// Example: `20.5`
-    pub up_to: Option<f64>,
-    /// The price of this shipping method tier, in cents.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: Option<i64>,
-    /// The price of this shipping method tier, float.
-    ///
-    /// Example: `10.0`
-    pub price_amount_float: Option<f64>,
-    /// The price of this shipping method tier, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_price_amount: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`ShippingWeightTier`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct ShippingWeightTierRelationships {
-    /// The associated shipping method.
-    pub shipping_method: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingWeightTierType {
-    /// `shipping_weight_tiers`
-    ShippingWeightTiers,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl ShippingWeightTierType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ShippingWeightTiers => "shipping_weight_tiers",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "shipping_weight_tiers" => Some(Self::ShippingWeightTiers),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ShippingWeightTierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for ShippingWeightTierType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for ShippingWeightTierType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingWeightTierType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`ShippingWeightTier`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingWeightTierSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `up_to`
-    UpTo,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ShippingWeightTierSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::UpTo => "up_to",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ShippingWeightTier`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingWeightTierFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `up_to`
-    UpTo,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ShippingWeightTierFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::UpTo => "up_to",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ShippingWeightTierFilter {}
-
-/// The relationships of a [`ShippingWeightTier`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingWeightTierInclude {
-    /// `shipping_method`
-    ShippingMethod,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ShippingWeightTierInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::ShippingMethod => "shipping_method",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ShippingWeightTier`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingWeightTierField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `up_to`
-    UpTo,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `price_amount_float`
-    PriceAmountFloat,
-    /// `formatted_price_amount`
-    FormattedPriceAmount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `shipping_method`
-    ShippingMethod,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ShippingWeightTierField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::UpTo => "up_to",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::PriceAmountFloat => "price_amount_float",
-            Self::FormattedPriceAmount => "formatted_price_amount",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::ShippingMethod => "shipping_method",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`ShippingWeightTier`]: [`ShippingWeightTierCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ShippingWeightTierCreate {
-    /// The shipping method tier's name.
-    ///
-    /// Example: `"Light shipping under 3kg"`
-    pub name: String,
-    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
-    /// tier).
-    ///
-    /// Example: `20.5`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub up_to: Option<f64>,
-    /// The price of this shipping method tier, in cents.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ShippingWeightTierCreate {
-    /// A new shipping weight tier with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        price_amount_cents: i64,
-        shipping_method: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
-        Self {
-            name: name.into(),
-            up_to: None,
-            price_amount_cents,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `up_to`.
-    pub fn up_to(mut self, up_to: f64) -> Self {
-        self.up_to = Some(up_to);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`ShippingWeightTier`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct ShippingWeightTierUpdate {
-    /// The shipping method tier's name.
-    ///
-    /// Example: `"Light shipping under 3kg"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
-    /// tier).
-    ///
-    /// Example: `20.5`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub up_to: Patch<f64>,
-    /// The price of this shipping method tier, in cents.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl ShippingWeightTierUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `up_to`.
-    pub fn up_to(mut self, up_to: f64) -> Self {
-        self.up_to = Patch::Set(up_to);
-        self
-    }
-
-    /// Clears `up_to`: sends `null`.
-    pub fn clear_up_to(mut self) -> Self {
-        self.up_to = Patch::Clear;
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `shipping_method` to the `shipping_methods` with this id.
-    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
-        self.relationships
-            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
-        self
-    }
-}
 
 /// The `shipping_weight_tiers` endpoints, from [`Client::shipping_weight_tiers`].
 #[derive(Debug, Clone)]
@@ -648,5 +142,566 @@ impl ShippingWeightTiers {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A shipping weight tier, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShippingWeightTier {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: ShippingWeightTierAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: ShippingWeightTierRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for ShippingWeightTier {
+    const TYPE: Option<&'static str> = Some("shipping_weight_tiers");
+    type Sort = ShippingWeightTierSort;
+    type Filter = ShippingWeightTierFilter;
+    type Include = ShippingWeightTierInclude;
+    type Field = ShippingWeightTierField;
+}
+
+/// The attributes of a [`ShippingWeightTier`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShippingWeightTierAttributes {
+    /// The shipping method tier's name.
+    ///
+    /// Example: `"Light shipping under 3kg"`
+    pub name: Option<String>,
+    /// The shipping method tier's type.
+    ///
+    /// Example: `"shipping_weight_tiers"`
+    pub r#type: Option<ShippingWeightTierType>,
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    ///
+    /// Example: `20.5`
+    pub up_to: Option<f64>,
+    /// The price of this shipping method tier, in cents.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: Option<i64>,
+    /// The price of this shipping method tier, float.
+    ///
+    /// Example: `10.0`
+    pub price_amount_float: Option<f64>,
+    /// The price of this shipping method tier, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_price_amount: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`ShippingWeightTier`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ShippingWeightTierRelationships {
+    /// The associated shipping method.
+    pub shipping_method: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`ShippingWeightTier`]:
+/// [`ShippingWeightTierCreate::new`] takes what the API requires, the other methods add the
+/// rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShippingWeightTierCreate {
+    /// The shipping method tier's name.
+    ///
+    /// Example: `"Light shipping under 3kg"`
+    pub name: String,
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    ///
+    /// Example: `20.5`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<f64>,
+    /// The price of this shipping method tier, in cents.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ShippingWeightTierCreate {
+    /// A new shipping weight tier with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        price_amount_cents: i64,
+        shipping_method: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
+        Self {
+            name: name.into(),
+            up_to: None,
+            price_amount_cents,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `up_to`.
+    ///
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    pub fn up_to(mut self, up_to: f64) -> Self {
+        self.up_to = Some(up_to);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`ShippingWeightTier`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ShippingWeightTierUpdate {
+    /// The shipping method tier's name.
+    ///
+    /// Example: `"Light shipping under 3kg"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    ///
+    /// Example: `20.5`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub up_to: Patch<f64>,
+    /// The price of this shipping method tier, in cents.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl ShippingWeightTierUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The shipping method tier's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `up_to`.
+    ///
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    pub fn up_to(mut self, up_to: f64) -> Self {
+        self.up_to = Patch::Set(up_to);
+        self
+    }
+
+    /// Clears `up_to`: sends `null`.
+    pub fn clear_up_to(mut self) -> Self {
+        self.up_to = Patch::Clear;
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The price of this shipping method tier, in cents.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `shipping_method` to the `shipping_methods` with this id.
+    ///
+    /// The associated shipping method.
+    pub fn shipping_method(mut self, shipping_method: impl Into<String>) -> Self {
+        self.relationships
+            .set("shipping_method", Linkage::to("shipping_methods", shipping_method));
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingWeightTierType {
+    /// `shipping_weight_tiers`
+    ShippingWeightTiers,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl ShippingWeightTierType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ShippingWeightTiers => "shipping_weight_tiers",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "shipping_weight_tiers" => Some(Self::ShippingWeightTiers),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ShippingWeightTierType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for ShippingWeightTierType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for ShippingWeightTierType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShippingWeightTierType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`ShippingWeightTier`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingWeightTierSort {
+    /// The resource's id.
+    Id,
+    /// The shipping method tier's name.
+    Name,
+    /// The shipping method tier's type.
+    Type,
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    UpTo,
+    /// The price of this shipping method tier, in cents.
+    PriceAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for ShippingWeightTierSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::UpTo => "up_to",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`ShippingWeightTier`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingWeightTierFilter {
+    /// The resource's id.
+    Id,
+    /// The shipping method tier's name.
+    Name,
+    /// The shipping method tier's type.
+    Type,
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    UpTo,
+    /// The price of this shipping method tier, in cents.
+    PriceAmountCents,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for ShippingWeightTierFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::UpTo => "up_to",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for ShippingWeightTierFilter {}
+
+/// The relationships of a [`ShippingWeightTier`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingWeightTierInclude {
+    /// The associated shipping method.
+    ShippingMethod,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for ShippingWeightTierInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::ShippingMethod => "shipping_method",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`ShippingWeightTier`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingWeightTierField {
+    /// The shipping method tier's name.
+    Name,
+    /// The shipping method tier's type.
+    Type,
+    /// The tier upper limit. When 'null' it means infinity (useful to have an always matching
+    /// tier).
+    UpTo,
+    /// The price of this shipping method tier, in cents.
+    PriceAmountCents,
+    /// The price of this shipping method tier, float.
+    PriceAmountFloat,
+    /// The price of this shipping method tier, formatted.
+    FormattedPriceAmount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated shipping method.
+    ShippingMethod,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for ShippingWeightTierField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::UpTo => "up_to",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::PriceAmountFloat => "price_amount_float",
+            Self::FormattedPriceAmount => "formatted_price_amount",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::ShippingMethod => "shipping_method",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

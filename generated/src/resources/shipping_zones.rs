@@ -2,8 +2,110 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `shipping_zones` resource: shipping zones.
+//!
+//! Start from [`ShippingZones`], the endpoints that [`Client::shipping_zones`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.shipping_zones().list().await?;
+//! for shipping_zone in &page.data {
+//!     println!("{}", shipping_zone.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `shipping_zones` endpoints, from [`Client::shipping_zones`].
+#[derive(Debug, Clone)]
+pub struct ShippingZones {
+    client: Client,
+}
+
+impl Client {
+    /// The `shipping_zones` endpoints: shipping zones.
+    pub fn shipping_zones(&self) -> ShippingZones {
+        ShippingZones {
+            client: self.clone(),
+        }
+    }
+}
+
+impl ShippingZones {
+    /// Lists shipping zones, a page at a time: `GET /shipping_zones`.
+    pub fn list(&self) -> ListCall<ShippingZone> {
+        ListCall::list(&self.client, "shipping_zones")
+    }
+
+    /// Retrieves a shipping zone by id: `GET /shipping_zones/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<ShippingZone> {
+        ItemCall::retrieve(&self.client, "shipping_zones", id)
+    }
+
+    /// Creates a shipping zone: `POST /shipping_zones`.
+    pub fn create(&self, body: &ShippingZoneCreate) -> ItemCall<ShippingZone> {
+        ItemCall::create(&self.client, "shipping_zones", body)
+    }
+
+    /// Updates a shipping zone: `PATCH /shipping_zones/{id}`.
+    pub fn update(&self, id: &str, body: &ShippingZoneUpdate) -> ItemCall<ShippingZone> {
+        ItemCall::update(&self.client, "shipping_zones", id, body)
+    }
+
+    /// Deletes a shipping zone: `DELETE /shipping_zones/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "shipping_zones", id)
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /shipping_zones/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "shipping_zones",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /shipping_zones/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "shipping_zones",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /shipping_zones/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "shipping_zones",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A shipping zone, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -106,153 +208,8 @@ pub struct ShippingZoneRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The attributes a list of [`ShippingZone`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingZoneSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for ShippingZoneSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`ShippingZone`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingZoneFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for ShippingZoneFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for ShippingZoneFilter {}
-
-/// The relationships of a [`ShippingZone`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingZoneInclude {
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for ShippingZoneInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`ShippingZone`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ShippingZoneField {
-    /// `name`
-    Name,
-    /// `country_code_regex`
-    CountryCodeRegex,
-    /// `not_country_code_regex`
-    NotCountryCodeRegex,
-    /// `state_code_regex`
-    StateCodeRegex,
-    /// `not_state_code_regex`
-    NotStateCodeRegex,
-    /// `zip_code_regex`
-    ZipCodeRegex,
-    /// `not_zip_code_regex`
-    NotZipCodeRegex,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for ShippingZoneField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::CountryCodeRegex => "country_code_regex",
-            Self::NotCountryCodeRegex => "not_country_code_regex",
-            Self::StateCodeRegex => "state_code_regex",
-            Self::NotStateCodeRegex => "not_state_code_regex",
-            Self::ZipCodeRegex => "zip_code_regex",
-            Self::NotZipCodeRegex => "not_zip_code_regex",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`ShippingZone`]: [`ShippingZoneCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating a [`ShippingZone`]: [`ShippingZoneCreate::new`] takes
+/// what the API requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ShippingZoneCreate {
@@ -310,7 +267,7 @@ pub struct ShippingZoneCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
 }
 
 impl ShippingZoneCreate {
@@ -331,12 +288,17 @@ impl ShippingZoneCreate {
     }
 
     /// Sets `country_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address country code, max size is 5000.
     pub fn country_code_regex(mut self, country_code_regex: impl Into<String>) -> Self {
         self.country_code_regex = Some(country_code_regex.into());
         self
     }
 
     /// Sets `not_country_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address country
+    /// code, max size is 5000.
     pub fn not_country_code_regex(
         mut self,
         not_country_code_regex: impl Into<String>,
@@ -346,12 +308,17 @@ impl ShippingZoneCreate {
     }
 
     /// Sets `state_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address state code, max size is 5000.
     pub fn state_code_regex(mut self, state_code_regex: impl Into<String>) -> Self {
         self.state_code_regex = Some(state_code_regex.into());
         self
     }
 
     /// Sets `not_state_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address state code,
+    /// max size is 5000.
     pub fn not_state_code_regex(
         mut self,
         not_state_code_regex: impl Into<String>,
@@ -361,32 +328,46 @@ impl ShippingZoneCreate {
     }
 
     /// Sets `zip_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address zip code, max size is 5000.
     pub fn zip_code_regex(mut self, zip_code_regex: impl Into<String>) -> Self {
         self.zip_code_regex = Some(zip_code_regex.into());
         self
     }
 
     /// Sets `not_zip_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping zip country code,
+    /// max size is 5000.
     pub fn not_zip_code_regex(mut self, not_zip_code_regex: impl Into<String>) -> Self {
         self.not_zip_code_regex = Some(not_zip_code_regex.into());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 }
@@ -450,7 +431,7 @@ pub struct ShippingZoneUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
 }
 
 impl ShippingZoneUpdate {
@@ -460,12 +441,16 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `name`.
+    ///
+    /// The shipping zone's internal name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets `country_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address country code, max size is 5000.
     pub fn country_code_regex(mut self, country_code_regex: impl Into<String>) -> Self {
         self.country_code_regex = Patch::Set(country_code_regex.into());
         self
@@ -478,6 +463,9 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `not_country_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address country
+    /// code, max size is 5000.
     pub fn not_country_code_regex(
         mut self,
         not_country_code_regex: impl Into<String>,
@@ -493,6 +481,8 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `state_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address state code, max size is 5000.
     pub fn state_code_regex(mut self, state_code_regex: impl Into<String>) -> Self {
         self.state_code_regex = Patch::Set(state_code_regex.into());
         self
@@ -505,6 +495,9 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `not_state_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address state code,
+    /// max size is 5000.
     pub fn not_state_code_regex(
         mut self,
         not_state_code_regex: impl Into<String>,
@@ -520,6 +513,8 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `zip_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address zip code, max size is 5000.
     pub fn zip_code_regex(mut self, zip_code_regex: impl Into<String>) -> Self {
         self.zip_code_regex = Patch::Set(zip_code_regex.into());
         self
@@ -532,6 +527,9 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `not_zip_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping zip country code,
+    /// max size is 5000.
     pub fn not_zip_code_regex(mut self, not_zip_code_regex: impl Into<String>) -> Self {
         self.not_zip_code_regex = Patch::Set(not_zip_code_regex.into());
         self
@@ -544,6 +542,10 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -556,6 +558,8 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -568,8 +572,11 @@ impl ShippingZoneUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -580,92 +587,158 @@ impl ShippingZoneUpdate {
     }
 }
 
-/// The `shipping_zones` endpoints, from [`Client::shipping_zones`].
-#[derive(Debug, Clone)]
-pub struct ShippingZones {
-    client: Client,
+/// The attributes a list of [`ShippingZone`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingZoneSort {
+    /// The resource's id.
+    Id,
+    /// The shipping zone's internal name.
+    Name,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
 }
 
-impl Client {
-    /// The `shipping_zones` endpoints: shipping zones.
-    pub fn shipping_zones(&self) -> ShippingZones {
-        ShippingZones {
-            client: self.clone(),
+impl FieldName for ShippingZoneSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
         }
     }
 }
 
-impl ShippingZones {
-    /// Lists shipping zones, a page at a time: `GET /shipping_zones`.
-    pub fn list(&self) -> ListCall<ShippingZone> {
-        ListCall::list(&self.client, "shipping_zones")
-    }
+/// The attributes a list of [`ShippingZone`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingZoneFilter {
+    /// The resource's id.
+    Id,
+    /// The shipping zone's internal name.
+    Name,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
 
-    /// Retrieves a shipping zone by id: `GET /shipping_zones/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<ShippingZone> {
-        ItemCall::retrieve(&self.client, "shipping_zones", id)
+impl FieldName for ShippingZoneFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Creates a shipping zone: `POST /shipping_zones`.
-    pub fn create(&self, body: &ShippingZoneCreate) -> ItemCall<ShippingZone> {
-        ItemCall::create(&self.client, "shipping_zones", body)
-    }
+impl FilterField for ShippingZoneFilter {}
 
-    /// Updates a shipping zone: `PATCH /shipping_zones/{id}`.
-    pub fn update(&self, id: &str, body: &ShippingZoneUpdate) -> ItemCall<ShippingZone> {
-        ItemCall::update(&self.client, "shipping_zones", id, body)
-    }
-
-    /// Deletes a shipping zone: `DELETE /shipping_zones/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "shipping_zones", id)
-    }
-
+/// The relationships of a [`ShippingZone`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingZoneInclude {
     /// The associated attachments.
-    ///
-    /// `GET /shipping_zones/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "shipping_zones",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
+    Attachments,
     /// The associated changes.
-    ///
-    /// `GET /shipping_zones/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "shipping_zones",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
+    Versions,
+}
 
+impl FieldName for ShippingZoneInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`ShippingZone`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ShippingZoneField {
+    /// The shipping zone's internal name.
+    Name,
+    /// The regex that will be evaluated to match the shipping address country code, max size is 5000.
+    CountryCodeRegex,
+    /// The regex that will be evaluated as negative match for the shipping address country
+    /// code, max size is 5000.
+    NotCountryCodeRegex,
+    /// The regex that will be evaluated to match the shipping address state code, max size is 5000.
+    StateCodeRegex,
+    /// The regex that will be evaluated as negative match for the shipping address state code,
+    /// max size is 5000.
+    NotStateCodeRegex,
+    /// The regex that will be evaluated to match the shipping address zip code, max size is 5000.
+    ZipCodeRegex,
+    /// The regex that will be evaluated as negative match for the shipping zip country code,
+    /// max size is 5000.
+    NotZipCodeRegex,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
     /// The associated event stores.
-    ///
-    /// `GET /shipping_zones/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "shipping_zones",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for ShippingZoneField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::CountryCodeRegex => "country_code_regex",
+            Self::NotCountryCodeRegex => "not_country_code_regex",
+            Self::StateCodeRegex => "state_code_regex",
+            Self::NotStateCodeRegex => "not_state_code_regex",
+            Self::ZipCodeRegex => "zip_code_regex",
+            Self::NotZipCodeRegex => "not_zip_code_regex",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

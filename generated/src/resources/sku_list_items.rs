@@ -2,452 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `sku_list_items` resource: sku list items.
+//!
+//! Start from [`SkuListItems`], the endpoints that [`Client::sku_list_items`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.sku_list_items().list().await?;
+//! for sku_list_item in &page.data {
+//!     println!("{}", sku_list_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A sku list item, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListItem {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SkuListItemAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SkuListItemRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for SkuListItem {
-    const TYPE: Option<&'static str> = Some("sku_list_items");
-    type Sort = SkuListItemSort;
-    type Filter = SkuListItemFilter;
-    type Include = SkuListItemInclude;
-    type Field = SkuListItemField;
-}
-
-/// The attributes of a [`SkuListItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListItemAttributes {
-    /// The SKU list item's position.
-    ///
-    /// Example: `2`
-    pub position: Option<i64>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The SKU quantity for this SKU list item. Optional, default is '1'.
-    ///
-    /// Example: `1`
-    pub quantity: Option<i64>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`SkuListItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListItemRelationships {
-    /// The associated SKU list.
-    pub sku_list: Option<ToOne>,
-    /// The associated SKU.
-    pub sku: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`SkuListItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListItemSort {
-    /// The resource's id.
-    Id,
-    /// `position`
-    Position,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SkuListItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Position => "position",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`SkuListItem`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListItemFilter {
-    /// The resource's id.
-    Id,
-    /// `position`
-    Position,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SkuListItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Position => "position",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SkuListItemFilter {}
-
-/// The relationships of a [`SkuListItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListItemInclude {
-    /// `sku_list`
-    SkuList,
-    /// `sku`
-    Sku,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for SkuListItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuList => "sku_list",
-            Self::Sku => "sku",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`SkuListItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListItemField {
-    /// `position`
-    Position,
-    /// `sku_code`
-    SkuCode,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `sku_list`
-    SkuList,
-    /// `sku`
-    Sku,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for SkuListItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Position => "position",
-            Self::SkuCode => "sku_code",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::SkuList => "sku_list",
-            Self::Sku => "sku",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`SkuListItem`]: [`SkuListItemCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuListItemCreate {
-    /// The SKU list item's position.
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<i64>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The SKU quantity for this SKU list item. Optional, default is '1'.
-    ///
-    /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuListItemCreate {
-    /// A new sku list item with what the API requires.
-    pub fn new(sku_list: impl Into<String>, sku: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
-        relationships.set("sku", Linkage::to("skus", sku));
-        Self {
-            position: None,
-            sku_code: None,
-            quantity: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `position`.
-    pub fn position(mut self, position: i64) -> Self {
-        self.position = Some(position);
-        self
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`SkuListItem`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuListItemUpdate {
-    /// The SKU list item's position.
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub position: Patch<i64>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The SKU quantity for this SKU list item. Optional, default is '1'.
-    ///
-    /// Example: `1`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub quantity: Patch<i64>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl SkuListItemUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `position`.
-    pub fn position(mut self, position: i64) -> Self {
-        self.position = Patch::Set(position);
-        self
-    }
-
-    /// Clears `position`: sends `null`.
-    pub fn clear_position(mut self) -> Self {
-        self.position = Patch::Clear;
-        self
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Patch::Set(quantity);
-        self
-    }
-
-    /// Clears `quantity`: sends `null`.
-    pub fn clear_quantity(mut self) -> Self {
-        self.quantity = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `sku_list_items` endpoints, from [`Client::sku_list_items`].
 #[derive(Debug, Clone)]
@@ -551,5 +119,487 @@ impl SkuListItems {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A sku list item, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListItem {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SkuListItemAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SkuListItemRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for SkuListItem {
+    const TYPE: Option<&'static str> = Some("sku_list_items");
+    type Sort = SkuListItemSort;
+    type Filter = SkuListItemFilter;
+    type Include = SkuListItemInclude;
+    type Field = SkuListItemField;
+}
+
+/// The attributes of a [`SkuListItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListItemAttributes {
+    /// The SKU list item's position.
+    ///
+    /// Example: `2`
+    pub position: Option<i64>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    ///
+    /// Example: `1`
+    pub quantity: Option<i64>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`SkuListItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListItemRelationships {
+    /// The associated SKU list.
+    pub sku_list: Option<ToOne>,
+    /// The associated SKU.
+    pub sku: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`SkuListItem`]: [`SkuListItemCreate::new`] takes what
+/// the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuListItemCreate {
+    /// The SKU list item's position.
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    ///
+    /// Example: `1`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuListItemCreate {
+    /// A new sku list item with what the API requires.
+    pub fn new(sku_list: impl Into<String>, sku: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
+        relationships.set("sku", Linkage::to("skus", sku));
+        Self {
+            position: None,
+            sku_code: None,
+            quantity: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `position`.
+    ///
+    /// The SKU list item's position.
+    pub fn position(mut self, position: i64) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`SkuListItem`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuListItemUpdate {
+    /// The SKU list item's position.
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub position: Patch<i64>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    ///
+    /// Example: `1`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub quantity: Patch<i64>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl SkuListItemUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `position`.
+    ///
+    /// The SKU list item's position.
+    pub fn position(mut self, position: i64) -> Self {
+        self.position = Patch::Set(position);
+        self
+    }
+
+    /// Clears `position`: sends `null`.
+    pub fn clear_position(mut self) -> Self {
+        self.position = Patch::Clear;
+        self
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Patch::Set(quantity);
+        self
+    }
+
+    /// Clears `quantity`: sends `null`.
+    pub fn clear_quantity(mut self) -> Self {
+        self.quantity = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`SkuListItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListItemSort {
+    /// The resource's id.
+    Id,
+    /// The SKU list item's position.
+    Position,
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SkuListItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Position => "position",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`SkuListItem`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListItemFilter {
+    /// The resource's id.
+    Id,
+    /// The SKU list item's position.
+    Position,
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SkuListItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Position => "position",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SkuListItemFilter {}
+
+/// The relationships of a [`SkuListItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListItemInclude {
+    /// The associated SKU list.
+    SkuList,
+    /// The associated SKU.
+    Sku,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for SkuListItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuList => "sku_list",
+            Self::Sku => "sku",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`SkuListItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListItemField {
+    /// The SKU list item's position.
+    Position,
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The SKU quantity for this SKU list item. Optional, default is '1'.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated SKU list.
+    SkuList,
+    /// The associated SKU.
+    Sku,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for SkuListItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Position => "position",
+            Self::SkuCode => "sku_code",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::SkuList => "sku_list",
+            Self::Sku => "sku",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,607 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `sku_list_promotion_rules` resource: sku list promotion rules.
+//!
+//! Start from [`SkuListPromotionRules`], the endpoints that
+//! [`Client::sku_list_promotion_rules`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.sku_list_promotion_rules().list().await?;
+//! for sku_list_promotion_rule in &page.data {
+//!     println!("{}", sku_list_promotion_rule.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A sku list promotion rule, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListPromotionRule {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SkuListPromotionRuleAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SkuListPromotionRuleRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for SkuListPromotionRule {
-    const TYPE: Option<&'static str> = Some("sku_list_promotion_rules");
-    type Sort = SkuListPromotionRuleSort;
-    type Filter = SkuListPromotionRuleFilter;
-    type Include = SkuListPromotionRuleInclude;
-    type Field = SkuListPromotionRuleField;
-}
-
-/// The attributes of a [`SkuListPromotionRule`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListPromotionRuleAttributes {
-    /// The promotion rule's type.
-    ///
-    /// Example: `"coupon_codes_promotion_rules"`
-    pub r#type: Option<SkuListPromotionRuleType>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
-    /// the order. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub all_skus: Option<bool>,
-    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
-    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
-    /// honoured.
-    ///
-    /// Example: `3`
-    pub min_quantity: Option<i64>,
-}
-
-/// The relationships of a [`SkuListPromotionRule`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListPromotionRuleRelationships {
-    /// The associated promotion.
-    pub promotion: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated sku_list.
-    pub sku_list: Option<ToOne>,
-    /// The associated SKUs.
-    pub skus: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListPromotionRuleType {
-    /// `order_amount_promotion_rules`
-    OrderAmountPromotionRules,
-    /// `sku_list_promotion_rules`
-    SkuListPromotionRules,
-    /// `coupon_codes_promotion_rules`
-    CouponCodesPromotionRules,
-    /// `custom_promotion_rules`
-    CustomPromotionRules,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl SkuListPromotionRuleType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrderAmountPromotionRules => "order_amount_promotion_rules",
-            Self::SkuListPromotionRules => "sku_list_promotion_rules",
-            Self::CouponCodesPromotionRules => "coupon_codes_promotion_rules",
-            Self::CustomPromotionRules => "custom_promotion_rules",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "order_amount_promotion_rules" => Some(Self::OrderAmountPromotionRules),
-            "sku_list_promotion_rules" => Some(Self::SkuListPromotionRules),
-            "coupon_codes_promotion_rules" => Some(Self::CouponCodesPromotionRules),
-            "custom_promotion_rules" => Some(Self::CustomPromotionRules),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for SkuListPromotionRuleType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for SkuListPromotionRuleType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for SkuListPromotionRuleType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SkuListPromotionRuleType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`SkuListPromotionRule`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListPromotionRuleSort {
-    /// The resource's id.
-    Id,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SkuListPromotionRuleSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`SkuListPromotionRule`] can be filtered on, with the
-/// predicates of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListPromotionRuleFilter {
-    /// The resource's id.
-    Id,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SkuListPromotionRuleFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SkuListPromotionRuleFilter {}
-
-/// The relationships of a [`SkuListPromotionRule`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListPromotionRuleInclude {
-    /// `promotion`
-    Promotion,
-    /// `versions`
-    Versions,
-    /// `sku_list`
-    SkuList,
-    /// `skus`
-    Skus,
-}
-
-impl FieldName for SkuListPromotionRuleInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Promotion => "promotion",
-            Self::Versions => "versions",
-            Self::SkuList => "sku_list",
-            Self::Skus => "skus",
-        }
-    }
-}
-
-/// The fields of a [`SkuListPromotionRule`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListPromotionRuleField {
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `all_skus`
-    AllSkus,
-    /// `min_quantity`
-    MinQuantity,
-    /// `promotion`
-    Promotion,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `sku_list`
-    SkuList,
-    /// `skus`
-    Skus,
-}
-
-impl FieldName for SkuListPromotionRuleField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::AllSkus => "all_skus",
-            Self::MinQuantity => "min_quantity",
-            Self::Promotion => "promotion",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::SkuList => "sku_list",
-            Self::Skus => "skus",
-        }
-    }
-}
-
-/// What the `promotion` of a [`SkuListPromotionRule`] can be:
-/// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
-/// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
-/// `fixed_amount_promotions`, `flex_promotions`. A variant is there when its type's feature
-/// is on; others arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SkuListPromotionRulePromotion {
-    /// `percentage_discount_promotions`
-    #[cfg(feature = "percentage_discount_promotions")]
-    PercentageDiscountPromotion(
-        Box<super::percentage_discount_promotions::PercentageDiscountPromotion>,
-    ),
-    /// `free_shipping_promotions`
-    #[cfg(feature = "free_shipping_promotions")]
-    FreeShippingPromotion(Box<super::free_shipping_promotions::FreeShippingPromotion>),
-    /// `buy_x_pay_y_promotions`
-    #[cfg(feature = "buy_x_pay_y_promotions")]
-    BuyXPayYPromotion(Box<super::buy_x_pay_y_promotions::BuyXPayYPromotion>),
-    /// `free_gift_promotions`
-    #[cfg(feature = "free_gift_promotions")]
-    FreeGiftPromotion(Box<super::free_gift_promotions::FreeGiftPromotion>),
-    /// `fixed_price_promotions`
-    #[cfg(feature = "fixed_price_promotions")]
-    FixedPricePromotion(Box<super::fixed_price_promotions::FixedPricePromotion>),
-    /// `external_promotions`
-    #[cfg(feature = "external_promotions")]
-    ExternalPromotion(Box<super::external_promotions::ExternalPromotion>),
-    /// `fixed_amount_promotions`
-    #[cfg(feature = "fixed_amount_promotions")]
-    FixedAmountPromotion(Box<super::fixed_amount_promotions::FixedAmountPromotion>),
-    /// `flex_promotions`
-    #[cfg(feature = "flex_promotions")]
-    FlexPromotion(Box<super::flex_promotions::FlexPromotion>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for SkuListPromotionRulePromotion {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "percentage_discount_promotions")]
-            "percentage_discount_promotions" => {
-                decode_variant(value).map(Self::PercentageDiscountPromotion)
-            }
-            #[cfg(feature = "free_shipping_promotions")]
-            "free_shipping_promotions" => {
-                decode_variant(value).map(Self::FreeShippingPromotion)
-            }
-            #[cfg(feature = "buy_x_pay_y_promotions")]
-            "buy_x_pay_y_promotions" => {
-                decode_variant(value).map(Self::BuyXPayYPromotion)
-            }
-            #[cfg(feature = "free_gift_promotions")]
-            "free_gift_promotions" => decode_variant(value).map(Self::FreeGiftPromotion),
-            #[cfg(feature = "fixed_price_promotions")]
-            "fixed_price_promotions" => {
-                decode_variant(value).map(Self::FixedPricePromotion)
-            }
-            #[cfg(feature = "external_promotions")]
-            "external_promotions" => decode_variant(value).map(Self::ExternalPromotion),
-            #[cfg(feature = "fixed_amount_promotions")]
-            "fixed_amount_promotions" => {
-                decode_variant(value).map(Self::FixedAmountPromotion)
-            }
-            #[cfg(feature = "flex_promotions")]
-            "flex_promotions" => decode_variant(value).map(Self::FlexPromotion),
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for SkuListPromotionRulePromotion {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`SkuListPromotionRule`]: [`SkuListPromotionRuleCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuListPromotionRuleCreate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
-    /// the order. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub all_skus: Option<bool>,
-    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
-    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
-    /// honoured.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_quantity: Option<i64>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuListPromotionRuleCreate {
-    /// A new sku list promotion rule with what the API requires.
-    pub fn new(promotion: ResourceIdentifier) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("promotion", Linkage::To(promotion));
-        Self {
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            all_skus: None,
-            min_quantity: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `all_skus`.
-    pub fn all_skus(mut self, all_skus: bool) -> Self {
-        self.all_skus = Some(all_skus);
-        self
-    }
-
-    /// Sets `min_quantity`.
-    pub fn min_quantity(mut self, min_quantity: i64) -> Self {
-        self.min_quantity = Some(min_quantity);
-        self
-    }
-
-    /// Links `sku_list` to the `sku_lists` with this id.
-    pub fn sku_list(mut self, sku_list: impl Into<String>) -> Self {
-        self.relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
-        self
-    }
-}
-
-/// The body of a request updating a [`SkuListPromotionRule`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuListPromotionRuleUpdate {
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
-    /// the order. Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub all_skus: Patch<bool>,
-    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
-    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
-    /// honoured.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub min_quantity: Patch<i64>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuListPromotionRuleUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `all_skus`.
-    pub fn all_skus(mut self, all_skus: bool) -> Self {
-        self.all_skus = Patch::Set(all_skus);
-        self
-    }
-
-    /// Clears `all_skus`: sends `null`.
-    pub fn clear_all_skus(mut self) -> Self {
-        self.all_skus = Patch::Clear;
-        self
-    }
-
-    /// Sets `min_quantity`.
-    pub fn min_quantity(mut self, min_quantity: i64) -> Self {
-        self.min_quantity = Patch::Set(min_quantity);
-        self
-    }
-
-    /// Clears `min_quantity`: sends `null`.
-    pub fn clear_min_quantity(mut self) -> Self {
-        self.min_quantity = Patch::Clear;
-        self
-    }
-
-    /// Links `promotion` to this resource, of one of these types:
-    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
-    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
-    /// `fixed_amount_promotions`, `flex_promotions`.
-    pub fn promotion(mut self, promotion: ResourceIdentifier) -> Self {
-        self.relationships.set("promotion", Linkage::To(promotion));
-        self
-    }
-
-    /// Links `sku_list` to the `sku_lists` with this id.
-    pub fn sku_list(mut self, sku_list: impl Into<String>) -> Self {
-        self.relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
-        self
-    }
-
-    /// Unlinks `sku_list`: sends `null`.
-    pub fn clear_sku_list(mut self) -> Self {
-        self.relationships.set("sku_list", Linkage::Clear);
-        self
-    }
-}
 
 /// The `sku_list_promotion_rules` endpoints, from [`Client::sku_list_promotion_rules`].
 #[derive(Debug, Clone)]
@@ -742,4 +156,654 @@ impl SkuListPromotionRules {
             Some("skus"),
         )
     }
+}
+
+/// A sku list promotion rule, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListPromotionRule {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SkuListPromotionRuleAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SkuListPromotionRuleRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for SkuListPromotionRule {
+    const TYPE: Option<&'static str> = Some("sku_list_promotion_rules");
+    type Sort = SkuListPromotionRuleSort;
+    type Filter = SkuListPromotionRuleFilter;
+    type Include = SkuListPromotionRuleInclude;
+    type Field = SkuListPromotionRuleField;
+}
+
+/// The attributes of a [`SkuListPromotionRule`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListPromotionRuleAttributes {
+    /// The promotion rule's type.
+    ///
+    /// Example: `"coupon_codes_promotion_rules"`
+    pub r#type: Option<SkuListPromotionRuleType>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
+    /// the order. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub all_skus: Option<bool>,
+    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
+    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
+    /// honoured.
+    ///
+    /// Example: `3`
+    pub min_quantity: Option<i64>,
+}
+
+/// The relationships of a [`SkuListPromotionRule`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListPromotionRuleRelationships {
+    /// The associated promotion.
+    pub promotion: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated sku_list.
+    pub sku_list: Option<ToOne>,
+    /// The associated SKUs.
+    pub skus: Option<ToMany>,
+}
+
+/// The body of a request creating a [`SkuListPromotionRule`]:
+/// [`SkuListPromotionRuleCreate::new`] takes what the API requires, the other methods add
+/// the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuListPromotionRuleCreate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
+    /// the order. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_skus: Option<bool>,
+    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
+    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
+    /// honoured.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_quantity: Option<i64>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuListPromotionRuleCreate {
+    /// A new sku list promotion rule with what the API requires.
+    pub fn new(promotion: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("promotion", Linkage::To(promotion));
+        Self {
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            all_skus: None,
+            min_quantity: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `all_skus`.
+    ///
+    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
+    /// the order. Optional, default is 'false'.
+    pub fn all_skus(mut self, all_skus: bool) -> Self {
+        self.all_skus = Some(all_skus);
+        self
+    }
+
+    /// Sets `min_quantity`.
+    ///
+    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
+    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
+    /// honoured.
+    pub fn min_quantity(mut self, min_quantity: i64) -> Self {
+        self.min_quantity = Some(min_quantity);
+        self
+    }
+
+    /// Links `sku_list` to the `sku_lists` with this id.
+    ///
+    /// The associated sku_list.
+    pub fn sku_list(mut self, sku_list: impl Into<String>) -> Self {
+        self.relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
+        self
+    }
+}
+
+/// The body of a request updating a [`SkuListPromotionRule`]: what is left alone is not
+/// sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuListPromotionRuleUpdate {
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
+    /// the order. Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub all_skus: Patch<bool>,
+    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
+    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
+    /// honoured.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub min_quantity: Patch<i64>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuListPromotionRuleUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `all_skus`.
+    ///
+    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
+    /// the order. Optional, default is 'false'.
+    pub fn all_skus(mut self, all_skus: bool) -> Self {
+        self.all_skus = Patch::Set(all_skus);
+        self
+    }
+
+    /// Clears `all_skus`: sends `null`.
+    pub fn clear_all_skus(mut self) -> Self {
+        self.all_skus = Patch::Clear;
+        self
+    }
+
+    /// Sets `min_quantity`.
+    ///
+    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
+    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
+    /// honoured.
+    pub fn min_quantity(mut self, min_quantity: i64) -> Self {
+        self.min_quantity = Patch::Set(min_quantity);
+        self
+    }
+
+    /// Clears `min_quantity`: sends `null`.
+    pub fn clear_min_quantity(mut self) -> Self {
+        self.min_quantity = Patch::Clear;
+        self
+    }
+
+    /// Links `promotion` to this resource, of one of these types:
+    /// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
+    /// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
+    /// `fixed_amount_promotions`, `flex_promotions`.
+    ///
+    /// The associated promotion.
+    pub fn promotion(mut self, promotion: ResourceIdentifier) -> Self {
+        self.relationships.set("promotion", Linkage::To(promotion));
+        self
+    }
+
+    /// Links `sku_list` to the `sku_lists` with this id.
+    ///
+    /// The associated sku_list.
+    pub fn sku_list(mut self, sku_list: impl Into<String>) -> Self {
+        self.relationships.set("sku_list", Linkage::to("sku_lists", sku_list));
+        self
+    }
+
+    /// Unlinks `sku_list`: sends `null`.
+    pub fn clear_sku_list(mut self) -> Self {
+        self.relationships.set("sku_list", Linkage::Clear);
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListPromotionRuleType {
+    /// `order_amount_promotion_rules`
+    OrderAmountPromotionRules,
+    /// `sku_list_promotion_rules`
+    SkuListPromotionRules,
+    /// `coupon_codes_promotion_rules`
+    CouponCodesPromotionRules,
+    /// `custom_promotion_rules`
+    CustomPromotionRules,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl SkuListPromotionRuleType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrderAmountPromotionRules => "order_amount_promotion_rules",
+            Self::SkuListPromotionRules => "sku_list_promotion_rules",
+            Self::CouponCodesPromotionRules => "coupon_codes_promotion_rules",
+            Self::CustomPromotionRules => "custom_promotion_rules",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "order_amount_promotion_rules" => Some(Self::OrderAmountPromotionRules),
+            "sku_list_promotion_rules" => Some(Self::SkuListPromotionRules),
+            "coupon_codes_promotion_rules" => Some(Self::CouponCodesPromotionRules),
+            "custom_promotion_rules" => Some(Self::CustomPromotionRules),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SkuListPromotionRuleType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for SkuListPromotionRuleType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for SkuListPromotionRuleType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SkuListPromotionRuleType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`SkuListPromotionRule`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListPromotionRuleSort {
+    /// The resource's id.
+    Id,
+    /// The promotion rule's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SkuListPromotionRuleSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`SkuListPromotionRule`] can be filtered on, with the
+/// predicates of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListPromotionRuleFilter {
+    /// The resource's id.
+    Id,
+    /// The promotion rule's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SkuListPromotionRuleFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SkuListPromotionRuleFilter {}
+
+/// The relationships of a [`SkuListPromotionRule`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListPromotionRuleInclude {
+    /// The associated promotion.
+    Promotion,
+    /// The associated changes.
+    Versions,
+    /// The associated sku_list.
+    SkuList,
+    /// The associated SKUs.
+    Skus,
+}
+
+impl FieldName for SkuListPromotionRuleInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Promotion => "promotion",
+            Self::Versions => "versions",
+            Self::SkuList => "sku_list",
+            Self::Skus => "skus",
+        }
+    }
+}
+
+/// The fields of a [`SkuListPromotionRule`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListPromotionRuleField {
+    /// The promotion rule's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// Indicates if the rule is activated only when all of the SKUs of the list is also part of
+    /// the order. Optional, default is 'false'.
+    AllSkus,
+    /// The min quantity of SKUs of the list that must be also part of the order. If positive,
+    /// overwrites the 'all_skus' option. When the SKU list is manual, its items quantities are
+    /// honoured.
+    MinQuantity,
+    /// The associated promotion.
+    Promotion,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated sku_list.
+    SkuList,
+    /// The associated SKUs.
+    Skus,
+}
+
+impl FieldName for SkuListPromotionRuleField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::AllSkus => "all_skus",
+            Self::MinQuantity => "min_quantity",
+            Self::Promotion => "promotion",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::SkuList => "sku_list",
+            Self::Skus => "skus",
+        }
+    }
+}
+
+/// What the `promotion` of a [`SkuListPromotionRule`] can be:
+/// `percentage_discount_promotions`, `free_shipping_promotions`, `buy_x_pay_y_promotions`,
+/// `free_gift_promotions`, `fixed_price_promotions`, `external_promotions`,
+/// `fixed_amount_promotions`, `flex_promotions`. A variant is there when its type's feature
+/// is on; others arrive as `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SkuListPromotionRulePromotion {
+    /// `percentage_discount_promotions`
+    #[cfg(feature = "percentage_discount_promotions")]
+    PercentageDiscountPromotion(
+        Box<super::percentage_discount_promotions::PercentageDiscountPromotion>,
+    ),
+    /// `free_shipping_promotions`
+    #[cfg(feature = "free_shipping_promotions")]
+    FreeShippingPromotion(Box<super::free_shipping_promotions::FreeShippingPromotion>),
+    /// `buy_x_pay_y_promotions`
+    #[cfg(feature = "buy_x_pay_y_promotions")]
+    BuyXPayYPromotion(Box<super::buy_x_pay_y_promotions::BuyXPayYPromotion>),
+    /// `free_gift_promotions`
+    #[cfg(feature = "free_gift_promotions")]
+    FreeGiftPromotion(Box<super::free_gift_promotions::FreeGiftPromotion>),
+    /// `fixed_price_promotions`
+    #[cfg(feature = "fixed_price_promotions")]
+    FixedPricePromotion(Box<super::fixed_price_promotions::FixedPricePromotion>),
+    /// `external_promotions`
+    #[cfg(feature = "external_promotions")]
+    ExternalPromotion(Box<super::external_promotions::ExternalPromotion>),
+    /// `fixed_amount_promotions`
+    #[cfg(feature = "fixed_amount_promotions")]
+    FixedAmountPromotion(Box<super::fixed_amount_promotions::FixedAmountPromotion>),
+    /// `flex_promotions`
+    #[cfg(feature = "flex_promotions")]
+    FlexPromotion(Box<super::flex_promotions::FlexPromotion>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for SkuListPromotionRulePromotion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "percentage_discount_promotions")]
+            "percentage_discount_promotions" => {
+                decode_variant(value).map(Self::PercentageDiscountPromotion)
+            }
+            #[cfg(feature = "free_shipping_promotions")]
+            "free_shipping_promotions" => {
+                decode_variant(value).map(Self::FreeShippingPromotion)
+            }
+            #[cfg(feature = "buy_x_pay_y_promotions")]
+            "buy_x_pay_y_promotions" => {
+                decode_variant(value).map(Self::BuyXPayYPromotion)
+            }
+            #[cfg(feature = "free_gift_promotions")]
+            "free_gift_promotions" => decode_variant(value).map(Self::FreeGiftPromotion),
+            #[cfg(feature = "fixed_price_promotions")]
+            "fixed_price_promotions" => {
+                decode_variant(value).map(Self::FixedPricePromotion)
+            }
+            #[cfg(feature = "external_promotions")]
+            "external_promotions" => decode_variant(value).map(Self::ExternalPromotion),
+            #[cfg(feature = "fixed_amount_promotions")]
+            "fixed_amount_promotions" => {
+                decode_variant(value).map(Self::FixedAmountPromotion)
+            }
+            #[cfg(feature = "flex_promotions")]
+            "flex_promotions" => decode_variant(value).map(Self::FlexPromotion),
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for SkuListPromotionRulePromotion {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

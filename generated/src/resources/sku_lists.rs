@@ -2,580 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `sku_lists` resource: sku lists.
+//!
+//! Start from [`SkuLists`], the endpoints that [`Client::sku_lists`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.sku_lists().list().await?;
+//! for sku_list in &page.data {
+//!     println!("{}", sku_list.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A sku list, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuList {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SkuListAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SkuListRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for SkuList {
-    const TYPE: Option<&'static str> = Some("sku_lists");
-    type Sort = SkuListSort;
-    type Filter = SkuListFilter;
-    type Include = SkuListInclude;
-    type Field = SkuListField;
-}
-
-/// The attributes of a [`SkuList`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListAttributes {
-    /// The SKU list's internal name.
-    ///
-    /// Example: `"Personal list"`
-    pub name: Option<String>,
-    /// The SKU list's internal slug.
-    ///
-    /// Example: `"personal-list-1"`
-    pub slug: Option<String>,
-    /// An internal description of the SKU list.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    pub description: Option<String>,
-    /// The URL of an image that represents the SKU list.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
-    ///
-    /// Example: `false`
-    pub manual: Option<bool>,
-    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
-    /// manual is falsy.
-    ///
-    /// Example: `"^(A|B).*$"`
-    pub sku_code_regex: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`SkuList`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuListRelationships {
-    /// The associated customer.
-    pub customer: Option<ToOne>,
-    /// The associated SKUs.
-    pub skus: Option<ToMany>,
-    /// The associated SKU list items.
-    pub sku_list_items: Option<ToMany>,
-    /// The associated bundles.
-    pub bundles: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated links.
-    pub links: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`SkuList`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `slug`
-    Slug,
-    /// `manual`
-    Manual,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SkuListSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Slug => "slug",
-            Self::Manual => "manual",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`SkuList`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `slug`
-    Slug,
-    /// `description`
-    Description,
-    /// `image_url`
-    ImageUrl,
-    /// `manual`
-    Manual,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SkuListFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Slug => "slug",
-            Self::Description => "description",
-            Self::ImageUrl => "image_url",
-            Self::Manual => "manual",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SkuListFilter {}
-
-/// The relationships of a [`SkuList`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListInclude {
-    /// `customer`
-    Customer,
-    /// `skus`
-    Skus,
-    /// `sku_list_items`
-    SkuListItems,
-    /// `bundles`
-    Bundles,
-    /// `attachments`
-    Attachments,
-    /// `links`
-    Links,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for SkuListInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::Skus => "skus",
-            Self::SkuListItems => "sku_list_items",
-            Self::Bundles => "bundles",
-            Self::Attachments => "attachments",
-            Self::Links => "links",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`SkuList`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuListField {
-    /// `name`
-    Name,
-    /// `slug`
-    Slug,
-    /// `description`
-    Description,
-    /// `image_url`
-    ImageUrl,
-    /// `manual`
-    Manual,
-    /// `sku_code_regex`
-    SkuCodeRegex,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `customer`
-    Customer,
-    /// `skus`
-    Skus,
-    /// `sku_list_items`
-    SkuListItems,
-    /// `bundles`
-    Bundles,
-    /// `attachments`
-    Attachments,
-    /// `links`
-    Links,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for SkuListField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Slug => "slug",
-            Self::Description => "description",
-            Self::ImageUrl => "image_url",
-            Self::Manual => "manual",
-            Self::SkuCodeRegex => "sku_code_regex",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Customer => "customer",
-            Self::Skus => "skus",
-            Self::SkuListItems => "sku_list_items",
-            Self::Bundles => "bundles",
-            Self::Attachments => "attachments",
-            Self::Links => "links",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`SkuList`]: [`SkuListCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuListCreate {
-    /// The SKU list's internal name.
-    ///
-    /// Example: `"Personal list"`
-    pub name: String,
-    /// An internal description of the SKU list.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The URL of an image that represents the SKU list.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub manual: Option<bool>,
-    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
-    /// manual is falsy.
-    ///
-    /// Example: `"^(A|B).*$"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code_regex: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuListCreate {
-    /// A new sku list with what the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            image_url: None,
-            manual: None,
-            sku_code_regex: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Some(image_url.into());
-        self
-    }
-
-    /// Sets `manual`.
-    pub fn manual(mut self, manual: bool) -> Self {
-        self.manual = Some(manual);
-        self
-    }
-
-    /// Sets `sku_code_regex`.
-    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
-        self.sku_code_regex = Some(sku_code_regex.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-}
-
-/// The body of a request updating a [`SkuList`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuListUpdate {
-    /// The SKU list's internal name.
-    ///
-    /// Example: `"Personal list"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// An internal description of the SKU list.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub description: Patch<String>,
-    /// The URL of an image that represents the SKU list.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub image_url: Patch<String>,
-    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub manual: Patch<bool>,
-    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
-    /// manual is falsy.
-    ///
-    /// Example: `"^(A|B).*$"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code_regex: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuListUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Set(description.into());
-        self
-    }
-
-    /// Clears `description`: sends `null`.
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Clear;
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Patch::Set(image_url.into());
-        self
-    }
-
-    /// Clears `image_url`: sends `null`.
-    pub fn clear_image_url(mut self) -> Self {
-        self.image_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `manual`.
-    pub fn manual(mut self, manual: bool) -> Self {
-        self.manual = Patch::Set(manual);
-        self
-    }
-
-    /// Clears `manual`: sends `null`.
-    pub fn clear_manual(mut self) -> Self {
-        self.manual = Patch::Clear;
-        self
-    }
-
-    /// Sets `sku_code_regex`.
-    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
-        self.sku_code_regex = Some(sku_code_regex.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `customer` to the `customers` with this id.
-    pub fn customer(mut self, customer: impl Into<String>) -> Self {
-        self.relationships.set("customer", Linkage::to("customers", customer));
-        self
-    }
-
-    /// Unlinks `customer`: sends `null`.
-    pub fn clear_customer(mut self) -> Self {
-        self.relationships.set("customer", Linkage::Clear);
-        self
-    }
-}
 
 /// The `sku_lists` endpoints, from [`Client::sku_lists`].
 #[derive(Debug, Clone)]
@@ -726,5 +166,628 @@ impl SkuLists {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A sku list, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuList {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SkuListAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SkuListRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for SkuList {
+    const TYPE: Option<&'static str> = Some("sku_lists");
+    type Sort = SkuListSort;
+    type Filter = SkuListFilter;
+    type Include = SkuListInclude;
+    type Field = SkuListField;
+}
+
+/// The attributes of a [`SkuList`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListAttributes {
+    /// The SKU list's internal name.
+    ///
+    /// Example: `"Personal list"`
+    pub name: Option<String>,
+    /// The SKU list's internal slug.
+    ///
+    /// Example: `"personal-list-1"`
+    pub slug: Option<String>,
+    /// An internal description of the SKU list.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    pub description: Option<String>,
+    /// The URL of an image that represents the SKU list.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    ///
+    /// Example: `false`
+    pub manual: Option<bool>,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
+    /// manual is falsy.
+    ///
+    /// Example: `"^(A|B).*$"`
+    pub sku_code_regex: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`SkuList`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuListRelationships {
+    /// The associated customer.
+    pub customer: Option<ToOne>,
+    /// The associated SKUs.
+    pub skus: Option<ToMany>,
+    /// The associated SKU list items.
+    pub sku_list_items: Option<ToMany>,
+    /// The associated bundles.
+    pub bundles: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated links.
+    pub links: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`SkuList`]: [`SkuListCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuListCreate {
+    /// The SKU list's internal name.
+    ///
+    /// Example: `"Personal list"`
+    pub name: String,
+    /// An internal description of the SKU list.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The URL of an image that represents the SKU list.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual: Option<bool>,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
+    /// manual is falsy.
+    ///
+    /// Example: `"^(A|B).*$"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code_regex: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuListCreate {
+    /// A new sku list with what the API requires.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            image_url: None,
+            manual: None,
+            sku_code_regex: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the SKU list.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the SKU list.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+
+    /// Sets `manual`.
+    ///
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    pub fn manual(mut self, manual: bool) -> Self {
+        self.manual = Some(manual);
+        self
+    }
+
+    /// Sets `sku_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
+    /// manual is falsy.
+    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
+        self.sku_code_regex = Some(sku_code_regex.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+}
+
+/// The body of a request updating a [`SkuList`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuListUpdate {
+    /// The SKU list's internal name.
+    ///
+    /// Example: `"Personal list"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An internal description of the SKU list.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub description: Patch<String>,
+    /// The URL of an image that represents the SKU list.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub image_url: Patch<String>,
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub manual: Patch<bool>,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
+    /// manual is falsy.
+    ///
+    /// Example: `"^(A|B).*$"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code_regex: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuListUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The SKU list's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the SKU list.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Patch::Set(description.into());
+        self
+    }
+
+    /// Clears `description`: sends `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Patch::Clear;
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the SKU list.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Patch::Set(image_url.into());
+        self
+    }
+
+    /// Clears `image_url`: sends `null`.
+    pub fn clear_image_url(mut self) -> Self {
+        self.image_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `manual`.
+    ///
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    pub fn manual(mut self, manual: bool) -> Self {
+        self.manual = Patch::Set(manual);
+        self
+    }
+
+    /// Clears `manual`: sends `null`.
+    pub fn clear_manual(mut self) -> Self {
+        self.manual = Patch::Clear;
+        self
+    }
+
+    /// Sets `sku_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
+    /// manual is falsy.
+    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
+        self.sku_code_regex = Some(sku_code_regex.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `customer` to the `customers` with this id.
+    ///
+    /// The associated customer.
+    pub fn customer(mut self, customer: impl Into<String>) -> Self {
+        self.relationships.set("customer", Linkage::to("customers", customer));
+        self
+    }
+
+    /// Unlinks `customer`: sends `null`.
+    pub fn clear_customer(mut self) -> Self {
+        self.relationships.set("customer", Linkage::Clear);
+        self
+    }
+}
+
+/// The attributes a list of [`SkuList`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListSort {
+    /// The resource's id.
+    Id,
+    /// The SKU list's internal name.
+    Name,
+    /// The SKU list's internal slug.
+    Slug,
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    Manual,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SkuListSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Slug => "slug",
+            Self::Manual => "manual",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`SkuList`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListFilter {
+    /// The resource's id.
+    Id,
+    /// The SKU list's internal name.
+    Name,
+    /// The SKU list's internal slug.
+    Slug,
+    /// An internal description of the SKU list.
+    Description,
+    /// The URL of an image that represents the SKU list.
+    ImageUrl,
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    Manual,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SkuListFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Slug => "slug",
+            Self::Description => "description",
+            Self::ImageUrl => "image_url",
+            Self::Manual => "manual",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SkuListFilter {}
+
+/// The relationships of a [`SkuList`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListInclude {
+    /// The associated customer.
+    Customer,
+    /// The associated SKUs.
+    Skus,
+    /// The associated SKU list items.
+    SkuListItems,
+    /// The associated bundles.
+    Bundles,
+    /// The associated attachments.
+    Attachments,
+    /// The associated links.
+    Links,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for SkuListInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Customer => "customer",
+            Self::Skus => "skus",
+            Self::SkuListItems => "sku_list_items",
+            Self::Bundles => "bundles",
+            Self::Attachments => "attachments",
+            Self::Links => "links",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`SkuList`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuListField {
+    /// The SKU list's internal name.
+    Name,
+    /// The SKU list's internal slug.
+    Slug,
+    /// An internal description of the SKU list.
+    Description,
+    /// The URL of an image that represents the SKU list.
+    ImageUrl,
+    /// Indicates if the SKU list is populated manually. Optional, default is 'true'.
+    Manual,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000. Required, if
+    /// manual is falsy.
+    SkuCodeRegex,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated customer.
+    Customer,
+    /// The associated SKUs.
+    Skus,
+    /// The associated SKU list items.
+    SkuListItems,
+    /// The associated bundles.
+    Bundles,
+    /// The associated attachments.
+    Attachments,
+    /// The associated links.
+    Links,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for SkuListField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Slug => "slug",
+            Self::Description => "description",
+            Self::ImageUrl => "image_url",
+            Self::Manual => "manual",
+            Self::SkuCodeRegex => "sku_code_regex",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Customer => "customer",
+            Self::Skus => "skus",
+            Self::SkuListItems => "sku_list_items",
+            Self::Bundles => "bundles",
+            Self::Attachments => "attachments",
+            Self::Links => "links",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,658 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `sku_options` resource: sku options.
+//!
+//! Start from [`SkuOptions`], the endpoints that [`Client::sku_options`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.sku_options().list().await?;
+//! for sku_option in &page.data {
+//!     println!("{}", sku_option.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A sku option, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuOption {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SkuOptionAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SkuOptionRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for SkuOption {
-    const TYPE: Option<&'static str> = Some("sku_options");
-    type Sort = SkuOptionSort;
-    type Filter = SkuOptionFilter;
-    type Include = SkuOptionInclude;
-    type Field = SkuOptionField;
-}
-
-/// The attributes of a [`SkuOption`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuOptionAttributes {
-    /// The SKU option's internal name.
-    ///
-    /// Example: `"Embossing"`
-    pub name: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    pub currency_code: Option<String>,
-    /// An internal description of the SKU option.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    pub description: Option<String>,
-    /// The price of this shipping method, in cents. Optional, default is '0'.
-    ///
-    /// Example: `1000`
-    pub price_amount_cents: Option<i64>,
-    /// The price of this shipping method, float.
-    ///
-    /// Example: `10.0`
-    pub price_amount_float: Option<f64>,
-    /// The price of this shipping method, formatted.
-    ///
-    /// Example: `"€10,00"`
-    pub formatted_price_amount: Option<String>,
-    /// The delay time (in hours) that should be added to the delivery lead time when this
-    /// option is purchased. Optional, default is '0'.
-    ///
-    /// Example: `48`
-    pub delay_hours: Option<i64>,
-    /// The delay time, in days (rounded).
-    ///
-    /// Example: `2`
-    pub delay_days: Option<i64>,
-    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
-    ///
-    /// Example: `"^(A|B).*$"`
-    pub sku_code_regex: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`SkuOption`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuOptionRelationships {
-    /// The associated market.
-    pub market: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`SkuOption`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuOptionSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `delay_hours`
-    DelayHours,
-    /// `delay_days`
-    DelayDays,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SkuOptionSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::DelayHours => "delay_hours",
-            Self::DelayDays => "delay_days",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`SkuOption`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuOptionFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `description`
-    Description,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `delay_hours`
-    DelayHours,
-    /// `delay_days`
-    DelayDays,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SkuOptionFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::Description => "description",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::DelayHours => "delay_hours",
-            Self::DelayDays => "delay_days",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SkuOptionFilter {}
-
-/// The relationships of a [`SkuOption`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuOptionInclude {
-    /// `market`
-    Market,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for SkuOptionInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Market => "market",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`SkuOption`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuOptionField {
-    /// `name`
-    Name,
-    /// `currency_code`
-    CurrencyCode,
-    /// `description`
-    Description,
-    /// `price_amount_cents`
-    PriceAmountCents,
-    /// `price_amount_float`
-    PriceAmountFloat,
-    /// `formatted_price_amount`
-    FormattedPriceAmount,
-    /// `delay_hours`
-    DelayHours,
-    /// `delay_days`
-    DelayDays,
-    /// `sku_code_regex`
-    SkuCodeRegex,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `market`
-    Market,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for SkuOptionField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::CurrencyCode => "currency_code",
-            Self::Description => "description",
-            Self::PriceAmountCents => "price_amount_cents",
-            Self::PriceAmountFloat => "price_amount_float",
-            Self::FormattedPriceAmount => "formatted_price_amount",
-            Self::DelayHours => "delay_hours",
-            Self::DelayDays => "delay_days",
-            Self::SkuCodeRegex => "sku_code_regex",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Market => "market",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`SkuOption`]: [`SkuOptionCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuOptionCreate {
-    /// The SKU option's internal name.
-    ///
-    /// Example: `"Embossing"`
-    pub name: String,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// An internal description of the SKU option.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The price of this shipping method, in cents. Optional, default is '0'.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_amount_cents: Option<i64>,
-    /// The delay time (in hours) that should be added to the delivery lead time when this
-    /// option is purchased. Optional, default is '0'.
-    ///
-    /// Example: `48`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delay_hours: Option<i64>,
-    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
-    ///
-    /// Example: `"^(A|B).*$"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code_regex: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuOptionCreate {
-    /// A new sku option with what the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            currency_code: None,
-            description: None,
-            price_amount_cents: None,
-            delay_hours: None,
-            sku_code_regex: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Some(price_amount_cents);
-        self
-    }
-
-    /// Sets `delay_hours`.
-    pub fn delay_hours(mut self, delay_hours: i64) -> Self {
-        self.delay_hours = Some(delay_hours);
-        self
-    }
-
-    /// Sets `sku_code_regex`.
-    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
-        self.sku_code_regex = Some(sku_code_regex.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`SkuOption`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuOptionUpdate {
-    /// The SKU option's internal name.
-    ///
-    /// Example: `"Embossing"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
-    /// unless inherited by market.
-    ///
-    /// Example: `"EUR"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<String>,
-    /// An internal description of the SKU option.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub description: Patch<String>,
-    /// The price of this shipping method, in cents. Optional, default is '0'.
-    ///
-    /// Example: `1000`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub price_amount_cents: Patch<i64>,
-    /// The delay time (in hours) that should be added to the delivery lead time when this
-    /// option is purchased. Optional, default is '0'.
-    ///
-    /// Example: `48`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub delay_hours: Patch<i64>,
-    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
-    ///
-    /// Example: `"^(A|B).*$"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code_regex: Patch<String>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuOptionUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `currency_code`.
-    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
-        self.currency_code = Some(currency_code.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Set(description.into());
-        self
-    }
-
-    /// Clears `description`: sends `null`.
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Clear;
-        self
-    }
-
-    /// Sets `price_amount_cents`.
-    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
-        self.price_amount_cents = Patch::Set(price_amount_cents);
-        self
-    }
-
-    /// Clears `price_amount_cents`: sends `null`.
-    pub fn clear_price_amount_cents(mut self) -> Self {
-        self.price_amount_cents = Patch::Clear;
-        self
-    }
-
-    /// Sets `delay_hours`.
-    pub fn delay_hours(mut self, delay_hours: i64) -> Self {
-        self.delay_hours = Patch::Set(delay_hours);
-        self
-    }
-
-    /// Clears `delay_hours`: sends `null`.
-    pub fn clear_delay_hours(mut self) -> Self {
-        self.delay_hours = Patch::Clear;
-        self
-    }
-
-    /// Sets `sku_code_regex`.
-    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
-        self.sku_code_regex = Patch::Set(sku_code_regex.into());
-        self
-    }
-
-    /// Clears `sku_code_regex`: sends `null`.
-    pub fn clear_sku_code_regex(mut self) -> Self {
-        self.sku_code_regex = Patch::Clear;
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `market` to the `markets` with this id.
-    pub fn market(mut self, market: impl Into<String>) -> Self {
-        self.relationships.set("market", Linkage::to("markets", market));
-        self
-    }
-
-    /// Unlinks `market`: sends `null`.
-    pub fn clear_market(mut self) -> Self {
-        self.relationships.set("market", Linkage::Clear);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `sku_options` endpoints, from [`Client::sku_options`].
 #[derive(Debug, Clone)]
@@ -775,5 +137,727 @@ impl SkuOptions {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A sku option, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuOption {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SkuOptionAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SkuOptionRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for SkuOption {
+    const TYPE: Option<&'static str> = Some("sku_options");
+    type Sort = SkuOptionSort;
+    type Filter = SkuOptionFilter;
+    type Include = SkuOptionInclude;
+    type Field = SkuOptionField;
+}
+
+/// The attributes of a [`SkuOption`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuOptionAttributes {
+    /// The SKU option's internal name.
+    ///
+    /// Example: `"Embossing"`
+    pub name: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    pub currency_code: Option<String>,
+    /// An internal description of the SKU option.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    pub description: Option<String>,
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    ///
+    /// Example: `1000`
+    pub price_amount_cents: Option<i64>,
+    /// The price of this shipping method, float.
+    ///
+    /// Example: `10.0`
+    pub price_amount_float: Option<f64>,
+    /// The price of this shipping method, formatted.
+    ///
+    /// Example: `"€10,00"`
+    pub formatted_price_amount: Option<String>,
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    ///
+    /// Example: `48`
+    pub delay_hours: Option<i64>,
+    /// The delay time, in days (rounded).
+    ///
+    /// Example: `2`
+    pub delay_days: Option<i64>,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
+    ///
+    /// Example: `"^(A|B).*$"`
+    pub sku_code_regex: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`SkuOption`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuOptionRelationships {
+    /// The associated market.
+    pub market: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`SkuOption`]: [`SkuOptionCreate::new`] takes what the
+/// API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuOptionCreate {
+    /// The SKU option's internal name.
+    ///
+    /// Example: `"Embossing"`
+    pub name: String,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// An internal description of the SKU option.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_amount_cents: Option<i64>,
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    ///
+    /// Example: `48`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_hours: Option<i64>,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
+    ///
+    /// Example: `"^(A|B).*$"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code_regex: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuOptionCreate {
+    /// A new sku option with what the API requires.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            currency_code: None,
+            description: None,
+            price_amount_cents: None,
+            delay_hours: None,
+            sku_code_regex: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the SKU option.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Some(price_amount_cents);
+        self
+    }
+
+    /// Sets `delay_hours`.
+    ///
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    pub fn delay_hours(mut self, delay_hours: i64) -> Self {
+        self.delay_hours = Some(delay_hours);
+        self
+    }
+
+    /// Sets `sku_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
+    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
+        self.sku_code_regex = Some(sku_code_regex.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`SkuOption`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuOptionUpdate {
+    /// The SKU option's internal name.
+    ///
+    /// Example: `"Embossing"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    ///
+    /// Example: `"EUR"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<String>,
+    /// An internal description of the SKU option.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub description: Patch<String>,
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    ///
+    /// Example: `1000`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub price_amount_cents: Patch<i64>,
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    ///
+    /// Example: `48`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub delay_hours: Patch<i64>,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
+    ///
+    /// Example: `"^(A|B).*$"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code_regex: Patch<String>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuOptionUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The SKU option's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `currency_code`.
+    ///
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
+        self.currency_code = Some(currency_code.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the SKU option.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Patch::Set(description.into());
+        self
+    }
+
+    /// Clears `description`: sends `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Patch::Clear;
+        self
+    }
+
+    /// Sets `price_amount_cents`.
+    ///
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    pub fn price_amount_cents(mut self, price_amount_cents: i64) -> Self {
+        self.price_amount_cents = Patch::Set(price_amount_cents);
+        self
+    }
+
+    /// Clears `price_amount_cents`: sends `null`.
+    pub fn clear_price_amount_cents(mut self) -> Self {
+        self.price_amount_cents = Patch::Clear;
+        self
+    }
+
+    /// Sets `delay_hours`.
+    ///
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    pub fn delay_hours(mut self, delay_hours: i64) -> Self {
+        self.delay_hours = Patch::Set(delay_hours);
+        self
+    }
+
+    /// Clears `delay_hours`: sends `null`.
+    pub fn clear_delay_hours(mut self) -> Self {
+        self.delay_hours = Patch::Clear;
+        self
+    }
+
+    /// Sets `sku_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
+    pub fn sku_code_regex(mut self, sku_code_regex: impl Into<String>) -> Self {
+        self.sku_code_regex = Patch::Set(sku_code_regex.into());
+        self
+    }
+
+    /// Clears `sku_code_regex`: sends `null`.
+    pub fn clear_sku_code_regex(mut self) -> Self {
+        self.sku_code_regex = Patch::Clear;
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `market` to the `markets` with this id.
+    ///
+    /// The associated market.
+    pub fn market(mut self, market: impl Into<String>) -> Self {
+        self.relationships.set("market", Linkage::to("markets", market));
+        self
+    }
+
+    /// Unlinks `market`: sends `null`.
+    pub fn clear_market(mut self) -> Self {
+        self.relationships.set("market", Linkage::Clear);
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The attributes a list of [`SkuOption`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuOptionSort {
+    /// The resource's id.
+    Id,
+    /// The SKU option's internal name.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    PriceAmountCents,
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    DelayHours,
+    /// The delay time, in days (rounded).
+    DelayDays,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SkuOptionSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::DelayHours => "delay_hours",
+            Self::DelayDays => "delay_days",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`SkuOption`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuOptionFilter {
+    /// The resource's id.
+    Id,
+    /// The SKU option's internal name.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// An internal description of the SKU option.
+    Description,
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    PriceAmountCents,
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    DelayHours,
+    /// The delay time, in days (rounded).
+    DelayDays,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SkuOptionFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::Description => "description",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::DelayHours => "delay_hours",
+            Self::DelayDays => "delay_days",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SkuOptionFilter {}
+
+/// The relationships of a [`SkuOption`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuOptionInclude {
+    /// The associated market.
+    Market,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for SkuOptionInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`SkuOption`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuOptionField {
+    /// The SKU option's internal name.
+    Name,
+    /// The international 3-letter currency code as defined by the ISO 4217 standard. Required,
+    /// unless inherited by market.
+    CurrencyCode,
+    /// An internal description of the SKU option.
+    Description,
+    /// The price of this shipping method, in cents. Optional, default is '0'.
+    PriceAmountCents,
+    /// The price of this shipping method, float.
+    PriceAmountFloat,
+    /// The price of this shipping method, formatted.
+    FormattedPriceAmount,
+    /// The delay time (in hours) that should be added to the delivery lead time when this
+    /// option is purchased. Optional, default is '0'.
+    DelayHours,
+    /// The delay time, in days (rounded).
+    DelayDays,
+    /// The regex that will be evaluated to match the SKU codes, max size is 5000.
+    SkuCodeRegex,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated market.
+    Market,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for SkuOptionField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::CurrencyCode => "currency_code",
+            Self::Description => "description",
+            Self::PriceAmountCents => "price_amount_cents",
+            Self::PriceAmountFloat => "price_amount_float",
+            Self::FormattedPriceAmount => "formatted_price_amount",
+            Self::DelayHours => "delay_hours",
+            Self::DelayDays => "delay_days",
+            Self::SkuCodeRegex => "sku_code_regex",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Market => "market",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,937 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `skus` resource: skus.
+//!
+//! Start from [`Skus`], the endpoints that [`Client::skus`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.skus().list().await?;
+//! for sku in &page.data {
+//!     println!("{}", sku.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A sku, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Sku {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SkuAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SkuRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Sku {
-    const TYPE: Option<&'static str> = Some("skus");
-    type Sort = SkuSort;
-    type Filter = SkuFilter;
-    type Include = SkuInclude;
-    type Field = SkuField;
-}
-
-/// The attributes of a [`Sku`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuAttributes {
-    /// The SKU code, that uniquely identifies the SKU within the organization.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub code: Option<String>,
-    /// The internal name of the SKU.
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    pub name: Option<String>,
-    /// An internal description of the SKU.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    pub description: Option<String>,
-    /// The URL of an image that represents the SKU.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
-    ///
-    /// Example: `6`
-    pub pieces_per_pack: Option<i64>,
-    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
-    ///
-    /// Example: `300.0`
-    pub weight: Option<f64>,
-    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
-    ///
-    /// Example: `"gr"`
-    pub unit_of_weight: Option<SkuUnitOfWeight>,
-    /// The Harmonized System Code used by customs to identify the products shipped across
-    /// international borders.
-    ///
-    /// Example: `"4901.91.0020"`
-    pub hs_tariff_number: Option<String>,
-    /// Indicates if the SKU doesn't generate shipments.
-    ///
-    /// Example: `false`
-    pub do_not_ship: Option<bool>,
-    /// Indicates if the SKU doesn't track the stock inventory.
-    ///
-    /// Example: `false`
-    pub do_not_track: Option<bool>,
-    /// Aggregated information about the SKU's inventory. Returned only when retrieving a single
-    /// SKU.
-    ///
-    /// Example:
-    /// `{"available":true,"levels":[{"delivery_lead_times":[{"max":{"days":5,"hours":120},"min":{"days":3,"hours":72},"shipping_method":{"formatted_free_over_amount":"€99,00","formatted_price_amount":"€7,00","free_over_amount_cents":9900,"name":"Standard
-    /// Shipping","price_amount_cents":700,"reference":null}},{"max":{"days":3,"hours":72},"min":{"days":2,"hours":48},"shipping_method":{"formatted_free_over_amount":null,"formatted_price_amount":"€12,00","free_over_amount_cents":null,"name":"Express
-    /// Delivery","price_amount_cents":1200,"reference":null}}],"quantity":4},{"delivery_lead_times":[{"max":{"days":6,"hours":144},"min":{"days":4,"hours":96},"shipping_method":{"formatted_free_over_amount":"€99,00","formatted_price_amount":"€7,00","free_over_amount_cents":9900,"name":"Standard
-    /// Shipping","price_amount_cents":700,"reference":null}},{"max":{"days":4,"hours":96},"min":{"days":3,"hours":72},"shipping_method":{"formatted_free_over_amount":null,"formatted_price_amount":"€12,00","free_over_amount_cents":null,"name":"Express
-    /// Delivery","price_amount_cents":1200,"reference":null}}],"quantity":6}],"quantity":10}`
-    pub inventory: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// The custom_claim attached to the current JWT (if any).
-    ///
-    /// Example: `{}`
-    pub jwt_custom_claim: Option<Map<String, Value>>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Sku`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SkuRelationships {
-    /// The associated shipping category.
-    pub shipping_category: Option<ToOne>,
-    /// The associated prices.
-    pub prices: Option<ToMany>,
-    /// The associated stock items.
-    pub stock_items: Option<ToMany>,
-    /// The associated stock reservations.
-    pub stock_reservations: Option<ToMany>,
-    /// The associated delivery lead times.
-    pub delivery_lead_times: Option<ToMany>,
-    /// The list of SKU options available for the SKU.
-    pub sku_options: Option<ToMany>,
-    /// The associated SKU list items.
-    pub sku_list_items: Option<ToMany>,
-    /// The associated SKU lists.
-    pub sku_lists: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated links.
-    pub links: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated tags. Cannot be passed by sales channels.
-    pub tags: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The customer associated to the JWT.
-    pub jwt_customer: Option<ToOne>,
-    /// The markets associated to the JWT.
-    pub jwt_markets: Option<ToMany>,
-    /// The stock locations associated to the JWT.
-    pub jwt_stock_locations: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `unit_of_weight`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuUnitOfWeight {
-    /// `gr`
-    Gr,
-    /// `oz`
-    Oz,
-    /// `lb`
-    Lb,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl SkuUnitOfWeight {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gr => "gr",
-            Self::Oz => "oz",
-            Self::Lb => "lb",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "gr" => Some(Self::Gr),
-            "oz" => Some(Self::Oz),
-            "lb" => Some(Self::Lb),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for SkuUnitOfWeight {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for SkuUnitOfWeight {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for SkuUnitOfWeight {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SkuUnitOfWeight {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`Sku`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuSort {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `name`
-    Name,
-    /// `do_not_ship`
-    DoNotShip,
-    /// `do_not_track`
-    DoNotTrack,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SkuSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::Name => "name",
-            Self::DoNotShip => "do_not_ship",
-            Self::DoNotTrack => "do_not_track",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Sku`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuFilter {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `name`
-    Name,
-    /// `description`
-    Description,
-    /// `image_url`
-    ImageUrl,
-    /// `do_not_ship`
-    DoNotShip,
-    /// `do_not_track`
-    DoNotTrack,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SkuFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::Name => "name",
-            Self::Description => "description",
-            Self::ImageUrl => "image_url",
-            Self::DoNotShip => "do_not_ship",
-            Self::DoNotTrack => "do_not_track",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SkuFilter {}
-
-/// The relationships of a [`Sku`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuInclude {
-    /// `shipping_category`
-    ShippingCategory,
-    /// `prices`
-    Prices,
-    /// `stock_items`
-    StockItems,
-    /// `stock_reservations`
-    StockReservations,
-    /// `delivery_lead_times`
-    DeliveryLeadTimes,
-    /// `sku_options`
-    SkuOptions,
-    /// `sku_list_items`
-    SkuListItems,
-    /// `sku_lists`
-    SkuLists,
-    /// `attachments`
-    Attachments,
-    /// `links`
-    Links,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `jwt_customer`
-    JwtCustomer,
-    /// `jwt_markets`
-    JwtMarkets,
-    /// `jwt_stock_locations`
-    JwtStockLocations,
-}
-
-impl FieldName for SkuInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::ShippingCategory => "shipping_category",
-            Self::Prices => "prices",
-            Self::StockItems => "stock_items",
-            Self::StockReservations => "stock_reservations",
-            Self::DeliveryLeadTimes => "delivery_lead_times",
-            Self::SkuOptions => "sku_options",
-            Self::SkuListItems => "sku_list_items",
-            Self::SkuLists => "sku_lists",
-            Self::Attachments => "attachments",
-            Self::Links => "links",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::JwtCustomer => "jwt_customer",
-            Self::JwtMarkets => "jwt_markets",
-            Self::JwtStockLocations => "jwt_stock_locations",
-        }
-    }
-}
-
-/// The fields of a [`Sku`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkuField {
-    /// `code`
-    Code,
-    /// `name`
-    Name,
-    /// `description`
-    Description,
-    /// `image_url`
-    ImageUrl,
-    /// `pieces_per_pack`
-    PiecesPerPack,
-    /// `weight`
-    Weight,
-    /// `unit_of_weight`
-    UnitOfWeight,
-    /// `hs_tariff_number`
-    HsTariffNumber,
-    /// `do_not_ship`
-    DoNotShip,
-    /// `do_not_track`
-    DoNotTrack,
-    /// `inventory`
-    Inventory,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `jwt_custom_claim`
-    JwtCustomClaim,
-    /// `metadata`
-    Metadata,
-    /// `shipping_category`
-    ShippingCategory,
-    /// `prices`
-    Prices,
-    /// `stock_items`
-    StockItems,
-    /// `stock_reservations`
-    StockReservations,
-    /// `delivery_lead_times`
-    DeliveryLeadTimes,
-    /// `sku_options`
-    SkuOptions,
-    /// `sku_list_items`
-    SkuListItems,
-    /// `sku_lists`
-    SkuLists,
-    /// `attachments`
-    Attachments,
-    /// `links`
-    Links,
-    /// `events`
-    Events,
-    /// `tags`
-    Tags,
-    /// `versions`
-    Versions,
-    /// `jwt_customer`
-    JwtCustomer,
-    /// `jwt_markets`
-    JwtMarkets,
-    /// `jwt_stock_locations`
-    JwtStockLocations,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for SkuField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::Name => "name",
-            Self::Description => "description",
-            Self::ImageUrl => "image_url",
-            Self::PiecesPerPack => "pieces_per_pack",
-            Self::Weight => "weight",
-            Self::UnitOfWeight => "unit_of_weight",
-            Self::HsTariffNumber => "hs_tariff_number",
-            Self::DoNotShip => "do_not_ship",
-            Self::DoNotTrack => "do_not_track",
-            Self::Inventory => "inventory",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::JwtCustomClaim => "jwt_custom_claim",
-            Self::Metadata => "metadata",
-            Self::ShippingCategory => "shipping_category",
-            Self::Prices => "prices",
-            Self::StockItems => "stock_items",
-            Self::StockReservations => "stock_reservations",
-            Self::DeliveryLeadTimes => "delivery_lead_times",
-            Self::SkuOptions => "sku_options",
-            Self::SkuListItems => "sku_list_items",
-            Self::SkuLists => "sku_lists",
-            Self::Attachments => "attachments",
-            Self::Links => "links",
-            Self::Events => "events",
-            Self::Tags => "tags",
-            Self::Versions => "versions",
-            Self::JwtCustomer => "jwt_customer",
-            Self::JwtMarkets => "jwt_markets",
-            Self::JwtStockLocations => "jwt_stock_locations",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Sku`]: [`SkuCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuCreate {
-    /// The SKU code, that uniquely identifies the SKU within the organization.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub code: String,
-    /// The internal name of the SKU.
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    pub name: String,
-    /// An internal description of the SKU.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The URL of an image that represents the SKU.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
-    ///
-    /// Example: `6`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pieces_per_pack: Option<i64>,
-    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
-    ///
-    /// Example: `300.0`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
-    ///
-    /// Example: `"gr"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit_of_weight: Option<SkuUnitOfWeight>,
-    /// The Harmonized System Code used by customs to identify the products shipped across
-    /// international borders.
-    ///
-    /// Example: `"4901.91.0020"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hs_tariff_number: Option<String>,
-    /// Indicates if the SKU doesn't generate shipments.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub do_not_ship: Option<bool>,
-    /// Indicates if the SKU doesn't track the stock inventory.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub do_not_track: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuCreate {
-    /// A new sku with what the API requires.
-    pub fn new(
-        code: impl Into<String>,
-        name: impl Into<String>,
-        shipping_category: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships
-            .set(
-                "shipping_category",
-                Linkage::to("shipping_categories", shipping_category),
-            );
-        Self {
-            code: code.into(),
-            name: name.into(),
-            description: None,
-            image_url: None,
-            pieces_per_pack: None,
-            weight: None,
-            unit_of_weight: None,
-            hs_tariff_number: None,
-            do_not_ship: None,
-            do_not_track: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Some(image_url.into());
-        self
-    }
-
-    /// Sets `pieces_per_pack`.
-    pub fn pieces_per_pack(mut self, pieces_per_pack: i64) -> Self {
-        self.pieces_per_pack = Some(pieces_per_pack);
-        self
-    }
-
-    /// Sets `weight`.
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-
-    /// Sets `unit_of_weight`.
-    pub fn unit_of_weight(mut self, unit_of_weight: SkuUnitOfWeight) -> Self {
-        self.unit_of_weight = Some(unit_of_weight);
-        self
-    }
-
-    /// Sets `hs_tariff_number`.
-    pub fn hs_tariff_number(mut self, hs_tariff_number: impl Into<String>) -> Self {
-        self.hs_tariff_number = Some(hs_tariff_number.into());
-        self
-    }
-
-    /// Sets `do_not_ship`.
-    pub fn do_not_ship(mut self, do_not_ship: bool) -> Self {
-        self.do_not_ship = Some(do_not_ship);
-        self
-    }
-
-    /// Sets `do_not_track`.
-    pub fn do_not_track(mut self, do_not_track: bool) -> Self {
-        self.do_not_track = Some(do_not_track);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
-
-/// The body of a request updating a [`Sku`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SkuUpdate {
-    /// The SKU code, that uniquely identifies the SKU within the organization.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The internal name of the SKU.
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// An internal description of the SKU.
-    ///
-    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
-    /// tempor incididunt ut labore et dolore magna aliqua."`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub description: Patch<String>,
-    /// The URL of an image that represents the SKU.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub image_url: Patch<String>,
-    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
-    ///
-    /// Example: `6`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub pieces_per_pack: Patch<i64>,
-    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
-    ///
-    /// Example: `300.0`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub weight: Patch<f64>,
-    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
-    ///
-    /// Example: `"gr"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub unit_of_weight: Patch<SkuUnitOfWeight>,
-    /// The Harmonized System Code used by customs to identify the products shipped across
-    /// international borders.
-    ///
-    /// Example: `"4901.91.0020"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub hs_tariff_number: Patch<String>,
-    /// Indicates if the SKU doesn't generate shipments.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub do_not_ship: Patch<bool>,
-    /// Indicates if the SKU doesn't track the stock inventory.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub do_not_track: Patch<bool>,
-    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
-    /// discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _add_tags: Option<String>,
-    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
-    /// are discarded. Cannot be passed by sales channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _remove_tags: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl SkuUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `description`.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Set(description.into());
-        self
-    }
-
-    /// Clears `description`: sends `null`.
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Clear;
-        self
-    }
-
-    /// Sets `image_url`.
-    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
-        self.image_url = Patch::Set(image_url.into());
-        self
-    }
-
-    /// Clears `image_url`: sends `null`.
-    pub fn clear_image_url(mut self) -> Self {
-        self.image_url = Patch::Clear;
-        self
-    }
-
-    /// Sets `pieces_per_pack`.
-    pub fn pieces_per_pack(mut self, pieces_per_pack: i64) -> Self {
-        self.pieces_per_pack = Patch::Set(pieces_per_pack);
-        self
-    }
-
-    /// Clears `pieces_per_pack`: sends `null`.
-    pub fn clear_pieces_per_pack(mut self) -> Self {
-        self.pieces_per_pack = Patch::Clear;
-        self
-    }
-
-    /// Sets `weight`.
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.weight = Patch::Set(weight);
-        self
-    }
-
-    /// Clears `weight`: sends `null`.
-    pub fn clear_weight(mut self) -> Self {
-        self.weight = Patch::Clear;
-        self
-    }
-
-    /// Sets `unit_of_weight`.
-    pub fn unit_of_weight(mut self, unit_of_weight: SkuUnitOfWeight) -> Self {
-        self.unit_of_weight = Patch::Set(unit_of_weight);
-        self
-    }
-
-    /// Clears `unit_of_weight`: sends `null`.
-    pub fn clear_unit_of_weight(mut self) -> Self {
-        self.unit_of_weight = Patch::Clear;
-        self
-    }
-
-    /// Sets `hs_tariff_number`.
-    pub fn hs_tariff_number(mut self, hs_tariff_number: impl Into<String>) -> Self {
-        self.hs_tariff_number = Patch::Set(hs_tariff_number.into());
-        self
-    }
-
-    /// Clears `hs_tariff_number`: sends `null`.
-    pub fn clear_hs_tariff_number(mut self) -> Self {
-        self.hs_tariff_number = Patch::Clear;
-        self
-    }
-
-    /// Sets `do_not_ship`.
-    pub fn do_not_ship(mut self, do_not_ship: bool) -> Self {
-        self.do_not_ship = Patch::Set(do_not_ship);
-        self
-    }
-
-    /// Clears `do_not_ship`: sends `null`.
-    pub fn clear_do_not_ship(mut self) -> Self {
-        self.do_not_ship = Patch::Clear;
-        self
-    }
-
-    /// Sets `do_not_track`.
-    pub fn do_not_track(mut self, do_not_track: bool) -> Self {
-        self.do_not_track = Patch::Set(do_not_track);
-        self
-    }
-
-    /// Clears `do_not_track`: sends `null`.
-    pub fn clear_do_not_track(mut self) -> Self {
-        self.do_not_track = Patch::Clear;
-        self
-    }
-
-    /// Sets `_add_tags`.
-    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
-        self._add_tags = Some(add_tags.into());
-        self
-    }
-
-    /// Sets `_remove_tags`.
-    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
-        self._remove_tags = Some(remove_tags.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `shipping_category` to the `shipping_categories` with this id.
-    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
-        self.relationships
-            .set(
-                "shipping_category",
-                Linkage::to("shipping_categories", shipping_category),
-            );
-        self
-    }
-
-    /// Links `tags` to the `tags` with these ids.
-    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.relationships.set("tags", Linkage::to_many("tags", tags));
-        self
-    }
-}
 
 /// The `skus` endpoints, from [`Client::skus`].
 #[derive(Debug, Clone)]
@@ -1200,5 +283,1012 @@ impl Skus {
     #[cfg(feature = "event_stores")]
     pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
         ListCall::related(&self.client, "skus", id, "event_stores", Some("event_stores"))
+    }
+}
+
+/// A sku, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Sku {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SkuAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SkuRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Sku {
+    const TYPE: Option<&'static str> = Some("skus");
+    type Sort = SkuSort;
+    type Filter = SkuFilter;
+    type Include = SkuInclude;
+    type Field = SkuField;
+}
+
+/// The attributes of a [`Sku`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuAttributes {
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub code: Option<String>,
+    /// The internal name of the SKU.
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    pub name: Option<String>,
+    /// An internal description of the SKU.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    pub description: Option<String>,
+    /// The URL of an image that represents the SKU.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
+    ///
+    /// Example: `6`
+    pub pieces_per_pack: Option<i64>,
+    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
+    ///
+    /// Example: `300.0`
+    pub weight: Option<f64>,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    ///
+    /// Example: `"gr"`
+    pub unit_of_weight: Option<SkuUnitOfWeight>,
+    /// The Harmonized System Code used by customs to identify the products shipped across
+    /// international borders.
+    ///
+    /// Example: `"4901.91.0020"`
+    pub hs_tariff_number: Option<String>,
+    /// Indicates if the SKU doesn't generate shipments.
+    ///
+    /// Example: `false`
+    pub do_not_ship: Option<bool>,
+    /// Indicates if the SKU doesn't track the stock inventory.
+    ///
+    /// Example: `false`
+    pub do_not_track: Option<bool>,
+    /// Aggregated information about the SKU's inventory. Returned only when retrieving a single
+    /// SKU.
+    ///
+    /// Example:
+    /// `{"available":true,"levels":[{"delivery_lead_times":[{"max":{"days":5,"hours":120},"min":{"days":3,"hours":72},"shipping_method":{"formatted_free_over_amount":"€99,00","formatted_price_amount":"€7,00","free_over_amount_cents":9900,"name":"Standard
+    /// Shipping","price_amount_cents":700,"reference":null}},{"max":{"days":3,"hours":72},"min":{"days":2,"hours":48},"shipping_method":{"formatted_free_over_amount":null,"formatted_price_amount":"€12,00","free_over_amount_cents":null,"name":"Express
+    /// Delivery","price_amount_cents":1200,"reference":null}}],"quantity":4},{"delivery_lead_times":[{"max":{"days":6,"hours":144},"min":{"days":4,"hours":96},"shipping_method":{"formatted_free_over_amount":"€99,00","formatted_price_amount":"€7,00","free_over_amount_cents":9900,"name":"Standard
+    /// Shipping","price_amount_cents":700,"reference":null}},{"max":{"days":4,"hours":96},"min":{"days":3,"hours":72},"shipping_method":{"formatted_free_over_amount":null,"formatted_price_amount":"€12,00","free_over_amount_cents":null,"name":"Express
+    /// Delivery","price_amount_cents":1200,"reference":null}}],"quantity":6}],"quantity":10}`
+    pub inventory: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// The custom_claim attached to the current JWT (if any).
+    ///
+    /// Example: `{}`
+    pub jwt_custom_claim: Option<Map<String, Value>>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Sku`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SkuRelationships {
+    /// The associated shipping category.
+    pub shipping_category: Option<ToOne>,
+    /// The associated prices.
+    pub prices: Option<ToMany>,
+    /// The associated stock items.
+    pub stock_items: Option<ToMany>,
+    /// The associated stock reservations.
+    pub stock_reservations: Option<ToMany>,
+    /// The associated delivery lead times.
+    pub delivery_lead_times: Option<ToMany>,
+    /// The list of SKU options available for the SKU.
+    pub sku_options: Option<ToMany>,
+    /// The associated SKU list items.
+    pub sku_list_items: Option<ToMany>,
+    /// The associated SKU lists.
+    pub sku_lists: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated links.
+    pub links: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated tags. Cannot be passed by sales channels.
+    pub tags: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The customer associated to the JWT.
+    pub jwt_customer: Option<ToOne>,
+    /// The markets associated to the JWT.
+    pub jwt_markets: Option<ToMany>,
+    /// The stock locations associated to the JWT.
+    pub jwt_stock_locations: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Sku`]: [`SkuCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuCreate {
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub code: String,
+    /// The internal name of the SKU.
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    pub name: String,
+    /// An internal description of the SKU.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The URL of an image that represents the SKU.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
+    ///
+    /// Example: `6`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pieces_per_pack: Option<i64>,
+    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
+    ///
+    /// Example: `300.0`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    ///
+    /// Example: `"gr"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_of_weight: Option<SkuUnitOfWeight>,
+    /// The Harmonized System Code used by customs to identify the products shipped across
+    /// international borders.
+    ///
+    /// Example: `"4901.91.0020"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hs_tariff_number: Option<String>,
+    /// Indicates if the SKU doesn't generate shipments.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub do_not_ship: Option<bool>,
+    /// Indicates if the SKU doesn't track the stock inventory.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub do_not_track: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuCreate {
+    /// A new sku with what the API requires.
+    pub fn new(
+        code: impl Into<String>,
+        name: impl Into<String>,
+        shipping_category: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships
+            .set(
+                "shipping_category",
+                Linkage::to("shipping_categories", shipping_category),
+            );
+        Self {
+            code: code.into(),
+            name: name.into(),
+            description: None,
+            image_url: None,
+            pieces_per_pack: None,
+            weight: None,
+            unit_of_weight: None,
+            hs_tariff_number: None,
+            do_not_ship: None,
+            do_not_track: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the SKU.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the SKU.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+
+    /// Sets `pieces_per_pack`.
+    ///
+    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
+    pub fn pieces_per_pack(mut self, pieces_per_pack: i64) -> Self {
+        self.pieces_per_pack = Some(pieces_per_pack);
+        self
+    }
+
+    /// Sets `weight`.
+    ///
+    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
+    pub fn weight(mut self, weight: f64) -> Self {
+        self.weight = Some(weight);
+        self
+    }
+
+    /// Sets `unit_of_weight`.
+    ///
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    pub fn unit_of_weight(mut self, unit_of_weight: SkuUnitOfWeight) -> Self {
+        self.unit_of_weight = Some(unit_of_weight);
+        self
+    }
+
+    /// Sets `hs_tariff_number`.
+    ///
+    /// The Harmonized System Code used by customs to identify the products shipped across
+    /// international borders.
+    pub fn hs_tariff_number(mut self, hs_tariff_number: impl Into<String>) -> Self {
+        self.hs_tariff_number = Some(hs_tariff_number.into());
+        self
+    }
+
+    /// Sets `do_not_ship`.
+    ///
+    /// Indicates if the SKU doesn't generate shipments.
+    pub fn do_not_ship(mut self, do_not_ship: bool) -> Self {
+        self.do_not_ship = Some(do_not_ship);
+        self
+    }
+
+    /// Sets `do_not_track`.
+    ///
+    /// Indicates if the SKU doesn't track the stock inventory.
+    pub fn do_not_track(mut self, do_not_track: bool) -> Self {
+        self.do_not_track = Some(do_not_track);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The body of a request updating a [`Sku`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkuUpdate {
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The internal name of the SKU.
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An internal description of the SKU.
+    ///
+    /// Example: `"Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod
+    /// tempor incididunt ut labore et dolore magna aliqua."`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub description: Patch<String>,
+    /// The URL of an image that represents the SKU.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub image_url: Patch<String>,
+    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
+    ///
+    /// Example: `6`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub pieces_per_pack: Patch<i64>,
+    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
+    ///
+    /// Example: `300.0`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub weight: Patch<f64>,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    ///
+    /// Example: `"gr"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub unit_of_weight: Patch<SkuUnitOfWeight>,
+    /// The Harmonized System Code used by customs to identify the products shipped across
+    /// international borders.
+    ///
+    /// Example: `"4901.91.0020"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub hs_tariff_number: Patch<String>,
+    /// Indicates if the SKU doesn't generate shipments.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub do_not_ship: Patch<bool>,
+    /// Indicates if the SKU doesn't track the stock inventory.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub do_not_track: Patch<bool>,
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _add_tags: Option<String>,
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _remove_tags: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl SkuUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    ///
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The internal name of the SKU.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// An internal description of the SKU.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Patch::Set(description.into());
+        self
+    }
+
+    /// Clears `description`: sends `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = Patch::Clear;
+        self
+    }
+
+    /// Sets `image_url`.
+    ///
+    /// The URL of an image that represents the SKU.
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Patch::Set(image_url.into());
+        self
+    }
+
+    /// Clears `image_url`: sends `null`.
+    pub fn clear_image_url(mut self) -> Self {
+        self.image_url = Patch::Clear;
+        self
+    }
+
+    /// Sets `pieces_per_pack`.
+    ///
+    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
+    pub fn pieces_per_pack(mut self, pieces_per_pack: i64) -> Self {
+        self.pieces_per_pack = Patch::Set(pieces_per_pack);
+        self
+    }
+
+    /// Clears `pieces_per_pack`: sends `null`.
+    pub fn clear_pieces_per_pack(mut self) -> Self {
+        self.pieces_per_pack = Patch::Clear;
+        self
+    }
+
+    /// Sets `weight`.
+    ///
+    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
+    pub fn weight(mut self, weight: f64) -> Self {
+        self.weight = Patch::Set(weight);
+        self
+    }
+
+    /// Clears `weight`: sends `null`.
+    pub fn clear_weight(mut self) -> Self {
+        self.weight = Patch::Clear;
+        self
+    }
+
+    /// Sets `unit_of_weight`.
+    ///
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    pub fn unit_of_weight(mut self, unit_of_weight: SkuUnitOfWeight) -> Self {
+        self.unit_of_weight = Patch::Set(unit_of_weight);
+        self
+    }
+
+    /// Clears `unit_of_weight`: sends `null`.
+    pub fn clear_unit_of_weight(mut self) -> Self {
+        self.unit_of_weight = Patch::Clear;
+        self
+    }
+
+    /// Sets `hs_tariff_number`.
+    ///
+    /// The Harmonized System Code used by customs to identify the products shipped across
+    /// international borders.
+    pub fn hs_tariff_number(mut self, hs_tariff_number: impl Into<String>) -> Self {
+        self.hs_tariff_number = Patch::Set(hs_tariff_number.into());
+        self
+    }
+
+    /// Clears `hs_tariff_number`: sends `null`.
+    pub fn clear_hs_tariff_number(mut self) -> Self {
+        self.hs_tariff_number = Patch::Clear;
+        self
+    }
+
+    /// Sets `do_not_ship`.
+    ///
+    /// Indicates if the SKU doesn't generate shipments.
+    pub fn do_not_ship(mut self, do_not_ship: bool) -> Self {
+        self.do_not_ship = Patch::Set(do_not_ship);
+        self
+    }
+
+    /// Clears `do_not_ship`: sends `null`.
+    pub fn clear_do_not_ship(mut self) -> Self {
+        self.do_not_ship = Patch::Clear;
+        self
+    }
+
+    /// Sets `do_not_track`.
+    ///
+    /// Indicates if the SKU doesn't track the stock inventory.
+    pub fn do_not_track(mut self, do_not_track: bool) -> Self {
+        self.do_not_track = Patch::Set(do_not_track);
+        self
+    }
+
+    /// Clears `do_not_track`: sends `null`.
+    pub fn clear_do_not_track(mut self) -> Self {
+        self.do_not_track = Patch::Clear;
+        self
+    }
+
+    /// Sets `_add_tags`.
+    ///
+    /// Comma separated list of tags to be added. Duplicates, invalid and non existing ones are
+    /// discarded. Cannot be passed by sales channels.
+    pub fn add_tags(mut self, add_tags: impl Into<String>) -> Self {
+        self._add_tags = Some(add_tags.into());
+        self
+    }
+
+    /// Sets `_remove_tags`.
+    ///
+    /// Comma separated list of tags to be removed. Duplicates, invalid and non existing ones
+    /// are discarded. Cannot be passed by sales channels.
+    pub fn remove_tags(mut self, remove_tags: impl Into<String>) -> Self {
+        self._remove_tags = Some(remove_tags.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `shipping_category` to the `shipping_categories` with this id.
+    ///
+    /// The associated shipping category.
+    pub fn shipping_category(mut self, shipping_category: impl Into<String>) -> Self {
+        self.relationships
+            .set(
+                "shipping_category",
+                Linkage::to("shipping_categories", shipping_category),
+            );
+        self
+    }
+
+    /// Links `tags` to the `tags` with these ids.
+    ///
+    /// The associated tags. Cannot be passed by sales channels.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.relationships.set("tags", Linkage::to_many("tags", tags));
+        self
+    }
+}
+
+/// The values of `unit_of_weight`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuUnitOfWeight {
+    /// `gr`
+    Gr,
+    /// `oz`
+    Oz,
+    /// `lb`
+    Lb,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl SkuUnitOfWeight {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gr => "gr",
+            Self::Oz => "oz",
+            Self::Lb => "lb",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "gr" => Some(Self::Gr),
+            "oz" => Some(Self::Oz),
+            "lb" => Some(Self::Lb),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SkuUnitOfWeight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for SkuUnitOfWeight {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for SkuUnitOfWeight {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SkuUnitOfWeight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`Sku`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuSort {
+    /// The resource's id.
+    Id,
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    Code,
+    /// The internal name of the SKU.
+    Name,
+    /// Indicates if the SKU doesn't generate shipments.
+    DoNotShip,
+    /// Indicates if the SKU doesn't track the stock inventory.
+    DoNotTrack,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SkuSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::Name => "name",
+            Self::DoNotShip => "do_not_ship",
+            Self::DoNotTrack => "do_not_track",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Sku`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuFilter {
+    /// The resource's id.
+    Id,
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    Code,
+    /// The internal name of the SKU.
+    Name,
+    /// An internal description of the SKU.
+    Description,
+    /// The URL of an image that represents the SKU.
+    ImageUrl,
+    /// Indicates if the SKU doesn't generate shipments.
+    DoNotShip,
+    /// Indicates if the SKU doesn't track the stock inventory.
+    DoNotTrack,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SkuFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::Name => "name",
+            Self::Description => "description",
+            Self::ImageUrl => "image_url",
+            Self::DoNotShip => "do_not_ship",
+            Self::DoNotTrack => "do_not_track",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SkuFilter {}
+
+/// The relationships of a [`Sku`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuInclude {
+    /// The associated shipping category.
+    ShippingCategory,
+    /// The associated prices.
+    Prices,
+    /// The associated stock items.
+    StockItems,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated delivery lead times.
+    DeliveryLeadTimes,
+    /// The list of SKU options available for the SKU.
+    SkuOptions,
+    /// The associated SKU list items.
+    SkuListItems,
+    /// The associated SKU lists.
+    SkuLists,
+    /// The associated attachments.
+    Attachments,
+    /// The associated links.
+    Links,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The customer associated to the JWT.
+    JwtCustomer,
+    /// The markets associated to the JWT.
+    JwtMarkets,
+    /// The stock locations associated to the JWT.
+    JwtStockLocations,
+}
+
+impl FieldName for SkuInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::ShippingCategory => "shipping_category",
+            Self::Prices => "prices",
+            Self::StockItems => "stock_items",
+            Self::StockReservations => "stock_reservations",
+            Self::DeliveryLeadTimes => "delivery_lead_times",
+            Self::SkuOptions => "sku_options",
+            Self::SkuListItems => "sku_list_items",
+            Self::SkuLists => "sku_lists",
+            Self::Attachments => "attachments",
+            Self::Links => "links",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::JwtCustomer => "jwt_customer",
+            Self::JwtMarkets => "jwt_markets",
+            Self::JwtStockLocations => "jwt_stock_locations",
+        }
+    }
+}
+
+/// The fields of a [`Sku`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkuField {
+    /// The SKU code, that uniquely identifies the SKU within the organization.
+    Code,
+    /// The internal name of the SKU.
+    Name,
+    /// An internal description of the SKU.
+    Description,
+    /// The URL of an image that represents the SKU.
+    ImageUrl,
+    /// The number of pieces that compose the SKU. This is useful to describe sets and bundles.
+    PiecesPerPack,
+    /// The weight of the SKU. If present, it will be used to calculate the shipping rates.
+    Weight,
+    /// The unit of weight. One of 'gr', 'oz', or 'lb'.
+    UnitOfWeight,
+    /// The Harmonized System Code used by customs to identify the products shipped across
+    /// international borders.
+    HsTariffNumber,
+    /// Indicates if the SKU doesn't generate shipments.
+    DoNotShip,
+    /// Indicates if the SKU doesn't track the stock inventory.
+    DoNotTrack,
+    /// Aggregated information about the SKU's inventory. Returned only when retrieving a single
+    /// SKU.
+    Inventory,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The custom_claim attached to the current JWT (if any).
+    JwtCustomClaim,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated shipping category.
+    ShippingCategory,
+    /// The associated prices.
+    Prices,
+    /// The associated stock items.
+    StockItems,
+    /// The associated stock reservations.
+    StockReservations,
+    /// The associated delivery lead times.
+    DeliveryLeadTimes,
+    /// The list of SKU options available for the SKU.
+    SkuOptions,
+    /// The associated SKU list items.
+    SkuListItems,
+    /// The associated SKU lists.
+    SkuLists,
+    /// The associated attachments.
+    Attachments,
+    /// The associated links.
+    Links,
+    /// The associated events.
+    Events,
+    /// The associated tags. Cannot be passed by sales channels.
+    Tags,
+    /// The associated changes.
+    Versions,
+    /// The customer associated to the JWT.
+    JwtCustomer,
+    /// The markets associated to the JWT.
+    JwtMarkets,
+    /// The stock locations associated to the JWT.
+    JwtStockLocations,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for SkuField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Code => "code",
+            Self::Name => "name",
+            Self::Description => "description",
+            Self::ImageUrl => "image_url",
+            Self::PiecesPerPack => "pieces_per_pack",
+            Self::Weight => "weight",
+            Self::UnitOfWeight => "unit_of_weight",
+            Self::HsTariffNumber => "hs_tariff_number",
+            Self::DoNotShip => "do_not_ship",
+            Self::DoNotTrack => "do_not_track",
+            Self::Inventory => "inventory",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::JwtCustomClaim => "jwt_custom_claim",
+            Self::Metadata => "metadata",
+            Self::ShippingCategory => "shipping_category",
+            Self::Prices => "prices",
+            Self::StockItems => "stock_items",
+            Self::StockReservations => "stock_reservations",
+            Self::DeliveryLeadTimes => "delivery_lead_times",
+            Self::SkuOptions => "sku_options",
+            Self::SkuListItems => "sku_list_items",
+            Self::SkuLists => "sku_lists",
+            Self::Attachments => "attachments",
+            Self::Links => "links",
+            Self::Events => "events",
+            Self::Tags => "tags",
+            Self::Versions => "versions",
+            Self::JwtCustomer => "jwt_customer",
+            Self::JwtMarkets => "jwt_markets",
+            Self::JwtStockLocations => "jwt_stock_locations",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,556 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stock_line_items` resource: stock line items.
+//!
+//! Start from [`StockLineItems`], the endpoints that [`Client::stock_line_items`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stock_line_items().list().await?;
+//! for stock_line_item in &page.data {
+//!     println!("{}", stock_line_item.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stock line item, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockLineItem {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StockLineItemAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StockLineItemRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StockLineItem {
-    const TYPE: Option<&'static str> = Some("stock_line_items");
-    type Sort = StockLineItemSort;
-    type Filter = StockLineItemFilter;
-    type Include = StockLineItemInclude;
-    type Field = StockLineItemField;
-}
-
-/// The attributes of a [`StockLineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockLineItemAttributes {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The code of the associated bundle.
-    ///
-    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
-    pub bundle_code: Option<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: Option<i64>,
-    /// The internal name of the associated line item.
-    ///
-    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
-    pub name: Option<String>,
-    /// The image_url of the associated line item.
-    ///
-    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
-    pub image_url: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`StockLineItem`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockLineItemRelationships {
-    /// The associated shipment. Optional for do not ship SKUs.
-    pub shipment: Option<ToOne>,
-    /// The associated line item.
-    pub line_item: Option<ToOne>,
-    /// The associated stock item. Optional for do not track SKUs.
-    pub stock_item: Option<ToOne>,
-    /// The associated SKU. Optional, default is stock item one.
-    pub sku: Option<ToOne>,
-    /// The associated stock reservation.
-    pub stock_reservation: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`StockLineItem`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLineItemSort {
-    /// The resource's id.
-    Id,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for StockLineItemSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`StockLineItem`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLineItemFilter {
-    /// The resource's id.
-    Id,
-    /// `sku_code`
-    SkuCode,
-    /// `quantity`
-    Quantity,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StockLineItemFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::SkuCode => "sku_code",
-            Self::Quantity => "quantity",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StockLineItemFilter {}
-
-/// The relationships of a [`StockLineItem`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLineItemInclude {
-    /// `shipment`
-    Shipment,
-    /// `line_item`
-    LineItem,
-    /// `stock_item`
-    StockItem,
-    /// `sku`
-    Sku,
-    /// `stock_reservation`
-    StockReservation,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for StockLineItemInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Shipment => "shipment",
-            Self::LineItem => "line_item",
-            Self::StockItem => "stock_item",
-            Self::Sku => "sku",
-            Self::StockReservation => "stock_reservation",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`StockLineItem`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLineItemField {
-    /// `sku_code`
-    SkuCode,
-    /// `bundle_code`
-    BundleCode,
-    /// `quantity`
-    Quantity,
-    /// `name`
-    Name,
-    /// `image_url`
-    ImageUrl,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `shipment`
-    Shipment,
-    /// `line_item`
-    LineItem,
-    /// `stock_item`
-    StockItem,
-    /// `sku`
-    Sku,
-    /// `stock_reservation`
-    StockReservation,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for StockLineItemField {
-    fn name(&self) -> &str {
-        match self {
-            Self::SkuCode => "sku_code",
-            Self::BundleCode => "bundle_code",
-            Self::Quantity => "quantity",
-            Self::Name => "name",
-            Self::ImageUrl => "image_url",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Shipment => "shipment",
-            Self::LineItem => "line_item",
-            Self::StockItem => "stock_item",
-            Self::Sku => "sku",
-            Self::StockReservation => "stock_reservation",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`StockLineItem`]: [`StockLineItemCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockLineItemCreate {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    pub quantity: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockLineItemCreate {
-    /// A new stock line item with what the API requires.
-    pub fn new(quantity: i64) -> Self {
-        Self {
-            sku_code: None,
-            quantity,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `shipment` to the `shipments` with this id.
-    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
-        self.relationships.set("shipment", Linkage::to("shipments", shipment));
-        self
-    }
-
-    /// Links `line_item` to the `line_items` with this id.
-    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
-        self.relationships.set("line_item", Linkage::to("line_items", line_item));
-        self
-    }
-
-    /// Links `stock_item` to the `stock_items` with this id.
-    pub fn stock_item(mut self, stock_item: impl Into<String>) -> Self {
-        self.relationships.set("stock_item", Linkage::to("stock_items", stock_item));
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-}
-
-/// The body of a request updating a [`StockLineItem`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockLineItemUpdate {
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The line item quantity.
-    ///
-    /// Example: `4`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// Send this attribute if you want to automatically reserve the stock for this stock line
-    /// item. Can be done only when fulfillment is in progress. Cannot be passed by sales
-    /// channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reserve_stock: Option<bool>,
-    /// Send this attribute if you want to automatically destroy the stock reservation for this
-    /// stock line item. Can be done only when fulfillment is in progress. Cannot be passed by
-    /// sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _release_stock: Option<bool>,
-    /// Send this attribute if you want to automatically decrement and release the stock this
-    /// stock line item. Can be done only when fulfillment is in progress. Cannot be passed by
-    /// sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _decrement_stock: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockLineItemUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sends `_reserve_stock: true` with the update.
-    pub fn reserve_stock(mut self) -> Self {
-        self._reserve_stock = Some(true);
-        self
-    }
-
-    /// Sends `_release_stock: true` with the update.
-    pub fn release_stock(mut self) -> Self {
-        self._release_stock = Some(true);
-        self
-    }
-
-    /// Sends `_decrement_stock: true` with the update.
-    pub fn decrement_stock(mut self) -> Self {
-        self._decrement_stock = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `shipment` to the `shipments` with this id.
-    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
-        self.relationships.set("shipment", Linkage::to("shipments", shipment));
-        self
-    }
-
-    /// Unlinks `shipment`: sends `null`.
-    pub fn clear_shipment(mut self) -> Self {
-        self.relationships.set("shipment", Linkage::Clear);
-        self
-    }
-
-    /// Links `line_item` to the `line_items` with this id.
-    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
-        self.relationships.set("line_item", Linkage::to("line_items", line_item));
-        self
-    }
-
-    /// Unlinks `line_item`: sends `null`.
-    pub fn clear_line_item(mut self) -> Self {
-        self.relationships.set("line_item", Linkage::Clear);
-        self
-    }
-
-    /// Links `stock_item` to the `stock_items` with this id.
-    pub fn stock_item(mut self, stock_item: impl Into<String>) -> Self {
-        self.relationships.set("stock_item", Linkage::to("stock_items", stock_item));
-        self
-    }
-
-    /// Unlinks `stock_item`: sends `null`.
-    pub fn clear_stock_item(mut self) -> Self {
-        self.relationships.set("stock_item", Linkage::Clear);
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-
-    /// Unlinks `sku`: sends `null`.
-    pub fn clear_sku(mut self) -> Self {
-        self.relationships.set("sku", Linkage::Clear);
-        self
-    }
-}
 
 /// The `stock_line_items` endpoints, from [`Client::stock_line_items`].
 #[derive(Debug, Clone)]
@@ -761,5 +225,613 @@ impl StockLineItems {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A stock line item, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockLineItem {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StockLineItemAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StockLineItemRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StockLineItem {
+    const TYPE: Option<&'static str> = Some("stock_line_items");
+    type Sort = StockLineItemSort;
+    type Filter = StockLineItemFilter;
+    type Include = StockLineItemInclude;
+    type Field = StockLineItemField;
+}
+
+/// The attributes of a [`StockLineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockLineItemAttributes {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The code of the associated bundle.
+    ///
+    /// Example: `"BUNDLEMM000000FFFFFFXLXX"`
+    pub bundle_code: Option<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: Option<i64>,
+    /// The internal name of the associated line item.
+    ///
+    /// Example: `"Men's Black T-shirt with White Logo (XL)"`
+    pub name: Option<String>,
+    /// The image_url of the associated line item.
+    ///
+    /// Example: `"https://img.yourdomain.com/skus/xYZkjABcde.png"`
+    pub image_url: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`StockLineItem`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockLineItemRelationships {
+    /// The associated shipment. Optional for do not ship SKUs.
+    pub shipment: Option<ToOne>,
+    /// The associated line item.
+    pub line_item: Option<ToOne>,
+    /// The associated stock item. Optional for do not track SKUs.
+    pub stock_item: Option<ToOne>,
+    /// The associated SKU. Optional, default is stock item one.
+    pub sku: Option<ToOne>,
+    /// The associated stock reservation.
+    pub stock_reservation: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StockLineItem`]: [`StockLineItemCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockLineItemCreate {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    pub quantity: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockLineItemCreate {
+    /// A new stock line item with what the API requires.
+    pub fn new(quantity: i64) -> Self {
+        Self {
+            sku_code: None,
+            quantity,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `shipment` to the `shipments` with this id.
+    ///
+    /// The associated shipment. Optional for do not ship SKUs.
+    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
+        self.relationships.set("shipment", Linkage::to("shipments", shipment));
+        self
+    }
+
+    /// Links `line_item` to the `line_items` with this id.
+    ///
+    /// The associated line item.
+    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
+        self.relationships.set("line_item", Linkage::to("line_items", line_item));
+        self
+    }
+
+    /// Links `stock_item` to the `stock_items` with this id.
+    ///
+    /// The associated stock item. Optional for do not track SKUs.
+    pub fn stock_item(mut self, stock_item: impl Into<String>) -> Self {
+        self.relationships.set("stock_item", Linkage::to("stock_items", stock_item));
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated SKU. Optional, default is stock item one.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+}
+
+/// The body of a request updating a [`StockLineItem`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockLineItemUpdate {
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The line item quantity.
+    ///
+    /// Example: `4`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Send this attribute if you want to automatically reserve the stock for this stock line
+    /// item. Can be done only when fulfillment is in progress. Cannot be passed by sales
+    /// channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reserve_stock: Option<bool>,
+    /// Send this attribute if you want to automatically destroy the stock reservation for this
+    /// stock line item. Can be done only when fulfillment is in progress. Cannot be passed by
+    /// sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _release_stock: Option<bool>,
+    /// Send this attribute if you want to automatically decrement and release the stock this
+    /// stock line item. Can be done only when fulfillment is in progress. Cannot be passed by
+    /// sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _decrement_stock: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockLineItemUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The line item quantity.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sends `_reserve_stock: true` with the update.
+    ///
+    /// Send this attribute if you want to automatically reserve the stock for this stock line
+    /// item. Can be done only when fulfillment is in progress. Cannot be passed by sales
+    /// channels.
+    pub fn reserve_stock(mut self) -> Self {
+        self._reserve_stock = Some(true);
+        self
+    }
+
+    /// Sends `_release_stock: true` with the update.
+    ///
+    /// Send this attribute if you want to automatically destroy the stock reservation for this
+    /// stock line item. Can be done only when fulfillment is in progress. Cannot be passed by
+    /// sales channels.
+    pub fn release_stock(mut self) -> Self {
+        self._release_stock = Some(true);
+        self
+    }
+
+    /// Sends `_decrement_stock: true` with the update.
+    ///
+    /// Send this attribute if you want to automatically decrement and release the stock this
+    /// stock line item. Can be done only when fulfillment is in progress. Cannot be passed by
+    /// sales channels.
+    pub fn decrement_stock(mut self) -> Self {
+        self._decrement_stock = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `shipment` to the `shipments` with this id.
+    ///
+    /// The associated shipment. Optional for do not ship SKUs.
+    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
+        self.relationships.set("shipment", Linkage::to("shipments", shipment));
+        self
+    }
+
+    /// Unlinks `shipment`: sends `null`.
+    pub fn clear_shipment(mut self) -> Self {
+        self.relationships.set("shipment", Linkage::Clear);
+        self
+    }
+
+    /// Links `line_item` to the `line_items` with this id.
+    ///
+    /// The associated line item.
+    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
+        self.relationships.set("line_item", Linkage::to("line_items", line_item));
+        self
+    }
+
+    /// Unlinks `line_item`: sends `null`.
+    pub fn clear_line_item(mut self) -> Self {
+        self.relationships.set("line_item", Linkage::Clear);
+        self
+    }
+
+    /// Links `stock_item` to the `stock_items` with this id.
+    ///
+    /// The associated stock item. Optional for do not track SKUs.
+    pub fn stock_item(mut self, stock_item: impl Into<String>) -> Self {
+        self.relationships.set("stock_item", Linkage::to("stock_items", stock_item));
+        self
+    }
+
+    /// Unlinks `stock_item`: sends `null`.
+    pub fn clear_stock_item(mut self) -> Self {
+        self.relationships.set("stock_item", Linkage::Clear);
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated SKU. Optional, default is stock item one.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+
+    /// Unlinks `sku`: sends `null`.
+    pub fn clear_sku(mut self) -> Self {
+        self.relationships.set("sku", Linkage::Clear);
+        self
+    }
+}
+
+/// The attributes a list of [`StockLineItem`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLineItemSort {
+    /// The resource's id.
+    Id,
+    /// The line item quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for StockLineItemSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`StockLineItem`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLineItemFilter {
+    /// The resource's id.
+    Id,
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The line item quantity.
+    Quantity,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StockLineItemFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::SkuCode => "sku_code",
+            Self::Quantity => "quantity",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StockLineItemFilter {}
+
+/// The relationships of a [`StockLineItem`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLineItemInclude {
+    /// The associated shipment. Optional for do not ship SKUs.
+    Shipment,
+    /// The associated line item.
+    LineItem,
+    /// The associated stock item. Optional for do not track SKUs.
+    StockItem,
+    /// The associated SKU. Optional, default is stock item one.
+    Sku,
+    /// The associated stock reservation.
+    StockReservation,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for StockLineItemInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Shipment => "shipment",
+            Self::LineItem => "line_item",
+            Self::StockItem => "stock_item",
+            Self::Sku => "sku",
+            Self::StockReservation => "stock_reservation",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`StockLineItem`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLineItemField {
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The code of the associated bundle.
+    BundleCode,
+    /// The line item quantity.
+    Quantity,
+    /// The internal name of the associated line item.
+    Name,
+    /// The image_url of the associated line item.
+    ImageUrl,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated shipment. Optional for do not ship SKUs.
+    Shipment,
+    /// The associated line item.
+    LineItem,
+    /// The associated stock item. Optional for do not track SKUs.
+    StockItem,
+    /// The associated SKU. Optional, default is stock item one.
+    Sku,
+    /// The associated stock reservation.
+    StockReservation,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for StockLineItemField {
+    fn name(&self) -> &str {
+        match self {
+            Self::SkuCode => "sku_code",
+            Self::BundleCode => "bundle_code",
+            Self::Quantity => "quantity",
+            Self::Name => "name",
+            Self::ImageUrl => "image_url",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Shipment => "shipment",
+            Self::LineItem => "line_item",
+            Self::StockItem => "stock_item",
+            Self::Sku => "sku",
+            Self::StockReservation => "stock_reservation",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,551 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stock_locations` resource: stock locations.
+//!
+//! Start from [`StockLocations`], the endpoints that [`Client::stock_locations`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stock_locations().list().await?;
+//! for stock_location in &page.data {
+//!     println!("{}", stock_location.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stock location, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockLocation {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StockLocationAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StockLocationRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StockLocation {
-    const TYPE: Option<&'static str> = Some("stock_locations");
-    type Sort = StockLocationSort;
-    type Filter = StockLocationFilter;
-    type Include = StockLocationInclude;
-    type Field = StockLocationField;
-}
-
-/// The attributes of a [`StockLocation`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockLocationAttributes {
-    /// Unique identifier for the stock location (numeric).
-    ///
-    /// Example: `1234`
-    pub number: Option<i64>,
-    /// The stock location's internal name.
-    ///
-    /// Example: `"Primary warehouse"`
-    pub name: Option<String>,
-    /// A string that you can use to identify the stock location (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    pub code: Option<String>,
-    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
-    /// or 'PNG'. Optional, default is 'PDF'.
-    ///
-    /// Example: `"PDF"`
-    pub label_format: Option<String>,
-    /// Flag it if you want to skip the electronic invoice creation when generating the customs
-    /// info for this stock location shipments.
-    ///
-    /// Example: `false`
-    pub suppress_etd: Option<bool>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`StockLocation`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockLocationRelationships {
-    /// The stock location's phisical address, used as the shipping addresses "from" address.
-    pub address: Option<ToOne>,
-    /// The inventory stock locations associated to the stock location.
-    pub inventory_stock_locations: Option<ToMany>,
-    /// The inventory return locations associated to the stock location.
-    pub inventory_return_locations: Option<ToMany>,
-    /// The items stocked in this location.
-    pub stock_items: Option<ToMany>,
-    /// The stock transfers associated to the stock location.
-    pub stock_transfers: Option<ToMany>,
-    /// The associated stores.
-    pub stores: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`StockLocation`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLocationSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `label_format`
-    LabelFormat,
-    /// `suppress_etd`
-    SuppressEtd,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for StockLocationSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::LabelFormat => "label_format",
-            Self::SuppressEtd => "suppress_etd",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`StockLocation`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLocationFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `label_format`
-    LabelFormat,
-    /// `suppress_etd`
-    SuppressEtd,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StockLocationFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::LabelFormat => "label_format",
-            Self::SuppressEtd => "suppress_etd",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StockLocationFilter {}
-
-/// The relationships of a [`StockLocation`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLocationInclude {
-    /// `address`
-    Address,
-    /// `inventory_stock_locations`
-    InventoryStockLocations,
-    /// `inventory_return_locations`
-    InventoryReturnLocations,
-    /// `stock_items`
-    StockItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `stores`
-    Stores,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for StockLocationInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Address => "address",
-            Self::InventoryStockLocations => "inventory_stock_locations",
-            Self::InventoryReturnLocations => "inventory_return_locations",
-            Self::StockItems => "stock_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::Stores => "stores",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`StockLocation`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockLocationField {
-    /// `number`
-    Number,
-    /// `name`
-    Name,
-    /// `code`
-    Code,
-    /// `label_format`
-    LabelFormat,
-    /// `suppress_etd`
-    SuppressEtd,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `address`
-    Address,
-    /// `inventory_stock_locations`
-    InventoryStockLocations,
-    /// `inventory_return_locations`
-    InventoryReturnLocations,
-    /// `stock_items`
-    StockItems,
-    /// `stock_transfers`
-    StockTransfers,
-    /// `stores`
-    Stores,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for StockLocationField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::Name => "name",
-            Self::Code => "code",
-            Self::LabelFormat => "label_format",
-            Self::SuppressEtd => "suppress_etd",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Address => "address",
-            Self::InventoryStockLocations => "inventory_stock_locations",
-            Self::InventoryReturnLocations => "inventory_return_locations",
-            Self::StockItems => "stock_items",
-            Self::StockTransfers => "stock_transfers",
-            Self::Stores => "stores",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`StockLocation`]: [`StockLocationCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockLocationCreate {
-    /// The stock location's internal name.
-    ///
-    /// Example: `"Primary warehouse"`
-    pub name: String,
-    /// A string that you can use to identify the stock location (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
-    /// or 'PNG'. Optional, default is 'PDF'.
-    ///
-    /// Example: `"PDF"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label_format: Option<String>,
-    /// Flag it if you want to skip the electronic invoice creation when generating the customs
-    /// info for this stock location shipments.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppress_etd: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockLocationCreate {
-    /// A new stock location with what the API requires.
-    pub fn new(name: impl Into<String>, address: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("address", Linkage::to("addresses", address));
-        Self {
-            name: name.into(),
-            code: None,
-            label_format: None,
-            suppress_etd: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `label_format`.
-    pub fn label_format(mut self, label_format: impl Into<String>) -> Self {
-        self.label_format = Some(label_format.into());
-        self
-    }
-
-    /// Sets `suppress_etd`.
-    pub fn suppress_etd(mut self, suppress_etd: bool) -> Self {
-        self.suppress_etd = Some(suppress_etd);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`StockLocation`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockLocationUpdate {
-    /// The stock location's internal name.
-    ///
-    /// Example: `"Primary warehouse"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to identify the stock location (must be unique within the
-    /// environment).
-    ///
-    /// Example: `"europe1"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub code: Patch<String>,
-    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
-    /// or 'PNG'. Optional, default is 'PDF'.
-    ///
-    /// Example: `"PDF"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub label_format: Patch<String>,
-    /// Flag it if you want to skip the electronic invoice creation when generating the customs
-    /// info for this stock location shipments.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub suppress_etd: Patch<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockLocationUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Patch::Set(code.into());
-        self
-    }
-
-    /// Clears `code`: sends `null`.
-    pub fn clear_code(mut self) -> Self {
-        self.code = Patch::Clear;
-        self
-    }
-
-    /// Sets `label_format`.
-    pub fn label_format(mut self, label_format: impl Into<String>) -> Self {
-        self.label_format = Patch::Set(label_format.into());
-        self
-    }
-
-    /// Clears `label_format`: sends `null`.
-    pub fn clear_label_format(mut self) -> Self {
-        self.label_format = Patch::Clear;
-        self
-    }
-
-    /// Sets `suppress_etd`.
-    pub fn suppress_etd(mut self, suppress_etd: bool) -> Self {
-        self.suppress_etd = Patch::Set(suppress_etd);
-        self
-    }
-
-    /// Clears `suppress_etd`: sends `null`.
-    pub fn clear_suppress_etd(mut self) -> Self {
-        self.suppress_etd = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `address` to the `addresses` with this id.
-    pub fn address(mut self, address: impl Into<String>) -> Self {
-        self.relationships.set("address", Linkage::to("addresses", address));
-        self
-    }
-}
 
 /// The `stock_locations` endpoints, from [`Client::stock_locations`].
 #[derive(Debug, Clone)]
@@ -749,5 +218,605 @@ impl StockLocations {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A stock location, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockLocation {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StockLocationAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StockLocationRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StockLocation {
+    const TYPE: Option<&'static str> = Some("stock_locations");
+    type Sort = StockLocationSort;
+    type Filter = StockLocationFilter;
+    type Include = StockLocationInclude;
+    type Field = StockLocationField;
+}
+
+/// The attributes of a [`StockLocation`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockLocationAttributes {
+    /// Unique identifier for the stock location (numeric).
+    ///
+    /// Example: `1234`
+    pub number: Option<i64>,
+    /// The stock location's internal name.
+    ///
+    /// Example: `"Primary warehouse"`
+    pub name: Option<String>,
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    pub code: Option<String>,
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    ///
+    /// Example: `"PDF"`
+    pub label_format: Option<String>,
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    ///
+    /// Example: `false`
+    pub suppress_etd: Option<bool>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`StockLocation`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockLocationRelationships {
+    /// The stock location's phisical address, used as the shipping addresses "from" address.
+    pub address: Option<ToOne>,
+    /// The inventory stock locations associated to the stock location.
+    pub inventory_stock_locations: Option<ToMany>,
+    /// The inventory return locations associated to the stock location.
+    pub inventory_return_locations: Option<ToMany>,
+    /// The items stocked in this location.
+    pub stock_items: Option<ToMany>,
+    /// The stock transfers associated to the stock location.
+    pub stock_transfers: Option<ToMany>,
+    /// The associated stores.
+    pub stores: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StockLocation`]: [`StockLocationCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockLocationCreate {
+    /// The stock location's internal name.
+    ///
+    /// Example: `"Primary warehouse"`
+    pub name: String,
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    ///
+    /// Example: `"PDF"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_format: Option<String>,
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppress_etd: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockLocationCreate {
+    /// A new stock location with what the API requires.
+    pub fn new(name: impl Into<String>, address: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("address", Linkage::to("addresses", address));
+        Self {
+            name: name.into(),
+            code: None,
+            label_format: None,
+            suppress_etd: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `label_format`.
+    ///
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    pub fn label_format(mut self, label_format: impl Into<String>) -> Self {
+        self.label_format = Some(label_format.into());
+        self
+    }
+
+    /// Sets `suppress_etd`.
+    ///
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    pub fn suppress_etd(mut self, suppress_etd: bool) -> Self {
+        self.suppress_etd = Some(suppress_etd);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`StockLocation`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockLocationUpdate {
+    /// The stock location's internal name.
+    ///
+    /// Example: `"Primary warehouse"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    ///
+    /// Example: `"europe1"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub code: Patch<String>,
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    ///
+    /// Example: `"PDF"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub label_format: Patch<String>,
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub suppress_etd: Patch<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockLocationUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The stock location's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `code`.
+    ///
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Patch::Set(code.into());
+        self
+    }
+
+    /// Clears `code`: sends `null`.
+    pub fn clear_code(mut self) -> Self {
+        self.code = Patch::Clear;
+        self
+    }
+
+    /// Sets `label_format`.
+    ///
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    pub fn label_format(mut self, label_format: impl Into<String>) -> Self {
+        self.label_format = Patch::Set(label_format.into());
+        self
+    }
+
+    /// Clears `label_format`: sends `null`.
+    pub fn clear_label_format(mut self) -> Self {
+        self.label_format = Patch::Clear;
+        self
+    }
+
+    /// Sets `suppress_etd`.
+    ///
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    pub fn suppress_etd(mut self, suppress_etd: bool) -> Self {
+        self.suppress_etd = Patch::Set(suppress_etd);
+        self
+    }
+
+    /// Clears `suppress_etd`: sends `null`.
+    pub fn clear_suppress_etd(mut self) -> Self {
+        self.suppress_etd = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `address` to the `addresses` with this id.
+    ///
+    /// The stock location's phisical address, used as the shipping addresses "from" address.
+    pub fn address(mut self, address: impl Into<String>) -> Self {
+        self.relationships.set("address", Linkage::to("addresses", address));
+        self
+    }
+}
+
+/// The attributes a list of [`StockLocation`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLocationSort {
+    /// The resource's id.
+    Id,
+    /// The stock location's internal name.
+    Name,
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    Code,
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    LabelFormat,
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    SuppressEtd,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for StockLocationSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::LabelFormat => "label_format",
+            Self::SuppressEtd => "suppress_etd",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`StockLocation`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLocationFilter {
+    /// The resource's id.
+    Id,
+    /// The stock location's internal name.
+    Name,
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    Code,
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    LabelFormat,
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    SuppressEtd,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StockLocationFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::LabelFormat => "label_format",
+            Self::SuppressEtd => "suppress_etd",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StockLocationFilter {}
+
+/// The relationships of a [`StockLocation`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLocationInclude {
+    /// The stock location's phisical address, used as the shipping addresses "from" address.
+    Address,
+    /// The inventory stock locations associated to the stock location.
+    InventoryStockLocations,
+    /// The inventory return locations associated to the stock location.
+    InventoryReturnLocations,
+    /// The items stocked in this location.
+    StockItems,
+    /// The stock transfers associated to the stock location.
+    StockTransfers,
+    /// The associated stores.
+    Stores,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for StockLocationInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Address => "address",
+            Self::InventoryStockLocations => "inventory_stock_locations",
+            Self::InventoryReturnLocations => "inventory_return_locations",
+            Self::StockItems => "stock_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::Stores => "stores",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`StockLocation`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockLocationField {
+    /// Unique identifier for the stock location (numeric).
+    Number,
+    /// The stock location's internal name.
+    Name,
+    /// A string that you can use to identify the stock location (must be unique within the
+    /// environment).
+    Code,
+    /// The shipping label format for this stock location. Can be one of 'PDF', 'ZPL', 'EPL2',
+    /// or 'PNG'. Optional, default is 'PDF'.
+    LabelFormat,
+    /// Flag it if you want to skip the electronic invoice creation when generating the customs
+    /// info for this stock location shipments.
+    SuppressEtd,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The stock location's phisical address, used as the shipping addresses "from" address.
+    Address,
+    /// The inventory stock locations associated to the stock location.
+    InventoryStockLocations,
+    /// The inventory return locations associated to the stock location.
+    InventoryReturnLocations,
+    /// The items stocked in this location.
+    StockItems,
+    /// The stock transfers associated to the stock location.
+    StockTransfers,
+    /// The associated stores.
+    Stores,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for StockLocationField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::LabelFormat => "label_format",
+            Self::SuppressEtd => "suppress_etd",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Address => "address",
+            Self::InventoryStockLocations => "inventory_stock_locations",
+            Self::InventoryReturnLocations => "inventory_return_locations",
+            Self::StockItems => "stock_items",
+            Self::StockTransfers => "stock_transfers",
+            Self::Stores => "stores",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

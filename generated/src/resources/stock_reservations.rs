@@ -2,484 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stock_reservations` resource: stock reservations.
+//!
+//! Start from [`StockReservations`], the endpoints that [`Client::stock_reservations`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stock_reservations().list().await?;
+//! for stock_reservation in &page.data {
+//!     println!("{}", stock_reservation.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stock reservation, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockReservation {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StockReservationAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StockReservationRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StockReservation {
-    const TYPE: Option<&'static str> = Some("stock_reservations");
-    type Sort = StockReservationSort;
-    type Filter = StockReservationFilter;
-    type Include = StockReservationInclude;
-    type Field = StockReservationField;
-}
-
-/// The attributes of a [`StockReservation`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockReservationAttributes {
-    /// The stock reservation status. One of 'draft' (default), or 'pending'.
-    ///
-    /// Example: `"draft"`
-    pub status: Option<StockReservationStatus>,
-    /// The stock reservation quantity.
-    ///
-    /// Example: `4`
-    pub quantity: Option<i64>,
-    /// The expiration date/time of this stock reservation.
-    ///
-    /// Example: `"2018-01-02T12:00:00.000Z"`
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`StockReservation`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockReservationRelationships {
-    /// The associated line item.
-    pub line_item: Option<ToOne>,
-    /// The associated order.
-    pub order: Option<ToOne>,
-    /// The associated stock line item.
-    pub stock_line_item: Option<ToOne>,
-    /// The associated stock transfer.
-    pub stock_transfer: Option<ToOne>,
-    /// The associated stock item.
-    pub stock_item: Option<ToOne>,
-    /// The associated reserved stock.
-    pub reserved_stock: Option<ToOne>,
-    /// The associated SKU.
-    pub sku: Option<ToOne>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockReservationStatus {
-    /// `draft`
-    Draft,
-    /// `pending`
-    Pending,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl StockReservationStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Pending => "pending",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "pending" => Some(Self::Pending),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for StockReservationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for StockReservationStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for StockReservationStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StockReservationStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`StockReservation`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockReservationSort {
-    /// The resource's id.
-    Id,
-    /// `status`
-    Status,
-    /// `quantity`
-    Quantity,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for StockReservationSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Status => "status",
-            Self::Quantity => "quantity",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`StockReservation`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockReservationFilter {
-    /// The resource's id.
-    Id,
-    /// `status`
-    Status,
-    /// `quantity`
-    Quantity,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StockReservationFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Status => "status",
-            Self::Quantity => "quantity",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StockReservationFilter {}
-
-/// The relationships of a [`StockReservation`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockReservationInclude {
-    /// `line_item`
-    LineItem,
-    /// `order`
-    Order,
-    /// `stock_line_item`
-    StockLineItem,
-    /// `stock_transfer`
-    StockTransfer,
-    /// `stock_item`
-    StockItem,
-    /// `reserved_stock`
-    ReservedStock,
-    /// `sku`
-    Sku,
-}
-
-impl FieldName for StockReservationInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::LineItem => "line_item",
-            Self::Order => "order",
-            Self::StockLineItem => "stock_line_item",
-            Self::StockTransfer => "stock_transfer",
-            Self::StockItem => "stock_item",
-            Self::ReservedStock => "reserved_stock",
-            Self::Sku => "sku",
-        }
-    }
-}
-
-/// The fields of a [`StockReservation`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockReservationField {
-    /// `status`
-    Status,
-    /// `quantity`
-    Quantity,
-    /// `expires_at`
-    ExpiresAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `line_item`
-    LineItem,
-    /// `order`
-    Order,
-    /// `stock_line_item`
-    StockLineItem,
-    /// `stock_transfer`
-    StockTransfer,
-    /// `stock_item`
-    StockItem,
-    /// `reserved_stock`
-    ReservedStock,
-    /// `sku`
-    Sku,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for StockReservationField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Status => "status",
-            Self::Quantity => "quantity",
-            Self::ExpiresAt => "expires_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::LineItem => "line_item",
-            Self::Order => "order",
-            Self::StockLineItem => "stock_line_item",
-            Self::StockTransfer => "stock_transfer",
-            Self::StockItem => "stock_item",
-            Self::ReservedStock => "reserved_stock",
-            Self::Sku => "sku",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`StockReservation`]: [`StockReservationCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockReservationCreate {
-    /// The stock reservation quantity.
-    ///
-    /// Example: `4`
-    pub quantity: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockReservationCreate {
-    /// A new stock reservation with what the API requires.
-    pub fn new(quantity: i64, stock_item: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("stock_item", Linkage::to("stock_items", stock_item));
-        Self {
-            quantity,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`StockReservation`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockReservationUpdate {
-    /// The stock reservation quantity.
-    ///
-    /// Example: `4`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// Send this attribute if you want to mark this stock reservation as pending.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _pending: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl StockReservationUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sends `_pending: true` with the update.
-    pub fn pending(mut self) -> Self {
-        self._pending = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `stock_reservations` endpoints, from [`Client::stock_reservations`].
 #[derive(Debug, Clone)]
@@ -670,5 +207,511 @@ impl StockReservations {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A stock reservation, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockReservation {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StockReservationAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StockReservationRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StockReservation {
+    const TYPE: Option<&'static str> = Some("stock_reservations");
+    type Sort = StockReservationSort;
+    type Filter = StockReservationFilter;
+    type Include = StockReservationInclude;
+    type Field = StockReservationField;
+}
+
+/// The attributes of a [`StockReservation`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockReservationAttributes {
+    /// The stock reservation status. One of 'draft' (default), or 'pending'.
+    ///
+    /// Example: `"draft"`
+    pub status: Option<StockReservationStatus>,
+    /// The stock reservation quantity.
+    ///
+    /// Example: `4`
+    pub quantity: Option<i64>,
+    /// The expiration date/time of this stock reservation.
+    ///
+    /// Example: `"2018-01-02T12:00:00.000Z"`
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`StockReservation`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockReservationRelationships {
+    /// The associated line item.
+    pub line_item: Option<ToOne>,
+    /// The associated order.
+    pub order: Option<ToOne>,
+    /// The associated stock line item.
+    pub stock_line_item: Option<ToOne>,
+    /// The associated stock transfer.
+    pub stock_transfer: Option<ToOne>,
+    /// The associated stock item.
+    pub stock_item: Option<ToOne>,
+    /// The associated reserved stock.
+    pub reserved_stock: Option<ToOne>,
+    /// The associated SKU.
+    pub sku: Option<ToOne>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StockReservation`]: [`StockReservationCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockReservationCreate {
+    /// The stock reservation quantity.
+    ///
+    /// Example: `4`
+    pub quantity: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockReservationCreate {
+    /// A new stock reservation with what the API requires.
+    pub fn new(quantity: i64, stock_item: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("stock_item", Linkage::to("stock_items", stock_item));
+        Self {
+            quantity,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`StockReservation`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockReservationUpdate {
+    /// The stock reservation quantity.
+    ///
+    /// Example: `4`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Send this attribute if you want to mark this stock reservation as pending.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _pending: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl StockReservationUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The stock reservation quantity.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sends `_pending: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this stock reservation as pending.
+    pub fn pending(mut self) -> Self {
+        self._pending = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockReservationStatus {
+    /// `draft`
+    Draft,
+    /// `pending`
+    Pending,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl StockReservationStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Pending => "pending",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "pending" => Some(Self::Pending),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for StockReservationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for StockReservationStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for StockReservationStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StockReservationStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`StockReservation`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockReservationSort {
+    /// The resource's id.
+    Id,
+    /// The stock reservation status. One of 'draft' (default), or 'pending'.
+    Status,
+    /// The stock reservation quantity.
+    Quantity,
+    /// The expiration date/time of this stock reservation.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for StockReservationSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::Quantity => "quantity",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`StockReservation`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockReservationFilter {
+    /// The resource's id.
+    Id,
+    /// The stock reservation status. One of 'draft' (default), or 'pending'.
+    Status,
+    /// The stock reservation quantity.
+    Quantity,
+    /// The expiration date/time of this stock reservation.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StockReservationFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Status => "status",
+            Self::Quantity => "quantity",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StockReservationFilter {}
+
+/// The relationships of a [`StockReservation`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockReservationInclude {
+    /// The associated line item.
+    LineItem,
+    /// The associated order.
+    Order,
+    /// The associated stock line item.
+    StockLineItem,
+    /// The associated stock transfer.
+    StockTransfer,
+    /// The associated stock item.
+    StockItem,
+    /// The associated reserved stock.
+    ReservedStock,
+    /// The associated SKU.
+    Sku,
+}
+
+impl FieldName for StockReservationInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::LineItem => "line_item",
+            Self::Order => "order",
+            Self::StockLineItem => "stock_line_item",
+            Self::StockTransfer => "stock_transfer",
+            Self::StockItem => "stock_item",
+            Self::ReservedStock => "reserved_stock",
+            Self::Sku => "sku",
+        }
+    }
+}
+
+/// The fields of a [`StockReservation`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockReservationField {
+    /// The stock reservation status. One of 'draft' (default), or 'pending'.
+    Status,
+    /// The stock reservation quantity.
+    Quantity,
+    /// The expiration date/time of this stock reservation.
+    ExpiresAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated line item.
+    LineItem,
+    /// The associated order.
+    Order,
+    /// The associated stock line item.
+    StockLineItem,
+    /// The associated stock transfer.
+    StockTransfer,
+    /// The associated stock item.
+    StockItem,
+    /// The associated reserved stock.
+    ReservedStock,
+    /// The associated SKU.
+    Sku,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for StockReservationField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Status => "status",
+            Self::Quantity => "quantity",
+            Self::ExpiresAt => "expires_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::LineItem => "line_item",
+            Self::Order => "order",
+            Self::StockLineItem => "stock_line_item",
+            Self::StockTransfer => "stock_transfer",
+            Self::StockItem => "stock_item",
+            Self::ReservedStock => "reserved_stock",
+            Self::Sku => "sku",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,798 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stock_transfers` resource: stock transfers.
+//!
+//! Start from [`StockTransfers`], the endpoints that [`Client::stock_transfers`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stock_transfers().list().await?;
+//! for stock_transfer in &page.data {
+//!     println!("{}", stock_transfer.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stock transfer, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockTransfer {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StockTransferAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StockTransferRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StockTransfer {
-    const TYPE: Option<&'static str> = Some("stock_transfers");
-    type Sort = StockTransferSort;
-    type Filter = StockTransferFilter;
-    type Include = StockTransferInclude;
-    type Field = StockTransferField;
-}
-
-/// The attributes of a [`StockTransfer`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockTransferAttributes {
-    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
-    ///
-    /// Example: `"1234"`
-    pub number: Option<String>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// The stock transfer status. One of 'draft' (default), 'upcoming', 'on_hold', 'picking',
-    /// 'in_transit', 'completed', or 'cancelled'.
-    ///
-    /// Example: `"draft"`
-    pub status: Option<StockTransferStatus>,
-    /// The stock quantity to be transferred from the origin stock location to destination one.
-    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
-    /// availability.
-    ///
-    /// Example: `2`
-    pub quantity: Option<i64>,
-    /// Time at which the stock transfer was put on hold.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub on_hold_at: Option<DateTime<Utc>>,
-    /// Time at which the stock transfer was picking.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub picking_at: Option<DateTime<Utc>>,
-    /// Time at which the stock transfer was in transit.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub in_transit_at: Option<DateTime<Utc>>,
-    /// Time at which the stock transfer was completed.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Time at which the stock transfer was cancelled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub cancelled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`StockTransfer`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StockTransferRelationships {
-    /// The associated SKU.
-    pub sku: Option<ToOne>,
-    /// The origin stock location.
-    pub origin_stock_location: Option<ToOne>,
-    /// The destination stock location.
-    pub destination_stock_location: Option<ToOne>,
-    /// The associated shipment.
-    pub shipment: Option<ToOne>,
-    /// The associated line_item.
-    pub line_item: Option<ToOne>,
-    /// The associated stock reservation.
-    pub stock_reservation: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The values of `status`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockTransferStatus {
-    /// `draft`
-    Draft,
-    /// `upcoming`
-    Upcoming,
-    /// `on_hold`
-    OnHold,
-    /// `picking`
-    Picking,
-    /// `in_transit`
-    InTransit,
-    /// `completed`
-    Completed,
-    /// `cancelled`
-    Cancelled,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl StockTransferStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Upcoming => "upcoming",
-            Self::OnHold => "on_hold",
-            Self::Picking => "picking",
-            Self::InTransit => "in_transit",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(Self::Draft),
-            "upcoming" => Some(Self::Upcoming),
-            "on_hold" => Some(Self::OnHold),
-            "picking" => Some(Self::Picking),
-            "in_transit" => Some(Self::InTransit),
-            "completed" => Some(Self::Completed),
-            "cancelled" => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for StockTransferStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for StockTransferStatus {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for StockTransferStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StockTransferStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`StockTransfer`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockTransferSort {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `quantity`
-    Quantity,
-    /// `on_hold_at`
-    OnHoldAt,
-    /// `picking_at`
-    PickingAt,
-    /// `in_transit_at`
-    InTransitAt,
-    /// `completed_at`
-    CompletedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for StockTransferSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::Quantity => "quantity",
-            Self::OnHoldAt => "on_hold_at",
-            Self::PickingAt => "picking_at",
-            Self::InTransitAt => "in_transit_at",
-            Self::CompletedAt => "completed_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`StockTransfer`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockTransferFilter {
-    /// The resource's id.
-    Id,
-    /// `number`
-    Number,
-    /// `status`
-    Status,
-    /// `quantity`
-    Quantity,
-    /// `on_hold_at`
-    OnHoldAt,
-    /// `picking_at`
-    PickingAt,
-    /// `in_transit_at`
-    InTransitAt,
-    /// `completed_at`
-    CompletedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StockTransferFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Number => "number",
-            Self::Status => "status",
-            Self::Quantity => "quantity",
-            Self::OnHoldAt => "on_hold_at",
-            Self::PickingAt => "picking_at",
-            Self::InTransitAt => "in_transit_at",
-            Self::CompletedAt => "completed_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StockTransferFilter {}
-
-/// The relationships of a [`StockTransfer`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockTransferInclude {
-    /// `sku`
-    Sku,
-    /// `origin_stock_location`
-    OriginStockLocation,
-    /// `destination_stock_location`
-    DestinationStockLocation,
-    /// `shipment`
-    Shipment,
-    /// `line_item`
-    LineItem,
-    /// `stock_reservation`
-    StockReservation,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for StockTransferInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Sku => "sku",
-            Self::OriginStockLocation => "origin_stock_location",
-            Self::DestinationStockLocation => "destination_stock_location",
-            Self::Shipment => "shipment",
-            Self::LineItem => "line_item",
-            Self::StockReservation => "stock_reservation",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`StockTransfer`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StockTransferField {
-    /// `number`
-    Number,
-    /// `sku_code`
-    SkuCode,
-    /// `status`
-    Status,
-    /// `quantity`
-    Quantity,
-    /// `on_hold_at`
-    OnHoldAt,
-    /// `picking_at`
-    PickingAt,
-    /// `in_transit_at`
-    InTransitAt,
-    /// `completed_at`
-    CompletedAt,
-    /// `cancelled_at`
-    CancelledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `sku`
-    Sku,
-    /// `origin_stock_location`
-    OriginStockLocation,
-    /// `destination_stock_location`
-    DestinationStockLocation,
-    /// `shipment`
-    Shipment,
-    /// `line_item`
-    LineItem,
-    /// `stock_reservation`
-    StockReservation,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for StockTransferField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Number => "number",
-            Self::SkuCode => "sku_code",
-            Self::Status => "status",
-            Self::Quantity => "quantity",
-            Self::OnHoldAt => "on_hold_at",
-            Self::PickingAt => "picking_at",
-            Self::InTransitAt => "in_transit_at",
-            Self::CompletedAt => "completed_at",
-            Self::CancelledAt => "cancelled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Sku => "sku",
-            Self::OriginStockLocation => "origin_stock_location",
-            Self::DestinationStockLocation => "destination_stock_location",
-            Self::Shipment => "shipment",
-            Self::LineItem => "line_item",
-            Self::StockReservation => "stock_reservation",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`StockTransfer`]: [`StockTransferCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockTransferCreate {
-    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// The stock quantity to be transferred from the origin stock location to destination one.
-    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
-    /// availability.
-    ///
-    /// Example: `2`
-    pub quantity: i64,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockTransferCreate {
-    /// A new stock transfer with what the API requires.
-    pub fn new(
-        quantity: i64,
-        sku: impl Into<String>,
-        origin_stock_location: impl Into<String>,
-        destination_stock_location: impl Into<String>,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("sku", Linkage::to("skus", sku));
-        relationships
-            .set(
-                "origin_stock_location",
-                Linkage::to("stock_locations", origin_stock_location),
-            );
-        relationships
-            .set(
-                "destination_stock_location",
-                Linkage::to("stock_locations", destination_stock_location),
-            );
-        Self {
-            number: None,
-            sku_code: None,
-            quantity,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `number`.
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.number = Some(number.into());
-        self
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Links `shipment` to the `shipments` with this id.
-    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
-        self.relationships.set("shipment", Linkage::to("shipments", shipment));
-        self
-    }
-
-    /// Links `line_item` to the `line_items` with this id.
-    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
-        self.relationships.set("line_item", Linkage::to("line_items", line_item));
-        self
-    }
-}
-
-/// The body of a request updating a [`StockTransfer`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StockTransferUpdate {
-    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
-    ///
-    /// Example: `"1234"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub number: Patch<String>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// The stock quantity to be transferred from the origin stock location to destination one.
-    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
-    /// availability.
-    ///
-    /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// Send this attribute if you want to mark this stock transfer as upcoming.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _upcoming: Option<bool>,
-    /// Send this attribute if you want to put this stock transfer on hold.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _on_hold: Option<bool>,
-    /// Send this attribute if you want to start picking this stock transfer.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _picking: Option<bool>,
-    /// Send this attribute if you want to mark this stock transfer as in transit.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _in_transit: Option<bool>,
-    /// Send this attribute if you want to complete this stock transfer.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _complete: Option<bool>,
-    /// Send this attribute if you want to cancel this stock transfer.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _cancel: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StockTransferUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `number`.
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.number = Patch::Set(number.into());
-        self
-    }
-
-    /// Clears `number`: sends `null`.
-    pub fn clear_number(mut self) -> Self {
-        self.number = Patch::Clear;
-        self
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `quantity`.
-    pub fn quantity(mut self, quantity: i64) -> Self {
-        self.quantity = Some(quantity);
-        self
-    }
-
-    /// Sends `_upcoming: true` with the update.
-    pub fn upcoming(mut self) -> Self {
-        self._upcoming = Some(true);
-        self
-    }
-
-    /// Sends `_on_hold: true` with the update.
-    pub fn on_hold(mut self) -> Self {
-        self._on_hold = Some(true);
-        self
-    }
-
-    /// Sends `_picking: true` with the update.
-    pub fn picking(mut self) -> Self {
-        self._picking = Some(true);
-        self
-    }
-
-    /// Sends `_in_transit: true` with the update.
-    pub fn in_transit(mut self) -> Self {
-        self._in_transit = Some(true);
-        self
-    }
-
-    /// Sends `_complete: true` with the update.
-    pub fn complete(mut self) -> Self {
-        self._complete = Some(true);
-        self
-    }
-
-    /// Sends `_cancel: true` with the update.
-    pub fn cancel(mut self) -> Self {
-        self._cancel = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-
-    /// Links `origin_stock_location` to the `stock_locations` with this id.
-    pub fn origin_stock_location(
-        mut self,
-        origin_stock_location: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "origin_stock_location",
-                Linkage::to("stock_locations", origin_stock_location),
-            );
-        self
-    }
-
-    /// Links `destination_stock_location` to the `stock_locations` with this id.
-    pub fn destination_stock_location(
-        mut self,
-        destination_stock_location: impl Into<String>,
-    ) -> Self {
-        self.relationships
-            .set(
-                "destination_stock_location",
-                Linkage::to("stock_locations", destination_stock_location),
-            );
-        self
-    }
-
-    /// Links `shipment` to the `shipments` with this id.
-    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
-        self.relationships.set("shipment", Linkage::to("shipments", shipment));
-        self
-    }
-
-    /// Unlinks `shipment`: sends `null`.
-    pub fn clear_shipment(mut self) -> Self {
-        self.relationships.set("shipment", Linkage::Clear);
-        self
-    }
-
-    /// Links `line_item` to the `line_items` with this id.
-    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
-        self.relationships.set("line_item", Linkage::to("line_items", line_item));
-        self
-    }
-
-    /// Unlinks `line_item`: sends `null`.
-    pub fn clear_line_item(mut self) -> Self {
-        self.relationships.set("line_item", Linkage::Clear);
-        self
-    }
-}
 
 /// The `stock_transfers` endpoints, from [`Client::stock_transfers`].
 #[derive(Debug, Clone)]
@@ -1048,5 +270,868 @@ impl StockTransfers {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A stock transfer, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockTransfer {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StockTransferAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StockTransferRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StockTransfer {
+    const TYPE: Option<&'static str> = Some("stock_transfers");
+    type Sort = StockTransferSort;
+    type Filter = StockTransferFilter;
+    type Include = StockTransferInclude;
+    type Field = StockTransferField;
+}
+
+/// The attributes of a [`StockTransfer`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockTransferAttributes {
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    ///
+    /// Example: `"1234"`
+    pub number: Option<String>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// The stock transfer status. One of 'draft' (default), 'upcoming', 'on_hold', 'picking',
+    /// 'in_transit', 'completed', or 'cancelled'.
+    ///
+    /// Example: `"draft"`
+    pub status: Option<StockTransferStatus>,
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    ///
+    /// Example: `2`
+    pub quantity: Option<i64>,
+    /// Time at which the stock transfer was put on hold.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub on_hold_at: Option<DateTime<Utc>>,
+    /// Time at which the stock transfer was picking.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub picking_at: Option<DateTime<Utc>>,
+    /// Time at which the stock transfer was in transit.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub in_transit_at: Option<DateTime<Utc>>,
+    /// Time at which the stock transfer was completed.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Time at which the stock transfer was cancelled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`StockTransfer`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StockTransferRelationships {
+    /// The associated SKU.
+    pub sku: Option<ToOne>,
+    /// The origin stock location.
+    pub origin_stock_location: Option<ToOne>,
+    /// The destination stock location.
+    pub destination_stock_location: Option<ToOne>,
+    /// The associated shipment.
+    pub shipment: Option<ToOne>,
+    /// The associated line_item.
+    pub line_item: Option<ToOne>,
+    /// The associated stock reservation.
+    pub stock_reservation: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StockTransfer`]: [`StockTransferCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockTransferCreate {
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    ///
+    /// Example: `2`
+    pub quantity: i64,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockTransferCreate {
+    /// A new stock transfer with what the API requires.
+    pub fn new(
+        quantity: i64,
+        sku: impl Into<String>,
+        origin_stock_location: impl Into<String>,
+        destination_stock_location: impl Into<String>,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("sku", Linkage::to("skus", sku));
+        relationships
+            .set(
+                "origin_stock_location",
+                Linkage::to("stock_locations", origin_stock_location),
+            );
+        relationships
+            .set(
+                "destination_stock_location",
+                Linkage::to("stock_locations", destination_stock_location),
+            );
+        Self {
+            number: None,
+            sku_code: None,
+            quantity,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `number`.
+    ///
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Some(number.into());
+        self
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Links `shipment` to the `shipments` with this id.
+    ///
+    /// The associated shipment.
+    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
+        self.relationships.set("shipment", Linkage::to("shipments", shipment));
+        self
+    }
+
+    /// Links `line_item` to the `line_items` with this id.
+    ///
+    /// The associated line_item.
+    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
+        self.relationships.set("line_item", Linkage::to("line_items", line_item));
+        self
+    }
+}
+
+/// The body of a request updating a [`StockTransfer`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StockTransferUpdate {
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    ///
+    /// Example: `"1234"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub number: Patch<String>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    ///
+    /// Example: `2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Send this attribute if you want to mark this stock transfer as upcoming.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _upcoming: Option<bool>,
+    /// Send this attribute if you want to put this stock transfer on hold.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _on_hold: Option<bool>,
+    /// Send this attribute if you want to start picking this stock transfer.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _picking: Option<bool>,
+    /// Send this attribute if you want to mark this stock transfer as in transit.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _in_transit: Option<bool>,
+    /// Send this attribute if you want to complete this stock transfer.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _complete: Option<bool>,
+    /// Send this attribute if you want to cancel this stock transfer.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _cancel: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StockTransferUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `number`.
+    ///
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Patch::Set(number.into());
+        self
+    }
+
+    /// Clears `number`: sends `null`.
+    pub fn clear_number(mut self) -> Self {
+        self.number = Patch::Clear;
+        self
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `quantity`.
+    ///
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sends `_upcoming: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this stock transfer as upcoming.
+    pub fn upcoming(mut self) -> Self {
+        self._upcoming = Some(true);
+        self
+    }
+
+    /// Sends `_on_hold: true` with the update.
+    ///
+    /// Send this attribute if you want to put this stock transfer on hold.
+    pub fn on_hold(mut self) -> Self {
+        self._on_hold = Some(true);
+        self
+    }
+
+    /// Sends `_picking: true` with the update.
+    ///
+    /// Send this attribute if you want to start picking this stock transfer.
+    pub fn picking(mut self) -> Self {
+        self._picking = Some(true);
+        self
+    }
+
+    /// Sends `_in_transit: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this stock transfer as in transit.
+    pub fn in_transit(mut self) -> Self {
+        self._in_transit = Some(true);
+        self
+    }
+
+    /// Sends `_complete: true` with the update.
+    ///
+    /// Send this attribute if you want to complete this stock transfer.
+    pub fn complete(mut self) -> Self {
+        self._complete = Some(true);
+        self
+    }
+
+    /// Sends `_cancel: true` with the update.
+    ///
+    /// Send this attribute if you want to cancel this stock transfer.
+    pub fn cancel(mut self) -> Self {
+        self._cancel = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated SKU.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+
+    /// Links `origin_stock_location` to the `stock_locations` with this id.
+    ///
+    /// The origin stock location.
+    pub fn origin_stock_location(
+        mut self,
+        origin_stock_location: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "origin_stock_location",
+                Linkage::to("stock_locations", origin_stock_location),
+            );
+        self
+    }
+
+    /// Links `destination_stock_location` to the `stock_locations` with this id.
+    ///
+    /// The destination stock location.
+    pub fn destination_stock_location(
+        mut self,
+        destination_stock_location: impl Into<String>,
+    ) -> Self {
+        self.relationships
+            .set(
+                "destination_stock_location",
+                Linkage::to("stock_locations", destination_stock_location),
+            );
+        self
+    }
+
+    /// Links `shipment` to the `shipments` with this id.
+    ///
+    /// The associated shipment.
+    pub fn shipment(mut self, shipment: impl Into<String>) -> Self {
+        self.relationships.set("shipment", Linkage::to("shipments", shipment));
+        self
+    }
+
+    /// Unlinks `shipment`: sends `null`.
+    pub fn clear_shipment(mut self) -> Self {
+        self.relationships.set("shipment", Linkage::Clear);
+        self
+    }
+
+    /// Links `line_item` to the `line_items` with this id.
+    ///
+    /// The associated line_item.
+    pub fn line_item(mut self, line_item: impl Into<String>) -> Self {
+        self.relationships.set("line_item", Linkage::to("line_items", line_item));
+        self
+    }
+
+    /// Unlinks `line_item`: sends `null`.
+    pub fn clear_line_item(mut self) -> Self {
+        self.relationships.set("line_item", Linkage::Clear);
+        self
+    }
+}
+
+/// The values of `status`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockTransferStatus {
+    /// `draft`
+    Draft,
+    /// `upcoming`
+    Upcoming,
+    /// `on_hold`
+    OnHold,
+    /// `picking`
+    Picking,
+    /// `in_transit`
+    InTransit,
+    /// `completed`
+    Completed,
+    /// `cancelled`
+    Cancelled,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl StockTransferStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Upcoming => "upcoming",
+            Self::OnHold => "on_hold",
+            Self::Picking => "picking",
+            Self::InTransit => "in_transit",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(Self::Draft),
+            "upcoming" => Some(Self::Upcoming),
+            "on_hold" => Some(Self::OnHold),
+            "picking" => Some(Self::Picking),
+            "in_transit" => Some(Self::InTransit),
+            "completed" => Some(Self::Completed),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for StockTransferStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for StockTransferStatus {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for StockTransferStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StockTransferStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`StockTransfer`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockTransferSort {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    Number,
+    /// The stock transfer status. One of 'draft' (default), 'upcoming', 'on_hold', 'picking',
+    /// 'in_transit', 'completed', or 'cancelled'.
+    Status,
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    Quantity,
+    /// Time at which the stock transfer was put on hold.
+    OnHoldAt,
+    /// Time at which the stock transfer was picking.
+    PickingAt,
+    /// Time at which the stock transfer was in transit.
+    InTransitAt,
+    /// Time at which the stock transfer was completed.
+    CompletedAt,
+    /// Time at which the stock transfer was cancelled.
+    CancelledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for StockTransferSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::Quantity => "quantity",
+            Self::OnHoldAt => "on_hold_at",
+            Self::PickingAt => "picking_at",
+            Self::InTransitAt => "in_transit_at",
+            Self::CompletedAt => "completed_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`StockTransfer`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockTransferFilter {
+    /// The resource's id.
+    Id,
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    Number,
+    /// The stock transfer status. One of 'draft' (default), 'upcoming', 'on_hold', 'picking',
+    /// 'in_transit', 'completed', or 'cancelled'.
+    Status,
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    Quantity,
+    /// Time at which the stock transfer was put on hold.
+    OnHoldAt,
+    /// Time at which the stock transfer was picking.
+    PickingAt,
+    /// Time at which the stock transfer was in transit.
+    InTransitAt,
+    /// Time at which the stock transfer was completed.
+    CompletedAt,
+    /// Time at which the stock transfer was cancelled.
+    CancelledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StockTransferFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Number => "number",
+            Self::Status => "status",
+            Self::Quantity => "quantity",
+            Self::OnHoldAt => "on_hold_at",
+            Self::PickingAt => "picking_at",
+            Self::InTransitAt => "in_transit_at",
+            Self::CompletedAt => "completed_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StockTransferFilter {}
+
+/// The relationships of a [`StockTransfer`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockTransferInclude {
+    /// The associated SKU.
+    Sku,
+    /// The origin stock location.
+    OriginStockLocation,
+    /// The destination stock location.
+    DestinationStockLocation,
+    /// The associated shipment.
+    Shipment,
+    /// The associated line_item.
+    LineItem,
+    /// The associated stock reservation.
+    StockReservation,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for StockTransferInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Sku => "sku",
+            Self::OriginStockLocation => "origin_stock_location",
+            Self::DestinationStockLocation => "destination_stock_location",
+            Self::Shipment => "shipment",
+            Self::LineItem => "line_item",
+            Self::StockReservation => "stock_reservation",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`StockTransfer`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StockTransferField {
+    /// Unique identifier for the stock transfer (numeric). Optional, default to numeric ID.
+    Number,
+    /// The code of the associated SKU.
+    SkuCode,
+    /// The stock transfer status. One of 'draft' (default), 'upcoming', 'on_hold', 'picking',
+    /// 'in_transit', 'completed', or 'cancelled'.
+    Status,
+    /// The stock quantity to be transferred from the origin stock location to destination one.
+    /// Updatable unless stock transfer is completed or cancelled and depending on origin stock
+    /// availability.
+    Quantity,
+    /// Time at which the stock transfer was put on hold.
+    OnHoldAt,
+    /// Time at which the stock transfer was picking.
+    PickingAt,
+    /// Time at which the stock transfer was in transit.
+    InTransitAt,
+    /// Time at which the stock transfer was completed.
+    CompletedAt,
+    /// Time at which the stock transfer was cancelled.
+    CancelledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated SKU.
+    Sku,
+    /// The origin stock location.
+    OriginStockLocation,
+    /// The destination stock location.
+    DestinationStockLocation,
+    /// The associated shipment.
+    Shipment,
+    /// The associated line_item.
+    LineItem,
+    /// The associated stock reservation.
+    StockReservation,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for StockTransferField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Number => "number",
+            Self::SkuCode => "sku_code",
+            Self::Status => "status",
+            Self::Quantity => "quantity",
+            Self::OnHoldAt => "on_hold_at",
+            Self::PickingAt => "picking_at",
+            Self::InTransitAt => "in_transit_at",
+            Self::CompletedAt => "completed_at",
+            Self::CancelledAt => "cancelled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Sku => "sku",
+            Self::OriginStockLocation => "origin_stock_location",
+            Self::DestinationStockLocation => "destination_stock_location",
+            Self::Shipment => "shipment",
+            Self::LineItem => "line_item",
+            Self::StockReservation => "stock_reservation",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,556 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stripe_gateways` resource: stripe gateways.
+//!
+//! Start from [`StripeGateways`], the endpoints that [`Client::stripe_gateways`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stripe_gateways().list().await?;
+//! for stripe_gateway in &page.data {
+//!     println!("{}", stripe_gateway.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stripe gateway, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripeGateway {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StripeGatewayAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StripeGatewayRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StripeGateway {
-    const TYPE: Option<&'static str> = Some("stripe_gateways");
-    type Sort = StripeGatewaySort;
-    type Filter = StripeGatewayFilter;
-    type Include = StripeGatewayInclude;
-    type Field = StripeGatewayField;
-}
-
-/// The attributes of a [`StripeGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripeGatewayAttributes {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: Option<String>,
-    /// Optional, default is 'true'.
-    pub force_payments: Option<bool>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// The account (if any) for which the funds of the PaymentIntent are intended.
-    ///
-    /// Example: `"acct_xxxx-yyyy-zzzz"`
-    pub connected_account: Option<String>,
-    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    pub auto_payments: Option<bool>,
-    /// The gateway webhook endpoint ID, generated automatically.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub webhook_endpoint_id: Option<String>,
-    /// The gateway webhook endpoint secret, generated automatically.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub webhook_endpoint_secret: Option<Secret>,
-    /// The gateway webhook URL, generated automatically.
-    ///
-    /// Example: `"https://core.commercelayer.co/webhook_callbacks/stripe_gateways/xxxxx"`
-    pub webhook_endpoint_url: Option<String>,
-}
-
-/// The relationships of a [`StripeGateway`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripeGatewayRelationships {
-    /// The associated payment methods.
-    pub payment_methods: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated payments.
-    pub stripe_payments: Option<ToMany>,
-}
-
-/// The attributes a list of [`StripeGateway`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeGatewaySort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for StripeGatewaySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`StripeGateway`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeGatewayFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StripeGatewayFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StripeGatewayFilter {}
-
-/// The relationships of a [`StripeGateway`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeGatewayInclude {
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `stripe_payments`
-    StripePayments,
-}
-
-impl FieldName for StripeGatewayInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::StripePayments => "stripe_payments",
-        }
-    }
-}
-
-/// The fields of a [`StripeGateway`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeGatewayField {
-    /// `name`
-    Name,
-    /// `force_payments`
-    ForcePayments,
-    /// `disabled_at`
-    DisabledAt,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `connected_account`
-    ConnectedAccount,
-    /// `auto_payments`
-    AutoPayments,
-    /// `webhook_endpoint_id`
-    WebhookEndpointId,
-    /// `webhook_endpoint_secret`
-    WebhookEndpointSecret,
-    /// `webhook_endpoint_url`
-    WebhookEndpointUrl,
-    /// `payment_methods`
-    PaymentMethods,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `stripe_payments`
-    StripePayments,
-}
-
-impl FieldName for StripeGatewayField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::ForcePayments => "force_payments",
-            Self::DisabledAt => "disabled_at",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::ConnectedAccount => "connected_account",
-            Self::AutoPayments => "auto_payments",
-            Self::WebhookEndpointId => "webhook_endpoint_id",
-            Self::WebhookEndpointSecret => "webhook_endpoint_secret",
-            Self::WebhookEndpointUrl => "webhook_endpoint_url",
-            Self::PaymentMethods => "payment_methods",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::StripePayments => "stripe_payments",
-        }
-    }
-}
-
-/// The body of a request creating a [`StripeGateway`]: [`StripeGatewayCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StripeGatewayCreate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    pub name: String,
-    /// Optional, default is 'true'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub force_payments: Option<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The gateway login.
-    ///
-    /// Example: `"sk_live_xxxx-yyyy-zzzz"`
-    pub login: String,
-    /// The gateway publishable API key.
-    ///
-    /// Example: `"pk_live_xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub publishable_key: Option<String>,
-    /// The account (if any) for which the funds of the PaymentIntent are intended.
-    ///
-    /// Example: `"acct_xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub connected_account: Option<String>,
-    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_payments: Option<bool>,
-}
-
-impl StripeGatewayCreate {
-    /// A new stripe gateway with what the API requires.
-    pub fn new(name: impl Into<String>, login: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            force_payments: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            login: login.into(),
-            publishable_key: None,
-            connected_account: None,
-            auto_payments: None,
-        }
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Some(force_payments);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `publishable_key`.
-    pub fn publishable_key(mut self, publishable_key: impl Into<String>) -> Self {
-        self.publishable_key = Some(publishable_key.into());
-        self
-    }
-
-    /// Sets `connected_account`.
-    pub fn connected_account(mut self, connected_account: impl Into<String>) -> Self {
-        self.connected_account = Some(connected_account.into());
-        self
-    }
-
-    /// Sets `auto_payments`.
-    pub fn auto_payments(mut self, auto_payments: bool) -> Self {
-        self.auto_payments = Some(auto_payments);
-        self
-    }
-}
-
-/// The body of a request updating a [`StripeGateway`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StripeGatewayUpdate {
-    /// The payment gateway's internal name.
-    ///
-    /// Example: `"US payment gateway"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Optional, default is 'true'.
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub force_payments: Patch<bool>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The account (if any) for which the funds of the PaymentIntent are intended.
-    ///
-    /// Example: `"acct_xxxx-yyyy-zzzz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub connected_account: Patch<String>,
-    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
-    /// Optional, default is 'false'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auto_payments: Patch<bool>,
-}
-
-impl StripeGatewayUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `force_payments`.
-    pub fn force_payments(mut self, force_payments: bool) -> Self {
-        self.force_payments = Patch::Set(force_payments);
-        self
-    }
-
-    /// Clears `force_payments`: sends `null`.
-    pub fn clear_force_payments(mut self) -> Self {
-        self.force_payments = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `connected_account`.
-    pub fn connected_account(mut self, connected_account: impl Into<String>) -> Self {
-        self.connected_account = Patch::Set(connected_account.into());
-        self
-    }
-
-    /// Clears `connected_account`: sends `null`.
-    pub fn clear_connected_account(mut self) -> Self {
-        self.connected_account = Patch::Clear;
-        self
-    }
-
-    /// Sets `auto_payments`.
-    pub fn auto_payments(mut self, auto_payments: bool) -> Self {
-        self.auto_payments = Patch::Set(auto_payments);
-        self
-    }
-
-    /// Clears `auto_payments`: sends `null`.
-    pub fn clear_auto_payments(mut self) -> Self {
-        self.auto_payments = Patch::Clear;
-        self
-    }
-}
 
 /// The `stripe_gateways` endpoints, from [`Client::stripe_gateways`].
 #[derive(Debug, Clone)]
@@ -680,5 +144,606 @@ impl StripeGateways {
             "stripe_payments",
             Some("stripe_payments"),
         )
+    }
+}
+
+/// A stripe gateway, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripeGateway {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StripeGatewayAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StripeGatewayRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StripeGateway {
+    const TYPE: Option<&'static str> = Some("stripe_gateways");
+    type Sort = StripeGatewaySort;
+    type Filter = StripeGatewayFilter;
+    type Include = StripeGatewayInclude;
+    type Field = StripeGatewayField;
+}
+
+/// The attributes of a [`StripeGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripeGatewayAttributes {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: Option<String>,
+    /// Optional, default is 'true'.
+    pub force_payments: Option<bool>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    ///
+    /// Example: `"acct_xxxx-yyyy-zzzz"`
+    pub connected_account: Option<String>,
+    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    pub auto_payments: Option<bool>,
+    /// The gateway webhook endpoint ID, generated automatically.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub webhook_endpoint_id: Option<String>,
+    /// The gateway webhook endpoint secret, generated automatically.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub webhook_endpoint_secret: Option<Secret>,
+    /// The gateway webhook URL, generated automatically.
+    ///
+    /// Example: `"https://core.commercelayer.co/webhook_callbacks/stripe_gateways/xxxxx"`
+    pub webhook_endpoint_url: Option<String>,
+}
+
+/// The relationships of a [`StripeGateway`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripeGatewayRelationships {
+    /// The associated payment methods.
+    pub payment_methods: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated payments.
+    pub stripe_payments: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StripeGateway`]: [`StripeGatewayCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StripeGatewayCreate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    pub name: String,
+    /// Optional, default is 'true'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_payments: Option<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The gateway login.
+    ///
+    /// Example: `"sk_live_xxxx-yyyy-zzzz"`
+    pub login: String,
+    /// The gateway publishable API key.
+    ///
+    /// Example: `"pk_live_xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publishable_key: Option<String>,
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    ///
+    /// Example: `"acct_xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connected_account: Option<String>,
+    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_payments: Option<bool>,
+}
+
+impl StripeGatewayCreate {
+    /// A new stripe gateway with what the API requires.
+    pub fn new(name: impl Into<String>, login: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            force_payments: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            login: login.into(),
+            publishable_key: None,
+            connected_account: None,
+            auto_payments: None,
+        }
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Optional, default is 'true'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Some(force_payments);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `publishable_key`.
+    ///
+    /// The gateway publishable API key.
+    pub fn publishable_key(mut self, publishable_key: impl Into<String>) -> Self {
+        self.publishable_key = Some(publishable_key.into());
+        self
+    }
+
+    /// Sets `connected_account`.
+    ///
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    pub fn connected_account(mut self, connected_account: impl Into<String>) -> Self {
+        self.connected_account = Some(connected_account.into());
+        self
+    }
+
+    /// Sets `auto_payments`.
+    ///
+    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
+    /// Optional, default is 'false'.
+    pub fn auto_payments(mut self, auto_payments: bool) -> Self {
+        self.auto_payments = Some(auto_payments);
+        self
+    }
+}
+
+/// The body of a request updating a [`StripeGateway`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StripeGatewayUpdate {
+    /// The payment gateway's internal name.
+    ///
+    /// Example: `"US payment gateway"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Optional, default is 'true'.
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub force_payments: Patch<bool>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    ///
+    /// Example: `"acct_xxxx-yyyy-zzzz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub connected_account: Patch<String>,
+    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
+    /// Optional, default is 'false'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub auto_payments: Patch<bool>,
+}
+
+impl StripeGatewayUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The payment gateway's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `force_payments`.
+    ///
+    /// Optional, default is 'true'.
+    pub fn force_payments(mut self, force_payments: bool) -> Self {
+        self.force_payments = Patch::Set(force_payments);
+        self
+    }
+
+    /// Clears `force_payments`: sends `null`.
+    pub fn clear_force_payments(mut self) -> Self {
+        self.force_payments = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `connected_account`.
+    ///
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    pub fn connected_account(mut self, connected_account: impl Into<String>) -> Self {
+        self.connected_account = Patch::Set(connected_account.into());
+        self
+    }
+
+    /// Clears `connected_account`: sends `null`.
+    pub fn clear_connected_account(mut self) -> Self {
+        self.connected_account = Patch::Clear;
+        self
+    }
+
+    /// Sets `auto_payments`.
+    ///
+    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
+    /// Optional, default is 'false'.
+    pub fn auto_payments(mut self, auto_payments: bool) -> Self {
+        self.auto_payments = Patch::Set(auto_payments);
+        self
+    }
+
+    /// Clears `auto_payments`: sends `null`.
+    pub fn clear_auto_payments(mut self) -> Self {
+        self.auto_payments = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`StripeGateway`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeGatewaySort {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for StripeGatewaySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`StripeGateway`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeGatewayFilter {
+    /// The resource's id.
+    Id,
+    /// The payment gateway's internal name.
+    Name,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StripeGatewayFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StripeGatewayFilter {}
+
+/// The relationships of a [`StripeGateway`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeGatewayInclude {
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated payments.
+    StripePayments,
+}
+
+impl FieldName for StripeGatewayInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::StripePayments => "stripe_payments",
+        }
+    }
+}
+
+/// The fields of a [`StripeGateway`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeGatewayField {
+    /// The payment gateway's internal name.
+    Name,
+    /// Optional, default is 'true'.
+    ForcePayments,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    ConnectedAccount,
+    /// Indicates if the gateway will accept payment methods enabled in the Stripe dashboard.
+    /// Optional, default is 'false'.
+    AutoPayments,
+    /// The gateway webhook endpoint ID, generated automatically.
+    WebhookEndpointId,
+    /// The gateway webhook endpoint secret, generated automatically.
+    WebhookEndpointSecret,
+    /// The gateway webhook URL, generated automatically.
+    WebhookEndpointUrl,
+    /// The associated payment methods.
+    PaymentMethods,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated payments.
+    StripePayments,
+}
+
+impl FieldName for StripeGatewayField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::ForcePayments => "force_payments",
+            Self::DisabledAt => "disabled_at",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::ConnectedAccount => "connected_account",
+            Self::AutoPayments => "auto_payments",
+            Self::WebhookEndpointId => "webhook_endpoint_id",
+            Self::WebhookEndpointSecret => "webhook_endpoint_secret",
+            Self::WebhookEndpointUrl => "webhook_endpoint_url",
+            Self::PaymentMethods => "payment_methods",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::StripePayments => "stripe_payments",
+        }
     }
 }

@@ -2,557 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stripe_payments` resource: stripe payments.
+//!
+//! Start from [`StripePayments`], the endpoints that [`Client::stripe_payments`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stripe_payments().list().await?;
+//! for stripe_payment in &page.data {
+//!     println!("{}", stripe_payment.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stripe payment, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripePayment {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StripePaymentAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StripePaymentRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StripePayment {
-    const TYPE: Option<&'static str> = Some("stripe_payments");
-    type Sort = StripePaymentSort;
-    type Filter = StripePaymentFilter;
-    type Include = StripePaymentInclude;
-    type Field = StripePaymentField;
-}
-
-/// The attributes of a [`StripePayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripePaymentAttributes {
-    /// The Stripe payment intent ID. Required to identify a payment session on stripe.
-    /// Required, created if null.
-    ///
-    /// Example: `"pi_1234XXX"`
-    pub stripe_id: Option<String>,
-    /// The Stripe payment intent client secret. Required to create a charge through Stripe.js.
-    /// Required, created if null.
-    ///
-    /// Example: `"pi_1234XXX_secret_5678YYY"`
-    pub client_secret: Option<Secret>,
-    /// The account (if any) for which the funds of the PaymentIntent are intended.
-    ///
-    /// Example: `"acct_xxxx-yyyy-zzzz"`
-    pub connected_account: Option<String>,
-    /// The Stripe charge ID. Identifies money movement upon the payment intent confirmation.
-    ///
-    /// Example: `"ch_1234XXX"`
-    pub charge_id: Option<String>,
-    /// The Stripe publishable API key.
-    ///
-    /// Example: `"pk_live_xxxx-yyyy-zzzz"`
-    pub publishable_key: Option<String>,
-    /// The Stripe account ID that these funds are intended for.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub on_behalf_of: Option<String>,
-    /// A string that identifies the resulting payment as part of a group.
-    ///
-    /// Example: `"xxxx-yyyy-zzzz"`
-    pub transfer_group: Option<String>,
-    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
-    /// payment intent API for more details.
-    ///
-    /// Example: `{"customer":"cus_xxx","payment_method":"pm_xxx"}`
-    pub options: Option<Map<String, Value>>,
-    /// Stripe 'payment_method', set by webhook.
-    ///
-    /// Example: `{"id":"pm_xxx"}`
-    pub payment_method: Option<Map<String, Value>>,
-    /// Indicates if the order current amount differs form the one of the created payment
-    /// intent.
-    ///
-    /// Example: `false`
-    pub mismatched_amounts: Option<bool>,
-    /// The URL to return to when a redirect payment is completed.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    pub return_url: Option<String>,
-    /// The email address to send the receipt to.
-    ///
-    /// Example: `"john@example.com"`
-    pub receipt_email: Option<String>,
-    /// Information about the payment instrument used in the transaction.
-    ///
-    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
-    pub payment_instrument: Option<Map<String, Value>>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`StripePayment`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripePaymentRelationships {
-    /// The order associated to the Stripe payment, that is set as its payment source.
-    pub order: Option<ToOne>,
-    /// The associated payment gateway, inherited by the order payment_method.
-    pub payment_gateway: Option<ToOne>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`StripePayment`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripePaymentSort {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for StripePaymentSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`StripePayment`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripePaymentFilter {
-    /// The resource's id.
-    Id,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StripePaymentFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StripePaymentFilter {}
-
-/// The relationships of a [`StripePayment`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripePaymentInclude {
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for StripePaymentInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`StripePayment`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripePaymentField {
-    /// `stripe_id`
-    StripeId,
-    /// `client_secret`
-    ClientSecret,
-    /// `connected_account`
-    ConnectedAccount,
-    /// `charge_id`
-    ChargeId,
-    /// `publishable_key`
-    PublishableKey,
-    /// `on_behalf_of`
-    OnBehalfOf,
-    /// `transfer_group`
-    TransferGroup,
-    /// `options`
-    Options,
-    /// `payment_method`
-    PaymentMethod,
-    /// `mismatched_amounts`
-    MismatchedAmounts,
-    /// `return_url`
-    ReturnUrl,
-    /// `receipt_email`
-    ReceiptEmail,
-    /// `payment_instrument`
-    PaymentInstrument,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `order`
-    Order,
-    /// `payment_gateway`
-    PaymentGateway,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for StripePaymentField {
-    fn name(&self) -> &str {
-        match self {
-            Self::StripeId => "stripe_id",
-            Self::ClientSecret => "client_secret",
-            Self::ConnectedAccount => "connected_account",
-            Self::ChargeId => "charge_id",
-            Self::PublishableKey => "publishable_key",
-            Self::OnBehalfOf => "on_behalf_of",
-            Self::TransferGroup => "transfer_group",
-            Self::Options => "options",
-            Self::PaymentMethod => "payment_method",
-            Self::MismatchedAmounts => "mismatched_amounts",
-            Self::ReturnUrl => "return_url",
-            Self::ReceiptEmail => "receipt_email",
-            Self::PaymentInstrument => "payment_instrument",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Order => "order",
-            Self::PaymentGateway => "payment_gateway",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`StripePayment`]: [`StripePaymentCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StripePaymentCreate {
-    /// The Stripe payment intent ID. Required to identify a payment session on stripe.
-    /// Required, created if null.
-    ///
-    /// Example: `"pi_1234XXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stripe_id: Option<String>,
-    /// The Stripe payment intent client secret. Required to create a charge through Stripe.js.
-    /// Required, created if null.
-    ///
-    /// Example: `"pi_1234XXX_secret_5678YYY"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<Secret>,
-    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
-    /// payment intent API for more details.
-    ///
-    /// Example: `{"customer":"cus_xxx","payment_method":"pm_xxx"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Map<String, Value>>,
-    /// The URL to return to when a redirect payment is completed.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_url: Option<String>,
-    /// The email address to send the receipt to.
-    ///
-    /// Example: `"john@example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receipt_email: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StripePaymentCreate {
-    /// A new stripe payment with what the API requires.
-    pub fn new(order: impl Into<String>) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("order", Linkage::to("orders", order));
-        Self {
-            stripe_id: None,
-            client_secret: None,
-            options: None,
-            return_url: None,
-            receipt_email: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `stripe_id`.
-    pub fn stripe_id(mut self, stripe_id: impl Into<String>) -> Self {
-        self.stripe_id = Some(stripe_id.into());
-        self
-    }
-
-    /// Sets `client_secret`.
-    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
-        self.client_secret = Some(client_secret.into());
-        self
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Some(options);
-        self
-    }
-
-    /// Sets `return_url`.
-    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
-        self.return_url = Some(return_url.into());
-        self
-    }
-
-    /// Sets `receipt_email`.
-    pub fn receipt_email(mut self, receipt_email: impl Into<String>) -> Self {
-        self.receipt_email = Some(receipt_email.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`StripePayment`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StripePaymentUpdate {
-    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
-    /// payment intent API for more details.
-    ///
-    /// Example: `{"customer":"cus_xxx","payment_method":"pm_xxx"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub options: Patch<Map<String, Value>>,
-    /// The URL to return to when a redirect payment is completed.
-    ///
-    /// Example: `"https://yourdomain.com/thankyou"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub return_url: Patch<String>,
-    /// Send this attribute if you want to update the created payment intent with fresh order
-    /// data.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _update: Option<bool>,
-    /// Send this attribute if you want to refresh the payment status, can be used as webhooks
-    /// fallback logic.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refresh: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StripePaymentUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `options`.
-    pub fn options(mut self, options: Map<String, Value>) -> Self {
-        self.options = Patch::Set(options);
-        self
-    }
-
-    /// Clears `options`: sends `null`.
-    pub fn clear_options(mut self) -> Self {
-        self.options = Patch::Clear;
-        self
-    }
-
-    /// Sets `return_url`.
-    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
-        self.return_url = Patch::Set(return_url.into());
-        self
-    }
-
-    /// Clears `return_url`: sends `null`.
-    pub fn clear_return_url(mut self) -> Self {
-        self.return_url = Patch::Clear;
-        self
-    }
-
-    /// Sends `_update: true` with the update.
-    pub fn _update(mut self) -> Self {
-        self._update = Some(true);
-        self
-    }
-
-    /// Sends `_refresh: true` with the update.
-    pub fn refresh(mut self) -> Self {
-        self._refresh = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `order` to the `orders` with this id.
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.relationships.set("order", Linkage::to("orders", order));
-        self
-    }
-}
 
 /// The `stripe_payments` endpoints, from [`Client::stripe_payments`].
 #[derive(Debug, Clone)]
@@ -685,5 +148,610 @@ impl StripePayments {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A stripe payment, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripePayment {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StripePaymentAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StripePaymentRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StripePayment {
+    const TYPE: Option<&'static str> = Some("stripe_payments");
+    type Sort = StripePaymentSort;
+    type Filter = StripePaymentFilter;
+    type Include = StripePaymentInclude;
+    type Field = StripePaymentField;
+}
+
+/// The attributes of a [`StripePayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripePaymentAttributes {
+    /// The Stripe payment intent ID. Required to identify a payment session on stripe.
+    /// Required, created if null.
+    ///
+    /// Example: `"pi_1234XXX"`
+    pub stripe_id: Option<String>,
+    /// The Stripe payment intent client secret. Required to create a charge through Stripe.js.
+    /// Required, created if null.
+    ///
+    /// Example: `"pi_1234XXX_secret_5678YYY"`
+    pub client_secret: Option<Secret>,
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    ///
+    /// Example: `"acct_xxxx-yyyy-zzzz"`
+    pub connected_account: Option<String>,
+    /// The Stripe charge ID. Identifies money movement upon the payment intent confirmation.
+    ///
+    /// Example: `"ch_1234XXX"`
+    pub charge_id: Option<String>,
+    /// The Stripe publishable API key.
+    ///
+    /// Example: `"pk_live_xxxx-yyyy-zzzz"`
+    pub publishable_key: Option<String>,
+    /// The Stripe account ID that these funds are intended for.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub on_behalf_of: Option<String>,
+    /// A string that identifies the resulting payment as part of a group.
+    ///
+    /// Example: `"xxxx-yyyy-zzzz"`
+    pub transfer_group: Option<String>,
+    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
+    /// payment intent API for more details.
+    ///
+    /// Example: `{"customer":"cus_xxx","payment_method":"pm_xxx"}`
+    pub options: Option<Map<String, Value>>,
+    /// Stripe 'payment_method', set by webhook.
+    ///
+    /// Example: `{"id":"pm_xxx"}`
+    pub payment_method: Option<Map<String, Value>>,
+    /// Indicates if the order current amount differs form the one of the created payment
+    /// intent.
+    ///
+    /// Example: `false`
+    pub mismatched_amounts: Option<bool>,
+    /// The URL to return to when a redirect payment is completed.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    pub return_url: Option<String>,
+    /// The email address to send the receipt to.
+    ///
+    /// Example: `"john@example.com"`
+    pub receipt_email: Option<String>,
+    /// Information about the payment instrument used in the transaction.
+    ///
+    /// Example: `{"card_type":"visa","issuer":"cl bank"}`
+    pub payment_instrument: Option<Map<String, Value>>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`StripePayment`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripePaymentRelationships {
+    /// The order associated to the Stripe payment, that is set as its payment source.
+    pub order: Option<ToOne>,
+    /// The associated payment gateway, inherited by the order payment_method.
+    pub payment_gateway: Option<ToOne>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StripePayment`]: [`StripePaymentCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StripePaymentCreate {
+    /// The Stripe payment intent ID. Required to identify a payment session on stripe.
+    /// Required, created if null.
+    ///
+    /// Example: `"pi_1234XXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stripe_id: Option<String>,
+    /// The Stripe payment intent client secret. Required to create a charge through Stripe.js.
+    /// Required, created if null.
+    ///
+    /// Example: `"pi_1234XXX_secret_5678YYY"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Secret>,
+    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
+    /// payment intent API for more details.
+    ///
+    /// Example: `{"customer":"cus_xxx","payment_method":"pm_xxx"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Value>,
+    /// The URL to return to when a redirect payment is completed.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// The email address to send the receipt to.
+    ///
+    /// Example: `"john@example.com"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_email: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StripePaymentCreate {
+    /// A new stripe payment with what the API requires.
+    pub fn new(order: impl Into<String>) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("order", Linkage::to("orders", order));
+        Self {
+            stripe_id: None,
+            client_secret: None,
+            options: None,
+            return_url: None,
+            receipt_email: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `stripe_id`.
+    ///
+    /// The Stripe payment intent ID. Required to identify a payment session on stripe.
+    /// Required, created if null.
+    pub fn stripe_id(mut self, stripe_id: impl Into<String>) -> Self {
+        self.stripe_id = Some(stripe_id.into());
+        self
+    }
+
+    /// Sets `client_secret`.
+    ///
+    /// The Stripe payment intent client secret. Required to create a charge through Stripe.js.
+    /// Required, created if null.
+    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// Sets `options`.
+    ///
+    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
+    /// payment intent API for more details.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Some(options.into_object());
+        self
+    }
+
+    /// Sets `return_url`.
+    ///
+    /// The URL to return to when a redirect payment is completed.
+    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
+        self.return_url = Some(return_url.into());
+        self
+    }
+
+    /// Sets `receipt_email`.
+    ///
+    /// The email address to send the receipt to.
+    pub fn receipt_email(mut self, receipt_email: impl Into<String>) -> Self {
+        self.receipt_email = Some(receipt_email.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`StripePayment`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StripePaymentUpdate {
+    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
+    /// payment intent API for more details.
+    ///
+    /// Example: `{"customer":"cus_xxx","payment_method":"pm_xxx"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub options: Patch<Value>,
+    /// The URL to return to when a redirect payment is completed.
+    ///
+    /// Example: `"https://yourdomain.com/thankyou"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub return_url: Patch<String>,
+    /// Send this attribute if you want to update the created payment intent with fresh order
+    /// data.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _update: Option<bool>,
+    /// Send this attribute if you want to refresh the payment status, can be used as webhooks
+    /// fallback logic.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refresh: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StripePaymentUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `options`.
+    ///
+    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
+    /// payment intent API for more details.
+    pub fn options(mut self, options: impl IntoObject) -> Self {
+        self.options = Patch::Set(options.into_object());
+        self
+    }
+
+    /// Clears `options`: sends `null`.
+    pub fn clear_options(mut self) -> Self {
+        self.options = Patch::Clear;
+        self
+    }
+
+    /// Sets `return_url`.
+    ///
+    /// The URL to return to when a redirect payment is completed.
+    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
+        self.return_url = Patch::Set(return_url.into());
+        self
+    }
+
+    /// Clears `return_url`: sends `null`.
+    pub fn clear_return_url(mut self) -> Self {
+        self.return_url = Patch::Clear;
+        self
+    }
+
+    /// Sends `_update: true` with the update.
+    ///
+    /// Send this attribute if you want to update the created payment intent with fresh order
+    /// data.
+    pub fn _update(mut self) -> Self {
+        self._update = Some(true);
+        self
+    }
+
+    /// Sends `_refresh: true` with the update.
+    ///
+    /// Send this attribute if you want to refresh the payment status, can be used as webhooks
+    /// fallback logic.
+    pub fn refresh(mut self) -> Self {
+        self._refresh = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `order` to the `orders` with this id.
+    ///
+    /// The order associated to the Stripe payment, that is set as its payment source.
+    pub fn order(mut self, order: impl Into<String>) -> Self {
+        self.relationships.set("order", Linkage::to("orders", order));
+        self
+    }
+}
+
+/// The attributes a list of [`StripePayment`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripePaymentSort {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for StripePaymentSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`StripePayment`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripePaymentFilter {
+    /// The resource's id.
+    Id,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StripePaymentFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StripePaymentFilter {}
+
+/// The relationships of a [`StripePayment`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripePaymentInclude {
+    /// The order associated to the Stripe payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for StripePaymentInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`StripePayment`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripePaymentField {
+    /// The Stripe payment intent ID. Required to identify a payment session on stripe.
+    /// Required, created if null.
+    StripeId,
+    /// The Stripe payment intent client secret. Required to create a charge through Stripe.js.
+    /// Required, created if null.
+    ClientSecret,
+    /// The account (if any) for which the funds of the PaymentIntent are intended.
+    ConnectedAccount,
+    /// The Stripe charge ID. Identifies money movement upon the payment intent confirmation.
+    ChargeId,
+    /// The Stripe publishable API key.
+    PublishableKey,
+    /// The Stripe account ID that these funds are intended for.
+    OnBehalfOf,
+    /// A string that identifies the resulting payment as part of a group.
+    TransferGroup,
+    /// Stripe payment options: 'customer', 'payment_method', 'return_url', etc. Check Stripe
+    /// payment intent API for more details.
+    Options,
+    /// Stripe 'payment_method', set by webhook.
+    PaymentMethod,
+    /// Indicates if the order current amount differs form the one of the created payment
+    /// intent.
+    MismatchedAmounts,
+    /// The URL to return to when a redirect payment is completed.
+    ReturnUrl,
+    /// The email address to send the receipt to.
+    ReceiptEmail,
+    /// Information about the payment instrument used in the transaction.
+    PaymentInstrument,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The order associated to the Stripe payment, that is set as its payment source.
+    Order,
+    /// The associated payment gateway, inherited by the order payment_method.
+    PaymentGateway,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for StripePaymentField {
+    fn name(&self) -> &str {
+        match self {
+            Self::StripeId => "stripe_id",
+            Self::ClientSecret => "client_secret",
+            Self::ConnectedAccount => "connected_account",
+            Self::ChargeId => "charge_id",
+            Self::PublishableKey => "publishable_key",
+            Self::OnBehalfOf => "on_behalf_of",
+            Self::TransferGroup => "transfer_group",
+            Self::Options => "options",
+            Self::PaymentMethod => "payment_method",
+            Self::MismatchedAmounts => "mismatched_amounts",
+            Self::ReturnUrl => "return_url",
+            Self::ReceiptEmail => "receipt_email",
+            Self::PaymentInstrument => "payment_instrument",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Order => "order",
+            Self::PaymentGateway => "payment_gateway",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

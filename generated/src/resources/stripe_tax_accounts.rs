@@ -2,536 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `stripe_tax_accounts` resource: stripe tax accounts.
+//!
+//! Start from [`StripeTaxAccounts`], the endpoints that [`Client::stripe_tax_accounts`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.stripe_tax_accounts().list().await?;
+//! for stripe_tax_account in &page.data {
+//!     println!("{}", stripe_tax_account.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A stripe tax account, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripeTaxAccount {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: StripeTaxAccountAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: StripeTaxAccountRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for StripeTaxAccount {
-    const TYPE: Option<&'static str> = Some("stripe_tax_accounts");
-    type Sort = StripeTaxAccountSort;
-    type Filter = StripeTaxAccountFilter;
-    type Include = StripeTaxAccountInclude;
-    type Field = StripeTaxAccountField;
-}
-
-/// The attributes of a [`StripeTaxAccount`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripeTaxAccountAttributes {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: Option<String>,
-    /// The tax calculator's type.
-    ///
-    /// Example: `"avalara_accounts"`
-    pub r#type: Option<StripeTaxAccountType>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-    /// Indicates if the transaction will be recorded and visible on the Stripe website.
-    ///
-    /// Example: `true`
-    pub commit_invoice: Option<bool>,
-}
-
-/// The relationships of a [`StripeTaxAccount`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct StripeTaxAccountRelationships {
-    /// The associated markets.
-    pub markets: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated events.
-    pub events: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-    /// The associated tax categories.
-    pub tax_categories: Option<ToMany>,
-}
-
-/// The values of `type`. Values this client does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeTaxAccountType {
-    /// `avalara_accounts`
-    AvalaraAccounts,
-    /// `stripe_tax_accounts`
-    StripeTaxAccounts,
-    /// `vertex_accounts`
-    VertexAccounts,
-    /// `taxjar_accounts`
-    TaxjarAccounts,
-    /// `manual_tax_calculators`
-    ManualTaxCalculators,
-    /// `external_tax_calculators`
-    ExternalTaxCalculators,
-    /// A value this client does not know, kept as sent.
-    Other(String),
-}
-
-impl StripeTaxAccountType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AvalaraAccounts => "avalara_accounts",
-            Self::StripeTaxAccounts => "stripe_tax_accounts",
-            Self::VertexAccounts => "vertex_accounts",
-            Self::TaxjarAccounts => "taxjar_accounts",
-            Self::ManualTaxCalculators => "manual_tax_calculators",
-            Self::ExternalTaxCalculators => "external_tax_calculators",
-            Self::Other(other) => other,
-        }
-    }
-
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "avalara_accounts" => Some(Self::AvalaraAccounts),
-            "stripe_tax_accounts" => Some(Self::StripeTaxAccounts),
-            "vertex_accounts" => Some(Self::VertexAccounts),
-            "taxjar_accounts" => Some(Self::TaxjarAccounts),
-            "manual_tax_calculators" => Some(Self::ManualTaxCalculators),
-            "external_tax_calculators" => Some(Self::ExternalTaxCalculators),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for StripeTaxAccountType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FilterValue for StripeTaxAccountType {
-    fn to_filter_value(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-impl Serialize for StripeTaxAccountType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StripeTaxAccountType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserialize_enum(deserializer, Self::known, Self::Other)
-    }
-}
-
-/// The attributes a list of [`StripeTaxAccount`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeTaxAccountSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `api_key`
-    ApiKey,
-}
-
-impl FieldName for StripeTaxAccountSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::ApiKey => "api_key",
-        }
-    }
-}
-
-/// The attributes a list of [`StripeTaxAccount`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeTaxAccountFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for StripeTaxAccountFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for StripeTaxAccountFilter {}
-
-/// The relationships of a [`StripeTaxAccount`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeTaxAccountInclude {
-    /// `markets`
-    Markets,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `tax_categories`
-    TaxCategories,
-}
-
-impl FieldName for StripeTaxAccountInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Markets => "markets",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::TaxCategories => "tax_categories",
-        }
-    }
-}
-
-/// The fields of a [`StripeTaxAccount`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StripeTaxAccountField {
-    /// `name`
-    Name,
-    /// `type`
-    Type,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `commit_invoice`
-    CommitInvoice,
-    /// `markets`
-    Markets,
-    /// `attachments`
-    Attachments,
-    /// `events`
-    Events,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-    /// `tax_categories`
-    TaxCategories,
-}
-
-impl FieldName for StripeTaxAccountField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::CommitInvoice => "commit_invoice",
-            Self::Markets => "markets",
-            Self::Attachments => "attachments",
-            Self::Events => "events",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-            Self::TaxCategories => "tax_categories",
-        }
-    }
-}
-
-/// The body of a request creating a [`StripeTaxAccount`]: [`StripeTaxAccountCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StripeTaxAccountCreate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The Stripe account API key.
-    ///
-    /// Example: `"STRIPE_API_KEY"`
-    pub api_key: Secret,
-    /// Indicates if the transaction will be recorded and visible on the Stripe website.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit_invoice: Option<bool>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StripeTaxAccountCreate {
-    /// A new stripe tax account with what the API requires.
-    pub fn new(name: impl Into<String>, api_key: impl Into<Secret>) -> Self {
-        Self {
-            name: name.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            api_key: api_key.into(),
-            commit_invoice: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `commit_invoice`.
-    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
-        self.commit_invoice = Some(commit_invoice);
-        self
-    }
-
-    /// Links `tax_categories` to the `tax_categories` with these ids.
-    pub fn tax_categories(
-        mut self,
-        tax_categories: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
-        self
-    }
-}
-
-/// The body of a request updating a [`StripeTaxAccount`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct StripeTaxAccountUpdate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The Stripe account API key.
-    ///
-    /// Example: `"STRIPE_API_KEY"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<Secret>,
-    /// Indicates if the transaction will be recorded and visible on the Stripe website.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub commit_invoice: Patch<bool>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl StripeTaxAccountUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// Sets `commit_invoice`.
-    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
-        self.commit_invoice = Patch::Set(commit_invoice);
-        self
-    }
-
-    /// Clears `commit_invoice`: sends `null`.
-    pub fn clear_commit_invoice(mut self) -> Self {
-        self.commit_invoice = Patch::Clear;
-        self
-    }
-
-    /// Links `tax_categories` to the `tax_categories` with these ids.
-    pub fn tax_categories(
-        mut self,
-        tax_categories: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.relationships
-            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
-        self
-    }
-}
 
 /// The `stripe_tax_accounts` endpoints, from [`Client::stripe_tax_accounts`].
 #[derive(Debug, Clone)]
@@ -686,5 +171,571 @@ impl StripeTaxAccounts {
             "tax_categories",
             Some("tax_categories"),
         )
+    }
+}
+
+/// A stripe tax account, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripeTaxAccount {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: StripeTaxAccountAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: StripeTaxAccountRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for StripeTaxAccount {
+    const TYPE: Option<&'static str> = Some("stripe_tax_accounts");
+    type Sort = StripeTaxAccountSort;
+    type Filter = StripeTaxAccountFilter;
+    type Include = StripeTaxAccountInclude;
+    type Field = StripeTaxAccountField;
+}
+
+/// The attributes of a [`StripeTaxAccount`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripeTaxAccountAttributes {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: Option<String>,
+    /// The tax calculator's type.
+    ///
+    /// Example: `"avalara_accounts"`
+    pub r#type: Option<StripeTaxAccountType>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+    /// Indicates if the transaction will be recorded and visible on the Stripe website.
+    ///
+    /// Example: `true`
+    pub commit_invoice: Option<bool>,
+}
+
+/// The relationships of a [`StripeTaxAccount`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct StripeTaxAccountRelationships {
+    /// The associated markets.
+    pub markets: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated events.
+    pub events: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+    /// The associated tax categories.
+    pub tax_categories: Option<ToMany>,
+}
+
+/// The body of a request creating a [`StripeTaxAccount`]: [`StripeTaxAccountCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StripeTaxAccountCreate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The Stripe account API key.
+    ///
+    /// Example: `"STRIPE_API_KEY"`
+    pub api_key: Secret,
+    /// Indicates if the transaction will be recorded and visible on the Stripe website.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_invoice: Option<bool>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StripeTaxAccountCreate {
+    /// A new stripe tax account with what the API requires.
+    pub fn new(name: impl Into<String>, api_key: impl Into<Secret>) -> Self {
+        Self {
+            name: name.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            api_key: api_key.into(),
+            commit_invoice: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `commit_invoice`.
+    ///
+    /// Indicates if the transaction will be recorded and visible on the Stripe website.
+    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
+        self.commit_invoice = Some(commit_invoice);
+        self
+    }
+
+    /// Links `tax_categories` to the `tax_categories` with these ids.
+    ///
+    /// The associated tax categories.
+    pub fn tax_categories(
+        mut self,
+        tax_categories: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
+        self
+    }
+}
+
+/// The body of a request updating a [`StripeTaxAccount`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StripeTaxAccountUpdate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The Stripe account API key.
+    ///
+    /// Example: `"STRIPE_API_KEY"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<Secret>,
+    /// Indicates if the transaction will be recorded and visible on the Stripe website.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub commit_invoice: Patch<bool>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl StripeTaxAccountUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The tax calculator's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `api_key`.
+    ///
+    /// The Stripe account API key.
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets `commit_invoice`.
+    ///
+    /// Indicates if the transaction will be recorded and visible on the Stripe website.
+    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
+        self.commit_invoice = Patch::Set(commit_invoice);
+        self
+    }
+
+    /// Clears `commit_invoice`: sends `null`.
+    pub fn clear_commit_invoice(mut self) -> Self {
+        self.commit_invoice = Patch::Clear;
+        self
+    }
+
+    /// Links `tax_categories` to the `tax_categories` with these ids.
+    ///
+    /// The associated tax categories.
+    pub fn tax_categories(
+        mut self,
+        tax_categories: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.relationships
+            .set("tax_categories", Linkage::to_many("tax_categories", tax_categories));
+        self
+    }
+}
+
+/// The values of `type`. Values this client does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeTaxAccountType {
+    /// `avalara_accounts`
+    AvalaraAccounts,
+    /// `stripe_tax_accounts`
+    StripeTaxAccounts,
+    /// `vertex_accounts`
+    VertexAccounts,
+    /// `taxjar_accounts`
+    TaxjarAccounts,
+    /// `manual_tax_calculators`
+    ManualTaxCalculators,
+    /// `external_tax_calculators`
+    ExternalTaxCalculators,
+    /// A value this client does not know, kept as sent.
+    Other(String),
+}
+
+impl StripeTaxAccountType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AvalaraAccounts => "avalara_accounts",
+            Self::StripeTaxAccounts => "stripe_tax_accounts",
+            Self::VertexAccounts => "vertex_accounts",
+            Self::TaxjarAccounts => "taxjar_accounts",
+            Self::ManualTaxCalculators => "manual_tax_calculators",
+            Self::ExternalTaxCalculators => "external_tax_calculators",
+            Self::Other(other) => other,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "avalara_accounts" => Some(Self::AvalaraAccounts),
+            "stripe_tax_accounts" => Some(Self::StripeTaxAccounts),
+            "vertex_accounts" => Some(Self::VertexAccounts),
+            "taxjar_accounts" => Some(Self::TaxjarAccounts),
+            "manual_tax_calculators" => Some(Self::ManualTaxCalculators),
+            "external_tax_calculators" => Some(Self::ExternalTaxCalculators),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for StripeTaxAccountType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FilterValue for StripeTaxAccountType {
+    fn to_filter_value(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+impl Serialize for StripeTaxAccountType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StripeTaxAccountType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize_enum(deserializer, Self::known, Self::Other)
+    }
+}
+
+/// The attributes a list of [`StripeTaxAccount`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeTaxAccountSort {
+    /// The resource's id.
+    Id,
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// The Stripe account API key.
+    ApiKey,
+}
+
+impl FieldName for StripeTaxAccountSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::ApiKey => "api_key",
+        }
+    }
+}
+
+/// The attributes a list of [`StripeTaxAccount`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeTaxAccountFilter {
+    /// The resource's id.
+    Id,
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for StripeTaxAccountFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for StripeTaxAccountFilter {}
+
+/// The relationships of a [`StripeTaxAccount`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeTaxAccountInclude {
+    /// The associated markets.
+    Markets,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated tax categories.
+    TaxCategories,
+}
+
+impl FieldName for StripeTaxAccountInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Markets => "markets",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::TaxCategories => "tax_categories",
+        }
+    }
+}
+
+/// The fields of a [`StripeTaxAccount`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StripeTaxAccountField {
+    /// The tax calculator's internal name.
+    Name,
+    /// The tax calculator's type.
+    Type,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// Indicates if the transaction will be recorded and visible on the Stripe website.
+    CommitInvoice,
+    /// The associated markets.
+    Markets,
+    /// The associated attachments.
+    Attachments,
+    /// The associated events.
+    Events,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+    /// The associated tax categories.
+    TaxCategories,
+}
+
+impl FieldName for StripeTaxAccountField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::CommitInvoice => "commit_invoice",
+            Self::Markets => "markets",
+            Self::Attachments => "attachments",
+            Self::Events => "events",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+            Self::TaxCategories => "tax_categories",
+        }
     }
 }

@@ -2,515 +2,21 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `subscription_models` resource: subscription models.
+//!
+//! Start from [`SubscriptionModels`], the endpoints that [`Client::subscription_models`]
+//! returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.subscription_models().list().await?;
+//! for subscription_model in &page.data {
+//!     println!("{}", subscription_model.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A subscription model, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SubscriptionModel {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: SubscriptionModelAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: SubscriptionModelRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for SubscriptionModel {
-    const TYPE: Option<&'static str> = Some("subscription_models");
-    type Sort = SubscriptionModelSort;
-    type Filter = SubscriptionModelFilter;
-    type Include = SubscriptionModelInclude;
-    type Field = SubscriptionModelField;
-}
-
-/// The attributes of a [`SubscriptionModel`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SubscriptionModelAttributes {
-    /// The subscription model's internal name.
-    ///
-    /// Example: `"EU Subscription Model"`
-    pub name: Option<String>,
-    /// The subscription model's strategy used to generate order subscriptions: one between
-    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
-    ///
-    /// Example: `"by_frequency"`
-    pub strategy: Option<String>,
-    /// An object that contains the frequencies available for this subscription model. Supported
-    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
-    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
-    /// hour).
-    ///
-    /// Example: `["hourly","10 * * * *","weekly","monthly","two-month"]`
-    pub frequencies: Option<Vec<String>>,
-    /// Indicates if the created subscriptions will be activated considering the placed source
-    /// order as its first run, default to true. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    pub auto_activate: Option<bool>,
-    /// Indicates if the created subscriptions will be cancelled in case the source order is
-    /// cancelled, default to false. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    pub auto_cancel: Option<bool>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`SubscriptionModel`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct SubscriptionModelRelationships {
-    /// The associated markets.
-    pub markets: Option<ToMany>,
-    /// The associated order subscriptions.
-    pub order_subscriptions: Option<ToMany>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`SubscriptionModel`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionModelSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `strategy`
-    Strategy,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for SubscriptionModelSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Strategy => "strategy",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`SubscriptionModel`] can be filtered on, with the predicates
-/// of [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionModelFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `strategy`
-    Strategy,
-    /// `auto_activate`
-    AutoActivate,
-    /// `auto_cancel`
-    AutoCancel,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for SubscriptionModelFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Strategy => "strategy",
-            Self::AutoActivate => "auto_activate",
-            Self::AutoCancel => "auto_cancel",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for SubscriptionModelFilter {}
-
-/// The relationships of a [`SubscriptionModel`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionModelInclude {
-    /// `markets`
-    Markets,
-    /// `order_subscriptions`
-    OrderSubscriptions,
-    /// `attachments`
-    Attachments,
-}
-
-impl FieldName for SubscriptionModelInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Markets => "markets",
-            Self::OrderSubscriptions => "order_subscriptions",
-            Self::Attachments => "attachments",
-        }
-    }
-}
-
-/// The fields of a [`SubscriptionModel`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SubscriptionModelField {
-    /// `name`
-    Name,
-    /// `strategy`
-    Strategy,
-    /// `frequencies`
-    Frequencies,
-    /// `auto_activate`
-    AutoActivate,
-    /// `auto_cancel`
-    AutoCancel,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `markets`
-    Markets,
-    /// `order_subscriptions`
-    OrderSubscriptions,
-    /// `attachments`
-    Attachments,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for SubscriptionModelField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Strategy => "strategy",
-            Self::Frequencies => "frequencies",
-            Self::AutoActivate => "auto_activate",
-            Self::AutoCancel => "auto_cancel",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Markets => "markets",
-            Self::OrderSubscriptions => "order_subscriptions",
-            Self::Attachments => "attachments",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`SubscriptionModel`]: [`SubscriptionModelCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SubscriptionModelCreate {
-    /// The subscription model's internal name.
-    ///
-    /// Example: `"EU Subscription Model"`
-    pub name: String,
-    /// The subscription model's strategy used to generate order subscriptions: one between
-    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
-    ///
-    /// Example: `"by_frequency"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// An object that contains the frequencies available for this subscription model. Supported
-    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
-    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
-    /// hour).
-    ///
-    /// Example: `["hourly","10 * * * *","weekly","monthly","two-month"]`
-    pub frequencies: Vec<String>,
-    /// Indicates if the created subscriptions will be activated considering the placed source
-    /// order as its first run, default to true. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_activate: Option<bool>,
-    /// Indicates if the created subscriptions will be cancelled in case the source order is
-    /// cancelled, default to false. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_cancel: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl SubscriptionModelCreate {
-    /// A new subscription model with what the API requires.
-    pub fn new(name: impl Into<String>, frequencies: Vec<String>) -> Self {
-        Self {
-            name: name.into(),
-            strategy: None,
-            frequencies,
-            auto_activate: None,
-            auto_cancel: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `strategy`.
-    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Some(strategy.into());
-        self
-    }
-
-    /// Sets `auto_activate`.
-    pub fn auto_activate(mut self, auto_activate: bool) -> Self {
-        self.auto_activate = Some(auto_activate);
-        self
-    }
-
-    /// Sets `auto_cancel`.
-    pub fn auto_cancel(mut self, auto_cancel: bool) -> Self {
-        self.auto_cancel = Some(auto_cancel);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`SubscriptionModel`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct SubscriptionModelUpdate {
-    /// The subscription model's internal name.
-    ///
-    /// Example: `"EU Subscription Model"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The subscription model's strategy used to generate order subscriptions: one between
-    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
-    ///
-    /// Example: `"by_frequency"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub strategy: Patch<String>,
-    /// An object that contains the frequencies available for this subscription model. Supported
-    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
-    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
-    /// hour).
-    ///
-    /// Example: `["hourly","10 * * * *","weekly","monthly","two-month"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequencies: Option<Vec<String>>,
-    /// Indicates if the created subscriptions will be activated considering the placed source
-    /// order as its first run, default to true. Optional, default is 'true'.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auto_activate: Patch<bool>,
-    /// Indicates if the created subscriptions will be cancelled in case the source order is
-    /// cancelled, default to false. Optional, default is 'false'.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub auto_cancel: Patch<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl SubscriptionModelUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `strategy`.
-    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
-        self.strategy = Patch::Set(strategy.into());
-        self
-    }
-
-    /// Clears `strategy`: sends `null`.
-    pub fn clear_strategy(mut self) -> Self {
-        self.strategy = Patch::Clear;
-        self
-    }
-
-    /// Sets `frequencies`.
-    pub fn frequencies(mut self, frequencies: Vec<String>) -> Self {
-        self.frequencies = Some(frequencies);
-        self
-    }
-
-    /// Sets `auto_activate`.
-    pub fn auto_activate(mut self, auto_activate: bool) -> Self {
-        self.auto_activate = Patch::Set(auto_activate);
-        self
-    }
-
-    /// Clears `auto_activate`: sends `null`.
-    pub fn clear_auto_activate(mut self) -> Self {
-        self.auto_activate = Patch::Clear;
-        self
-    }
-
-    /// Sets `auto_cancel`.
-    pub fn auto_cancel(mut self, auto_cancel: bool) -> Self {
-        self.auto_cancel = Patch::Set(auto_cancel);
-        self
-    }
-
-    /// Clears `auto_cancel`: sends `null`.
-    pub fn clear_auto_cancel(mut self) -> Self {
-        self.auto_cancel = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `subscription_models` endpoints, from [`Client::subscription_models`].
 #[derive(Debug, Clone)]
@@ -622,5 +128,573 @@ impl SubscriptionModels {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A subscription model, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionModel {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: SubscriptionModelAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: SubscriptionModelRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for SubscriptionModel {
+    const TYPE: Option<&'static str> = Some("subscription_models");
+    type Sort = SubscriptionModelSort;
+    type Filter = SubscriptionModelFilter;
+    type Include = SubscriptionModelInclude;
+    type Field = SubscriptionModelField;
+}
+
+/// The attributes of a [`SubscriptionModel`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionModelAttributes {
+    /// The subscription model's internal name.
+    ///
+    /// Example: `"EU Subscription Model"`
+    pub name: Option<String>,
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    ///
+    /// Example: `"by_frequency"`
+    pub strategy: Option<String>,
+    /// An object that contains the frequencies available for this subscription model. Supported
+    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
+    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
+    /// hour).
+    ///
+    /// Example: `["hourly","10 * * * *","weekly","monthly","two-month"]`
+    pub frequencies: Option<Vec<String>>,
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    pub auto_activate: Option<bool>,
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    pub auto_cancel: Option<bool>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`SubscriptionModel`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SubscriptionModelRelationships {
+    /// The associated markets.
+    pub markets: Option<ToMany>,
+    /// The associated order subscriptions.
+    pub order_subscriptions: Option<ToMany>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`SubscriptionModel`]: [`SubscriptionModelCreate::new`]
+/// takes what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SubscriptionModelCreate {
+    /// The subscription model's internal name.
+    ///
+    /// Example: `"EU Subscription Model"`
+    pub name: String,
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    ///
+    /// Example: `"by_frequency"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// An object that contains the frequencies available for this subscription model. Supported
+    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
+    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
+    /// hour).
+    ///
+    /// Example: `["hourly","10 * * * *","weekly","monthly","two-month"]`
+    pub frequencies: Vec<String>,
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_activate: Option<bool>,
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_cancel: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl SubscriptionModelCreate {
+    /// A new subscription model with what the API requires.
+    pub fn new(name: impl Into<String>, frequencies: Vec<String>) -> Self {
+        Self {
+            name: name.into(),
+            strategy: None,
+            frequencies,
+            auto_activate: None,
+            auto_cancel: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `strategy`.
+    ///
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
+        self.strategy = Some(strategy.into());
+        self
+    }
+
+    /// Sets `auto_activate`.
+    ///
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    pub fn auto_activate(mut self, auto_activate: bool) -> Self {
+        self.auto_activate = Some(auto_activate);
+        self
+    }
+
+    /// Sets `auto_cancel`.
+    ///
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    pub fn auto_cancel(mut self, auto_cancel: bool) -> Self {
+        self.auto_cancel = Some(auto_cancel);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`SubscriptionModel`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SubscriptionModelUpdate {
+    /// The subscription model's internal name.
+    ///
+    /// Example: `"EU Subscription Model"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    ///
+    /// Example: `"by_frequency"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub strategy: Patch<String>,
+    /// An object that contains the frequencies available for this subscription model. Supported
+    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
+    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
+    /// hour).
+    ///
+    /// Example: `["hourly","10 * * * *","weekly","monthly","two-month"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequencies: Option<Vec<String>>,
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub auto_activate: Patch<bool>,
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub auto_cancel: Patch<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl SubscriptionModelUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The subscription model's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `strategy`.
+    ///
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    pub fn strategy(mut self, strategy: impl Into<String>) -> Self {
+        self.strategy = Patch::Set(strategy.into());
+        self
+    }
+
+    /// Clears `strategy`: sends `null`.
+    pub fn clear_strategy(mut self) -> Self {
+        self.strategy = Patch::Clear;
+        self
+    }
+
+    /// Sets `frequencies`.
+    ///
+    /// An object that contains the frequencies available for this subscription model. Supported
+    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
+    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
+    /// hour).
+    pub fn frequencies(mut self, frequencies: Vec<String>) -> Self {
+        self.frequencies = Some(frequencies);
+        self
+    }
+
+    /// Sets `auto_activate`.
+    ///
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    pub fn auto_activate(mut self, auto_activate: bool) -> Self {
+        self.auto_activate = Patch::Set(auto_activate);
+        self
+    }
+
+    /// Clears `auto_activate`: sends `null`.
+    pub fn clear_auto_activate(mut self) -> Self {
+        self.auto_activate = Patch::Clear;
+        self
+    }
+
+    /// Sets `auto_cancel`.
+    ///
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    pub fn auto_cancel(mut self, auto_cancel: bool) -> Self {
+        self.auto_cancel = Patch::Set(auto_cancel);
+        self
+    }
+
+    /// Clears `auto_cancel`: sends `null`.
+    pub fn clear_auto_cancel(mut self) -> Self {
+        self.auto_cancel = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`SubscriptionModel`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionModelSort {
+    /// The resource's id.
+    Id,
+    /// The subscription model's internal name.
+    Name,
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    Strategy,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for SubscriptionModelSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Strategy => "strategy",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`SubscriptionModel`] can be filtered on, with the predicates
+/// of [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionModelFilter {
+    /// The resource's id.
+    Id,
+    /// The subscription model's internal name.
+    Name,
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    Strategy,
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    AutoActivate,
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    AutoCancel,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for SubscriptionModelFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Strategy => "strategy",
+            Self::AutoActivate => "auto_activate",
+            Self::AutoCancel => "auto_cancel",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for SubscriptionModelFilter {}
+
+/// The relationships of a [`SubscriptionModel`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionModelInclude {
+    /// The associated markets.
+    Markets,
+    /// The associated order subscriptions.
+    OrderSubscriptions,
+    /// The associated attachments.
+    Attachments,
+}
+
+impl FieldName for SubscriptionModelInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Markets => "markets",
+            Self::OrderSubscriptions => "order_subscriptions",
+            Self::Attachments => "attachments",
+        }
+    }
+}
+
+/// The fields of a [`SubscriptionModel`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionModelField {
+    /// The subscription model's internal name.
+    Name,
+    /// The subscription model's strategy used to generate order subscriptions: one between
+    /// 'by_frequency' (default) and 'by_line_items'. Optional, default is 'by_frequency'.
+    Strategy,
+    /// An object that contains the frequencies available for this subscription model. Supported
+    /// ones are 'hourly', 'daily', 'weekly', 'monthly', 'two-month', 'three-month',
+    /// 'four-month', 'six-month', 'yearly', or your custom crontab expression (min unit is
+    /// hour).
+    Frequencies,
+    /// Indicates if the created subscriptions will be activated considering the placed source
+    /// order as its first run, default to true. Optional, default is 'true'.
+    AutoActivate,
+    /// Indicates if the created subscriptions will be cancelled in case the source order is
+    /// cancelled, default to false. Optional, default is 'false'.
+    AutoCancel,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated markets.
+    Markets,
+    /// The associated order subscriptions.
+    OrderSubscriptions,
+    /// The associated attachments.
+    Attachments,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for SubscriptionModelField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Strategy => "strategy",
+            Self::Frequencies => "frequencies",
+            Self::AutoActivate => "auto_activate",
+            Self::AutoCancel => "auto_cancel",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Markets => "markets",
+            Self::OrderSubscriptions => "order_subscriptions",
+            Self::Attachments => "attachments",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -2,8 +2,70 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `tags` resource: tags.
+//!
+//! Start from [`Tags`], the endpoints that [`Client::tags`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.tags().list().await?;
+//! for tag in &page.data {
+//!     println!("{}", tag.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `tags` endpoints, from [`Client::tags`].
+#[derive(Debug, Clone)]
+pub struct Tags {
+    client: Client,
+}
+
+impl Client {
+    /// The `tags` endpoints: tags.
+    pub fn tags(&self) -> Tags {
+        Tags { client: self.clone() }
+    }
+}
+
+impl Tags {
+    /// Lists tags, a page at a time: `GET /tags`.
+    pub fn list(&self) -> ListCall<Tag> {
+        ListCall::list(&self.client, "tags")
+    }
+
+    /// Retrieves a tag by id: `GET /tags/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Tag> {
+        ItemCall::retrieve(&self.client, "tags", id)
+    }
+
+    /// Creates a tag: `POST /tags`.
+    pub fn create(&self, body: &TagCreate) -> ItemCall<Tag> {
+        ItemCall::create(&self.client, "tags", body)
+    }
+
+    /// Updates a tag: `PATCH /tags/{id}`.
+    pub fn update(&self, id: &str, body: &TagUpdate) -> ItemCall<Tag> {
+        ItemCall::update(&self.client, "tags", id, body)
+    }
+
+    /// Deletes a tag: `DELETE /tags/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "tags", id)
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /tags/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(&self.client, "tags", id, "event_stores", Some("event_stores"))
+    }
+}
 
 /// A tag, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -75,21 +137,180 @@ pub struct TagRelationships {
     pub event_stores: Option<ToMany>,
 }
 
+/// The body of a request creating a [`Tag`]: [`TagCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TagCreate {
+    /// The tag name.
+    ///
+    /// Example: `"new_campaign"`
+    pub name: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl TagCreate {
+    /// A new tag with what the API requires.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`Tag`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TagUpdate {
+    /// The tag name.
+    ///
+    /// Example: `"new_campaign"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl TagUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The tag name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
 /// The attributes a list of [`Tag`] can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TagSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The tag name.
     Name,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -113,17 +334,20 @@ impl FieldName for TagSort {
 pub enum TagFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The tag name.
     Name,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -158,19 +382,22 @@ impl FieldName for TagInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TagField {
-    /// `name`
+    /// The tag name.
     Name,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -185,192 +412,5 @@ impl FieldName for TagField {
             Self::Metadata => "metadata",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The body of a request creating a [`Tag`]: [`TagCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TagCreate {
-    /// The tag name.
-    ///
-    /// Example: `"new_campaign"`
-    pub name: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl TagCreate {
-    /// A new tag with what the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Tag`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TagUpdate {
-    /// The tag name.
-    ///
-    /// Example: `"new_campaign"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl TagUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
-
-/// The `tags` endpoints, from [`Client::tags`].
-#[derive(Debug, Clone)]
-pub struct Tags {
-    client: Client,
-}
-
-impl Client {
-    /// The `tags` endpoints: tags.
-    pub fn tags(&self) -> Tags {
-        Tags { client: self.clone() }
-    }
-}
-
-impl Tags {
-    /// Lists tags, a page at a time: `GET /tags`.
-    pub fn list(&self) -> ListCall<Tag> {
-        ListCall::list(&self.client, "tags")
-    }
-
-    /// Retrieves a tag by id: `GET /tags/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Tag> {
-        ItemCall::retrieve(&self.client, "tags", id)
-    }
-
-    /// Creates a tag: `POST /tags`.
-    pub fn create(&self, body: &TagCreate) -> ItemCall<Tag> {
-        ItemCall::create(&self.client, "tags", body)
-    }
-
-    /// Updates a tag: `PATCH /tags/{id}`.
-    pub fn update(&self, id: &str, body: &TagUpdate) -> ItemCall<Tag> {
-        ItemCall::update(&self.client, "tags", id, body)
-    }
-
-    /// Deletes a tag: `DELETE /tags/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "tags", id)
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /tags/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(&self.client, "tags", id, "event_stores", Some("event_stores"))
     }
 }

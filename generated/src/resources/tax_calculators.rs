@@ -2,8 +2,121 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `tax_calculators` resource: tax calculators.
+//!
+//! Start from [`TaxCalculators`], the endpoints that [`Client::tax_calculators`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.tax_calculators().list().await?;
+//! for tax_calculator in &page.data {
+//!     println!("{}", tax_calculator.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `tax_calculators` endpoints, from [`Client::tax_calculators`].
+#[derive(Debug, Clone)]
+pub struct TaxCalculators {
+    client: Client,
+}
+
+impl Client {
+    /// The `tax_calculators` endpoints: tax calculators.
+    pub fn tax_calculators(&self) -> TaxCalculators {
+        TaxCalculators {
+            client: self.clone(),
+        }
+    }
+}
+
+impl TaxCalculators {
+    /// Lists tax calculators, a page at a time: `GET /tax_calculators`.
+    pub fn list(&self) -> ListCall<TaxCalculator> {
+        ListCall::list(&self.client, "tax_calculators")
+    }
+
+    /// Retrieves a tax calculator by id: `GET /tax_calculators/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<TaxCalculator> {
+        ItemCall::retrieve(&self.client, "tax_calculators", id)
+    }
+
+    /// The associated markets.
+    ///
+    /// `GET /tax_calculators/{id}/markets`
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
+        ListCall::related(
+            &self.client,
+            "tax_calculators",
+            id,
+            "markets",
+            Some("markets"),
+        )
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /tax_calculators/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "tax_calculators",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /tax_calculators/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "tax_calculators", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /tax_calculators/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "tax_calculators",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /tax_calculators/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "tax_calculators",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A tax calculator, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -164,17 +277,19 @@ impl<'de> Deserialize<'de> for TaxCalculatorType {
 pub enum TaxCalculatorSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The tax calculator's internal name.
     Name,
-    /// `type`
+    /// The tax calculator's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -199,19 +314,22 @@ impl FieldName for TaxCalculatorSort {
 pub enum TaxCalculatorFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The tax calculator's internal name.
     Name,
-    /// `type`
+    /// The tax calculator's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -236,13 +354,13 @@ impl FilterField for TaxCalculatorFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxCalculatorInclude {
-    /// `markets`
+    /// The associated markets.
     Markets,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -261,29 +379,32 @@ impl FieldName for TaxCalculatorInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxCalculatorField {
-    /// `name`
+    /// The tax calculator's internal name.
     Name,
-    /// `type`
+    /// The tax calculator's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `markets`
+    /// The associated markets.
     Markets,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -303,106 +424,5 @@ impl FieldName for TaxCalculatorField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `tax_calculators` endpoints, from [`Client::tax_calculators`].
-#[derive(Debug, Clone)]
-pub struct TaxCalculators {
-    client: Client,
-}
-
-impl Client {
-    /// The `tax_calculators` endpoints: tax calculators.
-    pub fn tax_calculators(&self) -> TaxCalculators {
-        TaxCalculators {
-            client: self.clone(),
-        }
-    }
-}
-
-impl TaxCalculators {
-    /// Lists tax calculators, a page at a time: `GET /tax_calculators`.
-    pub fn list(&self) -> ListCall<TaxCalculator> {
-        ListCall::list(&self.client, "tax_calculators")
-    }
-
-    /// Retrieves a tax calculator by id: `GET /tax_calculators/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<TaxCalculator> {
-        ItemCall::retrieve(&self.client, "tax_calculators", id)
-    }
-
-    /// The associated markets.
-    ///
-    /// `GET /tax_calculators/{id}/markets`
-    ///
-    /// With the `markets` feature.
-    #[cfg(feature = "markets")]
-    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
-        ListCall::related(
-            &self.client,
-            "tax_calculators",
-            id,
-            "markets",
-            Some("markets"),
-        )
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /tax_calculators/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "tax_calculators",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /tax_calculators/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "tax_calculators", id, "events", Some("events"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /tax_calculators/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "tax_calculators",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /tax_calculators/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "tax_calculators",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

@@ -2,480 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `tax_categories` resource: tax categories.
+//!
+//! Start from [`TaxCategories`], the endpoints that [`Client::tax_categories`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.tax_categories().list().await?;
+//! for tax_category in &page.data {
+//!     println!("{}", tax_category.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A tax category, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct TaxCategory {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: TaxCategoryAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: TaxCategoryRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for TaxCategory {
-    const TYPE: Option<&'static str> = Some("tax_categories");
-    type Sort = TaxCategorySort;
-    type Filter = TaxCategoryFilter;
-    type Include = TaxCategoryInclude;
-    type Field = TaxCategoryField;
-}
-
-/// The attributes of a [`TaxCategory`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct TaxCategoryAttributes {
-    /// The tax category identifier code, specific for a particular tax calculator.
-    ///
-    /// Example: `"31000"`
-    pub code: Option<String>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    pub sku_code: Option<String>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`TaxCategory`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct TaxCategoryRelationships {
-    /// The associated SKU.
-    pub sku: Option<ToOne>,
-    /// The associated tax calculator.
-    pub tax_calculator: Option<ToOne>,
-    /// The associated attachments.
-    pub attachments: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`TaxCategory`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxCategorySort {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for TaxCategorySort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`TaxCategory`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxCategoryFilter {
-    /// The resource's id.
-    Id,
-    /// `code`
-    Code,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for TaxCategoryFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for TaxCategoryFilter {}
-
-/// The relationships of a [`TaxCategory`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxCategoryInclude {
-    /// `sku`
-    Sku,
-    /// `tax_calculator`
-    TaxCalculator,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for TaxCategoryInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::Sku => "sku",
-            Self::TaxCalculator => "tax_calculator",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`TaxCategory`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxCategoryField {
-    /// `code`
-    Code,
-    /// `sku_code`
-    SkuCode,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `sku`
-    Sku,
-    /// `tax_calculator`
-    TaxCalculator,
-    /// `attachments`
-    Attachments,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for TaxCategoryField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Code => "code",
-            Self::SkuCode => "sku_code",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::Sku => "sku",
-            Self::TaxCalculator => "tax_calculator",
-            Self::Attachments => "attachments",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// What the `tax_calculator` of a [`TaxCategory`] can be: `avalara_accounts`,
-/// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
-/// `external_tax_calculators`. A variant is there when its type's feature is on; others
-/// arrive as `Other`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum TaxCategoryTaxCalculator {
-    /// `avalara_accounts`
-    #[cfg(feature = "avalara_accounts")]
-    AvalaraAccount(Box<super::avalara_accounts::AvalaraAccount>),
-    /// `stripe_tax_accounts`
-    #[cfg(feature = "stripe_tax_accounts")]
-    StripeTaxAccount(Box<super::stripe_tax_accounts::StripeTaxAccount>),
-    /// `vertex_accounts`
-    #[cfg(feature = "vertex_accounts")]
-    VertexAccount(Box<super::vertex_accounts::VertexAccount>),
-    /// `taxjar_accounts`
-    #[cfg(feature = "taxjar_accounts")]
-    TaxjarAccount(Box<super::taxjar_accounts::TaxjarAccount>),
-    /// `manual_tax_calculators`
-    #[cfg(feature = "manual_tax_calculators")]
-    ManualTaxCalculator(Box<super::manual_tax_calculators::ManualTaxCalculator>),
-    /// `external_tax_calculators`
-    #[cfg(feature = "external_tax_calculators")]
-    ExternalTaxCalculator(Box<super::external_tax_calculators::ExternalTaxCalculator>),
-    /// A type without a variant here, decoded generically.
-    Other(Box<GenericResource>),
-}
-
-impl<'de> Deserialize<'de> for TaxCategoryTaxCalculator {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (type_, value) = tagged(deserializer)?;
-        match type_.as_str() {
-            #[cfg(feature = "avalara_accounts")]
-            "avalara_accounts" => decode_variant(value).map(Self::AvalaraAccount),
-            #[cfg(feature = "stripe_tax_accounts")]
-            "stripe_tax_accounts" => decode_variant(value).map(Self::StripeTaxAccount),
-            #[cfg(feature = "vertex_accounts")]
-            "vertex_accounts" => decode_variant(value).map(Self::VertexAccount),
-            #[cfg(feature = "taxjar_accounts")]
-            "taxjar_accounts" => decode_variant(value).map(Self::TaxjarAccount),
-            #[cfg(feature = "manual_tax_calculators")]
-            "manual_tax_calculators" => {
-                decode_variant(value).map(Self::ManualTaxCalculator)
-            }
-            #[cfg(feature = "external_tax_calculators")]
-            "external_tax_calculators" => {
-                decode_variant(value).map(Self::ExternalTaxCalculator)
-            }
-            _ => decode_variant(value).map(Self::Other),
-        }
-    }
-}
-
-impl Resource for TaxCategoryTaxCalculator {
-    const TYPE: Option<&'static str> = None;
-    type Sort = RawName;
-    type Filter = RawName;
-    type Include = RawName;
-    type Field = RawName;
-}
-
-/// The body of a request creating a [`TaxCategory`]: [`TaxCategoryCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TaxCategoryCreate {
-    /// The tax category identifier code, specific for a particular tax calculator.
-    ///
-    /// Example: `"31000"`
-    pub code: String,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sku_code: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl TaxCategoryCreate {
-    /// A new tax category with what the API requires.
-    pub fn new(
-        code: impl Into<String>,
-        sku: impl Into<String>,
-        tax_calculator: ResourceIdentifier,
-    ) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("sku", Linkage::to("skus", sku));
-        relationships.set("tax_calculator", Linkage::To(tax_calculator));
-        Self {
-            code: code.into(),
-            sku_code: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            relationships,
-        }
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Some(sku_code.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`TaxCategory`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TaxCategoryUpdate {
-    /// The tax category identifier code, specific for a particular tax calculator.
-    ///
-    /// Example: `"31000"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The code of the associated SKU.
-    ///
-    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub sku_code: Patch<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl TaxCategoryUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `code`.
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
-    /// Sets `sku_code`.
-    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
-        self.sku_code = Patch::Set(sku_code.into());
-        self
-    }
-
-    /// Clears `sku_code`: sends `null`.
-    pub fn clear_sku_code(mut self) -> Self {
-        self.sku_code = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Links `sku` to the `skus` with this id.
-    pub fn sku(mut self, sku: impl Into<String>) -> Self {
-        self.relationships.set("sku", Linkage::to("skus", sku));
-        self
-    }
-}
 
 /// The `tax_categories` endpoints, from [`Client::tax_categories`].
 #[derive(Debug, Clone)]
@@ -596,4 +136,510 @@ impl TaxCategories {
             Some("event_stores"),
         )
     }
+}
+
+/// A tax category, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct TaxCategory {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: TaxCategoryAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: TaxCategoryRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for TaxCategory {
+    const TYPE: Option<&'static str> = Some("tax_categories");
+    type Sort = TaxCategorySort;
+    type Filter = TaxCategoryFilter;
+    type Include = TaxCategoryInclude;
+    type Field = TaxCategoryField;
+}
+
+/// The attributes of a [`TaxCategory`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct TaxCategoryAttributes {
+    /// The tax category identifier code, specific for a particular tax calculator.
+    ///
+    /// Example: `"31000"`
+    pub code: Option<String>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    pub sku_code: Option<String>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`TaxCategory`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct TaxCategoryRelationships {
+    /// The associated SKU.
+    pub sku: Option<ToOne>,
+    /// The associated tax calculator.
+    pub tax_calculator: Option<ToOne>,
+    /// The associated attachments.
+    pub attachments: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`TaxCategory`]: [`TaxCategoryCreate::new`] takes what
+/// the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TaxCategoryCreate {
+    /// The tax category identifier code, specific for a particular tax calculator.
+    ///
+    /// Example: `"31000"`
+    pub code: String,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sku_code: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl TaxCategoryCreate {
+    /// A new tax category with what the API requires.
+    pub fn new(
+        code: impl Into<String>,
+        sku: impl Into<String>,
+        tax_calculator: ResourceIdentifier,
+    ) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("sku", Linkage::to("skus", sku));
+        relationships.set("tax_calculator", Linkage::To(tax_calculator));
+        Self {
+            code: code.into(),
+            sku_code: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            relationships,
+        }
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Some(sku_code.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`TaxCategory`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TaxCategoryUpdate {
+    /// The tax category identifier code, specific for a particular tax calculator.
+    ///
+    /// Example: `"31000"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The code of the associated SKU.
+    ///
+    /// Example: `"TSHIRTMM000000FFFFFFXLXX"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub sku_code: Patch<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl TaxCategoryUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    ///
+    /// The tax category identifier code, specific for a particular tax calculator.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `sku_code`.
+    ///
+    /// The code of the associated SKU.
+    pub fn sku_code(mut self, sku_code: impl Into<String>) -> Self {
+        self.sku_code = Patch::Set(sku_code.into());
+        self
+    }
+
+    /// Clears `sku_code`: sends `null`.
+    pub fn clear_sku_code(mut self) -> Self {
+        self.sku_code = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Links `sku` to the `skus` with this id.
+    ///
+    /// The associated SKU.
+    pub fn sku(mut self, sku: impl Into<String>) -> Self {
+        self.relationships.set("sku", Linkage::to("skus", sku));
+        self
+    }
+}
+
+/// The attributes a list of [`TaxCategory`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxCategorySort {
+    /// The resource's id.
+    Id,
+    /// The tax category identifier code, specific for a particular tax calculator.
+    Code,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for TaxCategorySort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`TaxCategory`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxCategoryFilter {
+    /// The resource's id.
+    Id,
+    /// The tax category identifier code, specific for a particular tax calculator.
+    Code,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for TaxCategoryFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Code => "code",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for TaxCategoryFilter {}
+
+/// The relationships of a [`TaxCategory`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxCategoryInclude {
+    /// The associated SKU.
+    Sku,
+    /// The associated tax calculator.
+    TaxCalculator,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for TaxCategoryInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::Sku => "sku",
+            Self::TaxCalculator => "tax_calculator",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`TaxCategory`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxCategoryField {
+    /// The tax category identifier code, specific for a particular tax calculator.
+    Code,
+    /// The code of the associated SKU.
+    SkuCode,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated SKU.
+    Sku,
+    /// The associated tax calculator.
+    TaxCalculator,
+    /// The associated attachments.
+    Attachments,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for TaxCategoryField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Code => "code",
+            Self::SkuCode => "sku_code",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::Sku => "sku",
+            Self::TaxCalculator => "tax_calculator",
+            Self::Attachments => "attachments",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
+    }
+}
+
+/// What the `tax_calculator` of a [`TaxCategory`] can be: `avalara_accounts`,
+/// `stripe_tax_accounts`, `vertex_accounts`, `taxjar_accounts`, `manual_tax_calculators`,
+/// `external_tax_calculators`. A variant is there when its type's feature is on; others
+/// arrive as `Other`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TaxCategoryTaxCalculator {
+    /// `avalara_accounts`
+    #[cfg(feature = "avalara_accounts")]
+    AvalaraAccount(Box<super::avalara_accounts::AvalaraAccount>),
+    /// `stripe_tax_accounts`
+    #[cfg(feature = "stripe_tax_accounts")]
+    StripeTaxAccount(Box<super::stripe_tax_accounts::StripeTaxAccount>),
+    /// `vertex_accounts`
+    #[cfg(feature = "vertex_accounts")]
+    VertexAccount(Box<super::vertex_accounts::VertexAccount>),
+    /// `taxjar_accounts`
+    #[cfg(feature = "taxjar_accounts")]
+    TaxjarAccount(Box<super::taxjar_accounts::TaxjarAccount>),
+    /// `manual_tax_calculators`
+    #[cfg(feature = "manual_tax_calculators")]
+    ManualTaxCalculator(Box<super::manual_tax_calculators::ManualTaxCalculator>),
+    /// `external_tax_calculators`
+    #[cfg(feature = "external_tax_calculators")]
+    ExternalTaxCalculator(Box<super::external_tax_calculators::ExternalTaxCalculator>),
+    /// A type without a variant here, decoded generically.
+    Other(Box<GenericResource>),
+}
+
+impl<'de> Deserialize<'de> for TaxCategoryTaxCalculator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (type_, value) = tagged(deserializer)?;
+        match type_.as_str() {
+            #[cfg(feature = "avalara_accounts")]
+            "avalara_accounts" => decode_variant(value).map(Self::AvalaraAccount),
+            #[cfg(feature = "stripe_tax_accounts")]
+            "stripe_tax_accounts" => decode_variant(value).map(Self::StripeTaxAccount),
+            #[cfg(feature = "vertex_accounts")]
+            "vertex_accounts" => decode_variant(value).map(Self::VertexAccount),
+            #[cfg(feature = "taxjar_accounts")]
+            "taxjar_accounts" => decode_variant(value).map(Self::TaxjarAccount),
+            #[cfg(feature = "manual_tax_calculators")]
+            "manual_tax_calculators" => {
+                decode_variant(value).map(Self::ManualTaxCalculator)
+            }
+            #[cfg(feature = "external_tax_calculators")]
+            "external_tax_calculators" => {
+                decode_variant(value).map(Self::ExternalTaxCalculator)
+            }
+            _ => decode_variant(value).map(Self::Other),
+        }
+    }
+}
+
+impl Resource for TaxCategoryTaxCalculator {
+    const TYPE: Option<&'static str> = None;
+    type Sort = RawName;
+    type Filter = RawName;
+    type Include = RawName;
+    type Field = RawName;
 }

@@ -2,8 +2,116 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `tax_rules` resource: tax rules.
+//!
+//! Start from [`TaxRules`], the endpoints that [`Client::tax_rules`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.tax_rules().list().await?;
+//! for tax_rule in &page.data {
+//!     println!("{}", tax_rule.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `tax_rules` endpoints, from [`Client::tax_rules`].
+#[derive(Debug, Clone)]
+pub struct TaxRules {
+    client: Client,
+}
+
+impl Client {
+    /// The `tax_rules` endpoints: tax rules.
+    pub fn tax_rules(&self) -> TaxRules {
+        TaxRules { client: self.clone() }
+    }
+}
+
+impl TaxRules {
+    /// Lists tax rules, a page at a time: `GET /tax_rules`.
+    pub fn list(&self) -> ListCall<TaxRule> {
+        ListCall::list(&self.client, "tax_rules")
+    }
+
+    /// Retrieves a tax rule by id: `GET /tax_rules/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<TaxRule> {
+        ItemCall::retrieve(&self.client, "tax_rules", id)
+    }
+
+    /// Creates a tax rule: `POST /tax_rules`.
+    pub fn create(&self, body: &TaxRuleCreate) -> ItemCall<TaxRule> {
+        ItemCall::create_linked(
+            &self.client,
+            "tax_rules",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a tax rule: `PATCH /tax_rules/{id}`.
+    pub fn update(&self, id: &str, body: &TaxRuleUpdate) -> ItemCall<TaxRule> {
+        ItemCall::update_linked(
+            &self.client,
+            "tax_rules",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes a tax rule: `DELETE /tax_rules/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "tax_rules", id)
+    }
+
+    /// The associated manual tax calculator.
+    ///
+    /// `GET /tax_rules/{id}/manual_tax_calculator`
+    ///
+    /// With the `manual_tax_calculators` feature.
+    #[cfg(feature = "manual_tax_calculators")]
+    pub fn manual_tax_calculator(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::manual_tax_calculators::ManualTaxCalculator>> {
+        ItemCall::related(
+            &self.client,
+            "tax_rules",
+            id,
+            "manual_tax_calculator",
+            Some("manual_tax_calculators"),
+        )
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /tax_rules/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "tax_rules", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /tax_rules/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "tax_rules",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A tax rule, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -130,189 +238,8 @@ pub struct TaxRuleRelationships {
     pub event_stores: Option<ToMany>,
 }
 
-/// The attributes a list of [`TaxRule`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxRuleSort {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `tax_rate`
-    TaxRate,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for TaxRuleSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::TaxRate => "tax_rate",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`TaxRule`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxRuleFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `tax_rate`
-    TaxRate,
-    /// `freight_taxable`
-    FreightTaxable,
-    /// `payment_method_taxable`
-    PaymentMethodTaxable,
-    /// `gift_card_taxable`
-    GiftCardTaxable,
-    /// `adjustment_taxable`
-    AdjustmentTaxable,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for TaxRuleFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::TaxRate => "tax_rate",
-            Self::FreightTaxable => "freight_taxable",
-            Self::PaymentMethodTaxable => "payment_method_taxable",
-            Self::GiftCardTaxable => "gift_card_taxable",
-            Self::AdjustmentTaxable => "adjustment_taxable",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for TaxRuleFilter {}
-
-/// The relationships of a [`TaxRule`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxRuleInclude {
-    /// `manual_tax_calculator`
-    ManualTaxCalculator,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for TaxRuleInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::ManualTaxCalculator => "manual_tax_calculator",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`TaxRule`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaxRuleField {
-    /// `name`
-    Name,
-    /// `tax_rate`
-    TaxRate,
-    /// `freight_taxable`
-    FreightTaxable,
-    /// `payment_method_taxable`
-    PaymentMethodTaxable,
-    /// `gift_card_taxable`
-    GiftCardTaxable,
-    /// `adjustment_taxable`
-    AdjustmentTaxable,
-    /// `breakdown`
-    Breakdown,
-    /// `country_code_regex`
-    CountryCodeRegex,
-    /// `not_country_code_regex`
-    NotCountryCodeRegex,
-    /// `state_code_regex`
-    StateCodeRegex,
-    /// `not_state_code_regex`
-    NotStateCodeRegex,
-    /// `zip_code_regex`
-    ZipCodeRegex,
-    /// `not_zip_code_regex`
-    NotZipCodeRegex,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `manual_tax_calculator`
-    ManualTaxCalculator,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for TaxRuleField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::TaxRate => "tax_rate",
-            Self::FreightTaxable => "freight_taxable",
-            Self::PaymentMethodTaxable => "payment_method_taxable",
-            Self::GiftCardTaxable => "gift_card_taxable",
-            Self::AdjustmentTaxable => "adjustment_taxable",
-            Self::Breakdown => "breakdown",
-            Self::CountryCodeRegex => "country_code_regex",
-            Self::NotCountryCodeRegex => "not_country_code_regex",
-            Self::StateCodeRegex => "state_code_regex",
-            Self::NotStateCodeRegex => "not_state_code_regex",
-            Self::ZipCodeRegex => "zip_code_regex",
-            Self::NotZipCodeRegex => "not_zip_code_regex",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::ManualTaxCalculator => "manual_tax_calculator",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`TaxRule`]: [`TaxRuleCreate::new`]
-/// takes what the API requires, the other methods add the rest.
+/// The body of a request creating a [`TaxRule`]: [`TaxRuleCreate::new`] takes what the API
+/// requires, the other methods add the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TaxRuleCreate {
@@ -395,7 +322,7 @@ pub struct TaxRuleCreate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
+    pub metadata: Option<Value>,
     /// The relationships to link, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -434,42 +361,57 @@ impl TaxRuleCreate {
     }
 
     /// Sets `tax_rate`.
+    ///
+    /// The tax rate for this rule. Optional, default is 0.0.
     pub fn tax_rate(mut self, tax_rate: f64) -> Self {
         self.tax_rate = Some(tax_rate);
         self
     }
 
     /// Sets `freight_taxable`.
+    ///
+    /// Indicates if the freight is taxable. Optional, default is 'false'.
     pub fn freight_taxable(mut self, freight_taxable: bool) -> Self {
         self.freight_taxable = Some(freight_taxable);
         self
     }
 
     /// Sets `payment_method_taxable`.
+    ///
+    /// Indicates if the payment method is taxable. Optional, default is 'false'.
     pub fn payment_method_taxable(mut self, payment_method_taxable: bool) -> Self {
         self.payment_method_taxable = Some(payment_method_taxable);
         self
     }
 
     /// Sets `gift_card_taxable`.
+    ///
+    /// Indicates if gift cards are taxable. Optional, default is 'false'.
     pub fn gift_card_taxable(mut self, gift_card_taxable: bool) -> Self {
         self.gift_card_taxable = Some(gift_card_taxable);
         self
     }
 
     /// Sets `adjustment_taxable`.
+    ///
+    /// Indicates if adjustemnts are taxable. Optional, default is 'false'.
     pub fn adjustment_taxable(mut self, adjustment_taxable: bool) -> Self {
         self.adjustment_taxable = Some(adjustment_taxable);
         self
     }
 
     /// Sets `country_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address country code, max size is 5000.
     pub fn country_code_regex(mut self, country_code_regex: impl Into<String>) -> Self {
         self.country_code_regex = Some(country_code_regex.into());
         self
     }
 
     /// Sets `not_country_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address country
+    /// code, max size is 5000.
     pub fn not_country_code_regex(
         mut self,
         not_country_code_regex: impl Into<String>,
@@ -479,12 +421,17 @@ impl TaxRuleCreate {
     }
 
     /// Sets `state_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address state code, max size is 5000.
     pub fn state_code_regex(mut self, state_code_regex: impl Into<String>) -> Self {
         self.state_code_regex = Some(state_code_regex.into());
         self
     }
 
     /// Sets `not_state_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address state code,
+    /// max size is 5000.
     pub fn not_state_code_regex(
         mut self,
         not_state_code_regex: impl Into<String>,
@@ -494,32 +441,46 @@ impl TaxRuleCreate {
     }
 
     /// Sets `zip_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address zip code, max size is 5000.
     pub fn zip_code_regex(mut self, zip_code_regex: impl Into<String>) -> Self {
         self.zip_code_regex = Some(zip_code_regex.into());
         self
     }
 
     /// Sets `not_zip_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping zip country code,
+    /// max size is 5000.
     pub fn not_zip_code_regex(mut self, not_zip_code_regex: impl Into<String>) -> Self {
         self.not_zip_code_regex = Some(not_zip_code_regex.into());
         self
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Some(reference.into());
         self
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Some(reference_origin.into());
         self
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
         self
     }
 }
@@ -608,7 +569,7 @@ pub struct TaxRuleUpdate {
     ///
     /// Example: `{"foo":"bar"}`
     #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
+    pub metadata: Patch<Value>,
     /// The relationships to relink, sent in `relationships`.
     #[serde(skip)]
     pub relationships: Linkages,
@@ -621,12 +582,16 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `name`.
+    ///
+    /// The tax rule internal name.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// Sets `tax_rate`.
+    ///
+    /// The tax rate for this rule. Optional, default is 0.0.
     pub fn tax_rate(mut self, tax_rate: f64) -> Self {
         self.tax_rate = Patch::Set(tax_rate);
         self
@@ -639,6 +604,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `freight_taxable`.
+    ///
+    /// Indicates if the freight is taxable. Optional, default is 'false'.
     pub fn freight_taxable(mut self, freight_taxable: bool) -> Self {
         self.freight_taxable = Patch::Set(freight_taxable);
         self
@@ -651,6 +618,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `payment_method_taxable`.
+    ///
+    /// Indicates if the payment method is taxable. Optional, default is 'false'.
     pub fn payment_method_taxable(mut self, payment_method_taxable: bool) -> Self {
         self.payment_method_taxable = Patch::Set(payment_method_taxable);
         self
@@ -663,6 +632,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `gift_card_taxable`.
+    ///
+    /// Indicates if gift cards are taxable. Optional, default is 'false'.
     pub fn gift_card_taxable(mut self, gift_card_taxable: bool) -> Self {
         self.gift_card_taxable = Patch::Set(gift_card_taxable);
         self
@@ -675,6 +646,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `adjustment_taxable`.
+    ///
+    /// Indicates if adjustemnts are taxable. Optional, default is 'false'.
     pub fn adjustment_taxable(mut self, adjustment_taxable: bool) -> Self {
         self.adjustment_taxable = Patch::Set(adjustment_taxable);
         self
@@ -687,6 +660,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `country_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address country code, max size is 5000.
     pub fn country_code_regex(mut self, country_code_regex: impl Into<String>) -> Self {
         self.country_code_regex = Patch::Set(country_code_regex.into());
         self
@@ -699,6 +674,9 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `not_country_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address country
+    /// code, max size is 5000.
     pub fn not_country_code_regex(
         mut self,
         not_country_code_regex: impl Into<String>,
@@ -714,6 +692,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `state_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address state code, max size is 5000.
     pub fn state_code_regex(mut self, state_code_regex: impl Into<String>) -> Self {
         self.state_code_regex = Patch::Set(state_code_regex.into());
         self
@@ -726,6 +706,9 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `not_state_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping address state code,
+    /// max size is 5000.
     pub fn not_state_code_regex(
         mut self,
         not_state_code_regex: impl Into<String>,
@@ -741,6 +724,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `zip_code_regex`.
+    ///
+    /// The regex that will be evaluated to match the shipping address zip code, max size is 5000.
     pub fn zip_code_regex(mut self, zip_code_regex: impl Into<String>) -> Self {
         self.zip_code_regex = Patch::Set(zip_code_regex.into());
         self
@@ -753,6 +738,9 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `not_zip_code_regex`.
+    ///
+    /// The regex that will be evaluated as negative match for the shipping zip country code,
+    /// max size is 5000.
     pub fn not_zip_code_regex(mut self, not_zip_code_regex: impl Into<String>) -> Self {
         self.not_zip_code_regex = Patch::Set(not_zip_code_regex.into());
         self
@@ -765,6 +753,10 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     pub fn reference(mut self, reference: impl Into<String>) -> Self {
         self.reference = Patch::Set(reference.into());
         self
@@ -777,6 +769,8 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
     pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
         self.reference_origin = Patch::Set(reference_origin.into());
         self
@@ -789,8 +783,11 @@ impl TaxRuleUpdate {
     }
 
     /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
         self
     }
 
@@ -801,6 +798,8 @@ impl TaxRuleUpdate {
     }
 
     /// Links `manual_tax_calculator` to the `manual_tax_calculators` with this id.
+    ///
+    /// The associated manual tax calculator.
     pub fn manual_tax_calculator(
         mut self,
         manual_tax_calculator: impl Into<String>,
@@ -814,98 +813,194 @@ impl TaxRuleUpdate {
     }
 }
 
-/// The `tax_rules` endpoints, from [`Client::tax_rules`].
-#[derive(Debug, Clone)]
-pub struct TaxRules {
-    client: Client,
+/// The attributes a list of [`TaxRule`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRuleSort {
+    /// The resource's id.
+    Id,
+    /// The tax rule internal name.
+    Name,
+    /// The tax rate for this rule. Optional, default is 0.0.
+    TaxRate,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
 }
 
-impl Client {
-    /// The `tax_rules` endpoints: tax rules.
-    pub fn tax_rules(&self) -> TaxRules {
-        TaxRules { client: self.clone() }
+impl FieldName for TaxRuleSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::TaxRate => "tax_rate",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
     }
 }
 
-impl TaxRules {
-    /// Lists tax rules, a page at a time: `GET /tax_rules`.
-    pub fn list(&self) -> ListCall<TaxRule> {
-        ListCall::list(&self.client, "tax_rules")
-    }
+/// The attributes a list of [`TaxRule`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRuleFilter {
+    /// The resource's id.
+    Id,
+    /// The tax rule internal name.
+    Name,
+    /// The tax rate for this rule. Optional, default is 0.0.
+    TaxRate,
+    /// Indicates if the freight is taxable. Optional, default is 'false'.
+    FreightTaxable,
+    /// Indicates if the payment method is taxable. Optional, default is 'false'.
+    PaymentMethodTaxable,
+    /// Indicates if gift cards are taxable. Optional, default is 'false'.
+    GiftCardTaxable,
+    /// Indicates if adjustemnts are taxable. Optional, default is 'false'.
+    AdjustmentTaxable,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
 
-    /// Retrieves a tax rule by id: `GET /tax_rules/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<TaxRule> {
-        ItemCall::retrieve(&self.client, "tax_rules", id)
+impl FieldName for TaxRuleFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::TaxRate => "tax_rate",
+            Self::FreightTaxable => "freight_taxable",
+            Self::PaymentMethodTaxable => "payment_method_taxable",
+            Self::GiftCardTaxable => "gift_card_taxable",
+            Self::AdjustmentTaxable => "adjustment_taxable",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
     }
+}
 
-    /// Creates a tax rule: `POST /tax_rules`.
-    pub fn create(&self, body: &TaxRuleCreate) -> ItemCall<TaxRule> {
-        ItemCall::create_linked(
-            &self.client,
-            "tax_rules",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
+impl FilterField for TaxRuleFilter {}
 
-    /// Updates a tax rule: `PATCH /tax_rules/{id}`.
-    pub fn update(&self, id: &str, body: &TaxRuleUpdate) -> ItemCall<TaxRule> {
-        ItemCall::update_linked(
-            &self.client,
-            "tax_rules",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a tax rule: `DELETE /tax_rules/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "tax_rules", id)
-    }
-
+/// The relationships of a [`TaxRule`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRuleInclude {
     /// The associated manual tax calculator.
-    ///
-    /// `GET /tax_rules/{id}/manual_tax_calculator`
-    ///
-    /// With the `manual_tax_calculators` feature.
-    #[cfg(feature = "manual_tax_calculators")]
-    pub fn manual_tax_calculator(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::manual_tax_calculators::ManualTaxCalculator>> {
-        ItemCall::related(
-            &self.client,
-            "tax_rules",
-            id,
-            "manual_tax_calculator",
-            Some("manual_tax_calculators"),
-        )
-    }
-
+    ManualTaxCalculator,
     /// The associated changes.
-    ///
-    /// `GET /tax_rules/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "tax_rules", id, "versions", Some("versions"))
-    }
+    Versions,
+}
 
+impl FieldName for TaxRuleInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::ManualTaxCalculator => "manual_tax_calculator",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`TaxRule`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxRuleField {
+    /// The tax rule internal name.
+    Name,
+    /// The tax rate for this rule. Optional, default is 0.0.
+    TaxRate,
+    /// Indicates if the freight is taxable. Optional, default is 'false'.
+    FreightTaxable,
+    /// Indicates if the payment method is taxable. Optional, default is 'false'.
+    PaymentMethodTaxable,
+    /// Indicates if gift cards are taxable. Optional, default is 'false'.
+    GiftCardTaxable,
+    /// Indicates if adjustemnts are taxable. Optional, default is 'false'.
+    AdjustmentTaxable,
+    /// The breakdown for this tax rule (if calculated).
+    Breakdown,
+    /// The regex that will be evaluated to match the shipping address country code, max size is 5000.
+    CountryCodeRegex,
+    /// The regex that will be evaluated as negative match for the shipping address country
+    /// code, max size is 5000.
+    NotCountryCodeRegex,
+    /// The regex that will be evaluated to match the shipping address state code, max size is 5000.
+    StateCodeRegex,
+    /// The regex that will be evaluated as negative match for the shipping address state code,
+    /// max size is 5000.
+    NotStateCodeRegex,
+    /// The regex that will be evaluated to match the shipping address zip code, max size is 5000.
+    ZipCodeRegex,
+    /// The regex that will be evaluated as negative match for the shipping zip country code,
+    /// max size is 5000.
+    NotZipCodeRegex,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The associated manual tax calculator.
+    ManualTaxCalculator,
+    /// The associated changes.
+    Versions,
     /// The associated event stores.
-    ///
-    /// `GET /tax_rules/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "tax_rules",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
+    EventStores,
+}
+
+impl FieldName for TaxRuleField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::TaxRate => "tax_rate",
+            Self::FreightTaxable => "freight_taxable",
+            Self::PaymentMethodTaxable => "payment_method_taxable",
+            Self::GiftCardTaxable => "gift_card_taxable",
+            Self::AdjustmentTaxable => "adjustment_taxable",
+            Self::Breakdown => "breakdown",
+            Self::CountryCodeRegex => "country_code_regex",
+            Self::NotCountryCodeRegex => "not_country_code_regex",
+            Self::StateCodeRegex => "state_code_regex",
+            Self::NotStateCodeRegex => "not_state_code_regex",
+            Self::ZipCodeRegex => "zip_code_regex",
+            Self::NotZipCodeRegex => "not_zip_code_regex",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::ManualTaxCalculator => "manual_tax_calculator",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

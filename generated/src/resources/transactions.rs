@@ -2,8 +2,119 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `transactions` resource: transactions.
+//!
+//! Start from [`Transactions`], the endpoints that [`Client::transactions`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.transactions().list().await?;
+//! for transaction in &page.data {
+//!     println!("{}", transaction.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `transactions` endpoints, from [`Client::transactions`].
+#[derive(Debug, Clone)]
+pub struct Transactions {
+    client: Client,
+}
+
+impl Client {
+    /// The `transactions` endpoints: transactions.
+    pub fn transactions(&self) -> Transactions {
+        Transactions {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Transactions {
+    /// Lists transactions, a page at a time: `GET /transactions`.
+    pub fn list(&self) -> ListCall<Transaction> {
+        ListCall::list(&self.client, "transactions")
+    }
+
+    /// Retrieves a transaction by id: `GET /transactions/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Transaction> {
+        ItemCall::retrieve(&self.client, "transactions", id)
+    }
+
+    /// The associated order.
+    ///
+    /// `GET /transactions/{id}/order`
+    ///
+    /// With the `orders` feature.
+    #[cfg(feature = "orders")]
+    pub fn order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
+        ItemCall::related(&self.client, "transactions", id, "order", Some("orders"))
+    }
+
+    /// The associated payment source.
+    ///
+    /// `GET /transactions/{id}/payment_source`
+    pub fn payment_source(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<TransactionPaymentSource>> {
+        ItemCall::related(&self.client, "transactions", id, "payment_source", None)
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /transactions/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "transactions",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /transactions/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "transactions", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /transactions/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "transactions", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /transactions/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "transactions",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A transaction, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -203,19 +314,21 @@ impl<'de> Deserialize<'de> for TransactionType {
 pub enum TransactionSort {
     /// The resource's id.
     Id,
-    /// `number`
+    /// The transaction number, auto generated.
     Number,
-    /// `type`
+    /// The transaction's type.
     Type,
-    /// `amount_cents`
+    /// The transaction amount, in cents.
     AmountCents,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -241,35 +354,39 @@ impl FieldName for TransactionSort {
 pub enum TransactionFilter {
     /// The resource's id.
     Id,
-    /// `number`
+    /// The transaction number, auto generated.
     Number,
-    /// `type`
+    /// The transaction's type.
     Type,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
     CurrencyCode,
-    /// `amount_cents`
+    /// The transaction amount, in cents.
     AmountCents,
-    /// `succeeded`
+    /// Indicates if the transaction is successful.
     Succeeded,
-    /// `message`
+    /// The message returned by the payment gateway.
     Message,
-    /// `error_code`
+    /// The error code, if any, returned by the payment gateway.
     ErrorCode,
-    /// `error_detail`
+    /// The error detail, if any, returned by the payment gateway.
     ErrorDetail,
-    /// `token`
+    /// The token identifying the transaction, returned by the payment gateway.
     Token,
-    /// `gateway_transaction_id`
+    /// The ID identifying the transaction, returned by the payment gateway.
     GatewayTransactionId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -302,15 +419,15 @@ impl FilterField for TransactionFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionInclude {
-    /// `order`
+    /// The associated order.
     Order,
-    /// `payment_source`
+    /// The associated payment source.
     PaymentSource,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -330,53 +447,57 @@ impl FieldName for TransactionInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionField {
-    /// `number`
+    /// The transaction number, auto generated.
     Number,
-    /// `type`
+    /// The transaction's type.
     Type,
-    /// `payment_method_type`
+    /// Information about the payment method used in the transaction.
     PaymentMethodType,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
     CurrencyCode,
-    /// `amount_cents`
+    /// The transaction amount, in cents.
     AmountCents,
-    /// `amount_float`
+    /// The transaction amount, float.
     AmountFloat,
-    /// `formatted_amount`
+    /// The transaction amount, formatted.
     FormattedAmount,
-    /// `succeeded`
+    /// Indicates if the transaction is successful.
     Succeeded,
-    /// `message`
+    /// The message returned by the payment gateway.
     Message,
-    /// `error_code`
+    /// The error code, if any, returned by the payment gateway.
     ErrorCode,
-    /// `error_detail`
+    /// The error detail, if any, returned by the payment gateway.
     ErrorDetail,
-    /// `token`
+    /// The token identifying the transaction, returned by the payment gateway.
     Token,
-    /// `gateway_transaction_id`
+    /// The ID identifying the transaction, returned by the payment gateway.
     GatewayTransactionId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `order`
+    /// The associated order.
     Order,
-    /// `payment_source`
+    /// The associated payment source.
     PaymentSource,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -490,103 +611,4 @@ impl Resource for TransactionPaymentSource {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The `transactions` endpoints, from [`Client::transactions`].
-#[derive(Debug, Clone)]
-pub struct Transactions {
-    client: Client,
-}
-
-impl Client {
-    /// The `transactions` endpoints: transactions.
-    pub fn transactions(&self) -> Transactions {
-        Transactions {
-            client: self.clone(),
-        }
-    }
-}
-
-impl Transactions {
-    /// Lists transactions, a page at a time: `GET /transactions`.
-    pub fn list(&self) -> ListCall<Transaction> {
-        ListCall::list(&self.client, "transactions")
-    }
-
-    /// Retrieves a transaction by id: `GET /transactions/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Transaction> {
-        ItemCall::retrieve(&self.client, "transactions", id)
-    }
-
-    /// The associated order.
-    ///
-    /// `GET /transactions/{id}/order`
-    ///
-    /// With the `orders` feature.
-    #[cfg(feature = "orders")]
-    pub fn order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
-        ItemCall::related(&self.client, "transactions", id, "order", Some("orders"))
-    }
-
-    /// The associated payment source.
-    ///
-    /// `GET /transactions/{id}/payment_source`
-    pub fn payment_source(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<TransactionPaymentSource>> {
-        ItemCall::related(&self.client, "transactions", id, "payment_source", None)
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /transactions/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "transactions",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /transactions/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "transactions", id, "events", Some("events"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /transactions/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "transactions", id, "versions", Some("versions"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /transactions/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "transactions",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
 }

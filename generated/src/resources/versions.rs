@@ -2,8 +2,61 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `versions` resource: versions.
+//!
+//! Start from [`Versions`], the endpoints that [`Client::versions`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.versions().list().await?;
+//! for version in &page.data {
+//!     println!("{}", version.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `versions` endpoints, from [`Client::versions`].
+#[derive(Debug, Clone)]
+pub struct Versions {
+    client: Client,
+}
+
+impl Client {
+    /// The `versions` endpoints: versions.
+    pub fn versions(&self) -> Versions {
+        Versions { client: self.clone() }
+    }
+}
+
+impl Versions {
+    /// Lists versions, a page at a time: `GET /versions`.
+    pub fn list(&self) -> ListCall<Version> {
+        ListCall::list(&self.client, "versions")
+    }
+
+    /// Retrieves a version by id: `GET /versions/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Version> {
+        ItemCall::retrieve(&self.client, "versions", id)
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /versions/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "versions",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A version, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -114,13 +167,15 @@ pub struct VersionRelationships {
 pub enum VersionSort {
     /// The resource's id.
     Id,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -143,19 +198,22 @@ impl FieldName for VersionSort {
 pub enum VersionFilter {
     /// The resource's id.
     Id,
-    /// `resource_type`
+    /// The type of the versioned resource.
     ResourceType,
-    /// `resource_id`
+    /// The versioned resource id.
     ResourceId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -193,33 +251,36 @@ impl FieldName for VersionInclude {
 pub enum VersionField {
     /// `item_type`
     ItemType,
-    /// `resource_type`
+    /// The type of the versioned resource.
     ResourceType,
-    /// `resource_id`
+    /// The versioned resource id.
     ResourceId,
-    /// `event`
+    /// The event which generates the version.
     Event,
-    /// `ip_address`
+    /// The request remote ip.
     IpAddress,
-    /// `user_agent`
+    /// The request User Agent.
     UserAgent,
-    /// `uuid`
+    /// The request id.
     Uuid,
-    /// `changes`
+    /// The object changes payload.
     Changes,
-    /// `who`
+    /// Information about who triggered the change.
     Who,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -242,46 +303,5 @@ impl FieldName for VersionField {
             Self::Metadata => "metadata",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The `versions` endpoints, from [`Client::versions`].
-#[derive(Debug, Clone)]
-pub struct Versions {
-    client: Client,
-}
-
-impl Client {
-    /// The `versions` endpoints: versions.
-    pub fn versions(&self) -> Versions {
-        Versions { client: self.clone() }
-    }
-}
-
-impl Versions {
-    /// Lists versions, a page at a time: `GET /versions`.
-    pub fn list(&self) -> ListCall<Version> {
-        ListCall::list(&self.client, "versions")
-    }
-
-    /// Retrieves a version by id: `GET /versions/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Version> {
-        ItemCall::retrieve(&self.client, "versions", id)
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /versions/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "versions",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

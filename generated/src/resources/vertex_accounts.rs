@@ -2,8 +2,147 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `vertex_accounts` resource: vertex accounts.
+//!
+//! Start from [`VertexAccounts`], the endpoints that [`Client::vertex_accounts`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.vertex_accounts().list().await?;
+//! for vertex_account in &page.data {
+//!     println!("{}", vertex_account.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `vertex_accounts` endpoints, from [`Client::vertex_accounts`].
+#[derive(Debug, Clone)]
+pub struct VertexAccounts {
+    client: Client,
+}
+
+impl Client {
+    /// The `vertex_accounts` endpoints: vertex accounts.
+    pub fn vertex_accounts(&self) -> VertexAccounts {
+        VertexAccounts {
+            client: self.clone(),
+        }
+    }
+}
+
+impl VertexAccounts {
+    /// Lists vertex accounts, a page at a time: `GET /vertex_accounts`.
+    pub fn list(&self) -> ListCall<VertexAccount> {
+        ListCall::list(&self.client, "vertex_accounts")
+    }
+
+    /// Retrieves a vertex account by id: `GET /vertex_accounts/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<VertexAccount> {
+        ItemCall::retrieve(&self.client, "vertex_accounts", id)
+    }
+
+    /// Creates a vertex account: `POST /vertex_accounts`.
+    pub fn create(&self, body: &VertexAccountCreate) -> ItemCall<VertexAccount> {
+        ItemCall::create(&self.client, "vertex_accounts", body)
+    }
+
+    /// Updates a vertex account: `PATCH /vertex_accounts/{id}`.
+    pub fn update(
+        &self,
+        id: &str,
+        body: &VertexAccountUpdate,
+    ) -> ItemCall<VertexAccount> {
+        ItemCall::update(&self.client, "vertex_accounts", id, body)
+    }
+
+    /// Deletes a vertex account: `DELETE /vertex_accounts/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "vertex_accounts", id)
+    }
+
+    /// Send this attribute if you want to manually refresh the access token.
+    ///
+    /// `PATCH /vertex_accounts/{id}` with `"_refresh_token": true`.
+    pub fn refresh_token(&self, id: &str) -> ItemCall<VertexAccount> {
+        ItemCall::update(&self.client, "vertex_accounts", id, &Trigger("_refresh_token"))
+    }
+
+    /// The associated markets.
+    ///
+    /// `GET /vertex_accounts/{id}/markets`
+    ///
+    /// With the `markets` feature.
+    #[cfg(feature = "markets")]
+    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
+        ListCall::related(
+            &self.client,
+            "vertex_accounts",
+            id,
+            "markets",
+            Some("markets"),
+        )
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /vertex_accounts/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(
+            &self.client,
+            "vertex_accounts",
+            id,
+            "attachments",
+            Some("attachments"),
+        )
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /vertex_accounts/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "vertex_accounts", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /vertex_accounts/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(
+            &self.client,
+            "vertex_accounts",
+            id,
+            "versions",
+            Some("versions"),
+        )
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /vertex_accounts/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "vertex_accounts",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+}
 
 /// A vertex account, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -106,6 +245,319 @@ pub struct VertexAccountRelationships {
     pub versions: Option<ToMany>,
     /// The associated event stores.
     pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`VertexAccount`]: [`VertexAccountCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VertexAccountCreate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    pub name: String,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
+    /// is 'cloud'.
+    ///
+    /// Example: `"cloud"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<VertexAccountKind>,
+    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
+    ///
+    /// Example: `"yourbaseurl"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseurl: Option<String>,
+    /// The Vertex account client ID.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    pub client_id: String,
+    /// The Vertex account client secret.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    pub client_secret: Secret,
+    /// Indicates if the transaction will be recorded and visible on the Vertex website.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_invoice: Option<bool>,
+}
+
+impl VertexAccountCreate {
+    /// A new vertex account with what the API requires.
+    pub fn new(
+        name: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+            kind: None,
+            baseurl: None,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            commit_invoice: None,
+        }
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+
+    /// Sets `kind`.
+    ///
+    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
+    /// is 'cloud'.
+    pub fn kind(mut self, kind: VertexAccountKind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// Sets `baseurl`.
+    ///
+    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
+    pub fn baseurl(mut self, baseurl: impl Into<String>) -> Self {
+        self.baseurl = Some(baseurl.into());
+        self
+    }
+
+    /// Sets `commit_invoice`.
+    ///
+    /// Indicates if the transaction will be recorded and visible on the Vertex website.
+    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
+        self.commit_invoice = Some(commit_invoice);
+        self
+    }
+}
+
+/// The body of a request updating a [`VertexAccount`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VertexAccountUpdate {
+    /// The tax calculator's internal name.
+    ///
+    /// Example: `"Personal tax calculator"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
+    /// is 'cloud'.
+    ///
+    /// Example: `"cloud"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub kind: Patch<VertexAccountKind>,
+    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
+    ///
+    /// Example: `"yourbaseurl"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub baseurl: Patch<String>,
+    /// The Vertex account client ID.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The Vertex account client secret.
+    ///
+    /// Example: `"xxx-yyy-zzz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Secret>,
+    /// Indicates if the transaction will be recorded and visible on the Vertex website.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub commit_invoice: Patch<bool>,
+    /// Send this attribute if you want to manually refresh the access token.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _refresh_token: Option<bool>,
+}
+
+impl VertexAccountUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// The tax calculator's internal name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+
+    /// Sets `kind`.
+    ///
+    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
+    /// is 'cloud'.
+    pub fn kind(mut self, kind: VertexAccountKind) -> Self {
+        self.kind = Patch::Set(kind);
+        self
+    }
+
+    /// Clears `kind`: sends `null`.
+    pub fn clear_kind(mut self) -> Self {
+        self.kind = Patch::Clear;
+        self
+    }
+
+    /// Sets `baseurl`.
+    ///
+    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
+    pub fn baseurl(mut self, baseurl: impl Into<String>) -> Self {
+        self.baseurl = Patch::Set(baseurl.into());
+        self
+    }
+
+    /// Clears `baseurl`: sends `null`.
+    pub fn clear_baseurl(mut self) -> Self {
+        self.baseurl = Patch::Clear;
+        self
+    }
+
+    /// Sets `client_id`.
+    ///
+    /// The Vertex account client ID.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// Sets `client_secret`.
+    ///
+    /// The Vertex account client secret.
+    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// Sets `commit_invoice`.
+    ///
+    /// Indicates if the transaction will be recorded and visible on the Vertex website.
+    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
+        self.commit_invoice = Patch::Set(commit_invoice);
+        self
+    }
+
+    /// Clears `commit_invoice`: sends `null`.
+    pub fn clear_commit_invoice(mut self) -> Self {
+        self.commit_invoice = Patch::Clear;
+        self
+    }
+
+    /// Sends `_refresh_token: true` with the update.
+    ///
+    /// Send this attribute if you want to manually refresh the access token.
+    pub fn refresh_token(mut self) -> Self {
+        self._refresh_token = Some(true);
+        self
+    }
 }
 
 /// The values of `type`. Values this client does not know are kept in `Other`.
@@ -244,21 +696,23 @@ impl<'de> Deserialize<'de> for VertexAccountKind {
 pub enum VertexAccountSort {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The tax calculator's internal name.
     Name,
-    /// `type`
+    /// The tax calculator's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `client_id`
+    /// The Vertex account client ID.
     ClientId,
-    /// `client_secret`
+    /// The Vertex account client secret.
     ClientSecret,
 }
 
@@ -285,19 +739,22 @@ impl FieldName for VertexAccountSort {
 pub enum VertexAccountFilter {
     /// The resource's id.
     Id,
-    /// `name`
+    /// The tax calculator's internal name.
     Name,
-    /// `type`
+    /// The tax calculator's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -322,13 +779,13 @@ impl FilterField for VertexAccountFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VertexAccountInclude {
-    /// `markets`
+    /// The associated markets.
     Markets,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
 }
 
@@ -347,39 +804,43 @@ impl FieldName for VertexAccountInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VertexAccountField {
-    /// `name`
+    /// The tax calculator's internal name.
     Name,
-    /// `type`
+    /// The tax calculator's type.
     Type,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `kind`
+    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
+    /// is 'cloud'.
     Kind,
-    /// `baseurl`
+    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
     Baseurl,
-    /// `api_endpoint`
+    /// The API endpoint as computed by specified kind and baseurl.
     ApiEndpoint,
-    /// `commit_invoice`
+    /// Indicates if the transaction will be recorded and visible on the Vertex website.
     CommitInvoice,
-    /// `token_expires_at`
+    /// The expiration date/time of the access token.
     TokenExpiresAt,
-    /// `markets`
+    /// The associated markets.
     Markets,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
 }
 
@@ -404,405 +865,5 @@ impl FieldName for VertexAccountField {
             Self::Versions => "versions",
             Self::EventStores => "event_stores",
         }
-    }
-}
-
-/// The body of a request creating a [`VertexAccount`]: [`VertexAccountCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct VertexAccountCreate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    pub name: String,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
-    /// is 'cloud'.
-    ///
-    /// Example: `"cloud"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<VertexAccountKind>,
-    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
-    ///
-    /// Example: `"yourbaseurl"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseurl: Option<String>,
-    /// The Vertex account client ID.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    pub client_id: String,
-    /// The Vertex account client secret.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    pub client_secret: Secret,
-    /// Indicates if the transaction will be recorded and visible on the Vertex website.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit_invoice: Option<bool>,
-}
-
-impl VertexAccountCreate {
-    /// A new vertex account with what the API requires.
-    pub fn new(
-        name: impl Into<String>,
-        client_id: impl Into<String>,
-        client_secret: impl Into<Secret>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-            kind: None,
-            baseurl: None,
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            commit_invoice: None,
-        }
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-
-    /// Sets `kind`.
-    pub fn kind(mut self, kind: VertexAccountKind) -> Self {
-        self.kind = Some(kind);
-        self
-    }
-
-    /// Sets `baseurl`.
-    pub fn baseurl(mut self, baseurl: impl Into<String>) -> Self {
-        self.baseurl = Some(baseurl.into());
-        self
-    }
-
-    /// Sets `commit_invoice`.
-    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
-        self.commit_invoice = Some(commit_invoice);
-        self
-    }
-}
-
-/// The body of a request updating a [`VertexAccount`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct VertexAccountUpdate {
-    /// The tax calculator's internal name.
-    ///
-    /// Example: `"Personal tax calculator"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-    /// The Vertex account kind. One of 'cloud', 'on_demand', or 'on_premise'. Optional, default
-    /// is 'cloud'.
-    ///
-    /// Example: `"cloud"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub kind: Patch<VertexAccountKind>,
-    /// The Vertex API baseurl, optional for 'cloud' kind. Optional, if cloud.
-    ///
-    /// Example: `"yourbaseurl"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub baseurl: Patch<String>,
-    /// The Vertex account client ID.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// The Vertex account client secret.
-    ///
-    /// Example: `"xxx-yyy-zzz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<Secret>,
-    /// Indicates if the transaction will be recorded and visible on the Vertex website.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub commit_invoice: Patch<bool>,
-    /// Send this attribute if you want to manually refresh the access token.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _refresh_token: Option<bool>,
-}
-
-impl VertexAccountUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-
-    /// Sets `kind`.
-    pub fn kind(mut self, kind: VertexAccountKind) -> Self {
-        self.kind = Patch::Set(kind);
-        self
-    }
-
-    /// Clears `kind`: sends `null`.
-    pub fn clear_kind(mut self) -> Self {
-        self.kind = Patch::Clear;
-        self
-    }
-
-    /// Sets `baseurl`.
-    pub fn baseurl(mut self, baseurl: impl Into<String>) -> Self {
-        self.baseurl = Patch::Set(baseurl.into());
-        self
-    }
-
-    /// Clears `baseurl`: sends `null`.
-    pub fn clear_baseurl(mut self) -> Self {
-        self.baseurl = Patch::Clear;
-        self
-    }
-
-    /// Sets `client_id`.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-
-    /// Sets `client_secret`.
-    pub fn client_secret(mut self, client_secret: impl Into<Secret>) -> Self {
-        self.client_secret = Some(client_secret.into());
-        self
-    }
-
-    /// Sets `commit_invoice`.
-    pub fn commit_invoice(mut self, commit_invoice: bool) -> Self {
-        self.commit_invoice = Patch::Set(commit_invoice);
-        self
-    }
-
-    /// Clears `commit_invoice`: sends `null`.
-    pub fn clear_commit_invoice(mut self) -> Self {
-        self.commit_invoice = Patch::Clear;
-        self
-    }
-
-    /// Sends `_refresh_token: true` with the update.
-    pub fn refresh_token(mut self) -> Self {
-        self._refresh_token = Some(true);
-        self
-    }
-}
-
-/// The `vertex_accounts` endpoints, from [`Client::vertex_accounts`].
-#[derive(Debug, Clone)]
-pub struct VertexAccounts {
-    client: Client,
-}
-
-impl Client {
-    /// The `vertex_accounts` endpoints: vertex accounts.
-    pub fn vertex_accounts(&self) -> VertexAccounts {
-        VertexAccounts {
-            client: self.clone(),
-        }
-    }
-}
-
-impl VertexAccounts {
-    /// Lists vertex accounts, a page at a time: `GET /vertex_accounts`.
-    pub fn list(&self) -> ListCall<VertexAccount> {
-        ListCall::list(&self.client, "vertex_accounts")
-    }
-
-    /// Retrieves a vertex account by id: `GET /vertex_accounts/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<VertexAccount> {
-        ItemCall::retrieve(&self.client, "vertex_accounts", id)
-    }
-
-    /// Creates a vertex account: `POST /vertex_accounts`.
-    pub fn create(&self, body: &VertexAccountCreate) -> ItemCall<VertexAccount> {
-        ItemCall::create(&self.client, "vertex_accounts", body)
-    }
-
-    /// Updates a vertex account: `PATCH /vertex_accounts/{id}`.
-    pub fn update(
-        &self,
-        id: &str,
-        body: &VertexAccountUpdate,
-    ) -> ItemCall<VertexAccount> {
-        ItemCall::update(&self.client, "vertex_accounts", id, body)
-    }
-
-    /// Deletes a vertex account: `DELETE /vertex_accounts/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "vertex_accounts", id)
-    }
-
-    /// Send this attribute if you want to manually refresh the access token.
-    ///
-    /// `PATCH /vertex_accounts/{id}` with `"_refresh_token": true`.
-    pub fn refresh_token(&self, id: &str) -> ItemCall<VertexAccount> {
-        ItemCall::update(&self.client, "vertex_accounts", id, &Trigger("_refresh_token"))
-    }
-
-    /// The associated markets.
-    ///
-    /// `GET /vertex_accounts/{id}/markets`
-    ///
-    /// With the `markets` feature.
-    #[cfg(feature = "markets")]
-    pub fn markets(&self, id: &str) -> ListCall<super::markets::Market> {
-        ListCall::related(
-            &self.client,
-            "vertex_accounts",
-            id,
-            "markets",
-            Some("markets"),
-        )
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /vertex_accounts/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(
-            &self.client,
-            "vertex_accounts",
-            id,
-            "attachments",
-            Some("attachments"),
-        )
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /vertex_accounts/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "vertex_accounts", id, "events", Some("events"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /vertex_accounts/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(
-            &self.client,
-            "vertex_accounts",
-            id,
-            "versions",
-            Some("versions"),
-        )
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /vertex_accounts/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "vertex_accounts",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
     }
 }

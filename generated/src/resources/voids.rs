@@ -2,8 +2,140 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `voids` resource: voids.
+//!
+//! Start from [`Voids`], the endpoints that [`Client::voids`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.voids().list().await?;
+//! for void in &page.data {
+//!     println!("{}", void.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `voids` endpoints, from [`Client::voids`].
+#[derive(Debug, Clone)]
+pub struct Voids {
+    client: Client,
+}
+
+impl Client {
+    /// The `voids` endpoints: voids.
+    pub fn voids(&self) -> Voids {
+        Voids { client: self.clone() }
+    }
+}
+
+impl Voids {
+    /// Lists voids, a page at a time: `GET /voids`.
+    pub fn list(&self) -> ListCall<Void> {
+        ListCall::list(&self.client, "voids")
+    }
+
+    /// Retrieves a void by id: `GET /voids/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Void> {
+        ItemCall::retrieve(&self.client, "voids", id)
+    }
+
+    /// Updates a void: `PATCH /voids/{id}`.
+    pub fn update(&self, id: &str, body: &VoidUpdate) -> ItemCall<Void> {
+        ItemCall::update(&self.client, "voids", id, body)
+    }
+
+    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
+    /// associated order states accordingly.
+    ///
+    /// `PATCH /voids/{id}` with `"_forward": true`.
+    pub fn forward(&self, id: &str) -> ItemCall<Void> {
+        ItemCall::update(&self.client, "voids", id, &Trigger("_forward"))
+    }
+
+    /// The associated order.
+    ///
+    /// `GET /voids/{id}/order`
+    ///
+    /// With the `orders` feature.
+    #[cfg(feature = "orders")]
+    pub fn order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
+        ItemCall::related(&self.client, "voids", id, "order", Some("orders"))
+    }
+
+    /// The associated payment source.
+    ///
+    /// `GET /voids/{id}/payment_source`
+    pub fn payment_source(&self, id: &str) -> ItemCall<Option<VoidPaymentSource>> {
+        ItemCall::related(&self.client, "voids", id, "payment_source", None)
+    }
+
+    /// The associated attachments.
+    ///
+    /// `GET /voids/{id}/attachments`
+    ///
+    /// With the `attachments` feature.
+    #[cfg(feature = "attachments")]
+    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
+        ListCall::related(&self.client, "voids", id, "attachments", Some("attachments"))
+    }
+
+    /// The associated events.
+    ///
+    /// `GET /voids/{id}/events`
+    ///
+    /// With the `events` feature.
+    #[cfg(feature = "events")]
+    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
+        ListCall::related(&self.client, "voids", id, "events", Some("events"))
+    }
+
+    /// The associated changes.
+    ///
+    /// `GET /voids/{id}/versions`
+    ///
+    /// With the `versions` feature.
+    #[cfg(feature = "versions")]
+    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
+        ListCall::related(&self.client, "voids", id, "versions", Some("versions"))
+    }
+
+    /// The associated event stores.
+    ///
+    /// `GET /voids/{id}/event_stores`
+    ///
+    /// With the `event_stores` feature.
+    #[cfg(feature = "event_stores")]
+    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
+        ListCall::related(
+            &self.client,
+            "voids",
+            id,
+            "event_stores",
+            Some("event_stores"),
+        )
+    }
+
+    /// The associated reference authorization.
+    ///
+    /// `GET /voids/{id}/reference_authorization`
+    ///
+    /// With the `authorizations` feature.
+    #[cfg(feature = "authorizations")]
+    pub fn reference_authorization(
+        &self,
+        id: &str,
+    ) -> ItemCall<Option<super::authorizations::Authorization>> {
+        ItemCall::related(
+            &self.client,
+            "voids",
+            id,
+            "reference_authorization",
+            Some("authorizations"),
+        )
+    }
+}
 
 /// A void, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -136,6 +268,110 @@ pub struct VoidRelationships {
     pub reference_authorization: Option<ToOne>,
 }
 
+/// The body of a request updating a [`Void`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VoidUpdate {
+    /// Indicates if the transaction is successful.
+    ///
+    /// Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succeeded: Option<bool>,
+    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
+    /// associated order states accordingly.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _forward: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl VoidUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `succeeded`.
+    ///
+    /// Indicates if the transaction is successful.
+    pub fn succeeded(mut self, succeeded: bool) -> Self {
+        self.succeeded = Some(succeeded);
+        self
+    }
+
+    /// Sends `_forward: true` with the update.
+    ///
+    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
+    /// associated order states accordingly.
+    pub fn forward(mut self) -> Self {
+        self._forward = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
 /// The values of `type`. Values this client does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -205,19 +441,21 @@ impl<'de> Deserialize<'de> for VoidType {
 pub enum VoidSort {
     /// The resource's id.
     Id,
-    /// `number`
+    /// The transaction number, auto generated.
     Number,
-    /// `type`
+    /// The transaction's type.
     Type,
-    /// `amount_cents`
+    /// The transaction amount, in cents.
     AmountCents,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
 }
 
@@ -243,35 +481,39 @@ impl FieldName for VoidSort {
 pub enum VoidFilter {
     /// The resource's id.
     Id,
-    /// `number`
+    /// The transaction number, auto generated.
     Number,
-    /// `type`
+    /// The transaction's type.
     Type,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
     CurrencyCode,
-    /// `amount_cents`
+    /// The transaction amount, in cents.
     AmountCents,
-    /// `succeeded`
+    /// Indicates if the transaction is successful.
     Succeeded,
-    /// `message`
+    /// The message returned by the payment gateway.
     Message,
-    /// `error_code`
+    /// The error code, if any, returned by the payment gateway.
     ErrorCode,
-    /// `error_detail`
+    /// The error detail, if any, returned by the payment gateway.
     ErrorDetail,
-    /// `token`
+    /// The token identifying the transaction, returned by the payment gateway.
     Token,
-    /// `gateway_transaction_id`
+    /// The ID identifying the transaction, returned by the payment gateway.
     GatewayTransactionId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
 }
 
@@ -304,17 +546,17 @@ impl FilterField for VoidFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VoidInclude {
-    /// `order`
+    /// The associated order.
     Order,
-    /// `payment_source`
+    /// The associated payment source.
     PaymentSource,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `reference_authorization`
+    /// The associated reference authorization.
     ReferenceAuthorization,
 }
 
@@ -335,55 +577,59 @@ impl FieldName for VoidInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VoidField {
-    /// `number`
+    /// The transaction number, auto generated.
     Number,
-    /// `type`
+    /// The transaction's type.
     Type,
-    /// `payment_method_type`
+    /// Information about the payment method used in the transaction.
     PaymentMethodType,
-    /// `currency_code`
+    /// The international 3-letter currency code as defined by the ISO 4217 standard, inherited
+    /// from the associated order.
     CurrencyCode,
-    /// `amount_cents`
+    /// The transaction amount, in cents.
     AmountCents,
-    /// `amount_float`
+    /// The transaction amount, float.
     AmountFloat,
-    /// `formatted_amount`
+    /// The transaction amount, formatted.
     FormattedAmount,
-    /// `succeeded`
+    /// Indicates if the transaction is successful.
     Succeeded,
-    /// `message`
+    /// The message returned by the payment gateway.
     Message,
-    /// `error_code`
+    /// The error code, if any, returned by the payment gateway.
     ErrorCode,
-    /// `error_detail`
+    /// The error detail, if any, returned by the payment gateway.
     ErrorDetail,
-    /// `token`
+    /// The token identifying the transaction, returned by the payment gateway.
     Token,
-    /// `gateway_transaction_id`
+    /// The ID identifying the transaction, returned by the payment gateway.
     GatewayTransactionId,
-    /// `created_at`
+    /// Time at which the resource was created.
     CreatedAt,
-    /// `updated_at`
+    /// Time at which the resource was last updated.
     UpdatedAt,
-    /// `reference`
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
     Reference,
-    /// `reference_origin`
+    /// Any identifier of the third party system that defines the reference code.
     ReferenceOrigin,
-    /// `metadata`
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
     Metadata,
-    /// `order`
+    /// The associated order.
     Order,
-    /// `payment_source`
+    /// The associated payment source.
     PaymentSource,
-    /// `attachments`
+    /// The associated attachments.
     Attachments,
-    /// `events`
+    /// The associated events.
     Events,
-    /// `versions`
+    /// The associated changes.
     Versions,
-    /// `event_stores`
+    /// The associated event stores.
     EventStores,
-    /// `reference_authorization`
+    /// The associated reference authorization.
     ReferenceAuthorization,
 }
 
@@ -497,214 +743,4 @@ impl Resource for VoidPaymentSource {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request updating a [`Void`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct VoidUpdate {
-    /// Indicates if the transaction is successful.
-    ///
-    /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub succeeded: Option<bool>,
-    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
-    /// associated order states accordingly.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _forward: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl VoidUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `succeeded`.
-    pub fn succeeded(mut self, succeeded: bool) -> Self {
-        self.succeeded = Some(succeeded);
-        self
-    }
-
-    /// Sends `_forward: true` with the update.
-    pub fn forward(mut self) -> Self {
-        self._forward = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
-
-/// The `voids` endpoints, from [`Client::voids`].
-#[derive(Debug, Clone)]
-pub struct Voids {
-    client: Client,
-}
-
-impl Client {
-    /// The `voids` endpoints: voids.
-    pub fn voids(&self) -> Voids {
-        Voids { client: self.clone() }
-    }
-}
-
-impl Voids {
-    /// Lists voids, a page at a time: `GET /voids`.
-    pub fn list(&self) -> ListCall<Void> {
-        ListCall::list(&self.client, "voids")
-    }
-
-    /// Retrieves a void by id: `GET /voids/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Void> {
-        ItemCall::retrieve(&self.client, "voids", id)
-    }
-
-    /// Updates a void: `PATCH /voids/{id}`.
-    pub fn update(&self, id: &str, body: &VoidUpdate) -> ItemCall<Void> {
-        ItemCall::update(&self.client, "voids", id, body)
-    }
-
-    /// Send this attribute if you want to forward a stuck transaction to succeeded and update
-    /// associated order states accordingly.
-    ///
-    /// `PATCH /voids/{id}` with `"_forward": true`.
-    pub fn forward(&self, id: &str) -> ItemCall<Void> {
-        ItemCall::update(&self.client, "voids", id, &Trigger("_forward"))
-    }
-
-    /// The associated order.
-    ///
-    /// `GET /voids/{id}/order`
-    ///
-    /// With the `orders` feature.
-    #[cfg(feature = "orders")]
-    pub fn order(&self, id: &str) -> ItemCall<Option<super::orders::Order>> {
-        ItemCall::related(&self.client, "voids", id, "order", Some("orders"))
-    }
-
-    /// The associated payment source.
-    ///
-    /// `GET /voids/{id}/payment_source`
-    pub fn payment_source(&self, id: &str) -> ItemCall<Option<VoidPaymentSource>> {
-        ItemCall::related(&self.client, "voids", id, "payment_source", None)
-    }
-
-    /// The associated attachments.
-    ///
-    /// `GET /voids/{id}/attachments`
-    ///
-    /// With the `attachments` feature.
-    #[cfg(feature = "attachments")]
-    pub fn attachments(&self, id: &str) -> ListCall<super::attachments::Attachment> {
-        ListCall::related(&self.client, "voids", id, "attachments", Some("attachments"))
-    }
-
-    /// The associated events.
-    ///
-    /// `GET /voids/{id}/events`
-    ///
-    /// With the `events` feature.
-    #[cfg(feature = "events")]
-    pub fn events(&self, id: &str) -> ListCall<super::events::Event> {
-        ListCall::related(&self.client, "voids", id, "events", Some("events"))
-    }
-
-    /// The associated changes.
-    ///
-    /// `GET /voids/{id}/versions`
-    ///
-    /// With the `versions` feature.
-    #[cfg(feature = "versions")]
-    pub fn versions(&self, id: &str) -> ListCall<super::versions::Version> {
-        ListCall::related(&self.client, "voids", id, "versions", Some("versions"))
-    }
-
-    /// The associated event stores.
-    ///
-    /// `GET /voids/{id}/event_stores`
-    ///
-    /// With the `event_stores` feature.
-    #[cfg(feature = "event_stores")]
-    pub fn event_stores(&self, id: &str) -> ListCall<super::event_stores::EventStore> {
-        ListCall::related(
-            &self.client,
-            "voids",
-            id,
-            "event_stores",
-            Some("event_stores"),
-        )
-    }
-
-    /// The associated reference authorization.
-    ///
-    /// `GET /voids/{id}/reference_authorization`
-    ///
-    /// With the `authorizations` feature.
-    #[cfg(feature = "authorizations")]
-    pub fn reference_authorization(
-        &self,
-        id: &str,
-    ) -> ItemCall<Option<super::authorizations::Authorization>> {
-        ItemCall::related(
-            &self.client,
-            "voids",
-            id,
-            "reference_authorization",
-            Some("authorizations"),
-        )
-    }
 }

@@ -2,561 +2,20 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `webhooks` resource: webhooks.
+//!
+//! Start from [`Webhooks`], the endpoints that [`Client::webhooks`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.webhooks().list().await?;
+//! for webhook in &page.data {
+//!     println!("{}", webhook.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
-
-/// A webhook, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct Webhook {
-    /// The id.
-    pub id: String,
-    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
-    /// any out.
-    #[serde(default)]
-    pub attributes: WebhookAttributes,
-    /// The relationships, with their links and, when included, their linkage.
-    #[serde(default)]
-    pub relationships: WebhookRelationships,
-    /// The resource's own links.
-    #[serde(default)]
-    pub links: ResourceLinks,
-    /// The resource's meta, such as its mode (`test` or `live`).
-    #[serde(default)]
-    pub meta: ResourceMeta,
-}
-
-impl Resource for Webhook {
-    const TYPE: Option<&'static str> = Some("webhooks");
-    type Sort = WebhookSort;
-    type Filter = WebhookFilter;
-    type Include = WebhookInclude;
-    type Field = WebhookField;
-}
-
-/// The attributes of a [`Webhook`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookAttributes {
-    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
-    ///
-    /// Example: `"myorg-orders.place"`
-    pub name: Option<String>,
-    /// The identifier of the resource/event that will trigger the webhook.
-    ///
-    /// Example: `"orders.place"`
-    pub topic: Option<String>,
-    /// URI where the webhook subscription should send the POST request when the event occurs.
-    ///
-    /// Example: `"https://yourapp.com/webhooks"`
-    pub callback_url: Option<String>,
-    /// List of related resources that should be included in the webhook body.
-    ///
-    /// Example: `["customer","shipping_address","billing_address"]`
-    pub include_resources: Option<Vec<String>>,
-    /// Time at which this resource was disabled.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
-    /// number of consecutive failures overlaps the specified threshold, in such case no further
-    /// calls to the failing callback are made.
-    ///
-    /// Example: `"closed"`
-    pub circuit_state: Option<String>,
-    /// The number of consecutive failures recorded by the circuit breaker associated to this
-    /// resource, will be reset on first successful call to callback.
-    ///
-    /// Example: `5`
-    pub circuit_failure_count: Option<i64>,
-    /// The shared secret used to sign the external request payload.
-    ///
-    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
-    pub shared_secret: Option<Secret>,
-    /// Time at which the resource was created.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub created_at: Option<DateTime<Utc>>,
-    /// Time at which the resource was last updated.
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    pub updated_at: Option<DateTime<Utc>>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    pub metadata: Option<Map<String, Value>>,
-}
-
-/// The relationships of a [`Webhook`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookRelationships {
-    /// The last associated event callbacks.
-    pub last_event_callbacks: Option<ToMany>,
-    /// The associated changes.
-    pub versions: Option<ToMany>,
-    /// The associated event stores.
-    pub event_stores: Option<ToMany>,
-}
-
-/// The attributes a list of [`Webhook`] can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebhookSort {
-    /// The resource's id.
-    Id,
-    /// `disabled_at`
-    DisabledAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-}
-
-impl FieldName for WebhookSort {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::DisabledAt => "disabled_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-        }
-    }
-}
-
-/// The attributes a list of [`Webhook`] can be filtered on, with the predicates of
-/// [`FilterField`](crate::query::FilterField).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebhookFilter {
-    /// The resource's id.
-    Id,
-    /// `name`
-    Name,
-    /// `topic`
-    Topic,
-    /// `disabled_at`
-    DisabledAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-}
-
-impl FieldName for WebhookFilter {
-    fn name(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Topic => "topic",
-            Self::DisabledAt => "disabled_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-        }
-    }
-}
-
-impl FilterField for WebhookFilter {}
-
-/// The relationships of a [`Webhook`] a response can include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebhookInclude {
-    /// `last_event_callbacks`
-    LastEventCallbacks,
-    /// `versions`
-    Versions,
-}
-
-impl FieldName for WebhookInclude {
-    fn name(&self) -> &str {
-        match self {
-            Self::LastEventCallbacks => "last_event_callbacks",
-            Self::Versions => "versions",
-        }
-    }
-}
-
-/// The fields of a [`Webhook`] a sparse fieldset can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebhookField {
-    /// `name`
-    Name,
-    /// `topic`
-    Topic,
-    /// `callback_url`
-    CallbackUrl,
-    /// `include_resources`
-    IncludeResources,
-    /// `disabled_at`
-    DisabledAt,
-    /// `circuit_state`
-    CircuitState,
-    /// `circuit_failure_count`
-    CircuitFailureCount,
-    /// `shared_secret`
-    SharedSecret,
-    /// `created_at`
-    CreatedAt,
-    /// `updated_at`
-    UpdatedAt,
-    /// `reference`
-    Reference,
-    /// `reference_origin`
-    ReferenceOrigin,
-    /// `metadata`
-    Metadata,
-    /// `last_event_callbacks`
-    LastEventCallbacks,
-    /// `versions`
-    Versions,
-    /// `event_stores`
-    EventStores,
-}
-
-impl FieldName for WebhookField {
-    fn name(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Topic => "topic",
-            Self::CallbackUrl => "callback_url",
-            Self::IncludeResources => "include_resources",
-            Self::DisabledAt => "disabled_at",
-            Self::CircuitState => "circuit_state",
-            Self::CircuitFailureCount => "circuit_failure_count",
-            Self::SharedSecret => "shared_secret",
-            Self::CreatedAt => "created_at",
-            Self::UpdatedAt => "updated_at",
-            Self::Reference => "reference",
-            Self::ReferenceOrigin => "reference_origin",
-            Self::Metadata => "metadata",
-            Self::LastEventCallbacks => "last_event_callbacks",
-            Self::Versions => "versions",
-            Self::EventStores => "event_stores",
-        }
-    }
-}
-
-/// The body of a request creating a [`Webhook`]: [`WebhookCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookCreate {
-    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
-    ///
-    /// Example: `"myorg-orders.place"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The identifier of the resource/event that will trigger the webhook.
-    ///
-    /// Example: `"orders.place"`
-    pub topic: String,
-    /// URI where the webhook subscription should send the POST request when the event occurs.
-    ///
-    /// Example: `"https://yourapp.com/webhooks"`
-    pub callback_url: String,
-    /// List of related resources that should be included in the webhook body.
-    ///
-    /// Example: `["customer","shipping_address","billing_address"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_resources: Option<Vec<String>>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_origin: Option<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Map<String, Value>>,
-}
-
-impl WebhookCreate {
-    /// A new webhook with what the API requires.
-    pub fn new(topic: impl Into<String>, callback_url: impl Into<String>) -> Self {
-        Self {
-            name: None,
-            topic: topic.into(),
-            callback_url: callback_url.into(),
-            include_resources: None,
-            _disable: None,
-            _enable: None,
-            reference: None,
-            reference_origin: None,
-            metadata: None,
-        }
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets `include_resources`.
-    pub fn include_resources(mut self, include_resources: Vec<String>) -> Self {
-        self.include_resources = Some(include_resources);
-        self
-    }
-
-    /// Sends `_disable: true` with the create.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the create.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Some(reference_origin.into());
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-}
-
-/// The body of a request updating a [`Webhook`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct WebhookUpdate {
-    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
-    ///
-    /// Example: `"myorg-orders.place"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub name: Patch<String>,
-    /// The identifier of the resource/event that will trigger the webhook.
-    ///
-    /// Example: `"orders.place"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topic: Option<String>,
-    /// URI where the webhook subscription should send the POST request when the event occurs.
-    ///
-    /// Example: `"https://yourapp.com/webhooks"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub callback_url: Option<String>,
-    /// List of related resources that should be included in the webhook body.
-    ///
-    /// Example: `["customer","shipping_address","billing_address"]`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub include_resources: Patch<Vec<String>>,
-    /// Send this attribute if you want to mark this resource as disabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _disable: Option<bool>,
-    /// Send this attribute if you want to mark this resource as enabled.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _enable: Option<bool>,
-    /// Send this attribute if you want to reset the circuit breaker associated to this resource
-    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _reset_circuit: Option<bool>,
-    /// Send this attribute if you want to regenerate the shared secret.
-    ///
-    /// Example: `true`
-    ///
-    /// Deprecated by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _regenerate_shared_secret: Option<bool>,
-    /// A string that you can use to add any external identifier to the resource. This can be
-    /// useful for integrating the resource to an external system, like an ERP, a marketing
-    /// tool, a CRM, or whatever.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference: Patch<String>,
-    /// Any identifier of the third party system that defines the reference code.
-    ///
-    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub reference_origin: Patch<String>,
-    /// Set of key-value pairs that you can attach to the resource. This can be useful for
-    /// storing additional information about the resource in a structured format.
-    ///
-    /// Example: `{"foo":"bar"}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub metadata: Patch<Map<String, Value>>,
-}
-
-impl WebhookUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Patch::Set(name.into());
-        self
-    }
-
-    /// Clears `name`: sends `null`.
-    pub fn clear_name(mut self) -> Self {
-        self.name = Patch::Clear;
-        self
-    }
-
-    /// Sets `topic`.
-    pub fn topic(mut self, topic: impl Into<String>) -> Self {
-        self.topic = Some(topic.into());
-        self
-    }
-
-    /// Sets `callback_url`.
-    pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
-        self.callback_url = Some(callback_url.into());
-        self
-    }
-
-    /// Sets `include_resources`.
-    pub fn include_resources(mut self, include_resources: Vec<String>) -> Self {
-        self.include_resources = Patch::Set(include_resources);
-        self
-    }
-
-    /// Clears `include_resources`: sends `null`.
-    pub fn clear_include_resources(mut self) -> Self {
-        self.include_resources = Patch::Clear;
-        self
-    }
-
-    /// Sends `_disable: true` with the update.
-    pub fn disable(mut self) -> Self {
-        self._disable = Some(true);
-        self
-    }
-
-    /// Sends `_enable: true` with the update.
-    pub fn enable(mut self) -> Self {
-        self._enable = Some(true);
-        self
-    }
-
-    /// Sends `_reset_circuit: true` with the update.
-    pub fn reset_circuit(mut self) -> Self {
-        self._reset_circuit = Some(true);
-        self
-    }
-
-    /// Sends `_regenerate_shared_secret: true` with the update.
-    pub fn regenerate_shared_secret(mut self) -> Self {
-        self._regenerate_shared_secret = Some(true);
-        self
-    }
-
-    /// Sets `reference`.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Patch::Set(reference.into());
-        self
-    }
-
-    /// Clears `reference`: sends `null`.
-    pub fn clear_reference(mut self) -> Self {
-        self.reference = Patch::Clear;
-        self
-    }
-
-    /// Sets `reference_origin`.
-    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
-        self.reference_origin = Patch::Set(reference_origin.into());
-        self
-    }
-
-    /// Clears `reference_origin`: sends `null`.
-    pub fn clear_reference_origin(mut self) -> Self {
-        self.reference_origin = Patch::Clear;
-        self
-    }
-
-    /// Sets `metadata`.
-    pub fn metadata(mut self, metadata: Map<String, Value>) -> Self {
-        self.metadata = Patch::Set(metadata);
-        self
-    }
-
-    /// Clears `metadata`: sends `null`.
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Clear;
-        self
-    }
-}
 
 /// The `webhooks` endpoints, from [`Client::webhooks`].
 #[derive(Debug, Clone)]
@@ -674,5 +133,618 @@ impl Webhooks {
             "event_stores",
             Some("event_stores"),
         )
+    }
+}
+
+/// A webhook, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Webhook {
+    /// The id.
+    pub id: String,
+    /// The attributes: every one is an `Option`, as a sparse fieldset (`fields`) may leave
+    /// any out.
+    #[serde(default)]
+    pub attributes: WebhookAttributes,
+    /// The relationships, with their links and, when included, their linkage.
+    #[serde(default)]
+    pub relationships: WebhookRelationships,
+    /// The resource's own links.
+    #[serde(default)]
+    pub links: ResourceLinks,
+    /// The resource's meta, such as its mode (`test` or `live`).
+    #[serde(default)]
+    pub meta: ResourceMeta,
+}
+
+impl Resource for Webhook {
+    const TYPE: Option<&'static str> = Some("webhooks");
+    type Sort = WebhookSort;
+    type Filter = WebhookFilter;
+    type Include = WebhookInclude;
+    type Field = WebhookField;
+}
+
+/// The attributes of a [`Webhook`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookAttributes {
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    ///
+    /// Example: `"myorg-orders.place"`
+    pub name: Option<String>,
+    /// The identifier of the resource/event that will trigger the webhook.
+    ///
+    /// Example: `"orders.place"`
+    pub topic: Option<String>,
+    /// URI where the webhook subscription should send the POST request when the event occurs.
+    ///
+    /// Example: `"https://yourapp.com/webhooks"`
+    pub callback_url: Option<String>,
+    /// List of related resources that should be included in the webhook body.
+    ///
+    /// Example: `["customer","shipping_address","billing_address"]`
+    pub include_resources: Option<Vec<String>>,
+    /// Time at which this resource was disabled.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    ///
+    /// Example: `"closed"`
+    pub circuit_state: Option<String>,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    ///
+    /// Example: `5`
+    pub circuit_failure_count: Option<i64>,
+    /// The shared secret used to sign the external request payload.
+    ///
+    /// Example: `"1c0994cc4e996e8c6ee56a2198f66f3c"`
+    pub shared_secret: Option<Secret>,
+    /// Time at which the resource was created.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub created_at: Option<DateTime<Utc>>,
+    /// Time at which the resource was last updated.
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    pub updated_at: Option<DateTime<Utc>>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// The relationships of a [`Webhook`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookRelationships {
+    /// The last associated event callbacks.
+    pub last_event_callbacks: Option<ToMany>,
+    /// The associated changes.
+    pub versions: Option<ToMany>,
+    /// The associated event stores.
+    pub event_stores: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Webhook`]: [`WebhookCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookCreate {
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    ///
+    /// Example: `"myorg-orders.place"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The identifier of the resource/event that will trigger the webhook.
+    ///
+    /// Example: `"orders.place"`
+    pub topic: String,
+    /// URI where the webhook subscription should send the POST request when the event occurs.
+    ///
+    /// Example: `"https://yourapp.com/webhooks"`
+    pub callback_url: String,
+    /// List of related resources that should be included in the webhook body.
+    ///
+    /// Example: `["customer","shipping_address","billing_address"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_resources: Option<Vec<String>>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_origin: Option<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl WebhookCreate {
+    /// A new webhook with what the API requires.
+    pub fn new(topic: impl Into<String>, callback_url: impl Into<String>) -> Self {
+        Self {
+            name: None,
+            topic: topic.into(),
+            callback_url: callback_url.into(),
+            include_resources: None,
+            _disable: None,
+            _enable: None,
+            reference: None,
+            reference_origin: None,
+            metadata: None,
+        }
+    }
+
+    /// Sets `name`.
+    ///
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `include_resources`.
+    ///
+    /// List of related resources that should be included in the webhook body.
+    pub fn include_resources(mut self, include_resources: Vec<String>) -> Self {
+        self.include_resources = Some(include_resources);
+        self
+    }
+
+    /// Sends `_disable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the create.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Some(reference_origin.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Some(metadata.into_object());
+        self
+    }
+}
+
+/// The body of a request updating a [`Webhook`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct WebhookUpdate {
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    ///
+    /// Example: `"myorg-orders.place"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub name: Patch<String>,
+    /// The identifier of the resource/event that will trigger the webhook.
+    ///
+    /// Example: `"orders.place"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// URI where the webhook subscription should send the POST request when the event occurs.
+    ///
+    /// Example: `"https://yourapp.com/webhooks"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// List of related resources that should be included in the webhook body.
+    ///
+    /// Example: `["customer","shipping_address","billing_address"]`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub include_resources: Patch<Vec<String>>,
+    /// Send this attribute if you want to mark this resource as disabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _disable: Option<bool>,
+    /// Send this attribute if you want to mark this resource as enabled.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _enable: Option<bool>,
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _reset_circuit: Option<bool>,
+    /// Send this attribute if you want to regenerate the shared secret.
+    ///
+    /// Example: `true`
+    ///
+    /// Deprecated by the API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _regenerate_shared_secret: Option<bool>,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference: Patch<String>,
+    /// Any identifier of the third party system that defines the reference code.
+    ///
+    /// Example: `"ANY-EXTERNAL-REFEFERNCE-ORIGIN"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub reference_origin: Patch<String>,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    ///
+    /// Example: `{"foo":"bar"}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub metadata: Patch<Value>,
+}
+
+impl WebhookUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    ///
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Patch::Set(name.into());
+        self
+    }
+
+    /// Clears `name`: sends `null`.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Patch::Clear;
+        self
+    }
+
+    /// Sets `topic`.
+    ///
+    /// The identifier of the resource/event that will trigger the webhook.
+    pub fn topic(mut self, topic: impl Into<String>) -> Self {
+        self.topic = Some(topic.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    ///
+    /// URI where the webhook subscription should send the POST request when the event occurs.
+    pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
+        self.callback_url = Some(callback_url.into());
+        self
+    }
+
+    /// Sets `include_resources`.
+    ///
+    /// List of related resources that should be included in the webhook body.
+    pub fn include_resources(mut self, include_resources: Vec<String>) -> Self {
+        self.include_resources = Patch::Set(include_resources);
+        self
+    }
+
+    /// Clears `include_resources`: sends `null`.
+    pub fn clear_include_resources(mut self) -> Self {
+        self.include_resources = Patch::Clear;
+        self
+    }
+
+    /// Sends `_disable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as disabled.
+    pub fn disable(mut self) -> Self {
+        self._disable = Some(true);
+        self
+    }
+
+    /// Sends `_enable: true` with the update.
+    ///
+    /// Send this attribute if you want to mark this resource as enabled.
+    pub fn enable(mut self) -> Self {
+        self._enable = Some(true);
+        self
+    }
+
+    /// Sends `_reset_circuit: true` with the update.
+    ///
+    /// Send this attribute if you want to reset the circuit breaker associated to this resource
+    /// to 'closed' state and zero failures count. Cannot be passed by sales channels.
+    pub fn reset_circuit(mut self) -> Self {
+        self._reset_circuit = Some(true);
+        self
+    }
+
+    /// Sends `_regenerate_shared_secret: true` with the update.
+    ///
+    /// Send this attribute if you want to regenerate the shared secret.
+    pub fn regenerate_shared_secret(mut self) -> Self {
+        self._regenerate_shared_secret = Some(true);
+        self
+    }
+
+    /// Sets `reference`.
+    ///
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Patch::Set(reference.into());
+        self
+    }
+
+    /// Clears `reference`: sends `null`.
+    pub fn clear_reference(mut self) -> Self {
+        self.reference = Patch::Clear;
+        self
+    }
+
+    /// Sets `reference_origin`.
+    ///
+    /// Any identifier of the third party system that defines the reference code.
+    pub fn reference_origin(mut self, reference_origin: impl Into<String>) -> Self {
+        self.reference_origin = Patch::Set(reference_origin.into());
+        self
+    }
+
+    /// Clears `reference_origin`: sends `null`.
+    pub fn clear_reference_origin(mut self) -> Self {
+        self.reference_origin = Patch::Clear;
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    pub fn metadata(mut self, metadata: impl IntoObject) -> Self {
+        self.metadata = Patch::Set(metadata.into_object());
+        self
+    }
+
+    /// Clears `metadata`: sends `null`.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Clear;
+        self
+    }
+}
+
+/// The attributes a list of [`Webhook`] can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookSort {
+    /// The resource's id.
+    Id,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+}
+
+impl FieldName for WebhookSort {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::DisabledAt => "disabled_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+        }
+    }
+}
+
+/// The attributes a list of [`Webhook`] can be filtered on, with the predicates of
+/// [`FilterField`](crate::query::FilterField).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookFilter {
+    /// The resource's id.
+    Id,
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    Name,
+    /// The identifier of the resource/event that will trigger the webhook.
+    Topic,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+}
+
+impl FieldName for WebhookFilter {
+    fn name(&self) -> &str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Topic => "topic",
+            Self::DisabledAt => "disabled_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+impl FilterField for WebhookFilter {}
+
+/// The relationships of a [`Webhook`] a response can include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookInclude {
+    /// The last associated event callbacks.
+    LastEventCallbacks,
+    /// The associated changes.
+    Versions,
+}
+
+impl FieldName for WebhookInclude {
+    fn name(&self) -> &str {
+        match self {
+            Self::LastEventCallbacks => "last_event_callbacks",
+            Self::Versions => "versions",
+        }
+    }
+}
+
+/// The fields of a [`Webhook`] a sparse fieldset can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookField {
+    /// Unique name for the webhook. Optional, default is 'Webhook {id}'.
+    Name,
+    /// The identifier of the resource/event that will trigger the webhook.
+    Topic,
+    /// URI where the webhook subscription should send the POST request when the event occurs.
+    CallbackUrl,
+    /// List of related resources that should be included in the webhook body.
+    IncludeResources,
+    /// Time at which this resource was disabled.
+    DisabledAt,
+    /// The circuit breaker state, by default it is 'closed'. It can become 'open' once the
+    /// number of consecutive failures overlaps the specified threshold, in such case no further
+    /// calls to the failing callback are made.
+    CircuitState,
+    /// The number of consecutive failures recorded by the circuit breaker associated to this
+    /// resource, will be reset on first successful call to callback.
+    CircuitFailureCount,
+    /// The shared secret used to sign the external request payload.
+    SharedSecret,
+    /// Time at which the resource was created.
+    CreatedAt,
+    /// Time at which the resource was last updated.
+    UpdatedAt,
+    /// A string that you can use to add any external identifier to the resource. This can be
+    /// useful for integrating the resource to an external system, like an ERP, a marketing
+    /// tool, a CRM, or whatever.
+    Reference,
+    /// Any identifier of the third party system that defines the reference code.
+    ReferenceOrigin,
+    /// Set of key-value pairs that you can attach to the resource. This can be useful for
+    /// storing additional information about the resource in a structured format.
+    Metadata,
+    /// The last associated event callbacks.
+    LastEventCallbacks,
+    /// The associated changes.
+    Versions,
+    /// The associated event stores.
+    EventStores,
+}
+
+impl FieldName for WebhookField {
+    fn name(&self) -> &str {
+        match self {
+            Self::Name => "name",
+            Self::Topic => "topic",
+            Self::CallbackUrl => "callback_url",
+            Self::IncludeResources => "include_resources",
+            Self::DisabledAt => "disabled_at",
+            Self::CircuitState => "circuit_state",
+            Self::CircuitFailureCount => "circuit_failure_count",
+            Self::SharedSecret => "shared_secret",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::Reference => "reference",
+            Self::ReferenceOrigin => "reference_origin",
+            Self::Metadata => "metadata",
+            Self::LastEventCallbacks => "last_event_callbacks",
+            Self::Versions => "versions",
+            Self::EventStores => "event_stores",
+        }
     }
 }

@@ -3,9 +3,84 @@
 
 //! The `all_types` resource: all types.
 //!
-//! A resource with one attribute of each type.
+//! Start from [`AllTypes`], the endpoints that [`Client::all_types`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.all_types().list().await?;
+//! for all_type in &page.data {
+//!     println!("{}", all_type.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `all_types` endpoints, from [`Client::all_types`].
+#[derive(Debug, Clone)]
+pub struct AllTypes {
+    client: Client,
+}
+
+impl Client {
+    /// The `all_types` endpoints: all types.
+    pub fn all_types(&self) -> AllTypes {
+        AllTypes { client: self.clone() }
+    }
+}
+
+impl AllTypes {
+    /// Lists all types, a page at a time: `GET /all_types`.
+    pub fn list(&self) -> ListCall<AllType> {
+        ListCall::list(&self.client, "all_types")
+    }
+
+    /// Retrieves an all type by id: `GET /all_types/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<AllType> {
+        ItemCall::retrieve(&self.client, "all_types", id)
+    }
+
+    /// Creates an all type: `POST /all_types`.
+    pub fn create(&self, body: &AllTypeCreate) -> ItemCall<AllType> {
+        ItemCall::create_linked(
+            &self.client,
+            "all_types",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates an all type: `PATCH /all_types/{id}`.
+    pub fn update(&self, id: &str, body: &AllTypeUpdate) -> ItemCall<AllType> {
+        ItemCall::update_linked(
+            &self.client,
+            "all_types",
+            id,
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Deletes an all type: `DELETE /all_types/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "all_types", id)
+    }
+
+    /// The `owner` related to an all type.
+    ///
+    /// `GET /all_types/{id}/owner`
+    pub fn owner(&self, id: &str) -> ItemCall<Option<GenericResource>> {
+        ItemCall::related(&self.client, "all_types", id, "owner", Some("owners"))
+    }
+
+    /// The `items` related to an all type.
+    ///
+    /// `GET /all_types/{id}/items`
+    pub fn items(&self, id: &str) -> ListCall<AllType> {
+        ListCall::related(&self.client, "all_types", id, "items", Some("all_types"))
+    }
+}
 
 /// A resource with one attribute of each type.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -36,7 +111,7 @@ impl Resource for AllType {
     type Field = AllTypeField;
 }
 
-/// The attributes of a [`AllType`].
+/// The attributes of an [`AllType`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AllTypeAttributes {
@@ -60,6 +135,10 @@ pub struct AllTypeAttributes {
     ///
     /// Example: `"2018-01-01T12:00:00.000Z"`
     pub starts_at: Option<DateTime<Utc>>,
+    /// A required object.
+    ///
+    /// Example: `{"mode":"fast"}`
+    pub config: Option<Map<String, Value>>,
     /// `settings`
     ///
     /// Example: `{"a":1,"b":[true]}`
@@ -80,7 +159,7 @@ pub struct AllTypeAttributes {
     pub api_key: Option<Secret>,
 }
 
-/// The relationships of a [`AllType`].
+/// The relationships of an [`AllType`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AllTypeRelationships {
@@ -88,6 +167,301 @@ pub struct AllTypeRelationships {
     pub owner: Option<ToOne>,
     /// `items`
     pub items: Option<ToMany>,
+}
+
+/// The body of a request creating an [`AllType`]: [`AllTypeCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AllTypeCreate {
+    /// A required string.
+    ///
+    /// Example: `"hello"`
+    pub label: String,
+    /// A required integer.
+    ///
+    /// Example: `3`
+    pub count: i64,
+    /// `ratio`
+    ///
+    /// Example: `0.5`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    /// `active`
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `starts_at`
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    /// A required object.
+    ///
+    /// Example: `{"mode":"fast"}`
+    pub config: Value,
+    /// `settings`
+    ///
+    /// Example: `{"a":1,"b":[true]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Value>,
+    /// `tags`
+    ///
+    /// Example: `["a","b"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// An enum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<AllTypeState>,
+    /// Write-only, and secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// Secret, and returned.
+    ///
+    /// Example: `"sk_live_xyz"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<Secret>,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AllTypeCreate {
+    /// A new all type with what the API requires.
+    pub fn new(label: impl Into<String>, count: i64, config: impl IntoObject) -> Self {
+        Self {
+            label: label.into(),
+            count,
+            ratio: None,
+            active: None,
+            starts_at: None,
+            config: config.into_object(),
+            settings: None,
+            tags: None,
+            state: None,
+            password: None,
+            api_key: None,
+            relationships: Linkages::default(),
+        }
+    }
+
+    /// Sets `ratio`.
+    pub fn ratio(mut self, ratio: f64) -> Self {
+        self.ratio = Some(ratio);
+        self
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, active: bool) -> Self {
+        self.active = Some(active);
+        self
+    }
+
+    /// Sets `starts_at`.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Some(starts_at);
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn settings(mut self, settings: impl IntoObject) -> Self {
+        self.settings = Some(settings.into_object());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, tags: Vec<String>) -> Self {
+        self.tags = Some(tags);
+        self
+    }
+
+    /// Sets `state`.
+    ///
+    /// An enum.
+    pub fn state(mut self, state: AllTypeState) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sets `password`.
+    ///
+    /// Write-only, and secret.
+    pub fn password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    ///
+    /// Secret, and returned.
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Links `owner` to the `owners` with this id.
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.relationships.set("owner", Linkage::to("owners", owner));
+        self
+    }
+}
+
+/// The body of a request updating an [`AllType`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AllTypeUpdate {
+    /// A required string.
+    ///
+    /// Example: `"hello"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// A required integer.
+    ///
+    /// Example: `3`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// `ratio`
+    ///
+    /// Example: `0.5`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub ratio: Patch<f64>,
+    /// `active`
+    ///
+    /// Example: `true`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `starts_at`
+    ///
+    /// Example: `"2018-01-01T12:00:00.000Z"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub starts_at: Patch<DateTime<Utc>>,
+    /// `settings`
+    ///
+    /// Example: `{"a":1,"b":[true]}`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub settings: Patch<Value>,
+    /// `tags`
+    ///
+    /// Example: `["a","b"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// An enum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<AllTypeState>,
+    /// Secret, and returned.
+    ///
+    /// Example: `"sk_live_xyz"`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub api_key: Patch<Secret>,
+    /// The relationships to relink, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl AllTypeUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `label`.
+    ///
+    /// A required string.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets `count`.
+    ///
+    /// A required integer.
+    pub fn count(mut self, count: i64) -> Self {
+        self.count = Some(count);
+        self
+    }
+
+    /// Sets `ratio`.
+    pub fn ratio(mut self, ratio: f64) -> Self {
+        self.ratio = Patch::Set(ratio);
+        self
+    }
+
+    /// Clears `ratio`: sends `null`.
+    pub fn clear_ratio(mut self) -> Self {
+        self.ratio = Patch::Clear;
+        self
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, active: bool) -> Self {
+        self.active = Some(active);
+        self
+    }
+
+    /// Sets `starts_at`.
+    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
+        self.starts_at = Patch::Set(starts_at);
+        self
+    }
+
+    /// Clears `starts_at`: sends `null`.
+    pub fn clear_starts_at(mut self) -> Self {
+        self.starts_at = Patch::Clear;
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn settings(mut self, settings: impl IntoObject) -> Self {
+        self.settings = Patch::Set(settings.into_object());
+        self
+    }
+
+    /// Clears `settings`: sends `null`.
+    pub fn clear_settings(mut self) -> Self {
+        self.settings = Patch::Clear;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, tags: Vec<String>) -> Self {
+        self.tags = Some(tags);
+        self
+    }
+
+    /// Sets `state`.
+    ///
+    /// An enum.
+    pub fn state(mut self, state: AllTypeState) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sets `api_key`.
+    ///
+    /// Secret, and returned.
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Patch::Set(api_key.into());
+        self
+    }
+
+    /// Clears `api_key`: sends `null`.
+    pub fn clear_api_key(mut self) -> Self {
+        self.api_key = Patch::Clear;
+        self
+    }
+
+    /// Links `owner` to the `owners` with this id.
+    pub fn owner(mut self, owner: impl Into<String>) -> Self {
+        self.relationships.set("owner", Linkage::to("owners", owner));
+        self
+    }
+
+    /// Unlinks `owner`: sends `null`.
+    pub fn clear_owner(mut self) -> Self {
+        self.relationships.set("owner", Linkage::Clear);
+        self
+    }
 }
 
 /// The values of `state`. Values this client does not know are kept in `Other`.
@@ -151,9 +525,9 @@ impl<'de> Deserialize<'de> for AllTypeState {
 pub enum AllTypeSort {
     /// The resource's id.
     Id,
-    /// `label`
+    /// A required string.
     Label,
-    /// `count`
+    /// A required integer.
     Count,
     /// `starts_at`
     StartsAt,
@@ -177,13 +551,13 @@ impl FieldName for AllTypeSort {
 pub enum AllTypeFilter {
     /// The resource's id.
     Id,
-    /// `label`
+    /// A required string.
     Label,
     /// `active`
     Active,
     /// `starts_at`
     StartsAt,
-    /// `state`
+    /// An enum.
     State,
 }
 
@@ -201,7 +575,7 @@ impl FieldName for AllTypeFilter {
 
 impl FilterField for AllTypeFilter {}
 
-/// The relationships of a [`AllType`] a response can include.
+/// The relationships of an [`AllType`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AllTypeInclude {
@@ -220,13 +594,13 @@ impl FieldName for AllTypeInclude {
     }
 }
 
-/// The fields of a [`AllType`] a sparse fieldset can ask for.
+/// The fields of an [`AllType`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AllTypeField {
-    /// `label`
+    /// A required string.
     Label,
-    /// `count`
+    /// A required integer.
     Count,
     /// `ratio`
     Ratio,
@@ -234,6 +608,8 @@ pub enum AllTypeField {
     Active,
     /// `starts_at`
     StartsAt,
+    /// A required object.
+    Config,
     /// `settings`
     Settings,
     /// `tags`
@@ -242,9 +618,9 @@ pub enum AllTypeField {
     Scores,
     /// `history`
     History,
-    /// `state`
+    /// An enum.
     State,
-    /// `api_key`
+    /// Secret, and returned.
     ApiKey,
     /// `owner`
     Owner,
@@ -260,6 +636,7 @@ impl FieldName for AllTypeField {
             Self::Ratio => "ratio",
             Self::Active => "active",
             Self::StartsAt => "starts_at",
+            Self::Config => "config",
             Self::Settings => "settings",
             Self::Tags => "tags",
             Self::Scores => "scores",
@@ -269,346 +646,5 @@ impl FieldName for AllTypeField {
             Self::Owner => "owner",
             Self::Items => "items",
         }
-    }
-}
-
-/// The body of a request creating a [`AllType`]: [`AllTypeCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AllTypeCreate {
-    /// A required string.
-    ///
-    /// Example: `"hello"`
-    pub label: String,
-    /// A required integer.
-    ///
-    /// Example: `3`
-    pub count: i64,
-    /// `ratio`
-    ///
-    /// Example: `0.5`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ratio: Option<f64>,
-    /// `active`
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `starts_at`
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_at: Option<DateTime<Utc>>,
-    /// `settings`
-    ///
-    /// Example: `{"a":1,"b":[true]}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Map<String, Value>>,
-    /// `tags`
-    ///
-    /// Example: `["a","b"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// An enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<AllTypeState>,
-    /// Write-only, and secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Secret>,
-    /// Secret, and returned.
-    ///
-    /// Example: `"sk_live_xyz"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<Secret>,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AllTypeCreate {
-    /// A new all type with what the API requires.
-    pub fn new(label: impl Into<String>, count: i64) -> Self {
-        Self {
-            label: label.into(),
-            count,
-            ratio: None,
-            active: None,
-            starts_at: None,
-            settings: None,
-            tags: None,
-            state: None,
-            password: None,
-            api_key: None,
-            relationships: Linkages::default(),
-        }
-    }
-
-    /// Sets `ratio`.
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.ratio = Some(ratio);
-        self
-    }
-
-    /// Sets `active`.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = Some(active);
-        self
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Some(starts_at);
-        self
-    }
-
-    /// Sets `settings`.
-    pub fn settings(mut self, settings: Map<String, Value>) -> Self {
-        self.settings = Some(settings);
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn tags(mut self, tags: Vec<String>) -> Self {
-        self.tags = Some(tags);
-        self
-    }
-
-    /// Sets `state`.
-    pub fn state(mut self, state: AllTypeState) -> Self {
-        self.state = Some(state);
-        self
-    }
-
-    /// Sets `password`.
-    pub fn password(mut self, password: impl Into<Secret>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// Links `owner` to the `owners` with this id.
-    pub fn owner(mut self, owner: impl Into<String>) -> Self {
-        self.relationships.set("owner", Linkage::to("owners", owner));
-        self
-    }
-}
-
-/// The body of a request updating a [`AllType`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct AllTypeUpdate {
-    /// A required string.
-    ///
-    /// Example: `"hello"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// A required integer.
-    ///
-    /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `ratio`
-    ///
-    /// Example: `0.5`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub ratio: Patch<f64>,
-    /// `active`
-    ///
-    /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `starts_at`
-    ///
-    /// Example: `"2018-01-01T12:00:00.000Z"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub starts_at: Patch<DateTime<Utc>>,
-    /// `settings`
-    ///
-    /// Example: `{"a":1,"b":[true]}`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub settings: Patch<Map<String, Value>>,
-    /// `tags`
-    ///
-    /// Example: `["a","b"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// An enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<AllTypeState>,
-    /// Secret, and returned.
-    ///
-    /// Example: `"sk_live_xyz"`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub api_key: Patch<Secret>,
-    /// The relationships to relink, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl AllTypeUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `label`.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets `count`.
-    pub fn count(mut self, count: i64) -> Self {
-        self.count = Some(count);
-        self
-    }
-
-    /// Sets `ratio`.
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.ratio = Patch::Set(ratio);
-        self
-    }
-
-    /// Clears `ratio`: sends `null`.
-    pub fn clear_ratio(mut self) -> Self {
-        self.ratio = Patch::Clear;
-        self
-    }
-
-    /// Sets `active`.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = Some(active);
-        self
-    }
-
-    /// Sets `starts_at`.
-    pub fn starts_at(mut self, starts_at: DateTime<Utc>) -> Self {
-        self.starts_at = Patch::Set(starts_at);
-        self
-    }
-
-    /// Clears `starts_at`: sends `null`.
-    pub fn clear_starts_at(mut self) -> Self {
-        self.starts_at = Patch::Clear;
-        self
-    }
-
-    /// Sets `settings`.
-    pub fn settings(mut self, settings: Map<String, Value>) -> Self {
-        self.settings = Patch::Set(settings);
-        self
-    }
-
-    /// Clears `settings`: sends `null`.
-    pub fn clear_settings(mut self) -> Self {
-        self.settings = Patch::Clear;
-        self
-    }
-
-    /// Sets `tags`.
-    pub fn tags(mut self, tags: Vec<String>) -> Self {
-        self.tags = Some(tags);
-        self
-    }
-
-    /// Sets `state`.
-    pub fn state(mut self, state: AllTypeState) -> Self {
-        self.state = Some(state);
-        self
-    }
-
-    /// Sets `api_key`.
-    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
-        self.api_key = Patch::Set(api_key.into());
-        self
-    }
-
-    /// Clears `api_key`: sends `null`.
-    pub fn clear_api_key(mut self) -> Self {
-        self.api_key = Patch::Clear;
-        self
-    }
-
-    /// Links `owner` to the `owners` with this id.
-    pub fn owner(mut self, owner: impl Into<String>) -> Self {
-        self.relationships.set("owner", Linkage::to("owners", owner));
-        self
-    }
-
-    /// Unlinks `owner`: sends `null`.
-    pub fn clear_owner(mut self) -> Self {
-        self.relationships.set("owner", Linkage::Clear);
-        self
-    }
-}
-
-/// The `all_types` endpoints, from [`Client::all_types`].
-#[derive(Debug, Clone)]
-pub struct AllTypes {
-    client: Client,
-}
-
-impl Client {
-    /// The `all_types` endpoints: all types.
-    pub fn all_types(&self) -> AllTypes {
-        AllTypes { client: self.clone() }
-    }
-}
-
-impl AllTypes {
-    /// Lists all types, a page at a time: `GET /all_types`.
-    pub fn list(&self) -> ListCall<AllType> {
-        ListCall::list(&self.client, "all_types")
-    }
-
-    /// Retrieves a all type by id: `GET /all_types/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<AllType> {
-        ItemCall::retrieve(&self.client, "all_types", id)
-    }
-
-    /// Creates a all type: `POST /all_types`.
-    pub fn create(&self, body: &AllTypeCreate) -> ItemCall<AllType> {
-        ItemCall::create_linked(
-            &self.client,
-            "all_types",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a all type: `PATCH /all_types/{id}`.
-    pub fn update(&self, id: &str, body: &AllTypeUpdate) -> ItemCall<AllType> {
-        ItemCall::update_linked(
-            &self.client,
-            "all_types",
-            id,
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Deletes a all type: `DELETE /all_types/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "all_types", id)
-    }
-
-    /// The `owner` related to a all type.
-    ///
-    /// `GET /all_types/{id}/owner`
-    pub fn owner(&self, id: &str) -> ItemCall<Option<GenericResource>> {
-        ItemCall::related(&self.client, "all_types", id, "owner", Some("owners"))
-    }
-
-    /// The `items` related to a all type.
-    ///
-    /// `GET /all_types/{id}/items`
-    pub fn items(&self, id: &str) -> ListCall<AllType> {
-        ListCall::related(&self.client, "all_types", id, "items", Some("all_types"))
     }
 }

@@ -2,10 +2,47 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `enum_values` resource: enum values.
+//!
+//! Start from [`EnumValues`], the endpoints that [`Client::enum_values`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.enum_values().list().await?;
+//! for enum_value in &page.data {
+//!     println!("{}", enum_value.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A enum value, as the API returns it.
+/// The `enum_values` endpoints, from [`Client::enum_values`].
+#[derive(Debug, Clone)]
+pub struct EnumValues {
+    client: Client,
+}
+
+impl Client {
+    /// The `enum_values` endpoints: enum values.
+    pub fn enum_values(&self) -> EnumValues {
+        EnumValues { client: self.clone() }
+    }
+}
+
+impl EnumValues {
+    /// Lists enum values, a page at a time: `GET /enum_values`.
+    pub fn list(&self) -> ListCall<EnumValue> {
+        ListCall::list(&self.client, "enum_values")
+    }
+
+    /// Retrieves an enum value by id: `GET /enum_values/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<EnumValue> {
+        ItemCall::retrieve(&self.client, "enum_values", id)
+    }
+}
+
+/// An enum value, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnumValue {
@@ -34,7 +71,7 @@ impl Resource for EnumValue {
     type Field = EnumValueField;
 }
 
-/// The attributes of a [`EnumValue`].
+/// The attributes of an [`EnumValue`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnumValueAttributes {
@@ -42,7 +79,7 @@ pub struct EnumValueAttributes {
     pub status: Option<EnumValueStatus>,
 }
 
-/// The relationships of a [`EnumValue`].
+/// The relationships of an [`EnumValue`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnumValueRelationships {}
@@ -132,7 +169,7 @@ impl<'de> Deserialize<'de> for EnumValueStatus {
 pub enum EnumValueSort {
     /// The resource's id.
     Id,
-    /// `status`
+    /// Every value becomes a variant; unknown ones land in \`Other\`.
     Status,
 }
 
@@ -152,7 +189,7 @@ impl FieldName for EnumValueSort {
 pub enum EnumValueFilter {
     /// The resource's id.
     Id,
-    /// `status`
+    /// Every value becomes a variant; unknown ones land in \`Other\`.
     Status,
 }
 
@@ -167,7 +204,7 @@ impl FieldName for EnumValueFilter {
 
 impl FilterField for EnumValueFilter {}
 
-/// The relationships of a [`EnumValue`] a response can include.
+/// The relationships of an [`EnumValue`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnumValueInclude {}
@@ -178,11 +215,11 @@ impl FieldName for EnumValueInclude {
     }
 }
 
-/// The fields of a [`EnumValue`] a sparse fieldset can ask for.
+/// The fields of an [`EnumValue`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnumValueField {
-    /// `status`
+    /// Every value becomes a variant; unknown ones land in \`Other\`.
     Status,
 }
 
@@ -191,30 +228,5 @@ impl FieldName for EnumValueField {
         match self {
             Self::Status => "status",
         }
-    }
-}
-
-/// The `enum_values` endpoints, from [`Client::enum_values`].
-#[derive(Debug, Clone)]
-pub struct EnumValues {
-    client: Client,
-}
-
-impl Client {
-    /// The `enum_values` endpoints: enum values.
-    pub fn enum_values(&self) -> EnumValues {
-        EnumValues { client: self.clone() }
-    }
-}
-
-impl EnumValues {
-    /// Lists enum values, a page at a time: `GET /enum_values`.
-    pub fn list(&self) -> ListCall<EnumValue> {
-        ListCall::list(&self.client, "enum_values")
-    }
-
-    /// Retrieves a enum value by id: `GET /enum_values/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<EnumValue> {
-        ItemCall::retrieve(&self.client, "enum_values", id)
     }
 }

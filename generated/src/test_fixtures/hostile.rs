@@ -3,16 +3,56 @@
 
 //! The `hostile` resource: hostile.
 //!
-//! Ends a comment */ and opens one /* here.
-//! } fn evil() { std::process::exit(1) }
-//! \`\`\`
-//! fn doctest_evil() { panic!() }
-//! \`\`\`
-//! indented_code_evil();
-//! "quotes", 'single', \`backticks\`, \[links\](<https://example.com>),
-//! \<script\>alert(1)\</script\> \\
+//! Start from [`Hostile`], the endpoints that [`Client::hostile`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.hostile().list().await?;
+//! for hostile_thing in &page.data {
+//!     println!("{}", hostile_thing.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `hostile` endpoints, from [`Client::hostile`].
+#[derive(Debug, Clone)]
+pub struct Hostile {
+    client: Client,
+}
+
+impl Client {
+    /// The `hostile` endpoints: hostile.
+    pub fn hostile(&self) -> Hostile {
+        Hostile { client: self.clone() }
+    }
+}
+
+impl Hostile {
+    /// Lists hostile, a page at a time: `GET /hostile`.
+    pub fn list(&self) -> ListCall<HostileThing> {
+        ListCall::list(&self.client, "hostile")
+    }
+
+    /// Retrieves a hostile thing by id: `GET /hostile/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<HostileThing> {
+        ItemCall::retrieve(&self.client, "hostile", id)
+    }
+
+    /// Creates a hostile thing: `POST /hostile`.
+    pub fn create(&self, body: &HostileThingCreate) -> ItemCall<HostileThing> {
+        ItemCall::create(&self.client, "hostile", body)
+    }
+
+    /// */ fn evil() {} /*
+    ///
+    /// `GET /hostile/{id}/friends`
+    pub fn friends(&self, id: &str) -> ListCall<HostileThing> {
+        ListCall::related(&self.client, "hostile", id, "friends", Some("hostile"))
+    }
+}
 
 /// Ends a comment */ and opens one /* here.
 /// } fn evil() { std::process::exit(1) }
@@ -69,6 +109,39 @@ pub struct HostileThingAttributes {
 pub struct HostileThingRelationships {
     /// */ fn evil() {} /*
     pub friends: Option<ToMany>,
+}
+
+/// The body of a request creating a [`HostileThing`]: [`HostileThingCreate::new`] takes
+/// what the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct HostileThingCreate {
+    /// "); } fn evil() { ("
+    /// second linethird bidi evil
+    ///
+    /// Example: `"*/ } fn evil() {} /*"`
+    pub name: String,
+    /// #\[doc = ""\] pub fn evil() {}
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<HostileThingLevel>,
+}
+
+impl HostileThingCreate {
+    /// A new hostile thing with what the API requires.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            level: None,
+        }
+    }
+
+    /// Sets `level`.
+    ///
+    /// #\[doc = ""\] pub fn evil() {}
+    pub fn level(mut self, level: HostileThingLevel) -> Self {
+        self.level = Some(level);
+        self
+    }
 }
 
 /// The values of `level`. Values this client does not know are kept in `Other`.
@@ -184,11 +257,12 @@ impl FieldName for HostileThingInclude {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostileThingField {
-    /// `name`
+    /// "); } fn evil() { ("
+    /// second linethird bidi evil
     Name,
-    /// `level`
+    /// #\[doc = ""\] pub fn evil() {}
     Level,
-    /// `friends`
+    /// */ fn evil() {} /*
     Friends,
 }
 
@@ -199,73 +273,5 @@ impl FieldName for HostileThingField {
             Self::Level => "level",
             Self::Friends => "friends",
         }
-    }
-}
-
-/// The body of a request creating a [`HostileThing`]: [`HostileThingCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct HostileThingCreate {
-    /// "); } fn evil() { ("
-    /// second linethird bidi evil
-    ///
-    /// Example: `"*/ } fn evil() {} /*"`
-    pub name: String,
-    /// #\[doc = ""\] pub fn evil() {}
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<HostileThingLevel>,
-}
-
-impl HostileThingCreate {
-    /// A new hostile thing with what the API requires.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            level: None,
-        }
-    }
-
-    /// Sets `level`.
-    pub fn level(mut self, level: HostileThingLevel) -> Self {
-        self.level = Some(level);
-        self
-    }
-}
-
-/// The `hostile` endpoints, from [`Client::hostile`].
-#[derive(Debug, Clone)]
-pub struct Hostile {
-    client: Client,
-}
-
-impl Client {
-    /// The `hostile` endpoints: hostile.
-    pub fn hostile(&self) -> Hostile {
-        Hostile { client: self.clone() }
-    }
-}
-
-impl Hostile {
-    /// Lists hostile, a page at a time: `GET /hostile`.
-    pub fn list(&self) -> ListCall<HostileThing> {
-        ListCall::list(&self.client, "hostile")
-    }
-
-    /// Retrieves a hostile thing by id: `GET /hostile/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<HostileThing> {
-        ItemCall::retrieve(&self.client, "hostile", id)
-    }
-
-    /// Creates a hostile thing: `POST /hostile`.
-    pub fn create(&self, body: &HostileThingCreate) -> ItemCall<HostileThing> {
-        ItemCall::create(&self.client, "hostile", body)
-    }
-
-    /// */ fn evil() {} /*
-    ///
-    /// `GET /hostile/{id}/friends`
-    pub fn friends(&self, id: &str) -> ListCall<HostileThing> {
-        ListCall::related(&self.client, "hostile", id, "friends", Some("hostile"))
     }
 }

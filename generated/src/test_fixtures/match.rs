@@ -2,8 +2,74 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `match` resource: match.
+//!
+//! Start from [`Match`], the endpoints that [`Client::r#match`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.r#match().list().await?;
+//! for r#gen in &page.data {
+//!     println!("{}", r#gen.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `match` endpoints, from [`Client::r#match`].
+#[derive(Debug, Clone)]
+pub struct Match {
+    client: Client,
+}
+
+impl Client {
+    /// The `match` endpoints: match.
+    pub fn r#match(&self) -> Match {
+        Match { client: self.clone() }
+    }
+}
+
+impl Match {
+    /// Lists match, a page at a time: `GET /match`.
+    pub fn list(&self) -> ListCall<Gen> {
+        ListCall::list(&self.client, "match")
+    }
+
+    /// Retrieves a gen by id: `GET /match/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Gen> {
+        ItemCall::retrieve(&self.client, "match", id)
+    }
+
+    /// Creates a gen: `POST /match`.
+    pub fn create(&self, body: &GenCreate) -> ItemCall<Gen> {
+        ItemCall::create(&self.client, "match", body)
+    }
+
+    /// Updates a gen: `PATCH /match/{id}`.
+    pub fn update(&self, id: &str, body: &GenUpdate) -> ItemCall<Gen> {
+        ItemCall::update(&self.client, "match", id, body)
+    }
+
+    /// Deletes a gen: `DELETE /match/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "match", id)
+    }
+
+    /// The `crate` related to a gen.
+    ///
+    /// `GET /match/{id}/crate`
+    pub fn crate_(&self, id: &str) -> ItemCall<Option<Gen>> {
+        ItemCall::related(&self.client, "match", id, "crate", Some("match"))
+    }
+
+    /// The `super` related to a gen.
+    ///
+    /// `GET /match/{id}/super`
+    pub fn super_(&self, id: &str) -> ListCall<super::self_::Super> {
+        ListCall::related(&self.client, "match", id, "super", Some("self"))
+    }
+}
 
 /// A gen, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -63,6 +129,108 @@ pub struct GenRelationships {
     /// `super`
     #[serde(rename = "super")]
     pub super_: Option<ToMany>,
+}
+
+/// The body of a request creating a [`Gen`]: [`GenCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GenCreate {
+    /// `type`
+    pub r#type: String,
+    /// `ref`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#ref: Option<String>,
+    /// `self`
+    #[serde(rename = "self")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
+    /// `match`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#match: Option<bool>,
+}
+
+impl GenCreate {
+    /// A new gen with what the API requires.
+    pub fn new(r#type: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            r#ref: None,
+            self_: None,
+            r#match: None,
+        }
+    }
+
+    /// Sets `ref`.
+    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
+        self.r#ref = Some(r#ref.into());
+        self
+    }
+
+    /// Sets `self`.
+    pub fn self_(mut self, self_: impl Into<String>) -> Self {
+        self.self_ = Some(self_.into());
+        self
+    }
+
+    /// Sets `match`.
+    pub fn r#match(mut self, r#match: bool) -> Self {
+        self.r#match = Some(r#match);
+        self
+    }
+}
+
+/// The body of a request updating a [`Gen`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GenUpdate {
+    /// `type`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// `ref`
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub r#ref: Patch<String>,
+    /// `self`
+    #[serde(rename = "self")]
+    #[serde(skip_serializing_if = "Patch::is_unchanged")]
+    pub self_: Patch<String>,
+}
+
+impl GenUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+
+    /// Sets `ref`.
+    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
+        self.r#ref = Patch::Set(r#ref.into());
+        self
+    }
+
+    /// Clears `ref`: sends `null`.
+    pub fn clear_ref(mut self) -> Self {
+        self.r#ref = Patch::Clear;
+        self
+    }
+
+    /// Sets `self`.
+    pub fn self_(mut self, self_: impl Into<String>) -> Self {
+        self.self_ = Patch::Set(self_.into());
+        self
+    }
+
+    /// Clears `self`: sends `null`.
+    pub fn clear_self_(mut self) -> Self {
+        self.self_ = Patch::Clear;
+        self
+    }
 }
 
 /// The values of `async`. Values this client does not know are kept in `Other`.
@@ -217,161 +385,5 @@ impl FieldName for GenField {
             Self::Crate => "crate",
             Self::Super => "super",
         }
-    }
-}
-
-/// The body of a request creating a [`Gen`]: [`GenCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct GenCreate {
-    /// `type`
-    pub r#type: String,
-    /// `ref`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#ref: Option<String>,
-    /// `self`
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
-    /// `match`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<bool>,
-}
-
-impl GenCreate {
-    /// A new gen with what the API requires.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            r#ref: None,
-            self_: None,
-            r#match: None,
-        }
-    }
-
-    /// Sets `ref`.
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.r#ref = Some(r#ref.into());
-        self
-    }
-
-    /// Sets `self`.
-    pub fn self_(mut self, self_: impl Into<String>) -> Self {
-        self.self_ = Some(self_.into());
-        self
-    }
-
-    /// Sets `match`.
-    pub fn r#match(mut self, r#match: bool) -> Self {
-        self.r#match = Some(r#match);
-        self
-    }
-}
-
-/// The body of a request updating a [`Gen`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct GenUpdate {
-    /// `type`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `ref`
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub r#ref: Patch<String>,
-    /// `self`
-    #[serde(rename = "self")]
-    #[serde(skip_serializing_if = "Patch::is_unchanged")]
-    pub self_: Patch<String>,
-}
-
-impl GenUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `type`.
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.r#type = Some(r#type.into());
-        self
-    }
-
-    /// Sets `ref`.
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.r#ref = Patch::Set(r#ref.into());
-        self
-    }
-
-    /// Clears `ref`: sends `null`.
-    pub fn clear_ref(mut self) -> Self {
-        self.r#ref = Patch::Clear;
-        self
-    }
-
-    /// Sets `self`.
-    pub fn self_(mut self, self_: impl Into<String>) -> Self {
-        self.self_ = Patch::Set(self_.into());
-        self
-    }
-
-    /// Clears `self`: sends `null`.
-    pub fn clear_self_(mut self) -> Self {
-        self.self_ = Patch::Clear;
-        self
-    }
-}
-
-/// The `match` endpoints, from [`Client::r#match`].
-#[derive(Debug, Clone)]
-pub struct Match {
-    client: Client,
-}
-
-impl Client {
-    /// The `match` endpoints: match.
-    pub fn r#match(&self) -> Match {
-        Match { client: self.clone() }
-    }
-}
-
-impl Match {
-    /// Lists match, a page at a time: `GET /match`.
-    pub fn list(&self) -> ListCall<Gen> {
-        ListCall::list(&self.client, "match")
-    }
-
-    /// Retrieves a gen by id: `GET /match/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Gen> {
-        ItemCall::retrieve(&self.client, "match", id)
-    }
-
-    /// Creates a gen: `POST /match`.
-    pub fn create(&self, body: &GenCreate) -> ItemCall<Gen> {
-        ItemCall::create(&self.client, "match", body)
-    }
-
-    /// Updates a gen: `PATCH /match/{id}`.
-    pub fn update(&self, id: &str, body: &GenUpdate) -> ItemCall<Gen> {
-        ItemCall::update(&self.client, "match", id, body)
-    }
-
-    /// Deletes a gen: `DELETE /match/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "match", id)
-    }
-
-    /// The `crate` related to a gen.
-    ///
-    /// `GET /match/{id}/crate`
-    pub fn crate_(&self, id: &str) -> ItemCall<Option<Gen>> {
-        ItemCall::related(&self.client, "match", id, "crate", Some("match"))
-    }
-
-    /// The `super` related to a gen.
-    ///
-    /// `GET /match/{id}/super`
-    pub fn super_(&self, id: &str) -> ListCall<super::self_::Super> {
-        ListCall::related(&self.client, "match", id, "super", Some("self"))
     }
 }

@@ -2,8 +2,81 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `polymorphics` resource: polymorphics.
+//!
+//! Start from [`Polymorphics`], the endpoints that [`Client::polymorphics`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.polymorphics().list().await?;
+//! for polymorphic in &page.data {
+//!     println!("{}", polymorphic.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `polymorphics` endpoints, from [`Client::polymorphics`].
+#[derive(Debug, Clone)]
+pub struct Polymorphics {
+    client: Client,
+}
+
+impl Client {
+    /// The `polymorphics` endpoints: polymorphics.
+    pub fn polymorphics(&self) -> Polymorphics {
+        Polymorphics {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Polymorphics {
+    /// Lists polymorphics, a page at a time: `GET /polymorphics`.
+    pub fn list(&self) -> ListCall<Polymorphic> {
+        ListCall::list(&self.client, "polymorphics")
+    }
+
+    /// Retrieves a polymorphic by id: `GET /polymorphics/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Polymorphic> {
+        ItemCall::retrieve(&self.client, "polymorphics", id)
+    }
+
+    /// Creates a polymorphic: `POST /polymorphics`.
+    pub fn create(&self, body: &PolymorphicCreate) -> ItemCall<Polymorphic> {
+        ItemCall::create_linked(
+            &self.client,
+            "polymorphics",
+            body,
+            body.relationships.non_empty(),
+        )
+    }
+
+    /// Updates a polymorphic: `PATCH /polymorphics/{id}`.
+    pub fn update(&self, id: &str, body: &PolymorphicUpdate) -> ItemCall<Polymorphic> {
+        ItemCall::update(&self.client, "polymorphics", id, body)
+    }
+
+    /// Deletes a polymorphic: `DELETE /polymorphics/{id}`.
+    pub fn delete(&self, id: &str) -> DeleteCall {
+        DeleteCall::delete(&self.client, "polymorphics", id)
+    }
+
+    /// What the attachment is attached to.
+    ///
+    /// `GET /polymorphics/{id}/attachable`
+    pub fn attachable(&self, id: &str) -> ItemCall<Option<PolymorphicAttachable>> {
+        ItemCall::related(&self.client, "polymorphics", id, "attachable", None)
+    }
+
+    /// The `labels` related to a polymorphic.
+    ///
+    /// `GET /polymorphics/{id}/labels`
+    pub fn labels(&self, id: &str) -> ListCall<PolymorphicLabels> {
+        ListCall::related(&self.client, "polymorphics", id, "labels", None)
+    }
+}
 
 /// A polymorphic, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -52,6 +125,52 @@ pub struct PolymorphicRelationships {
     pub labels: Option<ToMany>,
 }
 
+/// The body of a request creating a [`Polymorphic`]: [`PolymorphicCreate::new`] takes what
+/// the API requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PolymorphicCreate {
+    /// `name`
+    pub name: String,
+    /// The relationships to link, sent in `relationships`.
+    #[serde(skip)]
+    pub relationships: Linkages,
+}
+
+impl PolymorphicCreate {
+    /// A new polymorphic with what the API requires.
+    pub fn new(name: impl Into<String>, attachable: ResourceIdentifier) -> Self {
+        let mut relationships = Linkages::default();
+        relationships.set("attachable", Linkage::To(attachable));
+        Self {
+            name: name.into(),
+            relationships,
+        }
+    }
+}
+
+/// The body of a request updating a [`Polymorphic`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PolymorphicUpdate {
+    /// `name`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl PolymorphicUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
 /// The attributes a list of [`Polymorphic`] can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -91,7 +210,7 @@ impl FilterField for PolymorphicFilter {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolymorphicInclude {
-    /// `attachable`
+    /// What the attachment is attached to.
     Attachable,
     /// `labels`
     Labels,
@@ -112,7 +231,7 @@ impl FieldName for PolymorphicInclude {
 pub enum PolymorphicField {
     /// `name`
     Name,
-    /// `attachable`
+    /// What the attachment is attached to.
     Attachable,
     /// `labels`
     Labels,
@@ -188,111 +307,4 @@ impl Resource for PolymorphicLabels {
     type Filter = RawName;
     type Include = RawName;
     type Field = RawName;
-}
-
-/// The body of a request creating a [`Polymorphic`]: [`PolymorphicCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PolymorphicCreate {
-    /// `name`
-    pub name: String,
-    /// The relationships to link, sent in `relationships`.
-    #[serde(skip)]
-    pub relationships: Linkages,
-}
-
-impl PolymorphicCreate {
-    /// A new polymorphic with what the API requires.
-    pub fn new(name: impl Into<String>, attachable: ResourceIdentifier) -> Self {
-        let mut relationships = Linkages::default();
-        relationships.set("attachable", Linkage::To(attachable));
-        Self {
-            name: name.into(),
-            relationships,
-        }
-    }
-}
-
-/// The body of a request updating a [`Polymorphic`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct PolymorphicUpdate {
-    /// `name`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl PolymorphicUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `name`.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
-
-/// The `polymorphics` endpoints, from [`Client::polymorphics`].
-#[derive(Debug, Clone)]
-pub struct Polymorphics {
-    client: Client,
-}
-
-impl Client {
-    /// The `polymorphics` endpoints: polymorphics.
-    pub fn polymorphics(&self) -> Polymorphics {
-        Polymorphics {
-            client: self.clone(),
-        }
-    }
-}
-
-impl Polymorphics {
-    /// Lists polymorphics, a page at a time: `GET /polymorphics`.
-    pub fn list(&self) -> ListCall<Polymorphic> {
-        ListCall::list(&self.client, "polymorphics")
-    }
-
-    /// Retrieves a polymorphic by id: `GET /polymorphics/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Polymorphic> {
-        ItemCall::retrieve(&self.client, "polymorphics", id)
-    }
-
-    /// Creates a polymorphic: `POST /polymorphics`.
-    pub fn create(&self, body: &PolymorphicCreate) -> ItemCall<Polymorphic> {
-        ItemCall::create_linked(
-            &self.client,
-            "polymorphics",
-            body,
-            body.relationships.non_empty(),
-        )
-    }
-
-    /// Updates a polymorphic: `PATCH /polymorphics/{id}`.
-    pub fn update(&self, id: &str, body: &PolymorphicUpdate) -> ItemCall<Polymorphic> {
-        ItemCall::update(&self.client, "polymorphics", id, body)
-    }
-
-    /// Deletes a polymorphic: `DELETE /polymorphics/{id}`.
-    pub fn delete(&self, id: &str) -> DeleteCall {
-        DeleteCall::delete(&self.client, "polymorphics", id)
-    }
-
-    /// What the attachment is attached to.
-    ///
-    /// `GET /polymorphics/{id}/attachable`
-    pub fn attachable(&self, id: &str) -> ItemCall<Option<PolymorphicAttachable>> {
-        ItemCall::related(&self.client, "polymorphics", id, "attachable", None)
-    }
-
-    /// The `labels` related to a polymorphic.
-    ///
-    /// `GET /polymorphics/{id}/labels`
-    pub fn labels(&self, id: &str) -> ListCall<PolymorphicLabels> {
-        ListCall::related(&self.client, "polymorphics", id, "labels", None)
-    }
 }

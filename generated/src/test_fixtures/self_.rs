@@ -2,8 +2,45 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `self` resource: self.
+//!
+//! Start from [`Self_`], the endpoints that [`Client::self_`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.self_().list().await?;
+//! for super_ in &page.data {
+//!     println!("{}", super_.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `self` endpoints, from [`Client::self_`].
+#[derive(Debug, Clone)]
+pub struct Self_ {
+    client: Client,
+}
+
+impl Client {
+    /// The `self` endpoints: self.
+    pub fn self_(&self) -> Self_ {
+        Self_ { client: self.clone() }
+    }
+}
+
+impl Self_ {
+    /// Lists self, a page at a time: `GET /self`.
+    pub fn list(&self) -> ListCall<Super> {
+        ListCall::list(&self.client, "self")
+    }
+
+    /// Retrieves a super by id: `GET /self/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<Super> {
+        ItemCall::retrieve(&self.client, "self", id)
+    }
+}
 
 /// A super, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -107,30 +144,5 @@ impl FieldName for SuperField {
         match self {
             Self::Crate => "crate",
         }
-    }
-}
-
-/// The `self` endpoints, from [`Client::self_`].
-#[derive(Debug, Clone)]
-pub struct Self_ {
-    client: Client,
-}
-
-impl Client {
-    /// The `self` endpoints: self.
-    pub fn self_(&self) -> Self_ {
-        Self_ { client: self.clone() }
-    }
-}
-
-impl Self_ {
-    /// Lists self, a page at a time: `GET /self`.
-    pub fn list(&self) -> ListCall<Super> {
-        ListCall::list(&self.client, "self")
-    }
-
-    /// Retrieves a super by id: `GET /self/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<Super> {
-        ItemCall::retrieve(&self.client, "self", id)
     }
 }

@@ -3,9 +3,37 @@
 
 //! The `singletons` resource: singletons.
 //!
-//! The one and only.
+//! Start from [`Singletons`], the endpoints that [`Client::singletons`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let singleton = client.singletons().retrieve().await?.data;
+//! println!("{}", singleton.id);
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `singletons` endpoints, from [`Client::singletons`].
+#[derive(Debug, Clone)]
+pub struct Singletons {
+    client: Client,
+}
+
+impl Client {
+    /// The `singletons` endpoints: singletons.
+    pub fn singletons(&self) -> Singletons {
+        Singletons { client: self.clone() }
+    }
+}
+
+impl Singletons {
+    /// Retrieves the singleton: `GET /singleton` (a singleton's path is its singular name).
+    pub fn retrieve(&self) -> ItemCall<Singleton> {
+        ItemCall::singleton(&self.client, "singleton")
+    }
+}
 
 /// The one and only.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -119,26 +147,5 @@ impl FieldName for SingletonField {
             Self::Name => "name",
             Self::Owner => "owner",
         }
-    }
-}
-
-/// The `singletons` endpoints, from [`Client::singletons`].
-#[derive(Debug, Clone)]
-pub struct Singletons {
-    client: Client,
-}
-
-impl Client {
-    /// The `singletons` endpoints: singletons.
-    pub fn singletons(&self) -> Singletons {
-        Singletons { client: self.clone() }
-    }
-}
-
-impl Singletons {
-    /// Retrieves the singleton: `GET /singleton` (a singleton's path is
-    /// its singular name).
-    pub fn retrieve(&self) -> ItemCall<Singleton> {
-        ItemCall::singleton(&self.client, "singleton")
     }
 }

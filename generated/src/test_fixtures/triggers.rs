@@ -2,8 +2,69 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `triggers` resource: triggers.
+//!
+//! Start from [`Triggers`], the endpoints that [`Client::triggers`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.triggers().list().await?;
+//! for trigger_demo in &page.data {
+//!     println!("{}", trigger_demo.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
+
+/// The `triggers` endpoints, from [`Client::triggers`].
+#[derive(Debug, Clone)]
+pub struct Triggers {
+    client: Client,
+}
+
+impl Client {
+    /// The `triggers` endpoints: triggers.
+    pub fn triggers(&self) -> Triggers {
+        Triggers { client: self.clone() }
+    }
+}
+
+impl Triggers {
+    /// Lists triggers, a page at a time: `GET /triggers`.
+    pub fn list(&self) -> ListCall<TriggerDemo> {
+        ListCall::list(&self.client, "triggers")
+    }
+
+    /// Retrieves a trigger demo by id: `GET /triggers/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<TriggerDemo> {
+        ItemCall::retrieve(&self.client, "triggers", id)
+    }
+
+    /// Creates a trigger demo: `POST /triggers`.
+    pub fn create(&self, body: &TriggerDemoCreate) -> ItemCall<TriggerDemo> {
+        ItemCall::create(&self.client, "triggers", body)
+    }
+
+    /// Updates a trigger demo: `PATCH /triggers/{id}`.
+    pub fn update(&self, id: &str, body: &TriggerDemoUpdate) -> ItemCall<TriggerDemo> {
+        ItemCall::update(&self.client, "triggers", id, body)
+    }
+
+    /// Send it to place the order.
+    ///
+    /// `PATCH /triggers/{id}` with `"_place": true`.
+    pub fn place(&self, id: &str) -> ItemCall<TriggerDemo> {
+        ItemCall::update(&self.client, "triggers", id, &Trigger("_place"))
+    }
+
+    /// Fires the `_start_now` trigger.
+    ///
+    /// `PATCH /triggers/{id}` with `"_start_now": true`.
+    pub fn start_now(&self, id: &str) -> ItemCall<TriggerDemo> {
+        ItemCall::update(&self.client, "triggers", id, &Trigger("_start_now"))
+    }
+}
 
 /// A trigger demo, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -48,6 +109,73 @@ pub struct TriggerDemoAttributes {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TriggerDemoRelationships {}
+
+/// The body of a request creating a [`TriggerDemo`]: [`TriggerDemoCreate::new`] takes what
+/// the API requires, the other methods add the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TriggerDemoCreate {
+    /// `_start_now`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _start_now: Option<bool>,
+}
+
+impl TriggerDemoCreate {
+    /// A new trigger demo with what the API requires.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `_start_now: true` with the create.
+    pub fn start_now(mut self) -> Self {
+        self._start_now = Some(true);
+        self
+    }
+}
+
+/// The body of a request updating a [`TriggerDemo`]: what is left alone is not sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TriggerDemoUpdate {
+    /// Send it to place the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _place: Option<bool>,
+    /// `_start_now`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _start_now: Option<bool>,
+    /// The amount to capture, in cents (a trigger's parameter, not a trigger).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _capture_amount_cents: Option<i64>,
+}
+
+impl TriggerDemoUpdate {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `_place: true` with the update.
+    ///
+    /// Send it to place the order.
+    pub fn place(mut self) -> Self {
+        self._place = Some(true);
+        self
+    }
+
+    /// Sends `_start_now: true` with the update.
+    pub fn start_now(mut self) -> Self {
+        self._start_now = Some(true);
+        self
+    }
+
+    /// Sets `_capture_amount_cents`.
+    ///
+    /// The amount to capture, in cents (a trigger's parameter, not a trigger).
+    pub fn _capture_amount_cents(mut self, _capture_amount_cents: i64) -> Self {
+        self._capture_amount_cents = Some(_capture_amount_cents);
+        self
+    }
+}
 
 /// The attributes a list of [`TriggerDemo`] can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,117 +239,5 @@ impl FieldName for TriggerDemoField {
             Self::Status => "status",
             Self::CaptureAmountCents => "capture_amount_cents",
         }
-    }
-}
-
-/// The body of a request creating a [`TriggerDemo`]: [`TriggerDemoCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TriggerDemoCreate {
-    /// `_start_now`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _start_now: Option<bool>,
-}
-
-impl TriggerDemoCreate {
-    /// A new trigger demo with what the API requires.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `_start_now: true` with the create.
-    pub fn start_now(mut self) -> Self {
-        self._start_now = Some(true);
-        self
-    }
-}
-
-/// The body of a request updating a [`TriggerDemo`]: what is left alone is not sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct TriggerDemoUpdate {
-    /// Send it to place the order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _place: Option<bool>,
-    /// `_start_now`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _start_now: Option<bool>,
-    /// The amount to capture, in cents (a trigger's parameter, not a trigger).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _capture_amount_cents: Option<i64>,
-}
-
-impl TriggerDemoUpdate {
-    /// An update that changes nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `_place: true` with the update.
-    pub fn place(mut self) -> Self {
-        self._place = Some(true);
-        self
-    }
-
-    /// Sends `_start_now: true` with the update.
-    pub fn start_now(mut self) -> Self {
-        self._start_now = Some(true);
-        self
-    }
-
-    /// Sets `_capture_amount_cents`.
-    pub fn _capture_amount_cents(mut self, _capture_amount_cents: i64) -> Self {
-        self._capture_amount_cents = Some(_capture_amount_cents);
-        self
-    }
-}
-
-/// The `triggers` endpoints, from [`Client::triggers`].
-#[derive(Debug, Clone)]
-pub struct Triggers {
-    client: Client,
-}
-
-impl Client {
-    /// The `triggers` endpoints: triggers.
-    pub fn triggers(&self) -> Triggers {
-        Triggers { client: self.clone() }
-    }
-}
-
-impl Triggers {
-    /// Lists triggers, a page at a time: `GET /triggers`.
-    pub fn list(&self) -> ListCall<TriggerDemo> {
-        ListCall::list(&self.client, "triggers")
-    }
-
-    /// Retrieves a trigger demo by id: `GET /triggers/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<TriggerDemo> {
-        ItemCall::retrieve(&self.client, "triggers", id)
-    }
-
-    /// Creates a trigger demo: `POST /triggers`.
-    pub fn create(&self, body: &TriggerDemoCreate) -> ItemCall<TriggerDemo> {
-        ItemCall::create(&self.client, "triggers", body)
-    }
-
-    /// Updates a trigger demo: `PATCH /triggers/{id}`.
-    pub fn update(&self, id: &str, body: &TriggerDemoUpdate) -> ItemCall<TriggerDemo> {
-        ItemCall::update(&self.client, "triggers", id, body)
-    }
-
-    /// Send it to place the order.
-    ///
-    /// `PATCH /triggers/{id}` with `"_place": true`.
-    pub fn place(&self, id: &str) -> ItemCall<TriggerDemo> {
-        ItemCall::update(&self.client, "triggers", id, &Trigger("_place"))
-    }
-
-    /// Fires the `_start_now` trigger.
-    ///
-    /// `PATCH /triggers/{id}` with `"_start_now": true`.
-    pub fn start_now(&self, id: &str) -> ItemCall<TriggerDemo> {
-        ItemCall::update(&self.client, "triggers", id, &Trigger("_start_now"))
     }
 }

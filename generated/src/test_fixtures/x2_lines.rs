@@ -2,10 +2,66 @@
 // Do not edit by hand: change the spec, a template or the generator, and run it again.
 
 //! The `x2_lines` resource: x2 lines.
+//!
+//! Start from [`X2Lines`], the endpoints that [`Client::x2_lines`] returns.
+//!
+//! ```no_run
+//! # async fn example(client: commercelayer::Client) -> commercelayer::Result<()> {
+//! let page = client.x2_lines().list().await?;
+//! for x2_line in &page.data {
+//!     println!("{}", x2_line.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::prelude::*;
 
-/// A x2 line, as the API returns it.
+/// The `x2_lines` endpoints, from [`Client::x2_lines`].
+#[derive(Debug, Clone)]
+pub struct X2Lines {
+    client: Client,
+}
+
+impl Client {
+    /// The `x2_lines` endpoints: x2 lines.
+    pub fn x2_lines(&self) -> X2Lines {
+        X2Lines { client: self.clone() }
+    }
+}
+
+impl X2Lines {
+    /// Lists x2 lines, a page at a time: `GET /x2_lines`.
+    pub fn list(&self) -> ListCall<X2Line> {
+        ListCall::list(&self.client, "x2_lines")
+    }
+
+    /// Retrieves an x2 line by id: `GET /x2_lines/{id}`.
+    pub fn retrieve(&self, id: &str) -> ItemCall<X2Line> {
+        ItemCall::retrieve(&self.client, "x2_lines", id)
+    }
+
+    /// Creates an x2 line: `POST /x2_lines`.
+    pub fn create(&self, body: &X2LineCreate) -> ItemCall<X2Line> {
+        ItemCall::create(&self.client, "x2_lines", body)
+    }
+
+    /// The `_parent` related to an x2 line.
+    ///
+    /// `GET /x2_lines/{id}/_parent`
+    pub fn parent(&self, id: &str) -> ItemCall<Option<X2Line>> {
+        ItemCall::related(&self.client, "x2_lines", id, "_parent", Some("x2_lines"))
+    }
+
+    /// The `v2_items` related to an x2 line.
+    ///
+    /// `GET /x2_lines/{id}/v2_items`
+    pub fn v2_items(&self, id: &str) -> ListCall<X2Line> {
+        ListCall::related(&self.client, "x2_lines", id, "v2_items", Some("x2_lines"))
+    }
+}
+
+/// An x2 line, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct X2Line {
@@ -34,7 +90,7 @@ impl Resource for X2Line {
     type Field = X2LineField;
 }
 
-/// The attributes of a [`X2Line`].
+/// The attributes of an [`X2Line`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct X2LineAttributes {
@@ -46,7 +102,7 @@ pub struct X2LineAttributes {
     pub sku_3d_code: Option<String>,
 }
 
-/// The relationships of a [`X2Line`].
+/// The relationships of an [`X2Line`].
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct X2LineRelationships {
@@ -54,6 +110,44 @@ pub struct X2LineRelationships {
     pub _parent: Option<ToOne>,
     /// `v2_items`
     pub v2_items: Option<ToMany>,
+}
+
+/// The body of a request creating an [`X2Line`]: [`X2LineCreate::new`] takes what the API
+/// requires, the other methods add the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct X2LineCreate {
+    /// `line_2`
+    pub line_2: String,
+    /// `address2`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address2: Option<String>,
+    /// `_internal_note`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub _internal_note: Option<String>,
+}
+
+impl X2LineCreate {
+    /// A new x2 line with what the API requires.
+    pub fn new(line_2: impl Into<String>) -> Self {
+        Self {
+            line_2: line_2.into(),
+            address2: None,
+            _internal_note: None,
+        }
+    }
+
+    /// Sets `address2`.
+    pub fn address2(mut self, address2: impl Into<String>) -> Self {
+        self.address2 = Some(address2.into());
+        self
+    }
+
+    /// Sets `_internal_note`.
+    pub fn internal_note(mut self, internal_note: impl Into<String>) -> Self {
+        self._internal_note = Some(internal_note.into());
+        self
+    }
 }
 
 /// The attributes a list of [`X2Line`] can be sorted by.
@@ -97,7 +191,7 @@ impl FieldName for X2LineFilter {
 
 impl FilterField for X2LineFilter {}
 
-/// The relationships of a [`X2Line`] a response can include.
+/// The relationships of an [`X2Line`] a response can include.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum X2LineInclude {
@@ -113,7 +207,7 @@ impl FieldName for X2LineInclude {
     }
 }
 
-/// The fields of a [`X2Line`] a sparse fieldset can ask for.
+/// The fields of an [`X2Line`] a sparse fieldset can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum X2LineField {
@@ -138,87 +232,5 @@ impl FieldName for X2LineField {
             Self::Parent => "_parent",
             Self::V2Items => "v2_items",
         }
-    }
-}
-
-/// The body of a request creating a [`X2Line`]: [`X2LineCreate::new`]
-/// takes what the API requires, the other methods add the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct X2LineCreate {
-    /// `line_2`
-    pub line_2: String,
-    /// `address2`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address2: Option<String>,
-    /// `_internal_note`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub _internal_note: Option<String>,
-}
-
-impl X2LineCreate {
-    /// A new x2 line with what the API requires.
-    pub fn new(line_2: impl Into<String>) -> Self {
-        Self {
-            line_2: line_2.into(),
-            address2: None,
-            _internal_note: None,
-        }
-    }
-
-    /// Sets `address2`.
-    pub fn address2(mut self, address2: impl Into<String>) -> Self {
-        self.address2 = Some(address2.into());
-        self
-    }
-
-    /// Sets `_internal_note`.
-    pub fn internal_note(mut self, internal_note: impl Into<String>) -> Self {
-        self._internal_note = Some(internal_note.into());
-        self
-    }
-}
-
-/// The `x2_lines` endpoints, from [`Client::x2_lines`].
-#[derive(Debug, Clone)]
-pub struct X2Lines {
-    client: Client,
-}
-
-impl Client {
-    /// The `x2_lines` endpoints: x2 lines.
-    pub fn x2_lines(&self) -> X2Lines {
-        X2Lines { client: self.clone() }
-    }
-}
-
-impl X2Lines {
-    /// Lists x2 lines, a page at a time: `GET /x2_lines`.
-    pub fn list(&self) -> ListCall<X2Line> {
-        ListCall::list(&self.client, "x2_lines")
-    }
-
-    /// Retrieves a x2 line by id: `GET /x2_lines/{id}`.
-    pub fn retrieve(&self, id: &str) -> ItemCall<X2Line> {
-        ItemCall::retrieve(&self.client, "x2_lines", id)
-    }
-
-    /// Creates a x2 line: `POST /x2_lines`.
-    pub fn create(&self, body: &X2LineCreate) -> ItemCall<X2Line> {
-        ItemCall::create(&self.client, "x2_lines", body)
-    }
-
-    /// The `_parent` related to a x2 line.
-    ///
-    /// `GET /x2_lines/{id}/_parent`
-    pub fn parent(&self, id: &str) -> ItemCall<Option<X2Line>> {
-        ItemCall::related(&self.client, "x2_lines", id, "_parent", Some("x2_lines"))
-    }
-
-    /// The `v2_items` related to a x2 line.
-    ///
-    /// `GET /x2_lines/{id}/v2_items`
-    pub fn v2_items(&self, id: &str) -> ListCall<X2Line> {
-        ListCall::related(&self.client, "x2_lines", id, "v2_items", Some("x2_lines"))
     }
 }
