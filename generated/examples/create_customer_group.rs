@@ -7,13 +7,18 @@
 //! With `COMMERCELAYER_BASE_URL` (such as `https://acme.commercelayer.io/api`) set, and either
 //! `COMMERCELAYER_CLIENT_ID` (client credentials, with the optional `COMMERCELAYER_CLIENT_SECRET`,
 //! `COMMERCELAYER_SCOPE` and `COMMERCELAYER_AUTH_URL`) or `COMMERCELAYER_ACCESS_TOKEN`, it
-//! creates the group through that API; a client id takes precedence over a token. Otherwise it
-//! starts a local stand-in on 127.0.0.1 that answers the request exactly as the API's
-//! documentation does, so it runs anywhere. It says on stdout which one it used. When the API
-//! refuses, it prints the error to stderr and exits with a failure status.
+//! creates the group through that API; a client id takes precedence over a token. With no
+//! `COMMERCELAYER_*` variable set at all, it starts a local stand-in on 127.0.0.1 that answers
+//! the request exactly as the API's documentation does, so it runs anywhere. Anything in
+//! between (a base URL without credentials, credentials without a base URL, a secret without a
+//! client id, a `COMMERCELAYER_*` variable it does not know) is an error naming what is
+//! missing or wrong, and nothing is sent. An empty variable counts as unset. It says on stdout
+//! which server it used. When the configuration is incomplete or the API refuses, it prints
+//! the error to stderr and exits with a failure status.
 
 use std::env;
 use std::error::Error;
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -34,6 +39,19 @@ pub const CLIENT_SECRET_VAR: &str = "COMMERCELAYER_CLIENT_SECRET";
 pub const SCOPE_VAR: &str = "COMMERCELAYER_SCOPE";
 /// The variable holding the token endpoint, when not Commerce Layer's own.
 pub const AUTH_URL_VAR: &str = "COMMERCELAYER_AUTH_URL";
+
+/// The prefix of every variable the example reads; any other variable with it is a mistake.
+pub const PREFIX: &str = "COMMERCELAYER_";
+
+/// Every variable the example reads.
+pub const VARS: [&str; 6] = [
+    BASE_URL_VAR,
+    CLIENT_ID_VAR,
+    CLIENT_SECRET_VAR,
+    SCOPE_VAR,
+    AUTH_URL_VAR,
+    ACCESS_TOKEN_VAR,
+];
 
 /// The token the example sends to the stand-in, which accepts only it.
 const STAND_IN_TOKEN: &str = "stand-in-access-token";
@@ -109,7 +127,8 @@ pub enum Target {
     StandIn,
 }
 
-/// The environment variables the example reads, as found.
+/// The `COMMERCELAYER_*` variables of an environment, as found. An empty variable counts as
+/// unset.
 #[derive(Default)]
 pub struct Vars {
     pub base_url: Option<String>,
@@ -118,48 +137,177 @@ pub struct Vars {
     pub client_secret: Option<String>,
     pub scope: Option<String>,
     pub auth_url: Option<String>,
+    /// The names of set variables with the prefix that the example does not read (a
+    /// misspelling, most likely), in the environment's order.
+    pub unknown: Vec<String>,
 }
 
 impl Vars {
-    /// The variables of this process's environment.
-    pub fn from_env() -> Self {
-        let var = |name| env::var(name).ok();
-        Self {
-            base_url: var(BASE_URL_VAR),
-            access_token: var(ACCESS_TOKEN_VAR),
-            client_id: var(CLIENT_ID_VAR),
-            client_secret: var(CLIENT_SECRET_VAR),
-            scope: var(SCOPE_VAR),
-            auth_url: var(AUTH_URL_VAR),
+    /// The variables among `pairs` (name, value): those whose name starts with
+    /// `COMMERCELAYER_`, in any case. A value that is not UTF-8 is an error naming the
+    /// variable (never its value, which may be a secret).
+    pub fn from_pairs(
+        pairs: impl IntoIterator<Item = (OsString, OsString)>,
+    ) -> Result<Self, String> {
+        let mut vars = Self::default();
+        for (name, value) in pairs {
+            let name = name.to_string_lossy().into_owned();
+            if !name.to_ascii_uppercase().starts_with(PREFIX) || value.is_empty() {
+                continue;
+            }
+            let Ok(value) = value.into_string() else {
+                return Err(format!("{name} is not valid UTF-8"));
+            };
+            let slot = match name.as_str() {
+                BASE_URL_VAR => &mut vars.base_url,
+                ACCESS_TOKEN_VAR => &mut vars.access_token,
+                CLIENT_ID_VAR => &mut vars.client_id,
+                CLIENT_SECRET_VAR => &mut vars.client_secret,
+                SCOPE_VAR => &mut vars.scope,
+                AUTH_URL_VAR => &mut vars.auth_url,
+                _ => {
+                    vars.unknown.push(name);
+                    continue;
+                }
+            };
+            *slot = Some(value);
         }
+        Ok(vars)
+    }
+
+    /// Whether no variable is set (empty ones count as unset).
+    fn is_empty(&self) -> bool {
+        let Self {
+            base_url,
+            access_token,
+            client_id,
+            client_secret,
+            scope,
+            auth_url,
+            unknown,
+        } = self;
+        [
+            base_url,
+            access_token,
+            client_id,
+            client_secret,
+            scope,
+            auth_url,
+        ]
+        .iter()
+        .all(|value| value.is_none())
+            && unknown.is_empty()
     }
 }
 
 impl Target {
-    /// The API named by the environment, or the stand-in when it names none.
-    pub fn from_env() -> Self {
-        Self::from_vars(Vars::from_env())
-    }
-
-    /// The API when a base URL and a way to authenticate (a client id, else a token) are
-    /// given, else the stand-in. An empty variable counts as unset.
-    pub fn from_vars(vars: Vars) -> Self {
-        let given = |value: Option<String>| value.filter(|v| !v.is_empty());
-        let Some(base_url) = given(vars.base_url) else {
-            return Target::StandIn;
+    /// The stand-in when no variable is set; the API when a base URL and a way to
+    /// authenticate (a client id, else a token) are; and otherwise an error saying what is
+    /// missing or unknown: half a configuration never falls back to the stand-in.
+    pub fn from_vars(vars: Vars) -> Result<Self, String> {
+        let given = |value: Option<String>| value.filter(|value| !value.is_empty());
+        let vars = Vars {
+            base_url: given(vars.base_url),
+            access_token: given(vars.access_token),
+            client_id: given(vars.client_id),
+            client_secret: given(vars.client_secret),
+            scope: given(vars.scope),
+            auth_url: given(vars.auth_url),
+            unknown: vars.unknown,
         };
-        let auth = match (given(vars.client_id), given(vars.access_token)) {
-            (Some(client_id), _) => Auth::ClientCredentials {
+        if vars.is_empty() {
+            return Ok(Target::StandIn);
+        }
+        let mut problems = Vec::new();
+        for name in &vars.unknown {
+            problems.push(match closest_known(name) {
+                Some(known) => {
+                    format!("{name} is not a variable the example reads (did you mean {known}?)")
+                }
+                None => format!("{name} is not a variable the example reads"),
+            });
+        }
+        if vars.base_url.is_none() {
+            problems.push(format!(
+                "{BASE_URL_VAR} is not set (such as https://acme.commercelayer.io/api)"
+            ));
+        }
+        let orphans: Vec<&str> = [
+            (CLIENT_SECRET_VAR, &vars.client_secret),
+            (SCOPE_VAR, &vars.scope),
+            (AUTH_URL_VAR, &vars.auth_url),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|_| name))
+        .collect();
+        if vars.client_id.is_none() && !orphans.is_empty() {
+            problems.push(format!(
+                "{} {} set but {CLIENT_ID_VAR} is not (they go with client credentials)",
+                orphans.join(" and "),
+                if orphans.len() == 1 { "is" } else { "are" },
+            ));
+        } else if vars.client_id.is_none() && vars.access_token.is_none() {
+            problems.push(format!(
+                "neither {CLIENT_ID_VAR} nor {ACCESS_TOKEN_VAR} is set (one is needed to authenticate)"
+            ));
+        }
+        let auth = match (vars.client_id, vars.access_token) {
+            (Some(client_id), _) => Some(Auth::ClientCredentials {
                 client_id,
-                client_secret: given(vars.client_secret),
-                scope: given(vars.scope),
-                auth_url: given(vars.auth_url),
-            },
-            (None, Some(access_token)) => Auth::AccessToken(access_token),
-            (None, None) => return Target::StandIn,
+                client_secret: vars.client_secret,
+                scope: vars.scope,
+                auth_url: vars.auth_url,
+            }),
+            (None, Some(access_token)) => Some(Auth::AccessToken(access_token)),
+            (None, None) => None,
         };
-        Target::Api { base_url, auth }
+        match (vars.base_url, auth) {
+            (Some(base_url), Some(auth)) if problems.is_empty() => {
+                Ok(Target::Api { base_url, auth })
+            }
+            _ => Err(format!(
+                "the {PREFIX}* variables do not name a usable API: {}; set what is missing, \
+                 or unset every {PREFIX}* variable to use the local stand-in",
+                problems.join("; ")
+            )),
+        }
     }
+}
+
+/// The variable the example reads that `name` most likely misspells: the same letters in
+/// another case, or at most three edits away.
+fn closest_known(name: &str) -> Option<&'static str> {
+    let upper = name.to_ascii_uppercase();
+    VARS.into_iter()
+        .map(|known| (edit_distance(&upper, known), known))
+        .filter(|&(distance, _)| distance <= 3)
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// The Levenshtein distance between two strings, by character.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, a) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, &b) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a != b);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// What `main` does, with the environment given: reads the target from `pairs`, then
+/// creates the group, writing to `out`. An incomplete configuration sends nothing.
+pub async fn run_with_env(
+    pairs: impl IntoIterator<Item = (OsString, OsString)>,
+    out: &mut impl Write,
+) -> Result<(), Box<dyn Error>> {
+    let target = Vars::from_pairs(pairs).and_then(Target::from_vars)?;
+    run(target, out).await
 }
 
 /// Creates the `VIP` group on `target`, writing to `out` which server it used and the group.
@@ -290,7 +438,7 @@ fn print_group(group: &CustomerGroup, out: &mut impl Write) -> io::Result<()> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run(Target::from_env(), &mut io::stdout()).await {
+    match run_with_env(env::vars_os(), &mut io::stdout()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
