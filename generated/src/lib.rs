@@ -1,45 +1,9 @@
-//! A typed, async client for the [Commerce Layer](https://commercelayer.io) API.
-//!
-//! Commerce Layer is a headless-commerce REST API that speaks JSON:API. This crate gives
-//! each resource its own module (such as `customer_groups`) with typed attributes,
-//! create and update bodies whose required attributes are constructor arguments, and
-//! typed query options; and one [`Client`] that sends it all.
-//!
-//! ```no_run
-//! use commercelayer::Client;
-//! use commercelayer::customer_groups::{CustomerGroupCreate, CustomerGroupFilter, CustomerGroupSort};
-//! use commercelayer::query::FilterField;
-//!
-//! # async fn run() -> commercelayer::Result<()> {
-//! let client = Client::builder()
-//!     .organization("acme")
-//!     .access_token("your-access-token")
-//!     .build()?;
-//!
-//! let vip = client
-//!     .customer_groups()
-//!     .create(&CustomerGroupCreate::new("VIP"))
-//!     .await?
-//!     .data;
-//! println!("created {} ({:?})", vip.id, vip.meta.mode);
-//!
-//! let page = client
-//!     .customer_groups()
-//!     .list()
-//!     .filter(CustomerGroupFilter::Name.cont("VIP"))
-//!     .sort_desc(CustomerGroupSort::CreatedAt)
-//!     .page_size(25)
-//!     .await?;
-//! println!("{} groups in {} pages", page.meta.record_count, page.meta.page_count);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Layout
-//!
-//! The resource modules are generated from `spec/*.yaml` by `cargo xtask codegen` and
-//! never edited by hand. Everything else (the client, calls, errors, query encoding,
-//! JSON:API building blocks) is the hand-written runtime they share.
+// The crate's documentation is its README (`generated/README.md`, shown by crates.io), so
+// the program it shows is compiled as a doc-test and cannot drift; the workspace's README
+// shows the same program, and a test in `xtask/tests` checks that the two agree.
+#![doc = include_str!("../README.md")]
+// On docs.rs (which passes `--cfg docsrs`), items behind a feature say which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 mod call;
@@ -67,6 +31,12 @@ mod resources;
 #[cfg(test)]
 #[rustfmt::skip]
 mod test_fixtures;
+
+/// What the generated types refuse at compile time: `compile_fail` doc-tests, each beside
+/// the corrected code (`tests/compile_fail.md`). Only doc-tests see this module.
+#[cfg(all(doctest, feature = "customer_groups"))]
+#[doc = include_str!("../tests/compile_fail.md")]
+mod compile_fail {}
 
 pub use auth::DEFAULT_AUTH_URL;
 pub use call::{CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks};

@@ -114,6 +114,10 @@ fn build(target: &Path, features: &[&str], extra: &[&str]) -> Result<Cost, Strin
         // Incremental compilation would reuse the previous build's work on a rebuild of
         // unchanged code: the figures are for a real rebuild.
         .env("CARGO_INCREMENTAL", "0")
+        // Full debug info, as cargo's default dev profile (what a project depending on the
+        // client builds it with) has, and not the workspace's lighter setting.
+        .args(["--config", "profile.dev.debug=true"])
+        .args(["--config", r#"profile.dev.package."*".debug=true"#])
         .current_dir(root())
         .output()
         .map_err(|e| format!("cannot run a measured build: {e}"))?;

@@ -1,5 +1,9 @@
-//! `cargo xtask import --from PATH`: the vendor's resource catalogue (`resources.json`) ->
+//! `cargo xtask import [--from PATH]`: the vendor's resource catalogue (`resources.json`) ->
 //! one spec per resource in `spec/`.
+//!
+//! The catalogue the specs come from is committed as [`CATALOGUE`] (see
+//! `xtask/catalogue/README.md` for where it comes from and how to update it), so a clone
+//! imports, and checks its specs, with nothing beside it.
 //!
 //! Every key of the catalogue is either mapped or deliberately ignored (with the reason next
 //! to it); anything else is an error naming the resource and the field, so a new kind of data
@@ -16,6 +20,10 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::codegen::{ensure_files, path_value, root};
+
+/// The vendor catalogue the committed specs are imported from, relative to the workspace
+/// root: the default of `--from`. Its name carries the API version it describes.
+pub const CATALOGUE: &str = "xtask/catalogue/resources-7.9.16.json";
 
 /// The header of every imported spec.
 const HEADER: &str = "\
@@ -207,8 +215,7 @@ struct EntryAttributes {
 /// The catalogue and overlay texts -> `(type, spec YAML)` for every resource that is not
 /// hidden, sorted by type.
 pub fn convert(catalogue: &str, overlay: &str) -> Result<Vec<(String, String)>, String> {
-    let entries: Vec<Entry> = serde_json::from_str(catalogue)
-        .map_err(|e| format!("not a catalogue (a JSON array of resources): {e}"))?;
+    let entries = entries(catalogue)?;
     let mut overlay: IndexMap<String, serde_yaml::Value> =
         serde_yaml::from_str(overlay).map_err(|e| format!("xtask/overlay.yaml: {e}"))?;
 
@@ -257,6 +264,31 @@ pub fn convert(catalogue: &str, overlay: &str) -> Result<Vec<(String, String)>, 
     }
     specs.sort();
     Ok(specs)
+}
+
+/// The catalogue's entries: the JSON array of resources, either bare (as committed) or as
+/// the `data` of the vendor's `/api/public/resources` answer (as downloaded).
+fn entries(catalogue: &str) -> Result<Vec<Entry>, String> {
+    /// The vendor's answer: the array is its `data`.
+    #[derive(Deserialize)]
+    struct Answer {
+        data: Vec<Entry>,
+    }
+    let not_a_catalogue = |e: serde_json::Error| {
+        format!(
+            "not a catalogue (a JSON array of resources, or an object whose `data` is one): {e}"
+        )
+    };
+    // The shape is told by the first character, so that a bad entry is reported with
+    // serde's own message and position (and objects are read in order, which going through
+    // a `serde_json::Value` would not keep).
+    if catalogue.trim_start().starts_with('{') {
+        serde_json::from_str::<Answer>(catalogue)
+            .map(|answer| answer.data)
+            .map_err(not_a_catalogue)
+    } else {
+        serde_json::from_str(catalogue).map_err(not_a_catalogue)
+    }
 }
 
 fn resource(
@@ -667,9 +699,9 @@ fn merge(base: &mut serde_yaml::Value, patch: serde_yaml::Value) {
     }
 }
 
-/// The catalogue, where the project keeps it (`../shared`), for tests.
+/// The committed catalogue ([`CATALOGUE`]), as a path.
 pub fn catalogue_path() -> PathBuf {
-    root().join("../shared/commercelayer/resources.json")
+    root().join(CATALOGUE)
 }
 
 #[cfg(test)]
@@ -702,7 +734,7 @@ mod tests {
     }
 
     fn catalogue() -> String {
-        fs::read_to_string(catalogue_path()).expect("../shared/commercelayer/resources.json")
+        fs::read_to_string(catalogue_path()).expect(CATALOGUE)
     }
 
     fn overlay() -> String {
@@ -789,6 +821,27 @@ mod tests {
         );
         assert!(spec.relationships.values().all(|r| r.cardinality == "many"));
         assert!(!spec.relationships["event_stores"].includable);
+    }
+
+    /// The vendor's answer as downloaded (`{"data": [...]}`) imports exactly like the bare
+    /// array it wraps; anything else is refused with what a catalogue is.
+    #[test]
+    fn a_downloaded_answer_imports_like_the_bare_array() {
+        let bare = catalogue();
+        let answer = format!(r#"{{"data": {bare}, "meta": {{"count": 135}}}}"#);
+        assert_eq!(
+            convert(&answer, &overlay()).unwrap(),
+            convert(&bare, &overlay()).unwrap()
+        );
+        for not_one in ["42", r#"{"resources": []}"#, r#"{"data": {}}"#, ""] {
+            let error = convert(not_one, "{}").unwrap_err();
+            assert!(
+                error.starts_with(
+                    "not a catalogue (a JSON array of resources, or an object whose `data` is one)"
+                ),
+                "{not_one}: {error}"
+            );
+        }
     }
 
     /// A catalogue entry the importer cannot map is an error naming the resource and field.

@@ -17,9 +17,10 @@ tasks:
       resource modules, into another folder; with --check, write nothing
       and fail if any generated file is stale, missing or extra
   import [--from FILE] [--out DIR] [--check]
-      write one spec per resource of the vendor catalogue (default:
-      ../shared/commercelayer/resources.json) into spec/, with the
-      corrections of xtask/overlay.yaml; --check compares only
+      write one spec per resource of the vendor catalogue (default: the
+      committed xtask/catalogue/resources-7.9.16.json; FILE may also be the
+      vendor's /api/public/resources answer as downloaded) into spec/, with
+      the corrections of xtask/overlay.yaml; --check compares only
   bench-compile
       measure clean and crate-only builds of the generated crate (all
       features, and customer_groups alone): wall time and peak memory";
@@ -44,5 +45,14 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The usage names the catalogue `import` reads by default.
+    #[test]
+    fn usage_names_the_default_catalogue() {
+        assert!(super::USAGE.contains(super::import::CATALOGUE));
     }
 }

@@ -18,8 +18,8 @@ pub const SEED_ID: &str = "xYZkjABcde";
 /// The body the API documents for creating a customer group named `VIP`, as sent: compact.
 pub const SEED_REQUEST: &str = r#"{"data":{"type":"customer_groups","attributes":{"name":"VIP"}}}"#;
 
-/// The `201 Created` response the API documents for that request, verbatim from
-/// `shared/seed/create-a-customer-group.md`.
+/// The `201 Created` response the API documents for that request (its "Create a customer
+/// group" page), verbatim.
 pub const SEED_RESPONSE: &str = r#"{
   "data": {
     "id": "xYZkjABcde",
