@@ -80,7 +80,7 @@ pub const RESERVED: &[Reserved] = &[
     Reserved {
         scope: Scope::Module,
         owner: "a module of the crate (`generated/src/lib.rs`)",
-        names: &["resources", "test_fixtures"],
+        names: &["compile_fail", "resources", "test_fixtures"],
     },
     Reserved {
         scope: Scope::ClientMethod,
