@@ -7,9 +7,9 @@
 //! client's pacing spreads the calls over the API's rate limits, whatever the concurrency.
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
+use futures_util::stream::{Buffered, Collect, Iter, Map};
 use futures_util::{Stream, StreamExt};
 
 /// How many calls of a [`Batch`] are in flight at once, unless set.
@@ -74,28 +74,37 @@ where
 
     /// Each call's result, in the order of the calls, as they are ready.
     pub fn stream(self) -> impl Stream<Item = <I::Item as IntoFuture>::Output> {
-        futures_util::stream::iter(self.calls)
-            .map(IntoFuture::into_future)
-            .buffered(self.concurrency)
+        self.calls()
     }
 
     /// Every call's result, in the order of the calls; the same as `.await`.
     pub async fn run(self) -> Vec<<I::Item as IntoFuture>::Output> {
-        self.stream().collect().await
+        self.calls().collect().await
+    }
+
+    fn calls(self) -> Calls<I> {
+        let start: Start<I> = IntoFuture::into_future;
+        futures_util::stream::iter(self.calls)
+            .map(start)
+            .buffered(self.concurrency)
     }
 }
 
+/// Makes a call's future.
+type Start<I> = fn(<I as Iterator>::Item) -> <<I as Iterator>::Item as IntoFuture>::IntoFuture;
+
+/// The calls' futures, run `concurrency` at a time, their outputs in order.
+type Calls<I> = Buffered<Map<Iter<I>, Start<I>>>;
+
 impl<I> IntoFuture for Batch<I>
 where
-    I: Iterator + Send + 'static,
+    I: Iterator,
     I::Item: IntoFuture,
-    <I::Item as IntoFuture>::IntoFuture: Send,
-    <I::Item as IntoFuture>::Output: Send,
 {
     type Output = Vec<<I::Item as IntoFuture>::Output>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+    type IntoFuture = Collect<Calls<I>, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.run())
+        self.calls().collect()
     }
 }
