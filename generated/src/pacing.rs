@@ -370,13 +370,15 @@ struct ClassState {
 /// The requests in one window.
 #[derive(Default)]
 struct Log {
-    /// Requests let go whose answers are not complete yet.
-    in_flight: u32,
-    /// When the complete ones completed, oldest first.
-    done: VecDeque<Instant>,
+    /// When the requests whose answers are not complete yet were let go.
+    in_flight: Vec<Instant>,
+    /// When the complete ones were let go and completed, in the order they completed.
+    done: VecDeque<(Instant, Instant)>,
     /// Requests of other consumers the headers revealed, and until when they count.
     foreign: u32,
     foreign_until: Option<Instant>,
+    /// The previous answer's estimate of the others' requests, and when it was made.
+    last_estimate: Option<(u64, Instant)>,
     /// After a `429`: nothing is let go before this.
     blocked_until: Option<Instant>,
 }
@@ -409,7 +411,7 @@ fn after(at: Instant, wait: Duration) -> Instant {
 
 impl Log {
     fn forget_expired(&mut self, expiry: Duration, now: Instant) {
-        while let Some(&done) = self.done.front() {
+        while let Some(&(_, done)) = self.done.front() {
             if after(done, expiry) <= now {
                 self.done.pop_front();
             } else {
@@ -428,7 +430,38 @@ impl Log {
     /// The requests this client has in the window.
     fn own(&mut self, window: Window, margin: Duration, now: Instant) -> u64 {
         self.forget_expired(window.per + margin, now);
-        u64::from(self.in_flight) + self.done.len() as u64
+        self.in_flight.len() as u64 + self.done.len() as u64
+    }
+
+    /// How many of this client's requests the server counted in its window when it
+    /// answered the request let go at `granted` and just completed: those it saw within a
+    /// window before, by each request's midpoint between let-go and completion (the server
+    /// saw each at some moment in between), and those in flight let go before it.
+    fn counted_by_server(&self, window: Window, granted: Instant, now: Instant) -> u64 {
+        let midpoint = |from: Instant, to: Instant| from + (to - from) / 2;
+        let this = midpoint(granted, now);
+        let seen = self
+            .done
+            .iter()
+            .filter(|&&(from, to)| after(midpoint(from, to), window.per) > this)
+            .count();
+        let before = self.in_flight.iter().filter(|&&at| at <= granted).count();
+        (seen + before) as u64
+    }
+
+    /// Learns the others' requests in the window from what the server counted (`used`,
+    /// this request included): the least of this answer's and the previous one's estimate,
+    /// so that a request on the edge of the window does not count as someone else's. They
+    /// take places until a window from now.
+    fn estimate_foreign(&mut self, used: u64, window: Window, granted: Instant, now: Instant) {
+        let estimate = used.saturating_sub(self.counted_by_server(window, granted, now));
+        let foreign = match self.last_estimate {
+            Some((previous, at)) if after(at, window.per) > now => estimate.min(previous),
+            _ => estimate,
+        };
+        self.last_estimate = Some((estimate, now));
+        self.foreign = u32::try_from(foreign).unwrap_or(u32::MAX);
+        self.foreign_until = (foreign > 0).then(|| after(now, window.per));
     }
 
     fn ready(&mut self, window: Window, margin: Duration, now: Instant) -> Ready {
@@ -451,7 +484,7 @@ impl Log {
         let mut foreign_block = (foreign > 0)
             .then(|| self.foreign_until.map(|until| (until, u64::from(foreign))))
             .flatten();
-        for &done in &self.done {
+        for &(_, done) in &self.done {
             let frees = after(done, expiry);
             if let Some((until, n)) = foreign_block {
                 if until <= frees {
@@ -475,9 +508,11 @@ impl Log {
         Ready::Blocked
     }
 
-    fn complete(&mut self, now: Instant, cap: u32) {
-        self.in_flight = self.in_flight.saturating_sub(1);
-        self.done.push_back(now);
+    fn complete(&mut self, granted: Instant, now: Instant, cap: u32) {
+        if let Some(at) = self.in_flight.iter().position(|&at| at == granted) {
+            self.in_flight.swap_remove(at);
+        }
+        self.done.push_back((granted, now));
         while self.done.len() > cap.max(1) as usize {
             self.done.pop_front();
         }
@@ -488,11 +523,11 @@ impl Log {
     }
 
     fn idle(&mut self, now: Instant) -> bool {
-        self.in_flight == 0
+        self.in_flight.is_empty()
             && self
                 .done
                 .back()
-                .is_none_or(|&last| after(last, MAX_WINDOW) <= now)
+                .is_none_or(|&(_, last)| after(last, MAX_WINDOW) <= now)
             && self.blocked_until.is_none_or(|until| until <= now)
     }
 }
@@ -528,7 +563,7 @@ impl State {
 
     fn take(&mut self, class: RequestClass, endpoint: &str, now: Instant) {
         let state = &mut self.classes[class.index()];
-        state.average.in_flight += 1;
+        state.average.in_flight.push(now);
         if state.bursts.len() >= MAX_ENDPOINTS && !state.bursts.contains_key(endpoint) {
             state.bursts.retain(|_, log| !log.idle(now));
         }
@@ -536,7 +571,8 @@ impl State {
             .bursts
             .entry(endpoint.to_string())
             .or_default()
-            .in_flight += 1;
+            .in_flight
+            .push(now);
     }
 }
 
@@ -565,27 +601,23 @@ impl Shared {
     /// Records the end of a request let go (recorded in the windows when `recorded`), and
     /// what its answer said; the wait a `429` imposes on the next attempt, when the limiter
     /// imposes one.
-    fn finish(
-        &self,
-        class: RequestClass,
-        endpoint: &str,
-        recorded: bool,
-        answer: Option<Answered<'_>>,
-    ) -> Option<Duration> {
+    fn finish(&self, permit: &Permit, answer: Option<Answered<'_>>) -> Option<Duration> {
         let now = Instant::now();
         let config = &self.config;
+        let (class, endpoint) = (permit.class, permit.endpoint.as_str());
         let mut state = self.lock();
         let (average, burst) = state.limits(config, class);
-        if recorded {
+        let granted = permit.granted;
+        if let Some(granted) = granted {
             let class_state = &mut state.classes[class.index()];
-            class_state.average.complete(now, average.requests);
+            class_state.average.complete(granted, now, average.requests);
             if let Some(log) = class_state.bursts.get_mut(endpoint) {
-                log.complete(now, burst.requests);
+                log.complete(granted, now, burst.requests);
             }
         }
         let mut wait = None;
         if let Some(answer) = answer {
-            wait = state.answered(config, class, endpoint, &answer, now);
+            wait = state.answered(config, class, endpoint, granted, &answer, now);
         }
         drop(state);
         self.changed.notify_waiters();
@@ -600,6 +632,7 @@ impl State {
         config: &Pacing,
         class: RequestClass,
         endpoint: &str,
+        granted: Option<Instant>,
         answer: &Answered<'_>,
         now: Instant,
     ) -> Option<Duration> {
@@ -617,14 +650,11 @@ impl State {
         }
         let (average, burst) = self.limits(config, class);
         let state = &mut self.classes[class.index()];
-        if let Some(remaining) = reported.remaining {
+        if let (Some(remaining), Some(granted)) = (reported.remaining, granted) {
             // What the server counts in the window beyond this client's own requests is
-            // other consumers' (behind the same IP): it takes places until a window from now.
+            // other consumers' (behind the same IP).
             let used = u64::from(average.requests).saturating_sub(remaining);
-            let own = state.average.own(average, config.margin, now);
-            let foreign = used.saturating_sub(own);
-            state.average.foreign = u32::try_from(foreign).unwrap_or(u32::MAX);
-            state.average.foreign_until = (foreign > 0).then(|| after(now, average.per));
+            state.average.estimate_foreign(used, average, granted, now);
         }
         if answer.status != StatusCode::TOO_MANY_REQUESTS {
             return None;
@@ -716,15 +746,15 @@ impl Pacer {
                 let now = Instant::now();
                 let ready = state.ready(&shared.config, class, endpoint, now);
                 if ready == Ready::Now {
-                    let recorded = state.engaged;
-                    if recorded {
+                    let granted = state.engaged.then_some(now);
+                    if granted.is_some() {
                         state.take(class, endpoint, now);
                     }
                     return Permit {
                         shared: Some(shared.clone()),
                         class,
                         endpoint: endpoint.to_string(),
-                        recorded,
+                        granted,
                     };
                 }
                 ready
@@ -748,7 +778,8 @@ pub(crate) struct Permit {
     shared: Option<Arc<Shared>>,
     class: RequestClass,
     endpoint: String,
-    recorded: bool,
+    /// When it was let go, when it was recorded in the windows (while pacing).
+    granted: Option<Instant>,
 }
 
 impl Permit {
@@ -757,7 +788,7 @@ impl Permit {
             shared: None,
             class: RequestClass::Read,
             endpoint: String::new(),
-            recorded: false,
+            granted: None,
         }
     }
 
@@ -765,14 +796,14 @@ impl Permit {
     /// pacing, blocks the window and returns how long the next attempt will wait.
     pub(crate) fn finish(mut self, answer: Answered<'_>) -> Option<Duration> {
         let shared = self.shared.take()?;
-        shared.finish(self.class, &self.endpoint, self.recorded, Some(answer))
+        shared.finish(&self, Some(answer))
     }
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
         if let Some(shared) = self.shared.take() {
-            shared.finish(self.class, &self.endpoint, self.recorded, None);
+            shared.finish(self, None);
         }
     }
 }
