@@ -691,12 +691,14 @@ impl<T: Resource> ListCall<T> {
     /// Descending)`), keeping the call's filters, fields, includes and page size (25 unless
     /// set).
     ///
-    /// Each page's `meta.record_count` (the records from there on) says whether another
-    /// follows, so no request is sent past the end and none to count. Each next page is
-    /// fetched as soon as the previous one arrives, while the caller works on it (on a task
-    /// of its own, in a Tokio runtime), and dropping the stream cancels it. Records created
-    /// during the walk with a larger id than the last one read are included, those deleted
-    /// before their page is read are not.
+    /// The first page's `meta.record_count` says how many records there are, and each
+    /// page's (the records from there on, as the API counts them with the id condition)
+    /// whether another follows: the walk ends when either is reached, so no request is sent
+    /// past the end and none to count. It reads at most the records the first page counted:
+    /// one deleted during the walk is not read if its page comes after, and one created is
+    /// read only if its id comes later and the count leaves room. Each next page is fetched
+    /// as soon as the previous one arrives, while the caller works on it (on a task of its
+    /// own, in a Tokio runtime), and dropping the stream cancels it.
     ///
     /// A sort on anything else than `id`, or a page number other than 1, cannot be walked
     /// this way: the stream's only item is then [`Error::InvalidRequest`], and nothing is
@@ -712,7 +714,7 @@ impl<T: Resource> ListCall<T> {
                 WalkState::Failed(error) => return Some((Err(error), WalkState::Done)),
                 WalkState::Done => return None,
                 WalkState::Start(walk) => {
-                    let first = Pending::start(walk.fetch::<T>(None));
+                    let first = Pending::start(walk.fetch::<T>(None, None));
                     (walk, first)
                 }
                 WalkState::Next(walk, pending) => (walk, pending),
@@ -721,8 +723,8 @@ impl<T: Resource> ListCall<T> {
                 Ok(step) => {
                     let next = match step.last.filter(|_| step.more) {
                         Some(last) => {
-                            let next = Pending::start(walk.fetch::<T>(Some(last)));
-                            WalkState::Next(walk, next)
+                            let fetch = walk.fetch::<T>(Some(last), Some(step.remaining));
+                            WalkState::Next(walk, Pending::start(fetch))
                         }
                         None => WalkState::Done,
                     };
@@ -797,10 +799,12 @@ impl Walk {
         Ok(Self { parts, after })
     }
 
-    /// Fetches the page after the resource `last` (the first page for `None`).
+    /// Fetches the page after the resource `last` (the first page for `None`), of the
+    /// `remaining` records the first page counted and the walk has not read.
     fn fetch<T: Resource>(
         &self,
         last: Option<String>,
+        remaining: Option<u64>,
     ) -> impl Future<Output = Result<Step<T>>> + Send + 'static {
         let mut parts = self.parts.clone();
         if let Some(last) = &last {
@@ -816,11 +820,16 @@ impl Walk {
                 return Err(stuck(&response.body, &response.origin));
             }
             page.included.set_origin(Arc::new(response.origin));
-            let more = !ids.data.is_empty() && ids.meta.record_count > ids.data.len() as u64;
+            let read = ids.data.len() as u64;
+            let remaining = remaining
+                .unwrap_or(ids.meta.record_count)
+                .saturating_sub(read);
+            let more = read > 0 && ids.meta.record_count > read && remaining > 0;
             Ok(Step {
                 page,
                 last: next,
                 more,
+                remaining,
             })
         }
     }
@@ -840,11 +849,13 @@ fn stuck(body: &[u8], origin: &Origin) -> Error {
     }
 }
 
-/// One page of a walk: its resources, the id of its last one, and whether more follow.
+/// One page of a walk: its resources, the id of its last one, whether more follow, and how
+/// many of the records the first page counted are still to read.
 struct Step<T> {
     page: Page<T>,
     last: Option<String>,
     more: bool,
+    remaining: u64,
 }
 
 enum WalkState<T> {

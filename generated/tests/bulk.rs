@@ -140,6 +140,26 @@ async fn all_walks_by_id_and_never_asks_past_the_end() {
     }
 }
 
+// A server whose every page counts all the records, not those from the page on, still
+// gets no request past the end: the first page's count bounds the walk.
+#[tokio::test]
+async fn all_stops_at_the_first_pages_count() {
+    for n in [50usize, 60] {
+        let server = Server::builder().records(n).total_count().start().await;
+        let client = client(&server);
+        let ids: Vec<String> = client
+            .customer_groups()
+            .list()
+            .all()
+            .map_ok(|group: CustomerGroup| group.id)
+            .try_collect()
+            .await
+            .expect("every group");
+        assert_eq!(ids, server.ids());
+        assert_eq!(lists(&server).len(), n.div_ceil(25), "{n} records");
+    }
+}
+
 // The call's filters, fields, includes and page size are kept on every page; a sort by id
 // is accepted, and one by descending id walks down with id_lt.
 #[tokio::test]

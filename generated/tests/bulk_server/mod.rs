@@ -100,6 +100,7 @@ struct Shared {
     failing: Option<String>,
     slow: Option<(String, Duration)>,
     mode: &'static str,
+    total_count: bool,
     records: Mutex<BTreeMap<String, Record>>,
     seq: AtomicU64,
     seen: Mutex<Vec<Seen>>,
@@ -124,6 +125,7 @@ pub struct Builder {
     failing: Option<String>,
     slow: Option<(String, Duration)>,
     mode: &'static str,
+    total_count: bool,
 }
 
 impl Builder {
@@ -157,6 +159,13 @@ impl Builder {
         self
     }
 
+    /// Counts in `meta.record_count` the records matching the filters other than the id
+    /// conditions, on every page (as a server that does not count a walk's pages would).
+    pub fn total_count(mut self) -> Self {
+        self.total_count = true;
+        self
+    }
+
     /// The `meta.mode` of every resource (`test` unless set).
     pub fn mode(mut self, mode: &'static str) -> Self {
         self.mode = mode;
@@ -170,6 +179,7 @@ impl Builder {
             failing: self.failing,
             slow: self.slow,
             mode: self.mode,
+            total_count: self.total_count,
             records: Mutex::new(BTreeMap::new()),
             seq: AtomicU64::new(0),
             seen: Mutex::new(Vec::new()),
@@ -222,6 +232,7 @@ impl Server {
             failing: None,
             slow: None,
             mode: "test",
+            total_count: false,
         }
     }
 
@@ -570,13 +581,15 @@ fn list(shared: &Shared, query: &[(String, String)]) -> Response<Body> {
     let fields: Option<Vec<String>> =
         get("fields[customer_groups]").map(|f| f.split(',').map(str::to_string).collect());
     let records = lock(&shared.records);
+    let filtered = |record: &&Record| {
+        get("filter[q][reference_eq]").is_none_or(|r| record.reference.as_deref() == Some(r))
+    };
+    let total = records.values().filter(filtered).count();
     let mut matching: Vec<&Record> = records
         .values()
         .filter(|record| get("filter[q][id_gt]").is_none_or(|gt| record.id.as_str() > gt))
         .filter(|record| get("filter[q][id_lt]").is_none_or(|lt| record.id.as_str() < lt))
-        .filter(|record| {
-            get("filter[q][reference_eq]").is_none_or(|r| record.reference.as_deref() == Some(r))
-        })
+        .filter(filtered)
         .collect();
     match get("sort") {
         None => matching.sort_by_key(|record| record.seq),
@@ -586,7 +599,11 @@ fn list(shared: &Shared, query: &[(String, String)]) -> Response<Body> {
             return error(StatusCode::BAD_REQUEST, "INVALID_SORT_CRITERIA", "bad sort");
         }
     }
-    let count = matching.len();
+    let count = if shared.total_count {
+        total
+    } else {
+        matching.len()
+    };
     let data: Vec<Value> = matching
         .iter()
         .skip((number - 1) * size)
