@@ -349,8 +349,11 @@ struct Shared {
     /// Told whenever a request finishes or what the limits are changes.
     changed: Notify,
     /// One queue for each endpoint of each class, so that its requests go in order.
-    queues: Mutex<HashMap<(RequestClass, String), Arc<tokio::sync::Mutex<()>>>>,
+    queues: Mutex<HashMap<(RequestClass, String), Queue>>,
 }
+
+/// The turn of the requests to one endpoint: held while waiting for a place.
+type Queue = Arc<tokio::sync::Mutex<()>>;
 
 struct State {
     mode: Option<ApiMode>,
@@ -589,7 +592,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn queue(&self, class: RequestClass, endpoint: &str) -> Arc<tokio::sync::Mutex<()>> {
+    fn queue(&self, class: RequestClass, endpoint: &str) -> Queue {
         let mut queues = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
         let key = (class, endpoint.to_string());
         if queues.len() >= MAX_ENDPOINTS && !queues.contains_key(&key) {

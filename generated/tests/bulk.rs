@@ -547,7 +547,7 @@ async fn a_raw_request_under_the_host() {
         .and(path("/metrics/orders/stats"))
         .respond_with(json_api(
             422,
-            &format!(
+            format!(
                 r#"{{"errors":[{{"title":"bad","detail":"token {ACCESS_TOKEN} refused","code":"VALIDATION_ERROR"}}]}}"#
             ),
         ))
