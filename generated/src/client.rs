@@ -3,6 +3,8 @@
 //! `trace.rs`; [`Client::send`] ties them together.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -182,7 +184,16 @@ impl Client {
     /// Each attempt first waits for its place in the rate-limit windows ([`Pacer`]), which
     /// it keeps until its answer is in; a `429` the limiter knows the window of is retried
     /// when the window has room, not after the backoff.
-    pub(crate) async fn send(&self, mut request: Request) -> Result<Response> {
+    ///
+    /// The future is boxed: it is a few KiB, and every call awaits it inside its own.
+    pub(crate) fn send(
+        &self,
+        request: Request,
+    ) -> Pin<Box<dyn Future<Output = Result<Response>> + Send + '_>> {
+        Box::pin(self.send_now(request))
+    }
+
+    async fn send_now(&self, mut request: Request) -> Result<Response> {
         let query = request.query.encode()?;
         let (line_path, mut url) = if request.from_origin {
             let origin = reqwest::Url::parse(&self.inner.base_url)
