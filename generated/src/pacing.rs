@@ -511,12 +511,14 @@ impl Log {
         Ready::Blocked
     }
 
-    fn complete(&mut self, granted: Instant, now: Instant, cap: u32) {
+    fn complete(&mut self, granted: Instant, now: Instant) {
         if let Some(at) = self.in_flight.iter().position(|&at| at == granted) {
             self.in_flight.swap_remove(at);
         }
         self.done.push_back((granted, now));
-        while self.done.len() > cap.max(1) as usize {
+        // A paced client has at most a window's limit here; this bounds the memory of one
+        // whose limits a server lowered.
+        while self.done.len() > MAX_REPORTED_LIMIT as usize {
             self.done.pop_front();
         }
     }
@@ -638,12 +640,11 @@ impl State {
         answer: Option<Answered<'_>>,
         now: Instant,
     ) -> Option<Duration> {
-        let (average, burst) = self.limits(config, class);
         if let Some(granted) = granted {
             let class_state = &mut self.classes[class.index()];
-            class_state.average.complete(granted, now, average.requests);
+            class_state.average.complete(granted, now);
             if let Some(log) = class_state.bursts.get_mut(endpoint) {
-                log.complete(granted, now, burst.requests);
+                log.complete(granted, now);
             }
         }
         let answer = answer?;
