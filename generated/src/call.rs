@@ -687,18 +687,17 @@ impl<T: Resource> ListCall<T> {
 
     /// Every page of the list, walked by id rather than by page number, as the API's deep
     /// pages are slow: sorted by `id`, each page after the first asks for the ids after the
-    /// last one received (`filter[q][id_gt]`; `id_lt` for [`ListCall::sort_raw`]`("id",
-    /// Descending)`), keeping the call's filters, fields, includes and page size (25 unless
-    /// set).
+    /// last one received (`filter[q][id_gt]`; `id_lt` when sorted by descending id), keeping
+    /// the call's filters, fields, includes and page size (25 unless set).
     ///
     /// The first page's `meta.record_count` says how many records there are, and each
     /// page's (the records from there on, as the API counts them with the id condition)
     /// whether another follows: the walk ends when either is reached, so no request is sent
     /// past the end and none to count. It reads at most the records the first page counted:
-    /// one deleted during the walk is not read if its page comes after, and one created is
-    /// read only if its id comes later and the count leaves room. Each next page is fetched
-    /// as soon as the previous one arrives, while the caller works on it (on a task of its
-    /// own, in a Tokio runtime), and dropping the stream cancels it.
+    /// a record created during the walk is read if its id comes after the last one read and
+    /// the count leaves room; one deleted is missing from the pages read after. Each next
+    /// page is fetched as soon as the previous one arrives, while the caller works on it (on
+    /// a task of its own, in a Tokio runtime), and dropping the stream cancels it.
     ///
     /// A sort on anything else than `id`, or a page number other than 1, cannot be walked
     /// this way: the stream's only item is then [`Error::InvalidRequest`], and nothing is
