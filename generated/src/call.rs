@@ -2,7 +2,8 @@
 //!
 //! Three generic shapes serve every endpoint of every resource, so the generated code only
 //! says which path and which types: [`ItemCall`] answers one resource, [`ListCall`] a page of
-//! them (and can walk every page), [`DeleteCall`] nothing.
+//! them (and can walk every page, count them, or fetch them all by id), [`DeleteCall`]
+//! nothing. [`RawRequest`] is for the endpoints the specs do not cover.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -12,19 +13,21 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::Stream;
-use reqwest::Method;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue,
     USER_AGENT,
 };
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{Client, Request};
-use crate::error::{Error, Result, decode};
+use crate::error::{Error, Origin, Result, decode};
 use crate::jsonapi::{FieldName, Included, Resource, ResourceLinks, WriteData, WriteDocument};
-use crate::query::{Condition, Direction, FilterField, Query, encode_id};
+use crate::query::{Condition, Direction, FilterField, MAX_PAGE_SIZE, Query, encode_id};
 
 /// The future a call becomes when awaited.
 pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static>>;
@@ -111,6 +114,10 @@ struct Parts {
     timeout: Option<Duration>,
     /// The type `fields(...)` applies to, when the call returns one known type.
     type_name: Option<&'static str>,
+    /// Whether `path` is under the API's host rather than its base URL (raw requests).
+    from_origin: bool,
+    /// The `Accept` header, when not the JSON:API one (raw requests).
+    accept: Option<HeaderValue>,
     error: Option<String>,
 }
 
@@ -204,6 +211,8 @@ impl Parts {
             headers: HeaderMap::new(),
             timeout: None,
             type_name: None,
+            from_origin: false,
+            accept: None,
             error,
         }
     }
@@ -254,6 +263,8 @@ impl Parts {
         let request = Request {
             method: self.method,
             path: self.path,
+            from_origin: self.from_origin,
+            accept: self.accept,
             query: self.query,
             body: self.body,
             headers: self.headers,
@@ -624,6 +635,273 @@ impl<T: Resource> ListCall<T> {
     }
 }
 
+impl<T: Resource> ListCall<T> {
+    /// How many resources the list has, with its filters: one request for a page of one
+    /// resource (`page[size]=1`, `fields[{type}]=id`, no `include` nor `sort`), whose
+    /// `meta.record_count` is the answer.
+    pub async fn count(self) -> Result<u64> {
+        let mut parts = self.parts;
+        parts.query.clear_sort_and_page();
+        parts.query.clear_include_and_fields();
+        if let Some(type_) = parts.type_name {
+            parts.query.fields(type_, ["id".to_string()]);
+        }
+        parts.query.page_size(1);
+        let (client, request) = parts.request()?;
+        let response = client.send(request).await?;
+        let counted = decode::<Counted>(&response.body, &response.origin)?;
+        Ok(counted.meta.record_count)
+    }
+
+    /// Every resource of the list, with its filters, fields and includes: the pages of
+    /// [`ListCall::all_pages`], one resource at a time. An error ends the stream.
+    ///
+    /// ```no_run
+    /// # async fn run(client: commercelayer::Client) -> commercelayer::Result<()> {
+    /// use commercelayer::TryStreamExt;
+    /// use commercelayer::customer_groups::CustomerGroupFilter;
+    /// use commercelayer::query::FilterField;
+    ///
+    /// let mut groups = std::pin::pin!(
+    ///     client
+    ///         .customer_groups()
+    ///         .list()
+    ///         .filter(CustomerGroupFilter::Name.start("VIP"))
+    ///         .all()
+    /// );
+    /// while let Some(group) = groups.try_next().await? {
+    ///     println!("{}", group.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn all(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        self.all_pages().flat_map(|page| {
+            let items: Vec<Result<T>> = match page {
+                Ok(page) => page.data.into_iter().map(Ok).collect(),
+                Err(error) => vec![Err(error)],
+            };
+            futures_util::stream::iter(items)
+        })
+    }
+
+    /// Every page of the list, walked by id rather than by page number, as the API's deep
+    /// pages are slow: sorted by `id`, each page after the first asks for the ids after the
+    /// last one received (`filter[q][id_gt]`; `id_lt` when sorted by descending id), keeping
+    /// the call's filters, fields, includes and page size (25 unless set).
+    ///
+    /// The first page's `meta.record_count` says how many records there are, and each
+    /// page's (the records from there on, as the API counts them with the id condition)
+    /// whether another follows: the walk ends when either is reached, so no request is sent
+    /// past the end and none to count. It reads at most the records the first page counted:
+    /// a record created during the walk is read if its id comes after the last one read and
+    /// the count leaves room; one deleted is missing from the pages read after. Each next
+    /// page is fetched as soon as the previous one arrives, while the caller works on it (on
+    /// a task of its own, in a Tokio runtime), and dropping the stream cancels it.
+    ///
+    /// A sort on anything else than `id`, or a page number other than 1, cannot be walked
+    /// this way: the stream's only item is then [`Error::InvalidRequest`], and nothing is
+    /// sent (use [`ListCall::pages`] for those). A page ending on the same id as the one
+    /// before (a server that ignores the filter) is an [`Error::Decode`].
+    pub fn all_pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
+        let state = match Walk::new(self.parts) {
+            Ok(walk) => WalkState::Start(walk),
+            Err(error) => WalkState::Failed(error),
+        };
+        futures_util::stream::unfold(state, |state| async move {
+            let (walk, pending) = match state {
+                WalkState::Failed(error) => return Some((Err(error), WalkState::Done)),
+                WalkState::Done => return None,
+                WalkState::Start(walk) => {
+                    let first = Pending::start(walk.fetch::<T>(None, None));
+                    (walk, first)
+                }
+                WalkState::Next(walk, pending) => (walk, pending),
+            };
+            match pending.finish().await {
+                Ok(step) => {
+                    let next = match step.last.filter(|_| step.more) {
+                        Some(last) => {
+                            let fetch = walk.fetch::<T>(Some(last), Some(step.remaining));
+                            WalkState::Next(walk, Pending::start(fetch))
+                        }
+                        None => WalkState::Done,
+                    };
+                    Some((Ok(step.page), next))
+                }
+                Err(error) => Some((Err(error), WalkState::Done)),
+            }
+        })
+    }
+}
+
+/// `{"meta": {"record_count": n}}`, all a count reads of its page.
+#[derive(Deserialize)]
+struct Counted {
+    meta: CountedMeta,
+}
+
+#[derive(Deserialize)]
+struct CountedMeta {
+    record_count: u64,
+}
+
+/// The ids of a page's resources, and its count, read beside the resources themselves.
+#[derive(Deserialize)]
+struct PageIds {
+    data: Vec<IdOnly>,
+    meta: CountedMeta,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+/// A list walked by id: its request without the id condition, in which direction, and
+/// which condition continues it.
+#[derive(Clone)]
+struct Walk {
+    parts: Parts,
+    after: &'static str,
+}
+
+impl Walk {
+    /// The walk of a list call, or why it cannot be walked by id.
+    fn new(mut parts: Parts) -> Result<Self> {
+        let direction = match parts.query.sort_keys() {
+            [] => Direction::Ascending,
+            [key] if key == "id" => Direction::Ascending,
+            [key] if key == "-id" => Direction::Descending,
+            keys => {
+                return Err(Error::invalid_request(format!(
+                    "`all` walks the list in order of id, so it cannot sort by `{}`: remove \
+                     the sort, or read the list with `pages` or `stream`",
+                    keys.join(",")
+                )));
+            }
+        };
+        if let Some(number) = parts.query.page_number_set().filter(|n| *n != 1) {
+            return Err(Error::invalid_request(format!(
+                "`all` walks the list from its start, so it cannot start at page {number}: \
+                 remove the page number, or read the list with `pages` or `stream`"
+            )));
+        }
+        let size = parts.query.page_size_set().unwrap_or(MAX_PAGE_SIZE);
+        parts.query.clear_sort_and_page();
+        parts.query.sort("id", direction);
+        parts.query.page_size(size);
+        let after = match direction {
+            Direction::Ascending => "id_gt",
+            Direction::Descending => "id_lt",
+        };
+        Ok(Self { parts, after })
+    }
+
+    /// Fetches the page after the resource `last` (the first page for `None`), of the
+    /// `remaining` records the first page counted and the walk has not read.
+    fn fetch<T: Resource>(
+        &self,
+        last: Option<String>,
+        remaining: Option<u64>,
+    ) -> impl Future<Output = Result<Step<T>>> + Send + 'static {
+        let mut parts = self.parts.clone();
+        if let Some(last) = &last {
+            parts.query.set_filter(self.after, last.clone());
+        }
+        async move {
+            let (client, request) = parts.request()?;
+            let response = client.send(request).await?;
+            let mut page = decode::<Page<T>>(&response.body, &response.origin)?;
+            let ids = decode::<PageIds>(&response.body, &response.origin)?;
+            let next = ids.data.last().map(|resource| resource.id.clone());
+            if next.is_some() && next == last {
+                return Err(stuck(&response.body, &response.origin));
+            }
+            page.included.set_origin(Arc::new(response.origin));
+            let read = ids.data.len() as u64;
+            let remaining = remaining
+                .unwrap_or(ids.meta.record_count)
+                .saturating_sub(read);
+            let more = read > 0 && ids.meta.record_count > read && remaining > 0;
+            Ok(Step {
+                page,
+                last: next,
+                more,
+                remaining,
+            })
+        }
+    }
+}
+
+/// The error for a page that ends where the previous one did: the server does not follow
+/// the id condition, and the walk would never end.
+fn stuck(body: &[u8], origin: &Origin) -> Error {
+    Error::Decode {
+        request: origin.request.clone(),
+        status: origin.status,
+        path: "data".to_string(),
+        message: "the page ends with the same id as the one before: the API did not follow \
+                  the id condition, so the walk stops"
+            .to_string(),
+        body: origin.redactor.body(body),
+    }
+}
+
+/// One page of a walk: its resources, the id of its last one, whether more follow, and how
+/// many of the records the first page counted are still to read.
+struct Step<T> {
+    page: Page<T>,
+    last: Option<String>,
+    more: bool,
+    remaining: u64,
+}
+
+enum WalkState<T> {
+    Start(Walk),
+    Next(Walk, Pending<Step<T>>),
+    Failed(Error),
+    Done,
+}
+
+/// A page being fetched: on a task of its own in a Tokio runtime (so that it progresses
+/// while the caller works on the previous page; aborted when dropped), else in place.
+enum Pending<S> {
+    Task(AbortOnDrop<Result<S>>),
+    Here(Pin<Box<dyn Future<Output = Result<S>> + Send>>),
+}
+
+struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
+
+impl<R> Drop for AbortOnDrop<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<S: Send + 'static> Pending<S> {
+    fn start(fetch: impl Future<Output = Result<S>> + Send + 'static) -> Self {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Pending::Task(AbortOnDrop(runtime.spawn(fetch))),
+            Err(_) => Pending::Here(Box::pin(fetch)),
+        }
+    }
+
+    async fn finish(self) -> Result<S> {
+        match self {
+            Pending::Task(mut task) => match (&mut task.0).await {
+                Ok(result) => result,
+                Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+                Err(_) => Err(Error::invalid_request(
+                    "the task fetching the next page was cancelled: the Tokio runtime is \
+                     shutting down",
+                )),
+            },
+            Pending::Here(fetch) => fetch.await,
+        }
+    }
+}
+
 impl<T: Resource> IntoFuture for ListCall<T> {
     type Output = Result<Page<T>>;
     type IntoFuture = CallFuture<Page<T>>;
@@ -666,4 +944,210 @@ impl IntoFuture for DeleteCall {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// The longest path a [`RawRequest`] accepts, in bytes.
+const MAX_RAW_PATH_LENGTH: usize = 4096;
+
+/// A request to any endpoint of the API ([`Client::request`]), for those the specs do not
+/// cover: sent by `.await` (or `.send()`), answering a [`RawResponse`] for a success status
+/// and an [`Error`] otherwise, exactly as the generated calls do.
+///
+/// It goes through the same authentication, retries (a `POST` or `PATCH` of unknown fate is
+/// never sent twice), pacing, body cap and error scrubbing as every call. It accepts
+/// JSON:API (`application/vnd.api+json`) unless [`RawRequest::accept`] says otherwise, and a
+/// [`RawRequest::json`] body is sent as JSON:API.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RawRequest {
+    parts: Parts,
+}
+
+impl RawRequest {
+    pub(crate) fn new(client: &Client, method: Method, path: &str) -> Self {
+        let checked = raw_path(path);
+        let from_origin = path.starts_with('/');
+        let mut parts = Parts::new(client, method, checked);
+        parts.from_origin = from_origin;
+        Self { parts }
+    }
+
+    /// Adds a query parameter, percent-encoded (`.query("filter[q][name_eq]", "VIP")`).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.query.param(name.into(), value.into());
+        self
+    }
+
+    /// Sends `body`, serialized as JSON, as the request's body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(body) => self.parts.body = Some(body),
+            Err(error) => {
+                self.parts
+                    .error
+                    .get_or_insert_with(|| format!("cannot serialize the request body: {error}"));
+            }
+        }
+        self
+    }
+
+    /// The `Accept` header, instead of `application/vnd.api+json` (the Metrics API takes
+    /// `application/vnd.api.v1+json` to name its version).
+    pub fn accept(mut self, value: HeaderValue) -> Self {
+        self.parts.accept = Some(value);
+        self
+    }
+
+    request_options!();
+
+    /// Sends the request; the same as `.await`.
+    pub async fn send(self) -> Result<RawResponse> {
+        let (client, request) = self.parts.request()?;
+        let response = client.send(request).await?;
+        Ok(RawResponse {
+            status: response.origin.status,
+            headers: response.headers,
+            body: response.body,
+            origin: response.origin,
+        })
+    }
+
+    /// Sends the request and decodes the answer's body into `T`
+    /// ([`RawResponse::json`]).
+    pub async fn decode<T: DeserializeOwned>(self) -> Result<T> {
+        self.send().await?.json()
+    }
+}
+
+impl IntoFuture for RawRequest {
+    type Output = Result<RawResponse>;
+    type IntoFuture = CallFuture<RawResponse>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A successful answer to a [`RawRequest`]: its status, headers and body.
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    origin: Origin,
+}
+
+/// The body is shown by its length only.
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+impl RawResponse {
+    /// The status (a success: failures are errors).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The answer's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body, as received (at most the client's
+    /// [`max_response_size`](crate::ClientBuilder::max_response_size)).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body, without copying it.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    /// The body decoded from JSON into `T` (such as a [`Document`] of a resource, or a
+    /// [`Value`]); an [`Error::Decode`] saying where and why it does not decode.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.body, &self.origin)
+    }
+}
+
+/// Checks a raw request's path: a path under the base URL, or under the host when it starts
+/// with `/`, made of segments of RFC 3986 path characters (percent-encoded where needed),
+/// without `.` or `..` segments, empty segments, a query or a fragment. No message repeats
+/// the path.
+fn raw_path(path: &str) -> Result<String> {
+    let refuse = |message: String| Err(Error::invalid_request(message));
+    if path.len() > MAX_RAW_PATH_LENGTH {
+        return refuse(format!(
+            "the path is {} bytes long; the longest accepted is {MAX_RAW_PATH_LENGTH}",
+            path.len()
+        ));
+    }
+    let relative = path.strip_prefix('/').unwrap_or(path);
+    if relative.is_empty() {
+        return refuse("the path is empty: name an endpoint, such as `customer_groups`".into());
+    }
+    if relative.starts_with('/') {
+        return refuse(
+            "a path starting with `//` names another host; the client only sends to the API's"
+                .into(),
+        );
+    }
+    let bytes = relative.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match byte {
+            b'%' => {
+                let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
+                if !(hex(i + 1) && hex(i + 2)) {
+                    return refuse(
+                        "a `%` in the path must start a percent-encoded byte (such as `%2F`)"
+                            .into(),
+                    );
+                }
+                i += 3;
+                continue;
+            }
+            b'?' => {
+                return refuse(
+                    "the path cannot hold a query: add parameters with `.query(name, value)`"
+                        .into(),
+                );
+            }
+            b'#' => return refuse("the path cannot hold a fragment".into()),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => {}
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+'
+            | b',' | b';' | b'=' | b':' | b'@' | b'/' => {}
+            _ => {
+                return refuse(format!(
+                    "the path cannot hold the byte {byte:#04x}: percent-encode it"
+                ));
+            }
+        }
+        i += 1;
+    }
+    for segment in relative.split('/') {
+        if segment.is_empty() {
+            return refuse("the path has an empty segment (`//`, or a trailing `/`)".into());
+        }
+        // URL parsers read `%2e` as a dot in these segments.
+        let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+        if dots == "." || dots == ".." {
+            return refuse("the path cannot hold `.` or `..` segments".into());
+        }
+    }
+    if !path.starts_with('/') && relative.split('/').next().is_some_and(|s| s.contains(':')) {
+        return refuse(
+            "a path whose first segment holds `:` reads as a URL: give the path alone, such as \
+             `customer_groups`"
+                .into(),
+        );
+    }
+    Ok(path.to_string())
 }

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -15,8 +16,10 @@ use crate::auth::{
     Auth, Bearer, BoxFuture, Claims, DEFAULT_DOMAIN, Grant, RefreshCallback, Refreshed, Session,
     Token, TokenSource, TokenStore,
 };
+use crate::call::RawRequest;
 use crate::error::{Error, Origin, RequestLine, Result, from_failure};
 use crate::jsonapi::Secret;
+use crate::pacing::{self, Answered, ApiMode, Pacer, Pacing, RequestClass};
 use crate::query::Query;
 use crate::redact::Redactor;
 use crate::retry::{RateLimit, RetryPolicy, failure_kind};
@@ -97,6 +100,8 @@ struct Inner {
     auth: Auth,
     retry: RetryPolicy,
     rate_limit: Mutex<Option<RateLimit>>,
+    /// The limiter every clone shares.
+    pacer: Pacer,
 }
 
 impl fmt::Debug for Client {
@@ -107,6 +112,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.http.timeout())
             .field("max_retries", &self.inner.retry.max_retries)
             .field("max_response_size", &self.inner.http.max_response_size())
+            .field("api_mode", &self.inner.pacer.mode())
             .finish_non_exhaustive()
     }
 }
@@ -170,6 +176,46 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The mode (test or live) the client's pacing uses the limits of, once known: set with
+    /// [`Pacing::mode`], or learnt from the first answer's `meta.mode`. `None` before that,
+    /// and when pacing is off.
+    pub fn api_mode(&self) -> Option<ApiMode> {
+        self.inner.pacer.mode()
+    }
+
+    /// Sets the mode the pacing uses the limits of (test or live), once the token's `test`
+    /// claim says it.
+    pub(crate) fn set_mode(&self, mode: ApiMode) {
+        self.inner.pacer.set_mode(mode);
+    }
+
+    /// A request to any endpoint of the API, for those the specs do not cover (such as the
+    /// Metrics API): `path` is under the base URL (`customer_groups/{id}/markets`), or, when
+    /// it starts with `/`, under the API's host (`/metrics/orders/breakdown`).
+    ///
+    /// It shares everything with the generated calls: authentication, retries, pacing, the
+    /// body cap and the errors. A path that names another host, holds a query or a
+    /// fragment, a `.` or `..` segment, an empty segment or a character that needs
+    /// percent-encoding fails with [`Error::InvalidRequest`] when sent, and nothing is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: commercelayer::Client) -> commercelayer::Result<()> {
+    /// use commercelayer::{HeaderValue, Method, json};
+    ///
+    /// let breakdown = client
+    ///     .request(Method::POST, "/metrics/orders/breakdown")
+    ///     .accept(HeaderValue::from_static("application/vnd.api.v1+json"))
+    ///     .json(&json!({"breakdown": {"by": "market.name", "field": "order.id", "operator": "value_count"}}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {}", breakdown.status(), String::from_utf8_lossy(breakdown.body()));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request(&self, method: Method, path: &str) -> RawRequest {
+        RawRequest::new(self, method, path)
+    }
+
     /// Sends a request and returns the body of a successful answer; failures become
     /// [`Error::Api`], [`Error::UnexpectedResponse`], [`Error::Redirect`],
     /// [`Error::ResponseTooLarge`], [`Error::Transport`] or [`Error::Auth`], each naming the
@@ -181,13 +227,45 @@ impl Client {
     /// server error or a lost connection gets what [`RetryPolicy`] decides. A redirect is
     /// never followed, nor retried. What the errors hold of the answer is scrubbed of every
     /// token sent and of the client secret.
-    pub(crate) async fn send(&self, mut request: Request) -> Result<Response> {
+    ///
+    /// Each attempt first waits for its place in the rate-limit windows ([`Pacer`]), which
+    /// it keeps until its answer is in; a `429` the limiter knows the window of is retried
+    /// when the window has room, not after the backoff.
+    ///
+    /// The future is boxed: it is a few KiB, and every call awaits it inside its own.
+    pub(crate) fn send(
+        &self,
+        request: Request,
+    ) -> Pin<Box<dyn Future<Output = Result<Response>> + Send + '_>> {
+        Box::pin(self.send_now(request))
+    }
+
+    async fn send_now(&self, mut request: Request) -> Result<Response> {
         let query = request.query.encode()?;
-        let line = RequestLine::new(
-            request.method.clone(),
-            format!("{}/{}", self.inner.base_path, request.path),
-        );
-        let mut url = format!("{}/{}", self.inner.base_url, request.path);
+        let (line_path, mut url) = if request.from_origin {
+            let origin = reqwest::Url::parse(&self.inner.base_url)
+                .map_err(|_| config("the base URL is not a URL"))?
+                .origin()
+                .ascii_serialization();
+            (request.path.clone(), format!("{origin}{}", request.path))
+        } else {
+            (
+                format!("{}/{}", self.inner.base_path, request.path),
+                format!("{}/{}", self.inner.base_url, request.path),
+            )
+        };
+        // The path the limits see: under the base URL when it is there.
+        let paced_path = if request.from_origin {
+            line_path
+                .strip_prefix(self.inner.base_path.as_str())
+                .filter(|rest| rest.starts_with('/'))
+                .unwrap_or(&line_path)
+        } else {
+            request.path.as_str()
+        };
+        let class = RequestClass::of(&request.method, paced_path);
+        let endpoint = pacing::endpoint(paced_path).to_string();
+        let line = RequestLine::new(request.method.clone(), line_path.clone());
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -205,6 +283,7 @@ impl Client {
         let mut sent: Vec<HeaderValue> = Vec::new();
         loop {
             attempt += 1;
+            let permit = self.inner.pacer.acquire(class, &endpoint).await;
             let bearer = self
                 .inner
                 .auth
@@ -212,6 +291,13 @@ impl Client {
                 .await
                 .map_err(|error| error.in_request(&line))?;
             if !sent.contains(&bearer.header) {
+                // A new token: its `test` claim says which limits the pacing keeps to, before
+                // any answer says so.
+                if self.inner.pacer.needs_mode() {
+                    if let Some(mode) = mode_of_bearer(&bearer.header) {
+                        self.set_mode(mode);
+                    }
+                }
                 sent.push(bearer.header.clone());
             }
             let span = trace::Span::request(&request.method, &request.path, attempt);
@@ -221,6 +307,7 @@ impl Client {
             let answer = match outcome {
                 Ok(answer) => answer,
                 Err(source) => {
+                    drop(permit);
                     match policy.after_transport_error(&request.method, &source, retries) {
                         Some(wait) => {
                             span.retrying(&failure_kind(&source), wait);
@@ -241,6 +328,11 @@ impl Client {
                 }
             };
             span.record_status(answer.status);
+            let throttled = permit.finish(Answered {
+                status: answer.status,
+                headers: &answer.headers,
+                max_retry_after: policy.max_retry_after,
+            });
             if let Some(rate_limit) = RateLimit::from_headers(&answer.headers) {
                 *self
                     .inner
@@ -261,8 +353,14 @@ impl Client {
                     Ok(body) => body,
                     Err(_) => return Err(self.too_large(line, answer.status)),
                 };
+                if self.inner.pacer.needs_mode() {
+                    if let Some(mode) = pacing::mode_of(&body) {
+                        self.inner.pacer.set_mode(mode);
+                    }
+                }
                 return Ok(Response {
                     body,
+                    headers: answer.headers,
                     origin: Origin {
                         status: answer.status,
                         request: Some(line),
@@ -278,6 +376,7 @@ impl Client {
             {
                 return Ok(Response {
                     body: Bytes::new(),
+                    headers: answer.headers,
                     origin: Origin {
                         status: StatusCode::NO_CONTENT,
                         request: Some(line),
@@ -300,10 +399,16 @@ impl Client {
             if let Some(wait) =
                 policy.after_status(&request.method, answer.status, &answer.headers, retries)
             {
-                span.retrying(&answer.status, wait);
                 maybe_acted |= answer.status.is_server_error();
                 retries += 1;
-                tokio::time::sleep(wait).await;
+                match throttled {
+                    // The limiter holds the next attempt until the window has room.
+                    Some(window) => span.retrying(&answer.status, window),
+                    None => {
+                        span.retrying(&answer.status, wait);
+                        tokio::time::sleep(wait).await;
+                    }
+                }
                 continue;
             }
             let body = match answer.body {
@@ -354,11 +459,15 @@ impl Client {
         timeout: Duration,
         bearer: &Bearer,
     ) -> std::result::Result<crate::transport::Answer, reqwest::Error> {
+        let accept = match &request.accept {
+            Some(accept) => accept.clone(),
+            None => HeaderValue::from_static(JSON_API),
+        };
         let mut builder = self
             .inner
             .http
             .request(request.method.clone(), url)
-            .header(ACCEPT, JSON_API)
+            .header(ACCEPT, accept)
             .header(AUTHORIZATION, bearer.header.clone())
             .timeout(timeout);
         for (name, value) in &request.headers {
@@ -371,12 +480,29 @@ impl Client {
     }
 }
 
+/// The mode a bearer token's `test` claim gives, when the token is a Commerce Layer access
+/// token (a JWT whose claims decode); `None` for any other token.
+fn mode_of_bearer(header: &HeaderValue) -> Option<ApiMode> {
+    let token = header.to_str().ok()?.strip_prefix("Bearer ")?;
+    let claims = Claims::decode_ignoring_expiry(token).ok()?;
+    Some(if claims.test() {
+        ApiMode::Test
+    } else {
+        ApiMode::Live
+    })
+}
+
 /// One request, before authentication.
 #[derive(Debug)]
 pub(crate) struct Request {
     pub(crate) method: Method,
-    /// The path under the base URL, already percent-encoded, without a leading slash.
+    /// The path under the base URL, already percent-encoded, without a leading slash; or,
+    /// with `from_origin`, the path under the API's host, with its leading slash.
     pub(crate) path: String,
+    /// Whether `path` is under the host rather than the base URL.
+    pub(crate) from_origin: bool,
+    /// The `Accept` header, when not [`JSON_API`].
+    pub(crate) accept: Option<HeaderValue>,
     pub(crate) query: Query,
     /// A JSON:API document, for writes.
     pub(crate) body: Option<Vec<u8>>,
@@ -391,6 +517,7 @@ pub(crate) struct Request {
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) body: Bytes,
+    pub(crate) headers: HeaderMap,
     pub(crate) origin: Origin,
 }
 
@@ -432,6 +559,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     max_response_size: Option<usize>,
     retry: RetryPolicy,
+    pacing: Pacing,
 }
 
 /// A grant set on the builder, other than client credentials.
@@ -499,6 +627,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_response_size", &self.max_response_size)
             .field("max_retries", &self.retry.max_retries)
+            .field("pacing", &self.pacing)
             .finish_non_exhaustive()
     }
 }
@@ -765,6 +894,19 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests are paced to stay within the API's rate limits;
+    /// [`Pacing::documented`] unless set, [`Pacing::off`] for none.
+    ///
+    /// With pacing, every clone of the client shares one limiter that lets each request go
+    /// when the sliding windows of its class (the average, over the class, and the burst,
+    /// for its endpoint) have room by the documented limits of the client's mode and by what
+    /// the `X-Ratelimit-*` headers report; a `429` holds the window for its length. See
+    /// [`pacing`](crate::pacing).
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
     /// Builds the client; fails on a missing or invalid base URL, organization, domain,
     /// token, client credentials or grant, and on authentication settings that contradict or
     /// go with nothing (an access token and a grant, two grants, a client secret without a
@@ -814,6 +956,7 @@ impl ClientBuilder {
         if timeout.is_zero() {
             return Err(config("the timeout must be longer than zero"));
         }
+        self.pacing.check().map_err(config)?;
         let max_response_size = self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
         if max_response_size == 0 {
             return Err(config("the maximum response size must be above zero"));
@@ -844,6 +987,7 @@ impl ClientBuilder {
                 auth,
                 retry: self.retry,
                 rate_limit: Mutex::new(None),
+                pacer: Pacer::new(self.pacing),
             }),
         })
     }

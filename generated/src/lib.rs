@@ -6,6 +6,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
+mod bulk;
 mod call;
 pub mod callbacks;
 mod checked;
@@ -13,6 +14,7 @@ mod client;
 pub mod error;
 pub mod jsonapi;
 pub mod object;
+pub mod pacing;
 mod prelude;
 pub mod query;
 mod redact;
@@ -39,18 +41,25 @@ mod test_fixtures;
 mod compile_fail {}
 
 pub use auth::DEFAULT_AUTH_URL;
-pub use call::{CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks};
+pub use bulk::{Batch, DEFAULT_BATCH_CONCURRENCY};
+pub use call::{
+    CallFuture, DeleteCall, Document, ItemCall, ListCall, ListMeta, Page, PageLinks, RawRequest,
+    RawResponse,
+};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, JSON_API};
 pub use error::{ApiError, Error, ErrorSource, RequestLine, Result};
+pub use pacing::{ApiMode, Pacing};
 pub use transport::DEFAULT_MAX_RESPONSE_SIZE;
 
 // What the API takes and gives that comes from other crates, so that using it needs no
 // other dependency: header names and values for `.header(...)`, the `StatusCode` of
 // `Error::status()` and the `Method` of `Error::request()`, `StreamExt` and `TryStreamExt`
-// to read `.stream()` and `.pages()`, and serde_json's `json!`, `Map` and `Value` (metadata,
-// untyped attributes). The crates themselves are re-exported too, for the rest.
+// to read `.stream()`, `.pages()` and `.all()`, the `HeaderMap` and `Bytes` of a
+// `RawResponse`, and serde_json's `json!`, `Map` and `Value` (metadata, untyped attributes).
+// The crates themselves are re-exported too, for the rest.
+pub use bytes::Bytes;
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
-pub use reqwest::header::{HeaderName, HeaderValue};
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 pub use serde_json::{Map, Value, json};
 pub use {chrono, futures_util, reqwest, serde_json};

@@ -307,6 +307,45 @@ impl Query {
     }
 }
 
+/// What `ListCall::count` and `ListCall::all` (in `call.rs`) read and change of a list's
+/// query: they set the sort, the page and (for a count) the fields themselves.
+impl Query {
+    pub(crate) fn sort_keys(&self) -> &[String] {
+        &self.sort
+    }
+
+    pub(crate) fn page_number_set(&self) -> Option<u32> {
+        self.page_number
+    }
+
+    pub(crate) fn page_size_set(&self) -> Option<u32> {
+        self.page_size
+    }
+
+    /// Removes the sort and the page, and the `param`s that would set them.
+    pub(crate) fn clear_sort_and_page(&mut self) {
+        self.sort.clear();
+        self.page_number = None;
+        self.page_size = None;
+        self.extra
+            .retain(|(key, _)| !matches!(key.as_str(), "sort" | "page[number]" | "page[size]"));
+    }
+
+    /// Removes `include` and every sparse fieldset, and the `param`s that would set them.
+    pub(crate) fn clear_include_and_fields(&mut self) {
+        self.include.clear();
+        self.fields.clear();
+        self.extra
+            .retain(|(key, _)| key != "include" && !key.starts_with("fields["));
+    }
+
+    /// Sets `filter[q][{key}]` to `value`, replacing any condition on the same key.
+    pub(crate) fn set_filter(&mut self, key: &str, value: String) {
+        self.filters.retain(|(k, _)| k != key);
+        self.filters.push((key.to_string(), value));
+    }
+}
+
 /// Percent-encodes a query string key or value: everything but RFC 3986's unreserved
 /// characters and the comma (the API's list separator) is escaped, brackets included.
 pub(crate) fn encode_component(out: &mut String, text: &str) {
